@@ -1,0 +1,170 @@
+"""One handler per subcommand: parse nothing, call services, print data to stdout."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from outreach_app.cli.passphrase import existing_passphrase, new_passphrase
+from outreach_app.domain.clock import date_at_noon
+from outreach_app.domain.errors import InvalidInput
+from outreach_app.domain.values import EncounterDraft
+from outreach_app.reports.stock_csv import stock_csv, stock_text
+from outreach_app.services import backups, checks, encounters, importer, inventory
+from outreach_app.services.store import InitOptions, Store, folder_is_encrypted, init_store, open_store
+
+
+def open_from_args(args: argparse.Namespace) -> Store:
+    if args.db_url:
+        return open_store(args.data_dir, db_url=args.db_url)
+    passphrase = existing_passphrase() if folder_is_encrypted(args.data_dir) else None
+    return open_store(args.data_dir, passphrase=passphrase)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    passphrase = None
+    if not args.db_url and not args.no_encryption:
+        passphrase = new_passphrase()
+    options = InitOptions(
+        org=args.org,
+        site=args.site,
+        site_kind=args.site_kind,
+        device=args.device,
+        timezone=args.timezone,
+        passphrase=passphrase,
+    )
+    init_store(args.data_dir, options, db_url=args.db_url)
+    where = "the PostgreSQL database" if args.db_url else str(args.data_dir)
+    state = "encrypted" if passphrase else "not encrypted"
+    if args.db_url:
+        state = "on the server"
+    print(f"Initialised {where} for {args.org} ({state}); first site: {args.site}.", file=sys.stderr)
+    return 0
+
+
+def cmd_receive(args: argparse.Namespace) -> int:
+    store = open_from_args(args)
+    try:
+        with store.unit_of_work() as uow:
+            movement = inventory.receive(
+                uow, args.site, args.item, args.qty, lot=args.lot, expires=args.expires, source=args.source
+            )
+    finally:
+        store.close()
+    lot = f" lot {movement.lot}" if movement.lot else ""
+    print(f"Received {movement.quantity} {movement.item_code}{lot} at {movement.site}.")
+    return 0
+
+
+def cmd_stock(args: argparse.Namespace) -> int:
+    store = open_from_args(args)
+    try:
+        with store.unit_of_work() as uow:
+            rows = inventory.on_hand(uow, args.site)
+    finally:
+        store.close()
+    if args.csv:
+        sys.stdout.buffer.write(stock_csv(rows))
+        sys.stdout.flush()
+    else:
+        sys.stdout.write(stock_text(rows))
+    return 0
+
+
+def cmd_tally_entry(args: argparse.Namespace) -> int:
+    store = open_from_args(args)
+    try:
+        items: dict[str, int] = {}
+        kits: dict[str, int] = {}
+        with store.unit_of_work() as uow:
+            kit_codes = set(encounters.Catalog(uow.session).kits)
+            for code, qty in args.quantities:
+                target = kits if encounters.normalize_code(code) in kit_codes else items
+                target[code] = target.get(code, 0) + qty
+            if args.contacts == 0 and not any(items.values()) and not any(kits.values()):
+                raise InvalidInput("The tally sheet is empty: give --contacts or CODE=QTY.")
+            draft = EncounterDraft(
+                site=args.site,
+                occurred_at=date_at_noon(args.date, store.zone),
+                items=items,
+                kits=kits,
+                is_tally=True,
+                contacts=args.contacts,
+            )
+            record = encounters.log_encounter(
+                uow, draft, override=args.allow_negative, move_stock=not args.no_stock
+            )
+    finally:
+        store.close()
+    given = sum(q for _, q in record.items)
+    stock = " (stock not moved)" if args.no_stock else ""
+    print(
+        f"Recorded a tally of {record.contacts} contacts and {given} supplies at {record.site} "
+        f"on {args.date.isoformat()}{stock}."
+    )
+    return 0
+
+
+def cmd_import_csv(args: argparse.Namespace) -> int:
+    store = open_from_args(args)
+    try:
+        with store.unit_of_work() as uow:
+            result = importer.import_csv(
+                uow, args.file, move_stock=not args.no_stock, allow_negative=args.allow_negative
+            )
+    finally:
+        store.close()
+    print(f"Imported {result.encounters} encounters and {result.lines} lines from {args.file.name}.")
+    if not result.stock_moved:
+        print("Stock was not moved (--no-stock): the rows count in reports only.")
+    for short in result.negative_recorded:
+        print(f"Recorded below zero: {short.describe()}.")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    store = open_from_args(args)
+    try:
+        report = checks.run_checks(store)
+    finally:
+        store.close()
+    for line in report.notes:
+        print(line)
+    for problem in report.problems:
+        print(f"PROBLEM: {problem}")
+    if report.problems:
+        print(f"{len(report.problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    print("No problems found.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    store = open_from_args(args)
+    try:
+        out = backups.backup_to(store, args.out)
+    finally:
+        store.close()
+    print(f"Backup written to {out}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    store = open_from_args(args)
+    saved = backups.restore_from(store, Path(args.file))
+    print(f"Restored {args.file}. The data it replaced was kept in {saved}.")
+    return 0
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init": cmd_init,
+    "receive": cmd_receive,
+    "stock": cmd_stock,
+    "tally-entry": cmd_tally_entry,
+    "import-csv": cmd_import_csv,
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+}

@@ -1,0 +1,68 @@
+"""The command line of contracts §3. Each subcommand names its handler in `commands`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from outreach_app import __version__
+from outreach_app.cli import args as types
+from outreach_app.domain.codes import SiteKind
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse already exits 2 on a refusal; this only keeps its message to one clear line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage()
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="outreach", description="Outreach Tally: supplies and encounters.")
+    parser.add_argument("--version", action="version", version=f"outreach {__version__}")
+    parser.add_argument("--data-dir", type=Path, help="data folder (default: the user data folder)")
+    parser.add_argument("--db-url", help="a PostgreSQL database instead of the folder's file")
+    sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create and seed a data folder (encrypted by default)")
+    p.add_argument("--org", required=True)
+    p.add_argument("--site", required=True)
+    p.add_argument("--site-kind", default="fixed", choices=[k.value for k in SiteKind])
+    p.add_argument("--device", default="This computer")
+    p.add_argument("--timezone")
+    p.add_argument("--no-encryption", action="store_true")
+
+    p = sub.add_parser("import-csv", help="encounters from a spreadsheet export")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--no-stock", action="store_true")
+    p.add_argument("--allow-negative", action="store_true")
+
+    p = sub.add_parser("receive", help="receive stock at a site")
+    p.add_argument("--site", required=True)
+    p.add_argument("--item", required=True)
+    p.add_argument("--qty", required=True, type=types.positive_int)
+    p.add_argument("--lot")
+    p.add_argument("--expires", type=types.iso_date)
+    p.add_argument("--source", default="")
+
+    p = sub.add_parser("stock", help="stock on hand")
+    p.add_argument("--site")
+    p.add_argument("--csv", action="store_true")
+
+    p = sub.add_parser("tally-entry", help="key in a filled paper tally sheet")
+    p.add_argument("--site", required=True)
+    p.add_argument("--date", required=True, type=types.iso_date)
+    p.add_argument("--contacts", required=True, type=types.count)
+    p.add_argument("--no-stock", action="store_true")
+    p.add_argument("--allow-negative", action="store_true")
+    p.add_argument("quantities", nargs="*", type=types.code_quantity, metavar="CODE=QTY")
+
+    sub.add_parser("check", help="integrity and ledger consistency")
+
+    p = sub.add_parser("backup", help="online backup (encrypted stays encrypted)")
+    p.add_argument("--out", required=True, type=Path)
+
+    p = sub.add_parser("restore", help="restore a backup after a verified copy of the current data")
+    p.add_argument("file", type=Path, metavar="FILE")
+    return parser

@@ -1,0 +1,82 @@
+"""Errors a person can act on. Each message says what happened and what to do next.
+
+`OutreachError` subclasses carry the CLI exit code of contracts §3 so the CLI and the app
+show the same words without a lookup table of their own.
+"""
+
+from __future__ import annotations
+
+from outreach_app.domain.values import Shortfall
+
+
+class OutreachError(Exception):
+    """Base of every error shown to a person."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(OutreachError):
+    """Well-formed arguments refused because of the data (a negative count, an unknown code)."""
+
+
+class NotFound(InvalidInput):
+    """A named site, item, lot or record does not exist."""
+
+
+class ShortfallError(InvalidInput):
+    """Handing out more than is on hand, or from an expired lot, without the override."""
+
+    def __init__(self, message: str, shortfalls: list[Shortfall]) -> None:
+        super().__init__(message)
+        self.shortfalls = shortfalls
+
+
+class AlreadyImported(InvalidInput):
+    """The same spreadsheet file (same SHA-256) was imported before."""
+
+
+class BadFile(InvalidInput):
+    """A named file is missing, unreadable, or not one of ours."""
+
+
+class CoordinatorRequired(OutreachError):
+    """The action needs the coordinator override or PIN."""
+
+
+class StoreError(OutreachError):
+    """The data store itself cannot be opened (contracts §3, exit 3)."""
+
+    exit_code = 3
+
+
+class WrongPassphrase(StoreError):
+    pass
+
+
+class PassphraseRequired(StoreError):
+    pass
+
+
+class NotInitialised(StoreError):
+    pass
+
+
+class NotADatabase(StoreError):
+    pass
+
+
+class NewerSchema(StoreError):
+    pass
+
+
+class EncryptionMismatch(StoreError):
+    pass
+
+
+class AlreadyInitialised(InvalidInput):
+    pass
+

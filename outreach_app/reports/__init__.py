@@ -1,0 +1,1 @@
+"""Report writers: figures in, PDF or CSV bytes out. They never open a session."""

@@ -1,0 +1,1 @@
+"""Use cases over a unit of work. Plain Python: no Qt. They return frozen values."""

@@ -1,0 +1,102 @@
+"""`backup` and `restore`: verified copies of the folder's database.
+
+Restore never overwrites the only copy of anything: the current data is first copied (and
+verified) into the folder's `backups/`, then the chosen file replaces it atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+from outreach_app.domain.clock import utc_now
+from outreach_app.domain.errors import BadFile, InvalidInput, NewerSchema
+from outreach_app.storage.backup import copy_database, verify_database_file
+from outreach_app.storage.engine import make_engine, sqlite_url
+from outreach_app.storage.folder import SQLITE_HEADER
+from outreach_app.storage.migrate import needs_migration
+from outreach_app.services.store import Store, open_store
+
+PG_MESSAGE = (
+    "Backups of a PostgreSQL database are made with the server's own tools: use `pg_dump` "
+    "(and `pg_restore` to bring one back)."
+)
+DAILY_KEEP = 7
+
+
+def _sqlite_only(store: Store) -> Path:
+    if store.database_path is None:
+        raise InvalidInput(PG_MESSAGE)
+    return store.database_path
+
+
+def backup_to(store: Store, out: Path) -> Path:
+    _sqlite_only(store)
+    out = out.expanduser()
+    if out.exists():
+        raise BadFile(f"{out} already exists. Choose a new file name; nothing was written.")
+    if not out.parent.is_dir():
+        raise BadFile(f"The folder {out.parent} does not exist.")
+    copy_database(store.engine, out, store.passphrase)
+    return out
+
+
+def daily_backup(store: Store, today: date | None = None) -> Path | None:
+    """The backup taken on close: one a day, the last seven kept."""
+    if store.database_path is None:
+        return None
+    today = today or utc_now().astimezone(store.zone).date()
+    folder = store.folder.backups
+    target = folder / f"daily-{today.isoformat()}.db"
+    if not target.exists():
+        copy_database(store.engine, target, store.passphrase)
+    dailies = sorted(folder.glob("daily-*.db"))
+    for old in dailies[:-DAILY_KEEP]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def _check_backup_file(store: Store, path: Path) -> None:
+    if not path.is_file():
+        raise BadFile(f"{path} does not exist or is not a file.")
+    with path.open("rb") as handle:
+        plain = handle.read(16) == SQLITE_HEADER
+    if plain == store.encrypted:
+        state = "encrypted" if not plain else "not encrypted"
+        raise BadFile(
+            f"{path.name} is {state}, unlike this data folder, or it is not an Outreach Tally "
+            "backup. Nothing was changed."
+        )
+    verify_database_file(path, store.passphrase)
+    engine = make_engine(sqlite_url(path, store.passphrase))
+    try:
+        needs_migration(engine)
+    except NewerSchema:
+        raise BadFile(
+            f"{path.name} comes from a newer version of Outreach Tally; install it to restore "
+            "this backup. Nothing was changed."
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def restore_from(store: Store, backup: Path) -> Path:
+    """Replace the folder's database with `backup`; returns where the old data was kept."""
+    database = _sqlite_only(store)
+    try:
+        _check_backup_file(store, backup.expanduser())
+        stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
+        saved = store.folder.backups / f"before-restore-{stamp}.db"
+        copy_database(store.engine, saved, store.passphrase)
+    finally:
+        store.close()
+    staged = database.with_name(f".{database.name}.restoring")
+    shutil.copyfile(backup, staged)
+    for side in (Path(f"{database}-wal"), Path(f"{database}-shm")):
+        side.unlink(missing_ok=True)
+    os.replace(staged, database)
+    reopened = open_store(store.folder.path, passphrase=store.passphrase)
+    reopened.close()
+    return saved

@@ -1,0 +1,315 @@
+"""Logging, voiding and listing encounters and tally records."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from outreach_app.domain.codes import (
+    AgeBand,
+    Gender,
+    MovementKind,
+    NaloxoneReason,
+    normalize_code,
+    parse_enum,
+)
+from outreach_app.domain.errors import InvalidInput, NotFound, ShortfallError
+from outreach_app.domain.participant import clean_participant_code
+from outreach_app.domain.values import EncounterDraft, EncounterSummary, Shortfall
+from outreach_app.services import lookup
+from outreach_app.services.ledger import PlannedDraw, plan_draw, write_draws
+from outreach_app.services.uow import UnitOfWork
+from outreach_app.storage.models import (
+    Encounter,
+    EncounterItem,
+    EncounterKit,
+    EncounterReferral,
+    EncounterVoid,
+    Item,
+    Kit,
+    ReferralType,
+    Site,
+    StockMovement,
+)
+
+NOTE_MAX = 500
+
+
+@dataclass
+class PreparedEncounter:
+    """A draft checked against the catalog, with kits expanded into item totals."""
+
+    draft: EncounterDraft
+    site: Site
+    items: dict[uuid.UUID, int] = field(default_factory=dict)
+    kits: dict[uuid.UUID, int] = field(default_factory=dict)
+    referrals: list[ReferralType] = field(default_factory=list)
+    participant_code: str | None = None
+    age_band: str | None = None
+    gender: str | None = None
+    naloxone_reason: str | None = None
+
+
+class Catalog:
+    """The catalog loaded once per unit of work (an import checks thousands of cells)."""
+
+    def __init__(self, session: Session) -> None:
+        self.items = lookup.items_by_code(session)
+        self.kits = lookup.kits_by_code(session)
+        self.referrals = lookup.referrals_by_code(session)
+        self.items_by_id = {i.id: i for i in self.items.values()}
+
+
+def _non_negative(label: str, value: int) -> None:
+    if value < 0:
+        raise InvalidInput(f"{label} cannot be negative (got {value}).")
+
+
+def prepare(session: Session, draft: EncounterDraft, catalog: Catalog | None = None) -> PreparedEncounter:
+    catalog = catalog or Catalog(session)
+    site = lookup.site_by_name(session, draft.site)
+    if not site.active:
+        raise InvalidInput(f"The site {site.name!r} is deactivated; choose an active site.")
+    prepared = PreparedEncounter(draft=draft, site=site)
+    for label, value in (
+        ("People served", draft.people_served),
+        ("Used syringes returned", draft.syringes_returned),
+        ("Overdose reversals reported", draft.reversals_reported),
+        ("Contacts", draft.contacts),
+    ):
+        _non_negative(label, value)
+    if draft.is_tally and draft.contacts == 0 and not draft.items and not draft.kits:
+        raise InvalidInput("A tally record needs contacts or supplies.")
+    totals: Counter[uuid.UUID] = Counter()
+    for code, qty in draft.items.items():
+        item = catalog.items.get(normalize_code(code))
+        if item is None:
+            raise NotFound(f"No item has the code {code!r}.")
+        _non_negative(f"Quantity of {item.code}", qty)
+        if qty:
+            totals[item.id] += qty
+    for code, qty in draft.kits.items():
+        kit = catalog.kits.get(normalize_code(code))
+        if kit is None:
+            raise NotFound(f"No kit has the code {code!r}.")
+        _non_negative(f"Quantity of {kit.code}", qty)
+        if qty:
+            prepared.kits[kit.id] = prepared.kits.get(kit.id, 0) + qty
+            for line in kit.lines:
+                totals[line.item_id] += line.quantity * qty
+    prepared.items = dict(totals)
+    if draft.is_tally:
+        return prepared
+    prepared.participant_code = clean_participant_code(draft.participant_code)
+    prepared.age_band = _enum_value(AgeBand, draft.age_band, "age band")
+    prepared.gender = _enum_value(Gender, draft.gender, "gender")
+    prepared.naloxone_reason = _enum_value(NaloxoneReason, draft.naloxone_reason, "naloxone reason")
+    for code in draft.referrals:
+        ref = catalog.referrals.get(normalize_code(code))
+        if ref is None:
+            raise NotFound(f"No referral type has the code {code!r}.")
+        if ref not in prepared.referrals:
+            prepared.referrals.append(ref)
+    if len(draft.note) > NOTE_MAX:
+        raise InvalidInput(f"Keep the note under {NOTE_MAX} characters.")
+    return prepared
+
+
+def _enum_value(enum: type, text: str | None, label: str) -> str | None:
+    if text is None or not str(text).strip():
+        return None
+    member = parse_enum(enum, str(text))
+    if member is None:
+        options = ", ".join(m.value for m in enum)
+        raise InvalidInput(f"Unknown {label} {text!r}; use one of {options}.")
+    return str(member.value)
+
+
+def plan_stock(session: Session, prepared: PreparedEncounter, today: date) -> list[PlannedDraw]:
+    items = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(prepared.items)))}
+    return [
+        plan_draw(session, prepared.site, items[item_id], qty, today)
+        for item_id, qty in sorted(prepared.items.items(), key=lambda kv: items[kv[0]].sort_order)
+    ]
+
+
+def refuse_shortfalls(shortfalls: list[Shortfall]) -> None:
+    if shortfalls:
+        lines = "; ".join(s.describe() for s in shortfalls)
+        raise ShortfallError(
+            f"Not enough on hand: {lines}. Receive or transfer stock first, or save with the "
+            "coordinator override to record it anyway.",
+            shortfalls,
+        )
+
+
+def write_encounter(
+    uow: UnitOfWork,
+    prepared: PreparedEncounter,
+    plans: list[PlannedDraw] | None,
+    *,
+    encounter_id: uuid.UUID | None = None,
+    import_id: uuid.UUID | None = None,
+    staff_id: uuid.UUID | None = None,
+) -> Encounter:
+    """Insert the encounter, its lines and (when `plans` is given) its distribute movements."""
+    draft = prepared.draft
+    occurred = draft.occurred_at
+    encounter = Encounter(
+        id=encounter_id or uuid.uuid4(),
+        device_id=uow.device_id,
+        created_at=uow.now(),
+        occurred_at=occurred,
+        site_id=prepared.site.id,
+        staff_id=staff_id,
+        is_tally=draft.is_tally,
+        contacts=draft.contacts if draft.is_tally else 0,
+        participant_code=prepared.participant_code,
+        age_band=prepared.age_band,
+        gender=prepared.gender,
+        is_new=None if draft.is_tally else draft.is_new,
+        people_served=0 if draft.is_tally else draft.people_served,
+        syringes_returned=draft.syringes_returned,
+        reversals_reported=draft.reversals_reported,
+        naloxone_reason=prepared.naloxone_reason,
+        naloxone_training=draft.naloxone_training,
+        note=draft.note.strip(),
+        moves_stock=plans is not None,
+        import_id=import_id,
+    )
+    session = uow.session
+    session.add(encounter)
+    for item_id, qty in prepared.items.items():
+        session.add(EncounterItem(encounter_id=encounter.id, item_id=item_id, quantity=qty))
+    for kit_id, qty in prepared.kits.items():
+        session.add(EncounterKit(encounter_id=encounter.id, kit_id=kit_id, quantity=qty))
+    for ref in prepared.referrals:
+        session.add(EncounterReferral(encounter_id=encounter.id, referral_type_id=ref.id))
+    if plans:
+        session.flush()
+        write_draws(
+            session,
+            plans,
+            site=prepared.site,
+            kind=MovementKind.DISTRIBUTE,
+            occurred_at=occurred,
+            device_id=uow.device_id,
+            created_at=uow.now(),
+            encounter_id=encounter.id,
+            staff_id=staff_id,
+        )
+    return encounter
+
+
+def log_encounter(
+    uow: UnitOfWork, draft: EncounterDraft, *, override: bool = False, move_stock: bool = True
+) -> EncounterSummary:
+    """Record an encounter (or tally record) and draw its supplies from the site's stock."""
+    prepared = prepare(uow.session, draft)
+    plans = plan_stock(uow.session, prepared, uow.today()) if move_stock else None
+    if plans and not override:
+        refuse_shortfalls([p.shortfall for p in plans if p.shortfall])
+    encounter = write_encounter(uow, prepared, plans)
+    uow.session.flush()
+    return summarize(uow.session, encounter)
+
+
+def void_encounter(uow: UnitOfWork, encounter_id: uuid.UUID, reason: str) -> EncounterSummary:
+    """A void is a new event; the stock it drew comes back through reversing movements."""
+    session = uow.session
+    encounter = session.get(Encounter, encounter_id)
+    if encounter is None:
+        raise NotFound("That encounter does not exist.")
+    if not reason.strip():
+        raise InvalidInput("Give a reason for voiding (e.g. 'entered twice').")
+    if session.scalar(select(EncounterVoid).where(EncounterVoid.encounter_id == encounter_id)):
+        raise InvalidInput("This encounter is already voided.")
+    session.add(
+        EncounterVoid(
+            device_id=uow.device_id,
+            created_at=uow.now(),
+            encounter_id=encounter_id,
+            reason=reason.strip()[:200],
+        )
+    )
+    for movement in session.scalars(
+        select(StockMovement).where(
+            StockMovement.encounter_id == encounter_id, StockMovement.reverses_id.is_(None)
+        )
+    ):
+        session.add(reversal_of(uow, movement, f"void: {reason.strip()}"[:200]))
+    session.flush()
+    return summarize(session, encounter)
+
+
+def reversal_of(uow: UnitOfWork, movement: StockMovement, note: str) -> StockMovement:
+    return StockMovement(
+        id=uuid.uuid4(),
+        device_id=uow.device_id,
+        created_at=uow.now(),
+        occurred_at=movement.occurred_at,
+        site_id=movement.site_id,
+        item_id=movement.item_id,
+        lot_id=movement.lot_id,
+        quantity=-movement.quantity,
+        kind=movement.kind,
+        reason=movement.reason,
+        note=note,
+        encounter_id=movement.encounter_id,
+        transfer_id=movement.transfer_id,
+        stocktake_id=movement.stocktake_id,
+        reverses_id=movement.id,
+    )
+
+
+def summarize(session: Session, encounter: Encounter) -> EncounterSummary:
+    site = session.get(Site, encounter.site_id)
+    items = {i.id: i for i in session.scalars(select(Item))}
+    kits = {k.id: k for k in session.scalars(select(Kit))}
+    refs = {r.id: r for r in session.scalars(select(ReferralType))}
+    void = session.scalar(select(EncounterVoid).where(EncounterVoid.encounter_id == encounter.id))
+    return EncounterSummary(
+        id=encounter.id,
+        occurred_at=encounter.occurred_at,
+        site=site.name if site else "?",
+        participant_code=encounter.participant_code,
+        age_band=encounter.age_band,
+        gender=encounter.gender,
+        is_new=encounter.is_new,
+        people_served=encounter.people_served,
+        syringes_returned=encounter.syringes_returned,
+        reversals_reported=encounter.reversals_reported,
+        naloxone_reason=encounter.naloxone_reason,
+        naloxone_training=encounter.naloxone_training,
+        referrals=tuple(sorted(refs[r.referral_type_id].code for r in encounter.referrals)),
+        note=encounter.note,
+        is_tally=encounter.is_tally,
+        contacts=encounter.contacts,
+        items=tuple(
+            sorted(
+                ((items[line.item_id].code, line.quantity) for line in encounter.items),
+                key=lambda pair: pair[0],
+            )
+        ),
+        kits=tuple(sorted((kits[k.kit_id].code, k.quantity) for k in encounter.kits)),
+        voided=void is not None,
+        void_reason=void.reason if void else None,
+        device=str(encounter.device_id),
+        staff=None,
+    )
+
+
+def get_encounter(uow: UnitOfWork, encounter_id: uuid.UUID) -> EncounterSummary:
+    encounter = uow.session.get(Encounter, encounter_id)
+    if encounter is None:
+        raise NotFound("That encounter does not exist.")
+    return summarize(uow.session, encounter)
+
+
+def occurred_now_or(uow: UnitOfWork, when: datetime | None) -> datetime:
+    return when if when is not None else uow.now()

@@ -1,0 +1,320 @@
+"""Spreadsheet import of encounters (contracts §4): all of a file or none of it.
+
+Every cell is checked before anything is written, and every bad cell is reported by its
+spreadsheet row (the header is row 1) and column, so a person can fix the file in one pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from outreach_app.domain.clock import date_at_noon, to_utc
+from outreach_app.domain.codes import AgeBand, Gender, NaloxoneReason, normalize_code, parse_enum
+from outreach_app.domain.errors import AlreadyImported, BadFile, InvalidInput, OutreachError
+from outreach_app.domain.participant import clean_participant_code
+from outreach_app.domain.values import EncounterDraft, ImportResult, Shortfall
+from outreach_app.services import audit
+from outreach_app.services.encounters import (
+    Catalog,
+    PreparedEncounter,
+    plan_stock,
+    prepare,
+    refuse_shortfalls,
+    write_encounter,
+)
+from outreach_app.services.ledger import usable_on_hand
+from outreach_app.services.uow import UnitOfWork
+from outreach_app.storage.models import Import, Item, Site
+
+FIELDS = (
+    "occurred_at",
+    "site",
+    "participant_code",
+    "age_band",
+    "gender",
+    "new",
+    "people_served",
+    "syringes_returned",
+    "reversals_reported",
+    "naloxone_reason",
+    "naloxone_training",
+    "referrals",
+    "notes",
+)
+REQUIRED = ("occurred_at", "site")
+ROW_NAMESPACE = uuid.UUID("7f4d8a52-3c1e-4e8b-9a57-2f1c6b0d9e31")
+MAX_LISTED = 200
+_WHOLE = re.compile(r"^\d+$")
+_YES = {"yes", "y", "true", "1", "oui", "x"}
+_NO = {"no", "n", "false", "0", "non"}
+
+
+@dataclass
+class _Errors:
+    cells: list[str]
+
+    def add(self, row: int, column: str, message: str) -> None:
+        self.cells.append(f"row {row}, column {column}: {message}")
+
+
+def _decode(raw: bytes, name: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadFile(
+            f"{name} is not UTF-8 text. In the spreadsheet, save it as 'CSV UTF-8' and import again."
+        ) from None
+
+
+def _parse_when(text: str, zone: ZoneInfo) -> datetime:
+    value = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return date_at_noon(date.fromisoformat(value), zone)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", value):
+        raise ValueError(value)
+    return to_utc(datetime.fromisoformat(value.replace("Z", "+00:00")), zone)
+
+
+def _parse_bool(text: str) -> bool | None:
+    value = text.strip().lower()
+    if not value:
+        return None
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise ValueError(text)
+
+
+def import_csv(
+    uow: UnitOfWork, path: Path, *, move_stock: bool = True, allow_negative: bool = False
+) -> ImportResult:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BadFile(f"{path} does not exist. Check the file name.") from None
+    except OSError as exc:
+        raise BadFile(f"{path} cannot be read ({exc.strerror}).") from None
+    digest = hashlib.sha256(raw).hexdigest()
+    session = uow.session
+    earlier = session.scalar(select(Import).where(Import.sha256 == digest))
+    if earlier is not None:
+        when = earlier.created_at.astimezone(uow.zone).strftime("%Y-%m-%d %H:%M")
+        raise AlreadyImported(
+            f"{path.name} was already imported on {when} (as {earlier.filename}); "
+            "nothing was added. Export only the new rows to import them."
+        )
+    text = _decode(raw, path.name)
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    referral_separator = "|" if delimiter == ";" else ";"
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise BadFile(f"{path.name} is empty: row 1 must hold the column names.")
+
+    catalog = Catalog(session)
+    errors = _Errors([])
+    header = [cell.strip() for cell in rows[0]]
+    columns: list[tuple[str, str]] = []  # (kind, key): field / item / kit
+    seen: set[str] = set()
+    for name in header:
+        key = name.lower()
+        code = normalize_code(name)
+        if key in FIELDS:
+            columns.append(("field", key))
+        elif code in catalog.items:
+            columns.append(("item", code))
+        elif code in catalog.kits:
+            columns.append(("kit", code))
+        else:
+            errors.add(1, name or "(blank)", "unknown column; use the names in the import guide or an item or kit code")
+            columns.append(("unknown", key))
+            continue
+        if columns[-1][1] in seen:
+            errors.add(1, name, "this column appears twice")
+        seen.add(columns[-1][1])
+    for required in REQUIRED:
+        if required not in seen:
+            errors.add(1, required, "this required column is missing")
+
+    sites = {s.name.lower(): s for s in session.scalars(select(Site))}
+    drafts: list[tuple[int, EncounterDraft]] = []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+            errors.add(number, f"#{len(header) + 1}", "more cells than column names")
+        values: dict[str, str] = {}
+        items: dict[str, int] = {}
+        kits: dict[str, int] = {}
+        for (kind, key), name, cell in zip(columns, header, cells, strict=False):
+            cell = cell.strip()
+            if kind == "field":
+                values[key] = cell
+            elif kind in ("item", "kit") and cell:
+                if not _WHOLE.match(cell):
+                    errors.add(number, name, f"{cell!r} is not a whole number of 0 or more")
+                elif int(cell):
+                    (items if kind == "item" else kits)[key] = int(cell)
+        draft = _draft_from_row(number, values, items, kits, sites, catalog, uow, errors, referral_separator)
+        if draft is not None:
+            drafts.append((number, draft))
+    if not drafts and not errors.cells:
+        raise BadFile(f"{path.name} has no rows below its header; nothing was imported.")
+    _raise_cell_errors(errors, path)
+
+    prepared = []
+    for number, draft in drafts:
+        try:
+            prepared.append((number, prepare(session, draft, catalog)))
+        except OutreachError as exc:
+            errors.add(number, "(row)", exc.message)
+    _raise_cell_errors(errors, path)
+
+    shortfalls: list[Shortfall] = []
+    if move_stock:
+        shortfalls = _file_shortfalls(uow, [p for _, p in prepared])
+        if shortfalls and not allow_negative:
+            refuse_shortfalls(shortfalls)
+
+    record = Import(
+        id=uuid.uuid5(ROW_NAMESPACE, digest),
+        device_id=uow.device_id,
+        created_at=uow.now(),
+        sha256=digest,
+        filename=path.name[:200],
+        rows=len(prepared),
+    )
+    session.add(record)
+    session.flush()
+    lines = 0
+    for number, item in prepared:
+        plans = plan_stock(session, item, uow.today()) if move_stock else None
+        write_encounter(
+            uow,
+            item,
+            plans,
+            encounter_id=uuid.uuid5(ROW_NAMESPACE, f"{digest}:{number}"),
+            import_id=record.id,
+        )
+        lines += len(item.items)
+        session.flush()
+    audit.record(uow, "import-csv", f"{len(prepared)} encounters from {path.name}")
+    return ImportResult(len(prepared), lines, move_stock, tuple(shortfalls))
+
+
+def _raise_cell_errors(errors: _Errors, path: Path) -> None:
+    if not errors.cells:
+        return
+    listed = errors.cells[:MAX_LISTED]
+    more = len(errors.cells) - len(listed)
+    tail = f"\n  ... and {more} more" if more else ""
+    raise InvalidInput(
+        f"{path.name} was not imported; nothing was written. Fix these cells and import again:\n  "
+        + "\n  ".join(listed)
+        + tail
+    )
+
+
+def _draft_from_row(
+    number: int,
+    values: dict[str, str],
+    items: dict[str, int],
+    kits: dict[str, int],
+    sites: dict[str, Site],
+    catalog: Catalog,
+    uow: UnitOfWork,
+    errors: _Errors,
+    referral_separator: str,
+) -> EncounterDraft | None:
+    before = len(errors.cells)
+    occurred: datetime | None = None
+    when = values.get("occurred_at", "")
+    if not when:
+        errors.add(number, "occurred_at", "required; give a date (YYYY-MM-DD) or date-time")
+    else:
+        try:
+            occurred = _parse_when(when, uow.zone)
+        except ValueError:
+            errors.add(number, "occurred_at", f"{when!r} is not a real date or date-time (YYYY-MM-DD HH:MM)")
+    site_name = values.get("site", "")
+    if not site_name:
+        errors.add(number, "site", "required; give the site's name")
+    elif site_name.lower() not in sites:
+        errors.add(number, "site", f"no site is called {site_name!r}")
+    code = None
+    try:
+        code = clean_participant_code(values.get("participant_code"))
+    except InvalidInput:
+        errors.add(number, "participant_code", "not a program code (letters, digits, hyphens; no names)")
+    for column, enum in (("age_band", AgeBand), ("gender", Gender), ("naloxone_reason", NaloxoneReason)):
+        text = values.get(column, "")
+        if text and parse_enum(enum, text) is None:
+            errors.add(number, column, f"unknown code {text!r}; use one of " + ", ".join(m.value for m in enum))
+    flags: dict[str, bool | None] = {}
+    for column in ("new", "naloxone_training"):
+        try:
+            flags[column] = _parse_bool(values.get(column, ""))
+        except ValueError:
+            errors.add(number, column, f"{values[column]!r} is not yes, no or blank")
+    counts: dict[str, int] = {}
+    for column, default in (("people_served", 1), ("syringes_returned", 0), ("reversals_reported", 0)):
+        text = values.get(column, "")
+        if not text:
+            counts[column] = default
+        elif not _WHOLE.match(text):
+            errors.add(number, column, f"{text!r} is not a whole number of 0 or more")
+        else:
+            counts[column] = int(text)
+    referrals = tuple(r.strip() for r in values.get("referrals", "").split(referral_separator) if r.strip())
+    for ref in referrals:
+        if normalize_code(ref) not in catalog.referrals:
+            errors.add(number, "referrals", f"unknown referral code {ref!r}")
+    if len(errors.cells) > before or occurred is None:
+        return None
+    return EncounterDraft(
+        site=sites[site_name.lower()].name,
+        occurred_at=occurred,
+        items=items,
+        kits=kits,
+        participant_code=code,
+        age_band=values.get("age_band") or None,
+        gender=values.get("gender") or None,
+        is_new=flags.get("new"),
+        people_served=counts["people_served"],
+        syringes_returned=counts["syringes_returned"],
+        reversals_reported=counts["reversals_reported"],
+        naloxone_reason=values.get("naloxone_reason") or None,
+        naloxone_training=bool(flags.get("naloxone_training")),
+        referrals=referrals,
+        note=values.get("notes", ""),
+    )
+
+
+def _file_shortfalls(uow: UnitOfWork, prepared: list[PreparedEncounter]) -> list[Shortfall]:
+    """Today's unexpired on hand per site and item against the whole file's total."""
+    wanted: Counter[tuple[uuid.UUID, uuid.UUID]] = Counter()
+    sites: dict[uuid.UUID, Site] = {}
+    for p in prepared:
+        sites[p.site.id] = p.site
+        for item_id, qty in p.items.items():
+            wanted[(p.site.id, item_id)] += qty
+    items = {i.id: i for i in uow.session.scalars(select(Item))}
+    shortfalls = []
+    for (site_id, item_id), qty in sorted(wanted.items(), key=lambda kv: (sites[kv[0][0]].name, items[kv[0][1]].sort_order)):
+        available = max(usable_on_hand(uow.session, sites[site_id], items[item_id], uow.today()), 0)
+        if available < qty:
+            shortfalls.append(Shortfall(sites[site_id].name, items[item_id].code, qty, available))
+    return shortfalls
+

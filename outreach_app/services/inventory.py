@@ -1,0 +1,358 @@
+"""Receiving, transferring and adjusting stock, and what is on hand where."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from outreach_app.domain.codes import AdjustReason, MovementKind, parse_enum
+from outreach_app.domain.errors import InvalidInput, ShortfallError
+from outreach_app.domain.lots import Draw
+from outreach_app.domain.values import LotInfo, MovementInfo, OnHandRow, Shortfall
+from outreach_app.services import audit, lookup
+from outreach_app.services.encounters import refuse_shortfalls, reversal_of
+from outreach_app.services.ledger import PlannedDraw, balance, plan_draw, write_draws
+from outreach_app.services.uow import UnitOfWork
+from outreach_app.storage.models import Item, Lot, Site, StockMovement
+
+
+def _positive(qty: int) -> None:
+    if qty <= 0:
+        raise InvalidInput(f"The quantity must be a whole number above zero (got {qty}).")
+
+
+def receive(
+    uow: UnitOfWork,
+    site: str,
+    item_code: str,
+    qty: int,
+    *,
+    lot: str | None = None,
+    expires: date | None = None,
+    source: str = "",
+) -> MovementInfo:
+    _positive(qty)
+    session = uow.session
+    site_row = lookup.site_by_name(session, site)
+    item = lookup.item_by_code(session, item_code)
+    lot_row = _lot_for_receipt(uow, item, lot, expires)
+    movement = StockMovement(
+        id=uuid.uuid4(),
+        device_id=uow.device_id,
+        created_at=uow.now(),
+        occurred_at=uow.now(),
+        site_id=site_row.id,
+        item_id=item.id,
+        lot_id=lot_row.id if lot_row else None,
+        quantity=qty,
+        kind=MovementKind.RECEIVE.value,
+        note=source.strip()[:200],
+    )
+    session.add(movement)
+    session.flush()
+    audit.record(uow, "receive", f"{qty} {item.code} at {site_row.name}" + (f" lot {lot}" if lot else ""))
+    return movement_info(session, movement)
+
+
+def _lot_for_receipt(
+    uow: UnitOfWork, item: Item, lot: str | None, expires: date | None
+) -> Lot | None:
+    if not item.tracks_lots:
+        if lot or expires:
+            raise InvalidInput(f"{item.code} does not track lots; leave out --lot and --expires.")
+        return None
+    if not lot or not lot.strip():
+        raise InvalidInput(
+            f"{item.code} tracks lots and expiry: give the lot number and expiry date "
+            "printed on the box (--lot L --expires YYYY-MM-DD)."
+        )
+    existing = uow.session.scalar(
+        select(Lot).where(Lot.item_id == item.id, Lot.lot_number == lot.strip())
+    )
+    if existing is not None:
+        if expires is not None and existing.expires_on != expires:
+            raise InvalidInput(
+                f"Lot {lot} of {item.code} is recorded as expiring {existing.expires_on}, "
+                f"not {expires}. Check the box; lot numbers are unique per item."
+            )
+        return existing
+    if expires is None:
+        raise InvalidInput(f"Lot {lot} of {item.code} is new: give its expiry date (--expires).")
+    new_lot = Lot(
+        id=uuid.uuid4(),
+        device_id=uow.device_id,
+        created_at=uow.now(),
+        item_id=item.id,
+        lot_number=lot.strip(),
+        expires_on=expires,
+    )
+    uow.session.add(new_lot)
+    uow.session.flush()
+    return new_lot
+
+
+def _plan_from_lot(
+    session: Session, site: Site, item: Item, qty: int, lot: str | None, today: date
+) -> PlannedDraw:
+    """Draw from a named lot, or first-expiry-first-out when none is named."""
+    if lot is None:
+        return plan_draw(session, site, item, qty, today)
+    if not item.tracks_lots:
+        raise InvalidInput(f"{item.code} does not track lots.")
+    lot_row = lookup.lot_by_number(session, item, lot)
+    on_hand = balance(session, site.id, item.id, lot_row.id, any_lot=False)
+    short = None
+    if lot_row.expires_on is not None and lot_row.expires_on < today:
+        short = Shortfall(site.name, item.code, qty, on_hand, expired_lot=lot_row.lot_number)
+    elif on_hand < qty:
+        short = Shortfall(site.name, item.code, qty, max(on_hand, 0))
+    return PlannedDraw(item, [Draw(lot_row.id, qty)], short)
+
+
+def transfer(
+    uow: UnitOfWork,
+    from_site: str,
+    to_site: str,
+    item_code: str,
+    qty: int,
+    *,
+    lot: str | None = None,
+    override: bool = False,
+    note: str = "",
+) -> uuid.UUID:
+    _positive(qty)
+    session = uow.session
+    source = lookup.site_by_name(session, from_site)
+    dest = lookup.site_by_name(session, to_site)
+    if source.id == dest.id:
+        raise InvalidInput("Choose two different sites for a transfer.")
+    item = lookup.item_by_code(session, item_code)
+    plan = _plan_from_lot(session, source, item, qty, lot, uow.today())
+    if not override:
+        refuse_shortfalls([plan.shortfall] if plan.shortfall else [])
+    transfer_id = uuid.uuid4()
+    outs = write_draws(
+        session,
+        [plan],
+        site=source,
+        kind=MovementKind.TRANSFER_OUT,
+        occurred_at=uow.now(),
+        device_id=uow.device_id,
+        created_at=uow.now(),
+        transfer_id=transfer_id,
+        note=note,
+    )
+    for out in outs:
+        session.add(
+            StockMovement(
+                id=uuid.uuid4(),
+                device_id=uow.device_id,
+                created_at=uow.now(),
+                occurred_at=uow.now(),
+                site_id=dest.id,
+                item_id=item.id,
+                lot_id=out.lot_id,
+                quantity=-out.quantity,
+                kind=MovementKind.TRANSFER_IN.value,
+                transfer_id=transfer_id,
+                note=note,
+            )
+        )
+    session.flush()
+    audit.record(uow, "transfer", f"{qty} {item.code} from {source.name} to {dest.name}")
+    return transfer_id
+
+
+def adjust(
+    uow: UnitOfWork,
+    site: str,
+    item_code: str,
+    qty: int,
+    reason: str,
+    *,
+    lot: str | None = None,
+    override: bool = False,
+    note: str = "",
+) -> MovementInfo:
+    """A signed correction with a reason code; taking stock below zero needs the override."""
+    if qty == 0:
+        raise InvalidInput("An adjustment of zero changes nothing.")
+    code = parse_enum(AdjustReason, reason)
+    if code is None:
+        options = ", ".join(r.value for r in AdjustReason)
+        raise InvalidInput(f"Unknown adjustment reason {reason!r}; use one of {options}.")
+    session = uow.session
+    site_row = lookup.site_by_name(session, site)
+    item = lookup.item_by_code(session, item_code)
+    lot_row = lookup.lot_by_number(session, item, lot) if lot else None
+    if item.tracks_lots and lot_row is None:
+        raise InvalidInput(f"{item.code} tracks lots: name the lot being adjusted.")
+    if qty < 0 and not override:
+        on_hand = balance(session, site_row.id, item.id, lot_row.id if lot_row else None, any_lot=not item.tracks_lots)
+        if on_hand + qty < 0:
+            raise ShortfallError(
+                f"{item.code} at {site_row.name}: only {on_hand} on hand, cannot remove {-qty} "
+                "without the coordinator override.",
+                [Shortfall(site_row.name, item.code, -qty, on_hand)],
+            )
+    movement = StockMovement(
+        id=uuid.uuid4(),
+        device_id=uow.device_id,
+        created_at=uow.now(),
+        occurred_at=uow.now(),
+        site_id=site_row.id,
+        item_id=item.id,
+        lot_id=lot_row.id if lot_row else None,
+        quantity=qty,
+        kind=MovementKind.ADJUST.value,
+        reason=code.value,
+        note=note.strip()[:200],
+    )
+    session.add(movement)
+    session.flush()
+    audit.record(uow, "adjust", f"{qty:+d} {item.code} at {site_row.name} ({code.value})")
+    return movement_info(session, movement)
+
+
+def reverse_movement(uow: UnitOfWork, movement_id: uuid.UUID, reason: str) -> MovementInfo:
+    """Undo a receipt or adjustment entered by mistake, as a new reversing movement."""
+    session = uow.session
+    movement = session.get(StockMovement, movement_id)
+    if movement is None:
+        raise InvalidInput("That movement does not exist.")
+    if movement.reverses_id is not None:
+        raise InvalidInput("That movement is itself a reversal.")
+    if movement.encounter_id is not None:
+        raise InvalidInput("Void the encounter instead; its stock comes back with it.")
+    if session.scalar(select(StockMovement.id).where(StockMovement.reverses_id == movement_id)):
+        raise InvalidInput("That movement was already reversed.")
+    if not reason.strip():
+        raise InvalidInput("Give a reason for the reversal.")
+    reversal = reversal_of(uow, movement, reason.strip()[:200])
+    session.add(reversal)
+    session.flush()
+    audit.record(uow, "reverse", f"movement {movement_id} ({reason.strip()[:60]})")
+    return movement_info(session, reversal)
+
+
+def movement_info(session: Session, movement: StockMovement, balance_after: int = 0) -> MovementInfo:
+    site = session.get(Site, movement.site_id)
+    item = session.get(Item, movement.item_id)
+    lot = session.get(Lot, movement.lot_id) if movement.lot_id else None
+    return MovementInfo(
+        id=movement.id,
+        occurred_at=movement.occurred_at,
+        site=site.name if site else "?",
+        item_code=item.code if item else "?",
+        lot=lot.lot_number if lot else None,
+        quantity=movement.quantity,
+        kind=movement.kind,
+        reason=movement.reason,
+        note=movement.note,
+        staff=None,
+        reverses=movement.reverses_id,
+        balance=balance_after,
+    )
+
+
+def on_hand(uow: UnitOfWork, site: str | None = None) -> list[OnHandRow]:
+    """One row per site, item and lot with stock; active items with nothing show as 0."""
+    session = uow.session
+    sites = [lookup.site_by_name(session, site)] if site else list(
+        session.scalars(select(Site).where(Site.active).order_by(Site.name))
+    )
+    site_ids = [s.id for s in sites]
+    totals = session.execute(
+        select(
+            StockMovement.site_id,
+            StockMovement.item_id,
+            StockMovement.lot_id,
+            func.sum(StockMovement.quantity),
+        )
+        .where(StockMovement.site_id.in_(site_ids))
+        .group_by(StockMovement.site_id, StockMovement.item_id, StockMovement.lot_id)
+    ).all()
+    items = {i.id: i for i in session.scalars(select(Item))}
+    lots = {lot.id: lot for lot in session.scalars(select(Lot))}
+    by_site: dict[uuid.UUID, list[OnHandRow]] = {s.id: [] for s in sites}
+    names = {s.id: s.name for s in sites}
+    for site_id, item_id, lot_id, total in totals:
+        if int(total) == 0:
+            continue
+        item, lot = items[item_id], lots.get(lot_id) if lot_id else None
+        by_site[site_id].append(
+            OnHandRow(
+                names[site_id],
+                item.code,
+                item.name,
+                lot.lot_number if lot else None,
+                lot.expires_on if lot else None,
+                int(total),
+                item.sort_order,
+            )
+        )
+    rows: list[OnHandRow] = []
+    for s in sites:
+        present = {r.item_code for r in by_site[s.id]}
+        for item in items.values():
+            if item.active and item.code not in present:
+                by_site[s.id].append(
+                    OnHandRow(s.name, item.code, item.name, None, None, 0, item.sort_order)
+                )
+        by_site[s.id].sort(key=lambda r: (r.sort_order, r.item_code, r.expires_on or date.max, r.lot or ""))
+        rows.extend(by_site[s.id])
+    return rows
+
+
+def expiring_lots(uow: UnitOfWork, within_days: int, site: str | None = None) -> list[OnHandRow]:
+    """Lots with stock that expire within N days (or already have)."""
+    limit = uow.today() + timedelta(days=within_days)
+    return [
+        r
+        for r in on_hand(uow, site)
+        if r.expires_on is not None and r.on_hand > 0 and r.expires_on <= limit
+    ]
+
+
+def under_reorder_level(uow: UnitOfWork, site: str | None = None) -> list[tuple[str, str, int, int]]:
+    """(site, item code, on hand, reorder level) for active items below their level."""
+    totals: dict[tuple[str, str], int] = {}
+    for r in on_hand(uow, site):
+        totals[(r.site, r.item_code)] = totals.get((r.site, r.item_code), 0) + r.on_hand
+    levels = {i.code: i.reorder_level for i in uow.session.scalars(select(Item).where(Item.active))}
+    return [
+        (s, code, qty, levels[code])
+        for (s, code), qty in totals.items()
+        if code in levels and qty < levels[code]
+    ]
+
+
+def list_lots(uow: UnitOfWork, item_code: str) -> list[LotInfo]:
+    item = lookup.item_by_code(uow.session, item_code)
+    return [
+        LotInfo(lot.id, item.code, lot.lot_number, lot.expires_on)
+        for lot in uow.session.scalars(
+            select(Lot).where(Lot.item_id == item.id).order_by(Lot.expires_on, Lot.lot_number)
+        )
+    ]
+
+
+def ledger(uow: UnitOfWork, site: str, item_code: str) -> list[MovementInfo]:
+    """Every movement of one item at one site, oldest first, with the running balance."""
+    session = uow.session
+    site_row = lookup.site_by_name(session, site)
+    item = lookup.item_by_code(session, item_code)
+    rows = session.scalars(
+        select(StockMovement)
+        .where(StockMovement.site_id == site_row.id, StockMovement.item_id == item.id)
+        .order_by(StockMovement.occurred_at, StockMovement.created_at, StockMovement.id)
+    )
+    running = 0
+    out = []
+    for movement in rows:
+        running += movement.quantity
+        out.append(movement_info(session, movement, running))
+    return out

@@ -1,0 +1,50 @@
+"""Seeds a new database with the default catalog, kits and referral types (contracts §2)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from outreach_app.resources import resources_dir
+from outreach_app.storage.models import Item, Kit, KitLine, ReferralType
+
+
+def load_default_catalog() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        (resources_dir() / "catalog.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+def seed_catalog(session: Session, device_id: uuid.UUID, now: datetime) -> None:
+    catalog = load_default_catalog()
+    stamp = {"device_id": device_id, "created_at": now}
+    items: dict[str, Item] = {}
+    for order, spec in enumerate(catalog["items"], start=1):
+        item = Item(
+            code=spec["code"],
+            name=spec["name"],
+            category=spec["category"],
+            unit=spec["unit"],
+            doses_per_unit=spec.get("doses_per_unit", 0),
+            reorder_level=spec.get("reorder_level", 0),
+            tracks_lots=spec.get("tracks_lots", False),
+            active=True,
+            sort_order=order * 10,
+            **stamp,
+        )
+        session.add(item)
+        items[item.code] = item
+    session.flush()
+    for spec in catalog["kits"]:
+        kit = Kit(code=spec["code"], name=spec["name"], active=True, **stamp)
+        kit.lines = [
+            KitLine(item_id=items[code].id, quantity=qty) for code, qty in spec["lines"].items()
+        ]
+        session.add(kit)
+    for spec in catalog["referral_types"]:
+        session.add(ReferralType(code=spec["code"], label=spec["label"], active=True, **stamp))

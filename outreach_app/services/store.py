@@ -1,0 +1,257 @@
+"""Opening and creating the data store: the one entry point the CLI and the app go through."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from outreach_app.domain.clock import utc_now
+from outreach_app.domain.codes import SiteKind, parse_enum
+from outreach_app.domain.errors import (
+    AlreadyInitialised,
+    InvalidInput,
+    NotInitialised,
+    PassphraseRequired,
+    StoreError,
+)
+from outreach_app.storage import engine as engines
+from outreach_app.storage.backup import copy_database
+from outreach_app.storage.folder import DataFolder, FolderRecord
+from outreach_app.storage.migrate import upgrade_to_head
+from outreach_app.storage.models import Device, Setting, Site
+from outreach_app.storage.schema import has_any_table
+from outreach_app.services.seed import seed_catalog
+from outreach_app.services.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Store:
+    """An open data store. Hand it to services through `unit_of_work()`."""
+
+    engine: Engine
+    zone: ZoneInfo
+    device_id: uuid.UUID
+    org_name: str
+    folder: DataFolder
+    passphrase: str | None
+    database_path: Path | None  # None on PostgreSQL
+
+    def __post_init__(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    @property
+    def encrypted(self) -> bool:
+        return self.passphrase is not None
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        with self._sessions() as session, session.begin():
+            yield UnitOfWork(session, self.device_id, self.zone)
+
+    def close(self) -> None:
+        if self.engine.dialect.name == "sqlite":
+            try:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            except SQLAlchemyError:
+                log.warning("WAL checkpoint on close failed", exc_info=True)
+        self.engine.dispose()
+
+
+def resolve_zone(name: str | None) -> ZoneInfo:
+    if not name:
+        local = datetime.now().astimezone().tzinfo
+        key = getattr(local, "key", None)
+        if key:
+            return ZoneInfo(key)
+        try:
+            link = Path("/etc/localtime").resolve()
+            return ZoneInfo("/".join(link.parts[-2:]) if "zoneinfo" in link.parts else "UTC")
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            return ZoneInfo("UTC")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(
+            f"Unknown time zone {name!r}. Use a name such as America/Toronto or Europe/Paris."
+        ) from None
+
+
+def folder_is_encrypted(data_dir: Path) -> bool:
+    """Raises NotInitialised when the folder has no record yet."""
+    return DataFolder(data_dir).read_record().encrypted
+
+
+def _open_postgres(db_url: str) -> Engine:
+    engine = engines.make_engine(db_url, pool_pre_ping=True)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError:
+        engine.dispose()
+        raise StoreError(
+            "The PostgreSQL database cannot be reached. Check --db-url, that the server is "
+            "running and that this computer may connect to it."
+        ) from None
+    return engine
+
+
+def _load_store(
+    engine: Engine, folder: DataFolder, passphrase: str | None, path: Path | None
+) -> Store:
+    with Session(engine) as session:
+        settings = {s.key: s.value for s in session.scalars(select(Setting))}
+    if "org_name" not in settings:
+        raise NotInitialised("This database is not initialised. Run `outreach init` first.")
+    return Store(
+        engine=engine,
+        zone=ZoneInfo(settings["timezone"]),
+        device_id=uuid.UUID(settings["device_id"]),
+        org_name=settings["org_name"],
+        folder=folder,
+        passphrase=passphrase,
+        database_path=path,
+    )
+
+
+def open_store(data_dir: Path, db_url: str | None = None, passphrase: str | None = None) -> Store:
+    folder = DataFolder(data_dir)
+    if db_url:
+        engine = _open_postgres(db_url)
+        try:
+            with engine.connect() as conn:
+                if not has_any_table(conn):
+                    raise NotInitialised(
+                        "This PostgreSQL database is empty. Run `outreach --db-url URL init` first."
+                    )
+            upgrade_to_head(engine)
+            return _load_store(engine, folder, None, None)
+        except BaseException:
+            engine.dispose()
+            raise
+    record = folder.read_record()
+    folder.check_writable()
+    path = folder.database_path(record)
+    engines.check_file_shape(path, record.encrypted)
+    if record.encrypted and not passphrase:
+        raise PassphraseRequired(
+            "This data folder is encrypted. Set OUTREACH_PASSPHRASE or run from a terminal to "
+            "be asked for the passphrase."
+        )
+    key = passphrase if record.encrypted else None
+    engine = engines.make_engine(engines.sqlite_url(path, key))
+    try:
+        engines.probe_connection(engine, path, record.encrypted)
+        with engine.connect() as conn:
+            if not has_any_table(conn):
+                raise StoreError(f"{path} is empty. Restore it from a backup.")
+
+        def backup_before_migration() -> None:
+            stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
+            copy_database(engine, folder.backups / f"before-migration-{stamp}.db", key)
+
+        upgrade_to_head(engine, backup=backup_before_migration)
+        return _load_store(engine, folder, key, path)
+    except BaseException:
+        engine.dispose()
+        raise
+
+
+@dataclass(frozen=True)
+class InitOptions:
+    org: str
+    site: str
+    site_kind: str = SiteKind.FIXED.value
+    device: str = "This computer"
+    timezone: str | None = None
+    passphrase: str | None = None  # None: no encryption
+
+
+def _seed_new_database(engine: Engine, options: InitOptions, zone: ZoneInfo) -> None:
+    kind = parse_enum(SiteKind, options.site_kind)
+    if kind is None:
+        raise InvalidInput(
+            f"Unknown site kind {options.site_kind!r}; use one of "
+            + ", ".join(k.value for k in SiteKind)
+        )
+    upgrade_to_head(engine)
+    now = utc_now()
+    device_id = uuid.uuid4()
+    with Session(engine) as session, session.begin():
+        session.add(Device(id=device_id, name=options.device.strip() or "This computer", created_at=now))
+        session.flush()
+        for key, value in (
+            ("org_name", options.org.strip()),
+            ("timezone", zone.key),
+            ("device_id", str(device_id)),
+        ):
+            session.add(Setting(key=key, value=value))
+        seed_catalog(session, device_id, now)
+        session.add(
+            Site(name=options.site.strip(), kind=kind.value, device_id=device_id, created_at=now)
+        )
+
+
+def init_store(data_dir: Path, options: InitOptions, db_url: str | None = None) -> None:
+    if not options.org.strip() or not options.site.strip():
+        raise InvalidInput("Give the organisation and the first site a name.")
+    zone = resolve_zone(options.timezone)
+    if db_url:
+        engine = _open_postgres(db_url)
+        try:
+            with engine.connect() as conn:
+                if has_any_table(conn):
+                    raise AlreadyInitialised(
+                        "This PostgreSQL database already has tables; `init` only seeds an empty "
+                        "database. Nothing was changed."
+                    )
+            _seed_new_database(engine, options, zone)
+        finally:
+            engine.dispose()
+        return
+    folder = DataFolder(data_dir)
+    if folder.is_initialised():
+        raise AlreadyInitialised(
+            f"{data_dir} is already initialised. Nothing was changed; use another --data-dir "
+            "for a new data folder."
+        )
+    created_folder = not data_dir.exists()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"Cannot create the data folder {data_dir}: {exc.strerror}.") from None
+    folder.check_writable()
+    record = FolderRecord(encrypted=options.passphrase is not None)
+    path = folder.database_path(record)
+    leftovers = [path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")]
+    for leftover in leftovers:  # a previous init that died before writing the record
+        leftover.unlink(missing_ok=True)
+    engine = engines.make_engine(engines.sqlite_url(path, options.passphrase))
+    try:
+        _seed_new_database(engine, options, zone)
+        engine.dispose()
+        folder.write_record(record)
+    except BaseException:
+        engine.dispose()
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
+        if created_folder:
+            shutil.rmtree(data_dir, ignore_errors=True)
+        raise

@@ -1,0 +1,82 @@
+"""Verified copies of a SQLite or SQLCipher database, taken while it is open.
+
+A copy is written to a temporary file beside the target, keyed like the source, checked with
+`integrity_check`, and only then moved into place, so a failed backup never leaves a half file
+where a good one was expected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.pool import NullPool
+
+from outreach_app.domain.errors import BadFile, StoreError
+from outreach_app.storage.engine import make_engine, sqlite_url
+
+
+def _verify(engine: Engine) -> None:
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        rows = cursor.execute("PRAGMA integrity_check").fetchall()
+        if rows != [("ok",)]:
+            raise BadFile("The copy failed its integrity check; nothing was replaced.")
+        tables = {
+            r[0] for r in cursor.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        if not {"alembic_version", "settings", "encounters"} <= tables:
+            raise BadFile("The file is not an Outreach Tally database.")
+        cursor.close()
+    finally:
+        raw.close()
+
+
+def verify_database_file(path: Path, passphrase: str | None) -> None:
+    """Open a database file read-only-in-spirit and check it is a healthy copy of ours."""
+    engine = make_engine(sqlite_url(path, passphrase), poolclass=NullPool)
+    try:
+        _verify(engine)
+    except BadFile:
+        raise
+    except Exception as exc:  # the driver's own error types differ between sqlite3 and sqlcipher3
+        raise BadFile(
+            f"{path.name} is not an Outreach Tally backup that this passphrase opens."
+        ) from exc
+    finally:
+        engine.dispose()
+
+
+def copy_database(source: Engine, dest: Path, passphrase: str | None) -> None:
+    """Online backup of `source` into `dest` (same encryption), verified before it lands."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.partial")
+    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        leftover.unlink(missing_ok=True)
+    target_engine = make_engine(sqlite_url(tmp, passphrase), poolclass=NullPool)
+    try:
+        src_raw = source.raw_connection()
+        dst_raw = target_engine.raw_connection()
+        try:
+            src_raw.driver_connection.backup(dst_raw.driver_connection)  # type: ignore[union-attr]
+            # A single-file copy: fold the WAL back so the copy stands alone.
+            dst_raw.driver_connection.execute("PRAGMA journal_mode = DELETE")  # type: ignore[union-attr]
+        finally:
+            dst_raw.close()
+            src_raw.close()
+        _verify(target_engine)
+    except BadFile:
+        tmp.unlink(missing_ok=True)
+        raise
+    except Exception as exc:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(f"The backup to {dest} failed: {exc.__class__.__name__}.") from exc
+    finally:
+        target_engine.dispose()
+    for side in (Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            side.unlink()
+    os.replace(tmp, dest)

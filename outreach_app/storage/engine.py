@@ -1,0 +1,104 @@
+"""The one place engines are made: SQLite, SQLCipher or PostgreSQL.
+
+Every SQLite connection gets WAL, synchronous=FULL, foreign keys and a busy timeout. Engines hide
+bound parameters so a participant code or note never reaches an error message or a log.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from outreach_app.domain.errors import (
+    EncryptionMismatch,
+    NotADatabase,
+    StoreError,
+    WrongPassphrase,
+)
+from outreach_app.storage.folder import SQLITE_HEADER
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def sqlite_url(path: Path, passphrase: str | None) -> URL:
+    if passphrase is None:
+        return URL.create("sqlite+pysqlite", database=str(path))
+    return URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
+
+
+def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    try:
+        if "sqlcipher" in type(dbapi_conn).__module__:
+            # Keep SQLCipher's own diagnostics (e.g. "hmac check failed") off the user's stderr.
+            cursor.execute("PRAGMA cipher_log_level = NONE")
+        # The first read proves the key before anything can write to the file.
+        cursor.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+def make_engine(url: URL | str, **kwargs: Any) -> Engine:
+    engine = create_engine(url, hide_parameters=True, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _on_sqlite_connect)
+    return engine
+
+
+def looks_like_plain_sqlite(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(16) == SQLITE_HEADER
+
+
+def check_file_shape(path: Path, encrypted: bool) -> None:
+    """Tell a wrong kind of file apart from a wrong passphrase before the driver opens it."""
+    if not path.exists():
+        raise StoreError(
+            f"The database file {path} is missing. Restore it from a backup (`outreach restore`)."
+        )
+    size = path.stat().st_size
+    plain = looks_like_plain_sqlite(path)
+    if encrypted and plain:
+        raise EncryptionMismatch(
+            f"The folder says its database is encrypted, but {path.name} is not encrypted. "
+            "The file may have been replaced; restore it from a backup."
+        )
+    if size == 0 or size % 512 != 0:
+        raise NotADatabase(
+            f"{path} is not an Outreach Tally database (it may be damaged or another program's "
+            "file). Restore it from a backup."
+        )
+    if not encrypted and not plain:
+        raise EncryptionMismatch(
+            f"The folder says its database is not encrypted, but {path.name} is encrypted or "
+            "is not a database. Restore the folder's own file from a backup."
+        )
+
+
+def probe_connection(engine: Engine, path: Path, encrypted: bool) -> None:
+    """Open one connection, translating driver failures into messages a person can act on."""
+    try:
+        with engine.connect():
+            pass
+    except (DatabaseError, OperationalError) as exc:
+        text = str(exc.orig) if exc.orig is not None else str(exc)
+        if "not a database" in text or "encrypted" in text:
+            if encrypted:
+                raise WrongPassphrase(
+                    "The passphrase does not open this data folder. Check it and try again "
+                    "(OUTREACH_PASSPHRASE or the prompt)."
+                ) from None
+            raise NotADatabase(f"{path} is not a database. Restore it from a backup.") from None
+        if "readonly" in text or "read-only" in text or "unable to open" in text:
+            raise StoreError(
+                f"The database {path} cannot be opened for writing ({text}). "
+                "Check the folder's permissions."
+            ) from None
+        raise StoreError(f"The database {path} cannot be opened: {text}") from None
