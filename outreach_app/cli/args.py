@@ -22,7 +22,9 @@ def iso_date(text: str) -> date:
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write it as YYYY-MM-DD"
+        ) from None
 
 
 def positive_int(text: str) -> int:
@@ -48,5 +50,7 @@ def code_quantity(text: str) -> tuple[str, int]:
     if not sep or not code.strip():
         raise argparse.ArgumentTypeError(f"{text!r} should be CODE=QUANTITY, e.g. SYRINGE=40")
     if not re.fullmatch(r"\d+", qty.strip()):
-        raise argparse.ArgumentTypeError(f"{text!r}: the quantity must be a whole number of 0 or more")
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: the quantity must be a whole number of 0 or more"
+        )
     return code.strip(), int(qty)

@@ -13,7 +13,13 @@ from outreach_app.domain.errors import InvalidInput
 from outreach_app.domain.values import EncounterDraft
 from outreach_app.reports.stock_csv import stock_csv, stock_text
 from outreach_app.services import backups, checks, encounters, importer, inventory
-from outreach_app.services.store import InitOptions, Store, folder_is_encrypted, init_store, open_store
+from outreach_app.services.store import (
+    InitOptions,
+    Store,
+    folder_is_encrypted,
+    init_store,
+    open_store,
+)
 
 
 def open_from_args(args: argparse.Namespace) -> Store:
@@ -40,7 +46,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     state = "encrypted" if passphrase else "not encrypted"
     if args.db_url:
         state = "on the server"
-    print(f"Initialised {where} for {args.org} ({state}); first site: {args.site}.", file=sys.stderr)
+    print(
+        f"Initialised {where} for {args.org} ({state}); first site: {args.site}.", file=sys.stderr
+    )
     return 0
 
 
@@ -49,7 +57,13 @@ def cmd_receive(args: argparse.Namespace) -> int:
     try:
         with store.unit_of_work() as uow:
             movement = inventory.receive(
-                uow, args.site, args.item, args.qty, lot=args.lot, expires=args.expires, source=args.source
+                uow,
+                args.site,
+                args.item,
+                args.qty,
+                lot=args.lot,
+                expires=args.expires,
+                source=args.source,
             )
     finally:
         store.close()
@@ -116,7 +130,9 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
             )
     finally:
         store.close()
-    print(f"Imported {result.encounters} encounters and {result.lines} lines from {args.file.name}.")
+    print(
+        f"Imported {result.encounters} encounters and {result.lines} lines from {args.file.name}."
+    )
     if not result.stock_moved:
         print("Stock was not moved (--no-stock): the rows count in reports only.")
     for short in result.negative_recorded:

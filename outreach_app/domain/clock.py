@@ -46,10 +46,15 @@ class Period:
 
     @property
     def is_calendar_month(self) -> bool:
-        return self.start.day == 1 and (self.end + timedelta(days=1)).day == 1 and (
-            self.start.year,
-            self.start.month,
-        ) == (self.end.year, self.end.month)
+        return (
+            self.start.day == 1
+            and (self.end + timedelta(days=1)).day == 1
+            and (
+                self.start.year,
+                self.start.month,
+            )
+            == (self.end.year, self.end.month)
+        )
 
     @property
     def days(self) -> int:

@@ -79,4 +79,3 @@ class EncryptionMismatch(StoreError):
 
 class AlreadyInitialised(InvalidInput):
     pass
-

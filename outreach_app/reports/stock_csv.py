@@ -32,5 +32,7 @@ def stock_text(rows: Sequence[OnHandRow]) -> str:
     lines = [f"{'site':<20} {'item':<16} {'lot':<12} {'expires':<10} {'on hand':>8}"]
     for r in rows:
         expires = r.expires_on.isoformat() if r.expires_on else ""
-        lines.append(f"{r.site[:20]:<20} {r.item_code:<16} {r.lot or '':<12} {expires:<10} {r.on_hand:>8}")
+        lines.append(
+            f"{r.site[:20]:<20} {r.item_code:<16} {r.lot or '':<12} {expires:<10} {r.on_hand:>8}"
+        )
     return "\n".join(lines) + "\n"

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from outreach_app.domain.clock import utc_now
 from outreach_app.domain.errors import BadFile, InvalidInput, NewerSchema
+from outreach_app.services.store import Store, open_store
 from outreach_app.storage.backup import copy_database, verify_database_file
 from outreach_app.storage.engine import make_engine, sqlite_url
 from outreach_app.storage.folder import SQLITE_HEADER
 from outreach_app.storage.migrate import needs_migration
-from outreach_app.services.store import Store, open_store
 
 PG_MESSAGE = (
     "Backups of a PostgreSQL database are made with the server's own tools: use `pg_dump` "

@@ -55,7 +55,9 @@ def run_checks(store: Store) -> CheckReport:
         _check_lots(session, report)
         encounters = session.scalar(select(func.count()).select_from(Encounter)) or 0
         movements = session.scalar(select(func.count()).select_from(StockMovement)) or 0
-        report.notes.append(f"Checked {encounters} encounters and tally records, {movements} movements.")
+        report.notes.append(
+            f"Checked {encounters} encounters and tally records, {movements} movements."
+        )
         negative = session.execute(
             select(StockMovement.site_id, StockMovement.item_id, StockMovement.lot_id)
             .group_by(StockMovement.site_id, StockMovement.item_id, StockMovement.lot_id)
@@ -63,27 +65,27 @@ def run_checks(store: Store) -> CheckReport:
         ).all()
         if negative:
             report.notes.append(
-                f"{len(negative)} site/item/lot balances are below zero, recorded with the override; "
-                "count those shelves."
+                f"{len(negative)} site/item/lot balances are below zero, recorded with the "
+                "override; count those shelves."
             )
     return report
 
 
 def _check_encounter_stock(session: Session, report: CheckReport) -> None:
-    given: dict[tuple[uuid.UUID, uuid.UUID], int] = {}
+    given: dict[tuple[uuid.UUID | None, uuid.UUID], int] = {}
     for enc_id, item_id, qty in session.execute(
         select(EncounterItem.encounter_id, EncounterItem.item_id, EncounterItem.quantity)
         .join(Encounter, Encounter.id == EncounterItem.encounter_id)
         .where(Encounter.moves_stock)
     ):
         given[(enc_id, item_id)] = qty
-    drawn: dict[tuple[uuid.UUID, uuid.UUID], int] = defaultdict(int)
-    for enc_id, item_id, total in session.execute(
+    drawn: dict[tuple[uuid.UUID | None, uuid.UUID], int] = defaultdict(int)
+    for moved_for, moved_item, total in session.execute(
         select(StockMovement.encounter_id, StockMovement.item_id, func.sum(StockMovement.quantity))
         .where(StockMovement.encounter_id.is_not(None))
         .group_by(StockMovement.encounter_id, StockMovement.item_id)
     ):
-        drawn[(enc_id, item_id)] = int(total)
+        drawn[(moved_for, moved_item)] = int(total)
     voided = set(session.scalars(select(EncounterVoid.encounter_id)))
     bad = 0
     for key in set(given) | set(drawn):
@@ -125,7 +127,9 @@ def _check_transfers(session: Session, report: CheckReport) -> None:
         select(StockMovement.transfer_id)
         .where(
             StockMovement.transfer_id.is_not(None),
-            StockMovement.kind.in_([MovementKind.TRANSFER_IN.value, MovementKind.TRANSFER_OUT.value]),
+            StockMovement.kind.in_(
+                [MovementKind.TRANSFER_IN.value, MovementKind.TRANSFER_OUT.value]
+            ),
         )
         .group_by(StockMovement.transfer_id)
         .having(func.sum(StockMovement.quantity) != 0)
@@ -141,18 +145,29 @@ def _check_stocktakes(session: Session, report: CheckReport) -> None:
         .where(StocktakeLine.variance != StocktakeLine.counted - StocktakeLine.expected)
     )
     if bad_lines:
-        report.problems.append(f"{bad_lines} count lines have a variance that is not counted − expected")
-    corrections: dict[tuple[uuid.UUID, uuid.UUID, uuid.UUID | None], int] = defaultdict(int)
+        report.problems.append(
+            f"{bad_lines} count lines have a variance that is not counted − expected"
+        )
+    corrections: dict[tuple[uuid.UUID | None, uuid.UUID, uuid.UUID | None], int] = defaultdict(int)
     for st_id, item_id, lot_id, total in session.execute(
-        select(StockMovement.stocktake_id, StockMovement.item_id, StockMovement.lot_id, func.sum(StockMovement.quantity))
+        select(
+            StockMovement.stocktake_id,
+            StockMovement.item_id,
+            StockMovement.lot_id,
+            func.sum(StockMovement.quantity),
+        )
         .where(StockMovement.kind == MovementKind.COUNT_CORRECTION.value)
         .group_by(StockMovement.stocktake_id, StockMovement.item_id, StockMovement.lot_id)
     ):
         corrections[(st_id, item_id, lot_id)] = int(total)
-    variances: dict[tuple[uuid.UUID, uuid.UUID, uuid.UUID | None], int] = defaultdict(int)
+    variances: dict[tuple[uuid.UUID | None, uuid.UUID, uuid.UUID | None], int] = defaultdict(int)
     for line in session.scalars(select(StocktakeLine)):
         variances[(line.stocktake_id, line.item_id, line.lot_id)] += line.variance
-    off = sum(1 for key in set(corrections) | set(variances) if corrections.get(key, 0) != variances.get(key, 0))
+    off = sum(
+        1
+        for key in set(corrections) | set(variances)
+        if corrections.get(key, 0) != variances.get(key, 0)
+    )
     if off:
         report.problems.append(f"{off} count lines disagree with their count corrections")
 

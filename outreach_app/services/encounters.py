@@ -6,6 +6,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -70,7 +71,9 @@ def _non_negative(label: str, value: int) -> None:
         raise InvalidInput(f"{label} cannot be negative (got {value}).")
 
 
-def prepare(session: Session, draft: EncounterDraft, catalog: Catalog | None = None) -> PreparedEncounter:
+def prepare(
+    session: Session, draft: EncounterDraft, catalog: Catalog | None = None
+) -> PreparedEncounter:
     catalog = catalog or Catalog(session)
     site = lookup.site_by_name(session, draft.site)
     if not site.active:
@@ -120,7 +123,7 @@ def prepare(session: Session, draft: EncounterDraft, catalog: Catalog | None = N
     return prepared
 
 
-def _enum_value(enum: type, text: str | None, label: str) -> str | None:
+def _enum_value(enum: type[StrEnum], text: str | None, label: str) -> str | None:
     if text is None or not str(text).strip():
         return None
     member = parse_enum(enum, str(text))

@@ -73,7 +73,8 @@ def _decode(raw: bytes, name: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BadFile(
-            f"{name} is not UTF-8 text. In the spreadsheet, save it as 'CSV UTF-8' and import again."
+            f"{name} is not UTF-8 text. In the spreadsheet, save it as 'CSV UTF-8' and "
+            "import again."
         ) from None
 
 
@@ -81,7 +82,9 @@ def _parse_when(text: str, zone: ZoneInfo) -> datetime:
     value = text.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return date_at_noon(date.fromisoformat(value), zone)
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", value):
+    if not re.fullmatch(
+        r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", value
+    ):
         raise ValueError(value)
     return to_utc(datetime.fromisoformat(value.replace("Z", "+00:00")), zone)
 
@@ -138,7 +141,11 @@ def import_csv(
         elif code in catalog.kits:
             columns.append(("kit", code))
         else:
-            errors.add(1, name or "(blank)", "unknown column; use the names in the import guide or an item or kit code")
+            errors.add(
+                1,
+                name or "(blank)",
+                "unknown column; use the names in the import guide or an item or kit code",
+            )
             columns.append(("unknown", key))
             continue
         if columns[-1][1] in seen:
@@ -153,7 +160,7 @@ def import_csv(
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             errors.add(number, f"#{len(header) + 1}", "more cells than column names")
         values: dict[str, str] = {}
         items: dict[str, int] = {}
@@ -167,7 +174,9 @@ def import_csv(
                     errors.add(number, name, f"{cell!r} is not a whole number of 0 or more")
                 elif int(cell):
                     (items if kind == "item" else kits)[key] = int(cell)
-        draft = _draft_from_row(number, values, items, kits, sites, catalog, uow, errors, referral_separator)
+        draft = _draft_from_row(
+            number, values, items, kits, sites, catalog, uow, errors, referral_separator
+        )
         if draft is not None:
             drafts.append((number, draft))
     if not drafts and not errors.cells:
@@ -247,7 +256,11 @@ def _draft_from_row(
         try:
             occurred = _parse_when(when, uow.zone)
         except ValueError:
-            errors.add(number, "occurred_at", f"{when!r} is not a real date or date-time (YYYY-MM-DD HH:MM)")
+            errors.add(
+                number,
+                "occurred_at",
+                f"{when!r} is not a real date or date-time (YYYY-MM-DD HH:MM)",
+            )
     site_name = values.get("site", "")
     if not site_name:
         errors.add(number, "site", "required; give the site's name")
@@ -257,11 +270,21 @@ def _draft_from_row(
     try:
         code = clean_participant_code(values.get("participant_code"))
     except InvalidInput:
-        errors.add(number, "participant_code", "not a program code (letters, digits, hyphens; no names)")
-    for column, enum in (("age_band", AgeBand), ("gender", Gender), ("naloxone_reason", NaloxoneReason)):
+        errors.add(
+            number, "participant_code", "not a program code (letters, digits, hyphens; no names)"
+        )
+    for column, enum in (
+        ("age_band", AgeBand),
+        ("gender", Gender),
+        ("naloxone_reason", NaloxoneReason),
+    ):
         text = values.get(column, "")
         if text and parse_enum(enum, text) is None:
-            errors.add(number, column, f"unknown code {text!r}; use one of " + ", ".join(m.value for m in enum))
+            errors.add(
+                number,
+                column,
+                f"unknown code {text!r}; use one of " + ", ".join(m.value for m in enum),
+            )
     flags: dict[str, bool | None] = {}
     for column in ("new", "naloxone_training"):
         try:
@@ -269,7 +292,11 @@ def _draft_from_row(
         except ValueError:
             errors.add(number, column, f"{values[column]!r} is not yes, no or blank")
     counts: dict[str, int] = {}
-    for column, default in (("people_served", 1), ("syringes_returned", 0), ("reversals_reported", 0)):
+    for column, default in (
+        ("people_served", 1),
+        ("syringes_returned", 0),
+        ("reversals_reported", 0),
+    ):
         text = values.get(column, "")
         if not text:
             counts[column] = default
@@ -277,7 +304,9 @@ def _draft_from_row(
             errors.add(number, column, f"{text!r} is not a whole number of 0 or more")
         else:
             counts[column] = int(text)
-    referrals = tuple(r.strip() for r in values.get("referrals", "").split(referral_separator) if r.strip())
+    referrals = tuple(
+        r.strip() for r in values.get("referrals", "").split(referral_separator) if r.strip()
+    )
     for ref in referrals:
         if normalize_code(ref) not in catalog.referrals:
             errors.add(number, "referrals", f"unknown referral code {ref!r}")
@@ -312,9 +341,10 @@ def _file_shortfalls(uow: UnitOfWork, prepared: list[PreparedEncounter]) -> list
             wanted[(p.site.id, item_id)] += qty
     items = {i.id: i for i in uow.session.scalars(select(Item))}
     shortfalls = []
-    for (site_id, item_id), qty in sorted(wanted.items(), key=lambda kv: (sites[kv[0][0]].name, items[kv[0][1]].sort_order)):
+    for (site_id, item_id), qty in sorted(
+        wanted.items(), key=lambda kv: (sites[kv[0][0]].name, items[kv[0][1]].sort_order)
+    ):
         available = max(usable_on_hand(uow.session, sites[site_id], items[item_id], uow.today()), 0)
         if available < qty:
             shortfalls.append(Shortfall(sites[site_id].name, items[item_id].code, qty, available))
     return shortfalls
-

@@ -53,7 +53,9 @@ def receive(
     )
     session.add(movement)
     session.flush()
-    audit.record(uow, "receive", f"{qty} {item.code} at {site_row.name}" + (f" lot {lot}" if lot else ""))
+    audit.record(
+        uow, "receive", f"{qty} {item.code} at {site_row.name}" + (f" lot {lot}" if lot else "")
+    )
     return movement_info(session, movement)
 
 
@@ -191,7 +193,13 @@ def adjust(
     if item.tracks_lots and lot_row is None:
         raise InvalidInput(f"{item.code} tracks lots: name the lot being adjusted.")
     if qty < 0 and not override:
-        on_hand = balance(session, site_row.id, item.id, lot_row.id if lot_row else None, any_lot=not item.tracks_lots)
+        on_hand = balance(
+            session,
+            site_row.id,
+            item.id,
+            lot_row.id if lot_row else None,
+            any_lot=not item.tracks_lots,
+        )
         if on_hand + qty < 0:
             raise ShortfallError(
                 f"{item.code} at {site_row.name}: only {on_hand} on hand, cannot remove {-qty} "
@@ -238,7 +246,9 @@ def reverse_movement(uow: UnitOfWork, movement_id: uuid.UUID, reason: str) -> Mo
     return movement_info(session, reversal)
 
 
-def movement_info(session: Session, movement: StockMovement, balance_after: int = 0) -> MovementInfo:
+def movement_info(
+    session: Session, movement: StockMovement, balance_after: int = 0
+) -> MovementInfo:
     site = session.get(Site, movement.site_id)
     item = session.get(Item, movement.item_id)
     lot = session.get(Lot, movement.lot_id) if movement.lot_id else None
@@ -261,8 +271,10 @@ def movement_info(session: Session, movement: StockMovement, balance_after: int 
 def on_hand(uow: UnitOfWork, site: str | None = None) -> list[OnHandRow]:
     """One row per site, item and lot with stock; active items with nothing show as 0."""
     session = uow.session
-    sites = [lookup.site_by_name(session, site)] if site else list(
-        session.scalars(select(Site).where(Site.active).order_by(Site.name))
+    sites = (
+        [lookup.site_by_name(session, site)]
+        if site
+        else list(session.scalars(select(Site).where(Site.active).order_by(Site.name)))
     )
     site_ids = [s.id for s in sites]
     totals = session.execute(
@@ -302,7 +314,9 @@ def on_hand(uow: UnitOfWork, site: str | None = None) -> list[OnHandRow]:
                 by_site[s.id].append(
                     OnHandRow(s.name, item.code, item.name, None, None, 0, item.sort_order)
                 )
-        by_site[s.id].sort(key=lambda r: (r.sort_order, r.item_code, r.expires_on or date.max, r.lot or ""))
+        by_site[s.id].sort(
+            key=lambda r: (r.sort_order, r.item_code, r.expires_on or date.max, r.lot or "")
+        )
         rows.extend(by_site[s.id])
     return rows
 
@@ -317,7 +331,9 @@ def expiring_lots(uow: UnitOfWork, within_days: int, site: str | None = None) ->
     ]
 
 
-def under_reorder_level(uow: UnitOfWork, site: str | None = None) -> list[tuple[str, str, int, int]]:
+def under_reorder_level(
+    uow: UnitOfWork, site: str | None = None
+) -> list[tuple[str, str, int, int]]:
     """(site, item code, on hand, reorder level) for active items below their level."""
     totals: dict[tuple[str, str], int] = {}
     for r in on_hand(uow, site):

@@ -32,7 +32,10 @@ def lot_balances(
     )
     if as_of is not None:
         query = query.where(StockMovement.occurred_at <= as_of)
-    return [LotBalance(lot_id, number, expires, int(total)) for lot_id, number, expires, total in session.execute(query)]
+    return [
+        LotBalance(lot_id, number, expires, int(total))
+        for lot_id, number, expires, total in session.execute(query)
+    ]
 
 
 def balance(

@@ -25,14 +25,14 @@ from outreach_app.domain.errors import (
     PassphraseRequired,
     StoreError,
 )
+from outreach_app.services.seed import seed_catalog
+from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage import engine as engines
 from outreach_app.storage.backup import copy_database
 from outreach_app.storage.folder import DataFolder, FolderRecord
 from outreach_app.storage.migrate import upgrade_to_head
 from outreach_app.storage.models import Device, Setting, Site
 from outreach_app.storage.schema import has_any_table
-from outreach_app.services.seed import seed_catalog
-from outreach_app.services.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +195,9 @@ def _seed_new_database(engine: Engine, options: InitOptions, zone: ZoneInfo) -> 
     now = utc_now()
     device_id = uuid.uuid4()
     with Session(engine) as session, session.begin():
-        session.add(Device(id=device_id, name=options.device.strip() or "This computer", created_at=now))
+        session.add(
+            Device(id=device_id, name=options.device.strip() or "This computer", created_at=now)
+        )
         session.flush()
         for key, value in (
             ("org_name", options.org.strip()),

@@ -25,9 +25,7 @@ def _verify(engine: Engine) -> None:
         rows = cursor.execute("PRAGMA integrity_check").fetchall()
         if rows != [("ok",)]:
             raise BadFile("The copy failed its integrity check; nothing was replaced.")
-        tables = {
-            r[0] for r in cursor.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
+        tables = {r[0] for r in cursor.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not {"alembic_version", "settings", "encounters"} <= tables:
             raise BadFile("The file is not an Outreach Tally database.")
         cursor.close()

@@ -1,0 +1,35 @@
+# Every target creates .venv itself, so each works on a fresh checkout.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench package clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP) ## open the app on the default data folder (first run shows a short setup)
+	$(BIN)/outreach
+
+test: $(STAMP) ## install everything and run every test (2 workers)
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n 2 --durations=15
+
+lint: $(STAMP) ## ruff, formatting, mypy outside ui/, and the layer contracts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy outreach_app
+	$(BIN)/lint-imports
+
+bench: $(STAMP) ## generate a year of data and print speed and memory figures
+	$(BIN)/python benchmarks/run_all.py
+
+package: $(STAMP) ## build a one-folder app with PyInstaller (see packaging/README.md)
+	$(BIN)/pip install --quiet 'pyinstaller>=6,<7'
+	$(BIN)/pyinstaller packaging/outreach.spec --noconfirm
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
