@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+from io import TextIOWrapper
 from pathlib import Path
 
 LOG_NAME = "outreach.log"
@@ -17,15 +18,23 @@ def log_path(data_dir: Path) -> Path:
     return data_dir / "logs" / LOG_NAME
 
 
+class _LazyFileHandler(logging.handlers.RotatingFileHandler):
+    """Creates `logs/` and the file only when a record is written, so a command refused before
+    touching anything (wrong passphrase, newer schema) leaves the folder exactly as it was."""
+
+    def _open(self) -> TextIOWrapper:
+        Path(self.baseFilename).parent.mkdir(exist_ok=True)
+        return super()._open()
+
+
 def configure_file_logging(data_dir: Path) -> Path | None:
     """Log to the data folder when it exists; a missing folder is not created just to log."""
     if not data_dir.is_dir():
         return None
     path = log_path(data_dir)
     try:
-        path.parent.mkdir(exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        handler = _LazyFileHandler(
+            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True
         )
     except OSError:
         return None
