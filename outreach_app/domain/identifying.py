@@ -21,8 +21,7 @@ _NAME_PART = rf"[{_UPPER}](?:'[{_UPPER}])?[{_LOWER}]+(?:[-'][{_UPPER}][{_LOWER}]
 _NAME = re.compile(rf"(?<![\w-])({_NAME_PART})\s+({_NAME_PART})(?![\w-])")
 
 # Capitalised pairs that are ordinary words in outreach notes, not names.
-_NOT_NAMES = frozenset(
-    """
+_COMMON_WORDS = """
     asked gave given left right wound came new first used needs wants says said referred
     returned dropped picked will back next last this that the a an no not has had with for
     from and or at on in to of about after before oat hep hiv sti er ems narcan naloxone kit
@@ -30,8 +29,8 @@ _NOT_NAMES = frozenset(
     wednesday thursday friday saturday sunday today tomorrow yesterday morning evening night
     drop out mental health medical care treatment clinic hospital pharmacy please follow up
     call seen very feeling doing looks looked
-    """.split()
-)
+"""
+_NOT_NAMES = frozenset(_COMMON_WORDS.split())
 
 _REASONS = (
     (_EMAIL, "an e-mail address"),
