@@ -103,7 +103,7 @@ def test_encrypted_folder_holds_none_of_the_stored_strings(encrypted_folder: Pat
 
 def test_unencrypted_folder_shows_the_scan_can_see_them(plain_folder: Path) -> None:
     while_open = _store_secrets(plain_folder, None)
-    assert set(sum(while_open.values(), [])) == set(NEEDLES)
+    assert {n for hits in while_open.values() for n in hits} == set(NEEDLES)
     found = files_containing(plain_folder, NEEDLES)
     assert set(found["outreach.db"]) == set(NEEDLES)
     assert set(found["backups/manual.db"]) == set(NEEDLES)
