@@ -1,0 +1,313 @@
+"""The catalog and sites: add, edit and deactivate. Nothing history refers to is ever deleted."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from outreach_app.domain.codes import SiteKind, normalize_code, parse_enum
+from outreach_app.domain.errors import InvalidInput, NotFound
+from outreach_app.domain.values import ItemInfo, KitInfo, ReferralTypeInfo, SiteInfo
+from outreach_app.services import audit
+from outreach_app.services.uow import UnitOfWork
+from outreach_app.storage.models import Device, Item, Kit, KitLine, ReferralType, Setting, Site
+
+
+@dataclass(frozen=True, slots=True)
+class OrgSettings:
+    org_name: str
+    timezone: str
+    device_name: str
+
+
+def _site_info(site: Site) -> SiteInfo:
+    return SiteInfo(site.id, site.name, site.kind, site.active)
+
+
+def item_info(item: Item) -> ItemInfo:
+    return ItemInfo(
+        item.id,
+        item.code,
+        item.name,
+        item.category,
+        item.unit,
+        item.doses_per_unit,
+        item.reorder_level,
+        item.tracks_lots,
+        item.active,
+        item.sort_order,
+    )
+
+
+def _kit_info(session: Session, kit: Kit) -> KitInfo:
+    items = {i.id: i.code for i in session.scalars(select(Item))}
+    return KitInfo(
+        kit.id,
+        kit.code,
+        kit.name,
+        kit.active,
+        tuple(sorted((items[line.item_id], line.quantity) for line in kit.lines)),
+    )
+
+
+def _name(text: str, what: str) -> str:
+    value = " ".join(text.split())
+    if not value:
+        raise InvalidInput(f"Give the {what} a name.")
+    if len(value) > 120:
+        raise InvalidInput(f"Keep the {what}'s name under 120 characters.")
+    return value
+
+
+def _code(text: str) -> str:
+    code = normalize_code(text)
+    if not code or len(code) > 40:
+        raise InvalidInput("A code is 1 to 40 letters, digits or hyphens (e.g. SHARPS-1L).")
+    return code
+
+
+def get_settings(uow: UnitOfWork) -> OrgSettings:
+    values = {s.key: s.value for s in uow.session.scalars(select(Setting))}
+    device = uow.session.get(Device, uow.device_id)
+    return OrgSettings(values["org_name"], values["timezone"], device.name if device else "")
+
+
+# Sites -------------------------------------------------------------------------------------
+
+
+def list_sites(uow: UnitOfWork, include_inactive: bool = False) -> list[SiteInfo]:
+    query = select(Site).order_by(Site.name)
+    if not include_inactive:
+        query = query.where(Site.active)
+    return [_site_info(s) for s in uow.session.scalars(query)]
+
+
+def add_site(uow: UnitOfWork, name: str, kind: str) -> SiteInfo:
+    clean = _name(name, "site")
+    member = parse_enum(SiteKind, kind)
+    if member is None:
+        raise InvalidInput("Site kind must be one of " + ", ".join(k.value for k in SiteKind))
+    if uow.session.scalar(select(Site).where(func.lower(Site.name) == clean.lower())):
+        raise InvalidInput(f"A site called {clean!r} already exists.")
+    site = Site(
+        name=clean, kind=member.value, active=True, device_id=uow.device_id, created_at=uow.now()
+    )
+    uow.session.add(site)
+    uow.session.flush()
+    audit.record(uow, "add site", clean)
+    return _site_info(site)
+
+
+def _site(uow: UnitOfWork, site_id: uuid.UUID) -> Site:
+    site = uow.session.get(Site, site_id)
+    if site is None:
+        raise NotFound("That site does not exist.")
+    return site
+
+
+def rename_site(uow: UnitOfWork, site_id: uuid.UUID, new_name: str) -> SiteInfo:
+    site = _site(uow, site_id)
+    clean = _name(new_name, "site")
+    clash = uow.session.scalar(select(Site).where(func.lower(Site.name) == clean.lower()))
+    if clash is not None and clash.id != site.id:
+        raise InvalidInput(f"A site called {clean!r} already exists.")
+    audit.record(uow, "rename site", f"{site.name} -> {clean}")
+    site.name = clean
+    return _site_info(site)
+
+
+def set_site_kind(uow: UnitOfWork, site_id: uuid.UUID, kind: str) -> SiteInfo:
+    site = _site(uow, site_id)
+    member = parse_enum(SiteKind, kind)
+    if member is None:
+        raise InvalidInput("Site kind must be one of " + ", ".join(k.value for k in SiteKind))
+    site.kind = member.value
+    audit.record(uow, "site kind", f"{site.name}: {member.value}")
+    return _site_info(site)
+
+
+def set_site_active(uow: UnitOfWork, site_id: uuid.UUID, active: bool) -> SiteInfo:
+    site = _site(uow, site_id)
+    if (
+        not active
+        and uow.session.scalar(select(func.count()).select_from(Site).where(Site.active)) == 1
+        and site.active
+    ):
+        raise InvalidInput("Keep at least one active site.")
+    site.active = active
+    audit.record(uow, "activate site" if active else "deactivate site", site.name)
+    return _site_info(site)
+
+
+# Items -------------------------------------------------------------------------------------
+
+
+def list_items(uow: UnitOfWork, include_inactive: bool = False) -> list[ItemInfo]:
+    query = select(Item).order_by(Item.sort_order, Item.code)
+    if not include_inactive:
+        query = query.where(Item.active)
+    return [item_info(i) for i in uow.session.scalars(query)]
+
+
+def add_item(
+    uow: UnitOfWork,
+    code: str,
+    name: str,
+    category: str,
+    unit: str = "each",
+    *,
+    doses_per_unit: int = 0,
+    reorder_level: int = 0,
+    tracks_lots: bool = False,
+) -> ItemInfo:
+    clean_code = _code(code)
+    session = uow.session
+    if session.scalar(select(Item).where(Item.code == clean_code)) or session.scalar(
+        select(Kit).where(Kit.code == clean_code)
+    ):
+        raise InvalidInput(f"The code {clean_code} is already used.")
+    if doses_per_unit < 0 or reorder_level < 0:
+        raise InvalidInput("Doses per unit and reorder level cannot be negative.")
+    last = session.scalar(select(func.max(Item.sort_order))) or 0
+    item = Item(
+        code=clean_code,
+        name=_name(name, "item"),
+        category=_name(category, "category"),
+        unit=unit.strip() or "each",
+        doses_per_unit=doses_per_unit,
+        reorder_level=reorder_level,
+        tracks_lots=tracks_lots,
+        active=True,
+        sort_order=last + 10,
+        device_id=uow.device_id,
+        created_at=uow.now(),
+    )
+    session.add(item)
+    session.flush()
+    audit.record(uow, "add item", clean_code)
+    return item_info(item)
+
+
+def update_item(
+    uow: UnitOfWork,
+    item_id: uuid.UUID,
+    *,
+    name: str | None = None,
+    category: str | None = None,
+    unit: str | None = None,
+    reorder_level: int | None = None,
+    sort_order: int | None = None,
+) -> ItemInfo:
+    """Codes, lot tracking and doses stay fixed: past records and reports depend on them."""
+    item = uow.session.get(Item, item_id)
+    if item is None:
+        raise NotFound("That item does not exist.")
+    if name is not None:
+        item.name = _name(name, "item")
+    if category is not None:
+        item.category = _name(category, "category")
+    if unit is not None:
+        item.unit = unit.strip() or item.unit
+    if reorder_level is not None:
+        if reorder_level < 0:
+            raise InvalidInput("The reorder level cannot be negative.")
+        item.reorder_level = reorder_level
+    if sort_order is not None:
+        item.sort_order = sort_order
+    audit.record(uow, "edit item", item.code)
+    return item_info(item)
+
+
+def set_item_active(uow: UnitOfWork, item_id: uuid.UUID, active: bool) -> ItemInfo:
+    item = uow.session.get(Item, item_id)
+    if item is None:
+        raise NotFound("That item does not exist.")
+    item.active = active
+    audit.record(uow, "activate item" if active else "deactivate item", item.code)
+    return item_info(item)
+
+
+# Kits --------------------------------------------------------------------------------------
+
+
+def list_kits(uow: UnitOfWork, include_inactive: bool = False) -> list[KitInfo]:
+    query = select(Kit).order_by(Kit.code)
+    if not include_inactive:
+        query = query.where(Kit.active)
+    return [_kit_info(uow.session, k) for k in uow.session.scalars(query)]
+
+
+def add_kit(uow: UnitOfWork, code: str, name: str, lines: dict[str, int]) -> KitInfo:
+    clean_code = _code(code)
+    session = uow.session
+    if session.scalar(select(Kit).where(Kit.code == clean_code)) or session.scalar(
+        select(Item).where(Item.code == clean_code)
+    ):
+        raise InvalidInput(f"The code {clean_code} is already used.")
+    if not lines:
+        raise InvalidInput("A kit needs at least one item.")
+    from outreach_app.services.lookup import item_by_code
+
+    kit = Kit(
+        code=clean_code,
+        name=_name(name, "kit"),
+        active=True,
+        device_id=uow.device_id,
+        created_at=uow.now(),
+    )
+    for item_code, qty in lines.items():
+        if qty <= 0:
+            raise InvalidInput(f"Each kit line needs a quantity above zero ({item_code}).")
+        kit.lines.append(KitLine(item_id=item_by_code(session, item_code).id, quantity=qty))
+    session.add(kit)
+    session.flush()
+    audit.record(uow, "add kit", clean_code)
+    return _kit_info(session, kit)
+
+
+def set_kit_active(uow: UnitOfWork, kit_id: uuid.UUID, active: bool) -> KitInfo:
+    kit = uow.session.get(Kit, kit_id)
+    if kit is None:
+        raise NotFound("That kit does not exist.")
+    kit.active = active
+    audit.record(uow, "activate kit" if active else "deactivate kit", kit.code)
+    return _kit_info(uow.session, kit)
+
+
+# Referral types ----------------------------------------------------------------------------
+
+
+def list_referral_types(uow: UnitOfWork, include_inactive: bool = False) -> list[ReferralTypeInfo]:
+    query = select(ReferralType).order_by(ReferralType.code)
+    if not include_inactive:
+        query = query.where(ReferralType.active)
+    return [ReferralTypeInfo(r.id, r.code, r.label, r.active) for r in uow.session.scalars(query)]
+
+
+def add_referral_type(uow: UnitOfWork, code: str, label: str) -> ReferralTypeInfo:
+    clean_code = _code(code)
+    if uow.session.scalar(select(ReferralType).where(ReferralType.code == clean_code)):
+        raise InvalidInput(f"The referral code {clean_code} is already used.")
+    ref = ReferralType(
+        code=clean_code,
+        label=_name(label, "referral type"),
+        active=True,
+        device_id=uow.device_id,
+        created_at=uow.now(),
+    )
+    uow.session.add(ref)
+    uow.session.flush()
+    audit.record(uow, "add referral type", clean_code)
+    return ReferralTypeInfo(ref.id, ref.code, ref.label, ref.active)
+
+
+def set_referral_type_active(uow: UnitOfWork, ref_id: uuid.UUID, active: bool) -> ReferralTypeInfo:
+    ref = uow.session.get(ReferralType, ref_id)
+    if ref is None:
+        raise NotFound("That referral type does not exist.")
+    ref.active = active
+    audit.record(uow, "activate referral" if active else "deactivate referral", ref.code)
+    return ReferralTypeInfo(ref.id, ref.code, ref.label, ref.active)

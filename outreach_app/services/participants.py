@@ -1,0 +1,87 @@
+"""What the form may show about a participant code: returning or new, last seen, last visit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, select
+
+from outreach_app.domain.clock import local_date
+from outreach_app.domain.participant import clean_participant_code
+from outreach_app.domain.values import EncounterSummary
+from outreach_app.services.encounters import summarize
+from outreach_app.services.uow import UnitOfWork
+from outreach_app.storage.models import Encounter, EncounterVoid
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantStatus:
+    code: str
+    known: bool
+    last_seen: date | None
+    days_since: int | None
+    age_band: str | None
+    gender: str | None
+
+    def describe(self) -> str:
+        if not self.known or self.days_since is None:
+            return "new"
+        if self.days_since == 0:
+            return "returning, last seen today"
+        unit = "day" if self.days_since == 1 else "days"
+        return f"returning, last seen {self.days_since} {unit} ago"
+
+
+def _not_voided() -> ColumnElement[bool]:
+    return Encounter.id.not_in(select(EncounterVoid.encounter_id))
+
+
+def _latest(uow: UnitOfWork, code: str) -> Encounter | None:
+    return uow.session.scalar(
+        select(Encounter)
+        .where(Encounter.participant_code == code, Encounter.is_tally.is_(False), _not_voided())
+        .order_by(Encounter.occurred_at.desc(), Encounter.id.desc())
+        .limit(1)
+    )
+
+
+def participant_status(uow: UnitOfWork, code: str) -> ParticipantStatus:
+    clean = clean_participant_code(code) or ""
+    latest = _latest(uow, clean) if clean else None
+    if latest is None:
+        return ParticipantStatus(clean, False, None, None, None, None)
+    seen = local_date(latest.occurred_at, uow.zone)
+    # Remembered per code: the most recent recorded value, even if the last visit left it blank.
+    age = uow.session.scalar(
+        select(Encounter.age_band)
+        .where(Encounter.participant_code == clean, Encounter.age_band.is_not(None), _not_voided())
+        .order_by(Encounter.occurred_at.desc())
+        .limit(1)
+    )
+    gender = uow.session.scalar(
+        select(Encounter.gender)
+        .where(Encounter.participant_code == clean, Encounter.gender.is_not(None), _not_voided())
+        .order_by(Encounter.occurred_at.desc())
+        .limit(1)
+    )
+    return ParticipantStatus(clean, True, seen, (uow.today() - seen).days, age, gender)
+
+
+def known_codes(uow: UnitOfWork, prefix: str = "", limit: int = 20) -> list[str]:
+    query = (
+        select(Encounter.participant_code)
+        .where(Encounter.participant_code.is_not(None))
+        .distinct()
+        .order_by(Encounter.participant_code)
+        .limit(limit)
+    )
+    if prefix.strip():
+        query = query.where(Encounter.participant_code.startswith(prefix.strip().upper()))
+    return [code for code in uow.session.scalars(query) if code]
+
+
+def last_visit(uow: UnitOfWork, code: str) -> EncounterSummary | None:
+    clean = clean_participant_code(code)
+    latest = _latest(uow, clean) if clean else None
+    return summarize(uow.session, latest) if latest else None
