@@ -1,0 +1,459 @@
+"""The monthly tally figures (contracts §6) computed with SQL aggregation, and the records behind
+any one figure ("traceable figures": the same filters as the figure).
+
+Rules of contracts §1: voided records are left out and counted; tally records count in
+`tally_contacts` and in supply totals, never in `encounters` or in encounter details.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, distinct, exists, func, not_, or_, select
+from sqlalchemy.orm import Session
+
+from outreach_app import __version__
+from outreach_app.domain.clock import Period
+from outreach_app.domain.codes import AgeBand, Gender, NaloxoneReason
+from outreach_app.domain.errors import InvalidInput
+from outreach_app.domain.figures import (
+    ALL_SITES,
+    SUMMARY_LABELS,
+    DayCount,
+    FigureRow,
+    TallyFigures,
+)
+from outreach_app.services import lookup
+from outreach_app.services.uow import UnitOfWork
+from outreach_app.storage.models import (
+    Device,
+    Encounter,
+    EncounterItem,
+    EncounterKit,
+    EncounterReferral,
+    EncounterVoid,
+    Item,
+    Kit,
+    ReferralType,
+    Setting,
+    Site,
+)
+
+NOT_RECORDED = "not-recorded"
+REASON_LABELS = {
+    "FIRST": "Reason: first kit",
+    "USED": "Reason: replacing a kit used",
+    "LOST": "Reason: replacing a lost kit",
+    "STOLEN": "Reason: replacing a stolen kit",
+    "CONFISCATED": "Reason: replacing a confiscated kit",
+    "EXPIRED": "Reason: replacing an expired kit",
+    NOT_RECORDED: "Reason not recorded",
+}
+
+# (section, site id or None for ALL, code) -> value
+Raw = dict[tuple[str, uuid.UUID | None, str], int]
+
+
+def generated_at(now: datetime | None = None) -> datetime:
+    """`SOURCE_DATE_EPOCH` when set (reproducible reports), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return now or datetime.now(UTC)
+
+
+def resolve_sites(session: Session, site: str | None) -> list[Site]:
+    """One named site, or every site (None or `all`), by name."""
+    if site is None or site.strip().lower() == "all":
+        return list(session.scalars(select(Site).order_by(Site.name)))
+    return [lookup.site_by_name(session, site)]
+
+
+def _voided() -> ColumnElement[bool]:
+    return exists().where(EncounterVoid.encounter_id == Encounter.id)
+
+
+def record_filter(
+    period: Period, zone: Any, site_ids: Sequence[uuid.UUID], *, voided: bool = False
+) -> list[ColumnElement[bool]]:
+    """Records of the period at the sites: kept ones, or (voided=True) the voided ones."""
+    lo, hi = period.utc_bounds(zone)
+    return [
+        Encounter.occurred_at >= lo,
+        Encounter.occurred_at < hi,
+        Encounter.site_id.in_(site_ids),
+        _voided() if voided else not_(_voided()),
+    ]
+
+
+def _naloxone_given() -> ColumnElement[bool]:
+    return exists().where(
+        EncounterItem.encounter_id == Encounter.id,
+        EncounterItem.item_id == Item.id,
+        Item.doses_per_unit > 0,
+    )
+
+
+def _is_encounter() -> ColumnElement[bool]:
+    return not_(Encounter.is_tally)
+
+
+def _anonymous() -> ColumnElement[bool]:
+    return or_(Encounter.participant_code.is_(None), Encounter.participant_code == "")
+
+
+def _one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return case((condition, 1), else_=0)
+
+
+def _raw_figures(session: Session, period: Period, zone: Any, site_ids: list[uuid.UUID]) -> Raw:
+    """Per-site (and ALL) raw counts of one period; a handful of GROUP BY queries."""
+    where = record_filter(period, zone, site_ids)
+    raw: Raw = defaultdict(int)
+
+    def add(section: str, site_id: uuid.UUID, code: str, value: Any) -> None:
+        raw[(section, site_id, code)] += int(value or 0)
+        raw[(section, None, code)] += int(value or 0)
+
+    enc = _is_encounter()
+    summary = session.execute(
+        select(
+            Encounter.site_id,
+            func.sum(_one_if(enc)),
+            func.sum(case((enc, Encounter.people_served), else_=0)),
+            func.sum(_one_if(and_(enc, _anonymous()))),
+            func.sum(case((Encounter.is_tally, Encounter.contacts), else_=0)),
+            func.sum(Encounter.syringes_returned),
+            func.sum(_one_if(and_(enc, Encounter.naloxone_training))),
+            func.sum(Encounter.reversals_reported),
+        )
+        .where(*where)
+        .group_by(Encounter.site_id)
+    )
+    codes = (
+        "encounters",
+        "people_served",
+        "anonymous_contacts",
+        "tally_contacts",
+        "syringes_returned",
+        "people_trained",
+        "reversals_reported",
+    )
+    for site_id, *values in summary:
+        for code, value in zip(codes, values, strict=True):
+            add("summary", site_id, code, value)
+
+    named = and_(enc, not_(_anonymous()))
+    new_code = case((Encounter.is_new.is_(True), Encounter.participant_code), else_=None)
+    distinct_cols = (
+        func.count(distinct(Encounter.participant_code)),
+        func.count(distinct(new_code)),
+    )
+    for site_id, unique, new in session.execute(
+        select(Encounter.site_id, *distinct_cols).where(*where, named).group_by(Encounter.site_id)
+    ):
+        raw[("summary", site_id, "unique_participants")] = int(unique)
+        raw[("summary", site_id, "new_participants")] = int(new)
+    unique_all, new_all = session.execute(select(*distinct_cols).where(*where, named)).one()
+    raw[("summary", None, "unique_participants")] = int(unique_all)
+    raw[("summary", None, "new_participants")] = int(new_all)
+
+    for site_id, item_id, qty in session.execute(
+        select(Encounter.site_id, EncounterItem.item_id, func.sum(EncounterItem.quantity))
+        .join(Encounter, Encounter.id == EncounterItem.encounter_id)
+        .where(*where)
+        .group_by(Encounter.site_id, EncounterItem.item_id)
+    ):
+        add("items", site_id, str(item_id), qty)
+    for site_id, kit_id, qty in session.execute(
+        select(Encounter.site_id, EncounterKit.kit_id, func.sum(EncounterKit.quantity))
+        .join(Encounter, Encounter.id == EncounterKit.encounter_id)
+        .where(*where)
+        .group_by(Encounter.site_id, EncounterKit.kit_id)
+    ):
+        add("kits", site_id, str(kit_id), qty)
+    for site_id, ref_id, n in session.execute(
+        select(Encounter.site_id, EncounterReferral.referral_type_id, func.count())
+        .join(Encounter, Encounter.id == EncounterReferral.encounter_id)
+        .where(*where, enc)
+        .group_by(Encounter.site_id, EncounterReferral.referral_type_id)
+    ):
+        add("referrals", site_id, str(ref_id), n)
+    for column, prefix in ((Encounter.age_band, "age:"), (Encounter.gender, "gender:")):
+        for site_id, value, n in session.execute(
+            select(Encounter.site_id, column, func.count())
+            .where(*where, enc)
+            .group_by(Encounter.site_id, column)
+        ):
+            add("demographics", site_id, prefix + (value or NOT_RECORDED), n)
+    for site_id, reason, n in session.execute(
+        select(Encounter.site_id, Encounter.naloxone_reason, func.count())
+        .where(*where, enc, or_(Encounter.naloxone_reason.is_not(None), _naloxone_given()))
+        .group_by(Encounter.site_id, Encounter.naloxone_reason)
+    ):
+        add("naloxone", site_id, "reason:" + (reason or NOT_RECORDED), n)
+    for site_id, n in session.execute(
+        select(Encounter.site_id, func.count())
+        .where(*record_filter(period, zone, site_ids, voided=True))
+        .group_by(Encounter.site_id)
+    ):
+        add("summary", site_id, "voided_encounters", n)
+    return raw
+
+
+def contacts_per_day(
+    session: Session, period: Period, zone: Any, site_ids: list[uuid.UUID]
+) -> list[DayCount]:
+    """Encounters plus tally contacts per local day, bucketed in SQL by the days' UTC bounds."""
+    days = [period.start + timedelta(days=i) for i in range(period.days)]
+    bounds = [Period(d, d).utc_bounds(zone)[1] for d in days]
+    bucket = case(
+        *((Encounter.occurred_at < hi, index) for index, hi in enumerate(bounds)),
+        else_=len(days) - 1,
+    )
+    weight = case((Encounter.is_tally, Encounter.contacts), else_=1)
+    counts = dict(
+        session.execute(
+            select(bucket, func.sum(weight))
+            .where(*record_filter(period, zone, site_ids))
+            .group_by(bucket)
+        ).all()
+    )
+    return [DayCount(d, int(counts.get(i, 0) or 0)) for i, d in enumerate(days)]
+
+
+def _catalog_codes(
+    session: Session, used: set[str]
+) -> tuple[list[Item], list[Kit], list[ReferralType]]:
+    """Active catalog rows, plus inactive ones that still have figures in the period."""
+    items = [
+        i
+        for i in session.scalars(select(Item).order_by(Item.sort_order, Item.code))
+        if i.active or str(i.id) in used
+    ]
+    kits = [
+        k for k in session.scalars(select(Kit).order_by(Kit.code)) if k.active or str(k.id) in used
+    ]
+    refs = [
+        r
+        for r in session.scalars(select(ReferralType).order_by(ReferralType.code))
+        if r.active or str(r.id) in used
+    ]
+    return items, kits, refs
+
+
+def _site_rows(
+    site_id: uuid.UUID | None,
+    site_name: str,
+    now: Raw,
+    before: Raw,
+    catalog: tuple[list[Item], list[Kit], list[ReferralType]],
+) -> list[FigureRow]:
+    items, kits, refs = catalog
+    rows: list[FigureRow] = []
+
+    def get(raw: Raw, section: str, code: str) -> int:
+        return raw.get((section, site_id, code), 0)
+
+    def derived(raw: Raw) -> dict[str, int]:
+        given = {i.code: get(raw, "items", str(i.id)) for i in items}
+        nalox = [i for i in items if i.doses_per_unit > 0]
+        return {
+            "syringes_distributed": given.get("SYRINGE", 0),
+            "naloxone_kits": sum(given[i.code] for i in nalox),
+            "naloxone_doses": sum(given[i.code] * i.doses_per_unit for i in nalox),
+        }
+
+    extra_now, extra_before = derived(now), derived(before)
+    for code, label in SUMMARY_LABELS.items():
+        if code == "return_ratio":
+            continue
+        if code in extra_now:
+            value, previous = extra_now[code], extra_before[code]
+        else:
+            value, previous = get(now, "summary", code), get(before, "summary", code)
+        rows.append(FigureRow("summary", site_name, code, label, value, previous))
+
+    def add(section: str, key: str, code: str, label: str, group: str = "") -> None:
+        value, previous = get(now, section, key), get(before, section, key)
+        rows.append(FigureRow(section, site_name, code, label, value, previous, group))
+
+    for item in items:
+        add("items", str(item.id), item.code, item.name, item.category)
+    for kit in kits:
+        add("kits", str(kit.id), kit.code, kit.name)
+    for item in (i for i in items if i.doses_per_unit > 0):
+        given_now, given_before = (
+            get(now, "items", str(item.id)),
+            get(before, "items", str(item.id)),
+        )
+        rows.append(
+            FigureRow(
+                "naloxone",
+                site_name,
+                f"kits:{item.code}",
+                f"Kits: {item.name}",
+                given_now,
+                given_before,
+            )
+        )
+        rows.append(
+            FigureRow(
+                "naloxone",
+                site_name,
+                f"doses:{item.code}",
+                f"Doses: {item.name}",
+                given_now * item.doses_per_unit,
+                given_before * item.doses_per_unit,
+            )
+        )
+    for reason in [*(r.value for r in NaloxoneReason), NOT_RECORDED]:
+        add("naloxone", f"reason:{reason}", f"reason:{reason}", REASON_LABELS[reason])
+    for ref in refs:
+        add("referrals", str(ref.id), ref.code, ref.label)
+    for band in [*(b.value for b in AgeBand), NOT_RECORDED]:
+        add("demographics", f"age:{band}", f"age:{band}", f"Age {band}")
+    for gender in [*(g.value for g in Gender), NOT_RECORDED]:
+        add("demographics", f"gender:{gender}", f"gender:{gender}", f"Gender: {gender}")
+    return rows
+
+
+def _setting(session: Session, key: str, default: str = "") -> str:
+    value = session.scalar(select(Setting.value).where(Setting.key == key))
+    return value if value is not None else default
+
+
+def monthly_tally(
+    uow: UnitOfWork, period: Period, site: str | None = None, *, now: datetime | None = None
+) -> TallyFigures:
+    """Every figure of contracts §6 for a period, one site or all (`None`/`all`), with the
+    previous period beside it and contacts per day for the chart."""
+    session = uow.session
+    sites = resolve_sites(session, site)
+    if not sites:
+        raise InvalidInput("There are no sites yet; add a site first.")
+    site_ids = [s.id for s in sites]
+    previous = period.previous()
+    raw_now = _raw_figures(session, period, uow.zone, site_ids)
+    raw_before = _raw_figures(session, previous, uow.zone, site_ids)
+    used = {code for (_, _, code), v in (raw_now | raw_before).items() if v}
+    catalog = _catalog_codes(session, used)
+    multi = site is None or site.strip().lower() == "all"
+    rows: list[FigureRow] = []
+    if multi:
+        rows += _site_rows(None, ALL_SITES, raw_now, raw_before, catalog)
+        for s in sites:
+            rows += _site_rows(s.id, s.name, raw_now, raw_before, catalog)
+    else:
+        rows += _site_rows(None, sites[0].name, raw_now, raw_before, catalog)
+    device = session.scalar(select(Device.name).where(Device.id == uow.device_id)) or "?"
+    return TallyFigures(
+        org=_setting(session, "org_name"),
+        site=ALL_SITES if multi else sites[0].name,
+        sites=tuple(s.name for s in sites),
+        start=period.start,
+        end=period.end,
+        previous_start=previous.start,
+        previous_end=previous.end,
+        period_label=period.label(),
+        previous_label=previous.label(),
+        generated_at=generated_at(now),
+        device=device,
+        app_version=__version__,
+        rows=tuple(rows),
+        per_day=tuple(contacts_per_day(session, period, uow.zone, site_ids)),
+    )
+
+
+def trace_figure(
+    uow: UnitOfWork,
+    period: Period,
+    section: str,
+    code: str,
+    site: str | None = None,
+    *,
+    previous: bool = False,
+) -> tuple[uuid.UUID, ...]:
+    """Ids of the encounters and tally records behind one figure, with the figure's filters.
+
+    `site` is a site's name, or None/`all`/`ALL` for the whole report. Derived supply figures
+    (`syringes_distributed`, naloxone kits and doses) list the records that gave those items.
+    """
+    session = uow.session
+    sites = resolve_sites(session, None if site in (None, ALL_SITES) else site)
+    if previous:
+        period = period.previous()
+    site_ids = [s.id for s in sites]
+    if section == "summary" and code == "voided_encounters":
+        where = record_filter(period, uow.zone, site_ids, voided=True)
+    else:
+        where = record_filter(period, uow.zone, site_ids)
+    where += _trace_condition(session, section, code)
+    query = select(Encounter.id).where(*where).order_by(Encounter.occurred_at, Encounter.id)
+    return tuple(session.scalars(query))
+
+
+def _gave(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    return exists().where(
+        EncounterItem.encounter_id == Encounter.id, EncounterItem.item_id == Item.id, condition
+    )
+
+
+def _trace_condition(session: Session, section: str, code: str) -> list[ColumnElement[bool]]:
+    enc = _is_encounter()
+    if section == "summary":
+        by_code: dict[str, list[ColumnElement[bool]]] = {
+            "encounters": [enc],
+            "people_served": [enc],
+            "unique_participants": [enc, not_(_anonymous())],
+            "new_participants": [enc, not_(_anonymous()), Encounter.is_new.is_(True)],
+            "anonymous_contacts": [enc, _anonymous()],
+            "tally_contacts": [Encounter.is_tally.is_(True)],
+            "syringes_distributed": [_gave(Item.code == "SYRINGE")],
+            "syringes_returned": [Encounter.syringes_returned > 0],
+            "return_ratio": [or_(Encounter.syringes_returned > 0, _gave(Item.code == "SYRINGE"))],
+            "naloxone_kits": [_gave(Item.doses_per_unit > 0)],
+            "naloxone_doses": [_gave(Item.doses_per_unit > 0)],
+            "people_trained": [enc, Encounter.naloxone_training.is_(True)],
+            "reversals_reported": [Encounter.reversals_reported > 0],
+            "voided_encounters": [],
+        }
+        if code not in by_code:
+            raise InvalidInput(f"No summary figure is called {code!r}.")
+        return by_code[code]
+    if section == "items":
+        item = lookup.item_by_code(session, code)
+        return [_gave(Item.id == item.id)]
+    if section == "kits":
+        kit = lookup.kit_by_code(session, code)
+        return [
+            exists().where(EncounterKit.encounter_id == Encounter.id, EncounterKit.kit_id == kit.id)
+        ]
+    if section == "referrals":
+        ref = lookup.referrals_by_code(session).get(code.upper())
+        if ref is None:
+            raise InvalidInput(f"No referral type has the code {code!r}.")
+        return [
+            enc,
+            exists().where(
+                EncounterReferral.encounter_id == Encounter.id,
+                EncounterReferral.referral_type_id == ref.id,
+            ),
+        ]
+    kind, _, value = code.partition(":")
+    if section == "naloxone" and kind in ("kits", "doses"):
+        item = lookup.item_by_code(session, value)
+        return [_gave(Item.id == item.id)]
+    if section == "naloxone" and kind == "reason":
+        if value == NOT_RECORDED:
+            return [enc, Encounter.naloxone_reason.is_(None), _naloxone_given()]
+        return [enc, Encounter.naloxone_reason == value]
+    if section == "demographics" and kind in ("age", "gender"):
+        column = Encounter.age_band if kind == "age" else Encounter.gender
+        return [enc, column.is_(None) if value == NOT_RECORDED else column == value]
+    raise InvalidInput(f"No figure {section}/{code} to trace.")
