@@ -1,0 +1,238 @@
+"""Migrations: the revision list, newer schemas refused untouched, the SQLite safety recipe, and
+every released fixture database upgraded with its data intact."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from outreach_app.domain.errors import NewerSchema, StoreError
+from outreach_app.services import checks, encounters, inventory
+from outreach_app.services.store import Store, open_store
+from outreach_app.storage import migrate, schema
+from outreach_app.storage.backup import verify_database_file
+from outreach_app.storage.folder import DataFolder, FolderRecord
+from outreach_app.storage.models import Encounter, EncounterVoid, StockMovement
+from tests.storage.helpers import run_cli, snapshot
+
+Install = Callable[[str], None]
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_head_and_known_revisions_match_the_script_directory() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(migrate.MIGRATIONS_DIR))
+    scripts = ScriptDirectory.from_config(config)
+    assert scripts.get_heads() == [schema.HEAD_REVISION]
+    oldest_first = [s.revision for s in reversed(list(scripts.walk_revisions()))]
+    assert tuple(oldest_first) == schema.KNOWN_REVISIONS
+
+
+def test_a_newer_schema_is_refused_and_left_byte_identical(plain_folder: Path) -> None:
+    with sqlite3.connect(plain_folder / "outreach.db") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.close()
+    before = snapshot(plain_folder)
+    result = run_cli(plain_folder, "stock")
+    assert result.returncode == 3
+    assert "newer version of Outreach Tally" in result.stderr
+    assert snapshot(plain_folder) == before
+    with pytest.raises(NewerSchema):
+        open_store(plain_folder)
+    assert snapshot(plain_folder) == before
+
+
+# The mechanism, with a temporary script directory holding a revision 0002 -------------------
+
+REVISION_0002 = """
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+{body}
+"""
+
+
+@pytest.fixture
+def with_revision_0002(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Install:
+    """Returns a function that installs a 0002 migration with the given body as head."""
+
+    def install(body: str) -> None:
+        scripts = tmp_path / "migrations"
+        shutil.copytree(
+            migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__")
+        )
+        indented = "\n".join("    " + line for line in body.strip().splitlines())
+        (scripts / "versions" / "0002_test.py").write_text(
+            REVISION_0002.format(body=indented), encoding="utf-8"
+        )
+        monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
+        monkeypatch.setattr(migrate, "KNOWN_REVISIONS", ("0001", "0002"))
+        monkeypatch.setattr(migrate, "HEAD_REVISION", "0002")
+
+    return install
+
+
+def _tables_and_revision(path: Path) -> tuple[set[str], str, list[str]]:
+    with sqlite3.connect(path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        (revision,) = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(encounters)")]
+    conn.close()
+    return tables, revision, columns
+
+
+def test_the_migration_connection_has_foreign_keys_off(
+    plain_folder: Path, with_revision_0002: Install
+) -> None:
+    with_revision_0002(
+        """
+value = op.get_bind().exec_driver_sql("PRAGMA foreign_keys").scalar()
+op.create_table("zz_probe", sa.Column("foreign_keys", sa.Integer))
+op.execute(f"INSERT INTO zz_probe VALUES ({value})")
+"""
+    )
+    store = open_store(plain_folder)
+    try:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT foreign_keys FROM zz_probe").scalar() == 0
+            # ...while ordinary connections keep them on.
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        store.close()
+
+
+def test_failing_step_rolls_back_the_ddl_before_it(
+    plain_folder: Path, with_revision_0002: Install
+) -> None:
+    with_revision_0002(
+        """
+op.create_table("zz_half_done", sa.Column("id", sa.Integer, primary_key=True))
+with op.batch_alter_table("encounters") as batch:
+    batch.add_column(sa.Column("zz_extra", sa.Integer))
+op.execute("SELECT no_such_column FROM settings")
+"""
+    )
+    before_tables, _, before_columns = _tables_and_revision(plain_folder / "outreach.db")
+    with pytest.raises(Exception, match="no_such_column"):
+        open_store(plain_folder)
+    tables, revision, columns = _tables_and_revision(plain_folder / "outreach.db")
+    assert revision == "0001"
+    assert tables == before_tables
+    assert "zz_half_done" not in tables
+    assert columns == before_columns
+
+
+def test_broken_references_roll_the_migration_back(
+    plain_folder: Path, with_revision_0002: Install
+) -> None:
+    with_revision_0002(
+        """
+op.create_table("zz_added", sa.Column("id", sa.Integer, primary_key=True))
+op.execute(
+    "INSERT INTO kit_lines (kit_id, item_id, quantity) "
+    "SELECT id, X'00000000000000000000000000000000', 1 FROM kits"
+)
+"""
+    )
+    with pytest.raises(StoreError, match="broken references") as refused:
+        open_store(plain_folder)
+    assert refused.value.exit_code == 3
+    tables, revision, _ = _tables_and_revision(plain_folder / "outreach.db")
+    assert revision == "0001"
+    assert "zz_added" not in tables
+
+
+def _folder_from_fixture(fixture: Path, target: Path) -> Path:
+    target.mkdir()
+    shutil.copyfile(fixture, target / "outreach.db")
+    DataFolder(target).write_record(FolderRecord(encrypted=False))
+    return target
+
+
+def test_verified_backup_before_migrating_data(tmp_path: Path, with_revision_0002: Install) -> None:
+    with_revision_0002(
+        """
+with op.batch_alter_table("encounters") as batch:
+    batch.add_column(sa.Column("zz_extra", sa.Integer, nullable=True))
+"""
+    )
+    folder = _folder_from_fixture(FIXTURES / "schema-0001.db", tmp_path / "data")
+    store = open_store(folder)
+    try:
+        assert_fixture_data(store)
+    finally:
+        store.close()
+    _, revision, columns = _tables_and_revision(folder / "outreach.db")
+    assert revision == "0002"
+    assert "zz_extra" in columns
+    (saved,) = (folder / "backups").glob("before-migration-*.db")
+    verify_database_file(saved, None)
+    assert _tables_and_revision(saved)[1] == "0001"
+
+
+# Every released fixture, opened with the current code ----------------------------------------
+
+OCT_5_NOON = datetime(2026, 10, 5, 16, 0, tzinfo=UTC)
+
+
+def assert_fixture_data(store: Store) -> None:
+    """The figures of make_fixtures.py, worked out by hand."""
+    with store.unit_of_work() as uow:
+        stock = {(r.site, r.item_code, r.lot): r.on_hand for r in inventory.on_hand(uow)}
+        session = uow.session
+        assert session.query(Encounter).count() == 5
+        assert session.query(EncounterVoid).count() == 1
+        # 6 receipts, 2 transfer legs, 9 draws (5 lines + 4 single items), 1 void reversal, 1 adjust
+        assert session.query(StockMovement).count() == 19
+        first = session.scalars(
+            select(Encounter).where(
+                Encounter.participant_code == "ZZ-FIX-01", Encounter.syringes_returned == 15
+            )
+        ).one()
+        known = encounters.get_encounter(uow, first.id)
+    # 500 received, 100 to the van, 10 + 2 kits x 10, 30 on the tally; the void gave 5 back.
+    assert stock[("Drop-in", "SYRINGE", None)] == 340
+    assert stock[("Van", "SYRINGE", None)] == 80
+    assert stock[("Drop-in", "SWAB", None)] == 175  # 200 - 2 kits x 10 - 5 damaged
+    assert stock[("Drop-in", "COOKER", None)] == 46
+    assert stock[("Drop-in", "NALOXONE-NASAL", "ZZLOT-A")] == 19
+    assert known.occurred_at == OCT_5_NOON
+    assert dict(known.items) == {"SYRINGE": 30, "SWAB": 20, "COOKER": 4, "WATER": 4, "FILTER": 4}
+    assert known.kits == (("KIT-INJECT", 2),)
+    assert known.referrals == ("TESTING",)
+    assert (known.age_band, known.gender, known.is_new) == ("30-39", "not-stated", True)
+    assert known.note == "ZZ synthetic fixture note"
+    assert known.site == "Drop-in"
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("schema-*.db")), ids=lambda p: p.stem)
+def test_each_released_schema_opens_with_its_data(fixture: Path, tmp_path: Path) -> None:
+    folder = _folder_from_fixture(fixture, tmp_path / "data")
+    store = open_store(folder)
+    try:
+        assert_fixture_data(store)
+        report = checks.run_checks(store)
+    finally:
+        store.close()
+    assert report.problems == []
+    assert _tables_and_revision(folder / "outreach.db")[1] == schema.HEAD_REVISION
+
+
+def test_fixture_for_the_current_head_exists() -> None:
+    assert (FIXTURES / f"schema-{schema.HEAD_REVISION}.db").exists()
