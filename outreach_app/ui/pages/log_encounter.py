@@ -1,0 +1,432 @@
+"""Log encounter: the hot path. A returning participant's visit in a dozen keys.
+
+Keys: Enter in the code field jumps to the supplies; in a number box a letter jumps to the next
+item whose name starts with it and Enter leaves the supplies for the naloxone reason (when
+naloxone is given) or used syringes returned; Ctrl+Enter saves; Ctrl+R repeats the last visit;
+Ctrl+Z undoes the last save for 10 seconds.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QCompleter, QVBoxLayout, QWidget
+
+from outreach_app.domain.clock import utc_now
+from outreach_app.domain.errors import OutreachError, ShortfallError
+from outreach_app.domain.identifying import identifying_hints
+from outreach_app.domain.values import EncounterDraft, EncounterSummary, ItemInfo, KitInfo
+from outreach_app.services import catalog, encounters, inventory, participants
+
+from outreach_app.ui.context import AppContext
+from outreach_app.ui.pages.log_form import LogForm
+
+UNDO_SECONDS = 10
+LOOKUP_DELAY_MS = 200
+ERROR_STYLE = "color: #8a1c1c;"
+INFO_STYLE = "color: #1d4d2b;"
+
+
+@dataclass(frozen=True)
+class FormData:
+    items: list[ItemInfo]
+    kits: list[KitInfo]
+    referrals: list[Any]
+    usable: dict[str, int]  # item code -> unexpired on hand at the current site
+
+
+def _load(store: Any, site: str) -> FormData:
+    with store.unit_of_work() as uow:
+        today = uow.today()
+        usable: dict[str, int] = {}
+        for row in inventory.on_hand(uow, site):
+            if row.expires_on is None or row.expires_on >= today:
+                usable[row.item_code] = usable.get(row.item_code, 0) + max(row.on_hand, 0)
+        return FormData(
+            catalog.list_items(uow),
+            catalog.list_kits(uow),
+            catalog.list_referral_types(uow),
+            usable,
+        )
+
+
+def _lookup(store: Any, code: str) -> tuple[Any, list[str]]:
+    with store.unit_of_work() as uow:
+        return participants.participant_status(uow, code), participants.known_codes(uow, code)
+
+
+def _save(store: Any, draft: EncounterDraft, override: bool) -> EncounterSummary:
+    with store.unit_of_work() as uow:
+        return encounters.log_encounter(uow, draft, override=override)
+
+
+def _void(store: Any, encounter_id: uuid.UUID) -> EncounterSummary:
+    with store.unit_of_work() as uow:
+        return encounters.void_encounter(uow, encounter_id, "undone right after saving")
+
+
+def _last_visit(store: Any, code: str) -> EncounterSummary | None:
+    with store.unit_of_work() as uow:
+        return participants.last_visit(uow, code)
+
+
+class LogEncounterPage(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.form = LogForm()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.form)
+        self._data: FormData | None = None
+        self._last_saved: EncounterSummary | None = None
+        self._saving = False
+
+        self._codes = QStringListModel(self)
+        completer = QCompleter(self._codes, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.form.code.setCompleter(completer)
+        self._lookup_timer = QTimer(self, singleShot=True, interval=LOOKUP_DELAY_MS)
+        self._lookup_timer.timeout.connect(self._on_lookup_due)
+        self._undo_timer = QTimer(self, singleShot=True, interval=UNDO_SECONDS * 1000)
+        self._undo_timer.timeout.connect(self._on_undo_expired)
+
+        self.save_action = self._action(
+            "Save encounter", [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
+        )
+        self.save_action.triggered.connect(self._on_save)
+        self.repeat_action = self._action("Repeat last visit", [QKeySequence("Ctrl+R")])
+        self.repeat_action.triggered.connect(self._on_repeat)
+        self.undo_action = self._action("Undo last save", [QKeySequence.StandardKey.Undo])
+        self.undo_action.triggered.connect(self._on_undo)
+        self.undo_action.setEnabled(False)
+        self.clear_action = self._action("Clear form", [QKeySequence("Ctrl+Shift+Backspace")])
+        self.clear_action.triggered.connect(self._on_clear)
+
+        f = self.form
+        f.save.clicked.connect(self._on_save)
+        f.repeat.clicked.connect(self._on_repeat)
+        f.undo.clicked.connect(self._on_undo)
+        f.clear.clicked.connect(self._on_clear)
+        f.code.textChanged.connect(self._on_code_changed)
+        f.note.textChanged.connect(self._on_note_changed)
+        for widget in (f.code, f.reason, f.returned, f.reversals, f.training, f.note):
+            widget.installEventFilter(self)
+        f.reason.setVisible(False)
+        f.reason_label.setVisible(False)
+        context.site_changed.connect(lambda _site: self.reload())
+        context.data_changed.connect(self.reload)
+        self.reload()
+
+    def _action(self, text: str, keys: list[QKeySequence]) -> QAction:
+        action = QAction(text, self)
+        action.setShortcuts(keys)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(action)
+        return action
+
+    # Loading ---------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        site = self.context.current_site
+        self.context.worker.submit(
+            lambda store: _load(store, site), self._on_loaded, self._on_error
+        )
+
+    def _on_loaded(self, data: FormData) -> None:
+        old = self._data
+        self._data = data
+        items = [i for i in data.items if i.active]
+        kits = [k for k in data.kits if k.active]
+        refs = [r for r in data.referrals if r.active]
+        if old is None or (
+            [i.code for i in old.items if i.active],
+            [k.code for k in old.kits if k.active],
+            [r.code for r in old.referrals if r.active],
+        ) != ([i.code for i in items], [k.code for k in kits], [r.code for r in refs]):
+            self.form.set_catalog(items, kits, refs)
+            for row in self.form.item_rows + self.form.kit_rows:
+                row.spin.installEventFilter(self)
+                row.value_changed.connect(self._on_quantity_changed)
+        self._on_quantity_changed()
+
+    # Quantities, on hand, naloxone reason ------------------------------------------------------
+
+    def _wanted(self) -> dict[str, int]:
+        wanted = {r.code: r.value() for r in self.form.item_rows}
+        kits = {k.code: k for k in (self._data.kits if self._data else [])}
+        for row in self.form.kit_rows:
+            for code, qty in kits[row.code].lines if row.code in kits else ():
+                wanted[code] = wanted.get(code, 0) + qty * row.value()
+        return wanted
+
+    def _on_quantity_changed(self, *_args: Any) -> None:
+        if self._data is None:
+            return
+        wanted = self._wanted()
+        for row in self.form.item_rows:
+            row.show_on_hand(self._data.usable.get(row.code, 0), wanted.get(row.code, 0))
+        naloxone = {i.code for i in self._data.items if i.is_naloxone}
+        given = any(wanted.get(code, 0) > 0 for code in naloxone)
+        self.form.reason.setVisible(given)
+        self.form.reason_label.setVisible(given)
+
+    # Keys ----------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        key, mods = event.key(), event.modifiers()
+        plain = not (mods & ~Qt.KeyboardModifier.KeypadModifier)
+        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain
+        f = self.form
+        spins = [r.spin for r in f.item_rows + f.kit_rows]
+        if watched is f.code and enter:
+            if f.code.completer() and f.code.completer().popup().isVisible():
+                f.code.completer().popup().hide()
+            self._focus(spins[0] if spins else f.returned)
+            return True
+        if watched in spins:
+            if enter:
+                self._focus(f.reason if f.reason.isVisible() else f.returned)
+                return True
+            text = event.text()
+            if plain and len(text) == 1 and text.isalpha():
+                self._jump_to_item(spins.index(watched), text)
+                return True
+            return False
+        if enter and watched in (f.reason, f.returned, f.reversals, f.training):
+            self.focusNextChild()
+            return True
+        return False
+
+    def _focus(self, widget: QWidget) -> None:
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if hasattr(widget, "selectAll"):
+            widget.selectAll()
+
+    def _jump_to_item(self, start: int, letter: str) -> None:
+        rows = self.form.item_rows + self.form.kit_rows
+        order = rows[start + 1 :] + rows[: start + 1]
+        for row in order:
+            if row.label_text.lower().startswith(letter.lower()):
+                self._focus(row.spin)
+                return
+
+    # Participant code ----------------------------------------------------------------------
+
+    def _on_code_changed(self, text: str) -> None:
+        self.form.repeat.setEnabled(False)
+        self.repeat_action.setEnabled(False)
+        if not text.strip():
+            self._lookup_timer.stop()
+            self.form.status.setText("anonymous contact")
+            return
+        self._lookup_timer.start()
+
+    def _on_lookup_due(self) -> None:
+        code = self.form.code.text().strip()
+        if code:
+            self.context.worker.submit(
+                lambda store: _lookup(store, code),
+                lambda result: self._on_status(code, result),
+                self._on_code_error,
+            )
+
+    def _on_status(self, code: str, result: tuple[Any, list[str]]) -> None:
+        if code != self.form.code.text().strip():
+            return  # typed on since; a newer lookup is on its way
+        status, codes = result
+        self._codes.setStringList(codes)
+        self.form.status.setStyleSheet("")
+        self.form.status.setText(status.describe())
+        self.form.repeat.setEnabled(status.known)
+        self.repeat_action.setEnabled(status.known)
+        if status.known:
+            self._set_combo(self.form.age, status.age_band, only_if_empty=True)
+            self._set_combo(self.form.gender, status.gender, only_if_empty=True)
+
+    def _on_code_error(self, error: OutreachError) -> None:
+        self.form.status.setStyleSheet(ERROR_STYLE)
+        self.form.status.setText("letters, digits and hyphens only; never a name")
+
+    @staticmethod
+    def _set_combo(combo: Any, value: str | None, only_if_empty: bool = False) -> None:
+        if only_if_empty and combo.currentData() is not None:
+            return
+        combo.setCurrentIndex(max(combo.findData(value), 0))
+
+    # Note ----------------------------------------------------------------------------------
+
+    def _on_note_changed(self, text: str) -> None:
+        hints = identifying_hints(text)
+        self.form.note_warning.setVisible(bool(hints))
+        if hints:
+            self.form.note_warning.setText(
+                "This note seems to hold " + " and ".join(hints) + ". Participants trust us not "
+                "to write down who they are: please leave it out. (You can still save.)"
+            )
+
+    # Saving --------------------------------------------------------------------------------
+
+    def draft(self) -> EncounterDraft | None:
+        f = self.form
+        items = {r.code: r.value() for r in f.item_rows if r.value()}
+        kits = {r.code: r.value() for r in f.kit_rows if r.value()}
+        referrals = tuple(c for c, box in f.referral_boxes.items() if box.isChecked())
+        code = f.code.text().strip() or None
+        if not (
+            code or items or kits or referrals or f.returned.value() or f.reversals.value()
+        ) and not (f.training.isChecked() or f.note.text().strip()):
+            return None
+        return EncounterDraft(
+            site=self.context.current_site,
+            occurred_at=utc_now(),
+            items=items,
+            kits=kits,
+            participant_code=code,
+            age_band=f.age.currentData(),
+            gender=f.gender.currentData(),
+            people_served=f.people.value(),
+            syringes_returned=f.returned.value(),
+            reversals_reported=f.reversals.value(),
+            naloxone_reason=f.reason.currentData() if f.reason.isVisible() else None,
+            naloxone_training=f.training.isChecked(),
+            referrals=referrals,
+            note=f.note.text().strip(),
+            is_new=None,
+        )
+
+    def _on_save(self) -> None:
+        if self._saving:
+            return
+        draft = self.draft()
+        if draft is None:
+            self._message(
+                "Nothing to save yet: type a code, supplies or a referral first. "
+                "(A contact with nothing given can be counted on the Tally counter.)",
+                error=True,
+            )
+            return
+        self._submit(draft, override=False)
+
+    def _submit(self, draft: EncounterDraft, override: bool) -> None:
+        self._saving = True
+        self.context.submit_write(
+            lambda store: _save(store, draft, override),
+            self._on_saved,
+            lambda error: self._on_save_error(error, draft, override),
+        )
+
+    def _on_save_error(self, error: OutreachError, draft: EncounterDraft, override: bool) -> None:
+        self._saving = False
+        if isinstance(error, ShortfallError) and not override:
+            lines = "; ".join(s.describe() for s in error.shortfalls)
+            if self.context.require_coordinator(self, f"Save despite a shortfall ({lines})"):
+                self._submit(draft, override=True)
+                return
+            self._message(error.message, error=True)
+            return
+        self._message(error.message, error=True)
+
+    def _on_saved(self, saved: EncounterSummary) -> None:
+        self._saving = False
+        self._last_saved = saved
+        self.clear_form()
+        given = ", ".join(f"{qty} {self._name(code)}" for code, qty in saved.items)
+        who = saved.participant_code or "anonymous contact"
+        parts = [f"Saved {who}: {given or 'no supplies'}"]
+        if saved.syringes_returned:
+            parts.append(f"{saved.syringes_returned} used syringes returned")
+        self._message("; ".join(parts) + ".")
+        self.form.undo.show()
+        self.undo_action.setEnabled(True)
+        self._undo_timer.start()
+        self.form.code.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.context.data_changed.emit()
+
+    def _name(self, code: str) -> str:
+        names = {i.code: i.name for i in (self._data.items if self._data else [])}
+        return names.get(code, code)
+
+    def _on_undo(self) -> None:
+        saved = self._last_saved
+        if saved is None:
+            return
+        self._on_undo_expired()
+        self.context.submit_write(
+            lambda store: _void(store, saved.id), self._on_undone, self._on_error
+        )
+
+    def _on_undone(self, _summary: EncounterSummary) -> None:
+        self._message("Undone: that encounter is voided and its supplies are back on hand.")
+        self.context.data_changed.emit()
+
+    def _on_undo_expired(self) -> None:
+        self._last_saved = None
+        self._undo_timer.stop()
+        self.form.undo.hide()
+        self.undo_action.setEnabled(False)
+
+    def _on_error(self, error: OutreachError) -> None:
+        self._message(error.message, error=True)
+
+    def _message(self, text: str, error: bool = False) -> None:
+        self.form.message.setStyleSheet(ERROR_STYLE if error else INFO_STYLE)
+        self.form.message.setText(text)
+
+    # Repeat and clear ----------------------------------------------------------------------
+
+    def _on_repeat(self) -> None:
+        code = self.form.code.text().strip()
+        if not code:
+            self._message("Type a participant code first to repeat their last visit.", error=True)
+            return
+        self.context.worker.submit(
+            lambda store: _last_visit(store, code), self._on_last_visit, self._on_error
+        )
+
+    def _on_last_visit(self, last: EncounterSummary | None) -> None:
+        if last is None:
+            self._message("No earlier visit for this code.", error=True)
+            return
+        kits = {k.code: k for k in (self._data.kits if self._data else [])}
+        direct = dict(last.items)
+        for kit_code, count in last.kits:
+            for code, qty in kits[kit_code].lines if kit_code in kits else ():
+                direct[code] = direct.get(code, 0) - qty * count
+        given_kits = dict(last.kits)
+        for row in self.form.item_rows:
+            row.set_value(max(direct.get(row.code, 0), 0))
+        for row in self.form.kit_rows:
+            row.set_value(given_kits.get(row.code, 0))
+        self.form.people.setValue(max(last.people_served, 1))
+        for code, box in self.form.referral_boxes.items():
+            box.setChecked(code in last.referrals)
+        when = last.occurred_at.astimezone(getattr(self.context.worker.store, "zone", None))
+        self._message(f"Filled from the visit of {when:%Y-%m-%d}: check, edit, then save.")
+
+    def _on_clear(self) -> None:
+        self.clear_form()
+        self.form.code.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def clear_form(self) -> None:
+        f = self.form
+        f.code.clear()
+        f.status.setText("")
+        f.age.setCurrentIndex(0)
+        f.gender.setCurrentIndex(0)
+        f.people.setValue(1)
+        for row in f.item_rows + f.kit_rows:
+            row.set_value(0)
+        f.reason.setCurrentIndex(0)
+        f.returned.setValue(0)
+        f.reversals.setValue(0)
+        f.training.setChecked(False)
+        for box in f.referral_boxes.values():
+            box.setChecked(False)
+        f.note.clear()

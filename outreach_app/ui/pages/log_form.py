@@ -1,0 +1,228 @@
+"""The layout of the Log encounter form: widgets only, no logic (that is in log_encounter.py).
+
+Tab order follows a returning participant's visit: code, then supplies, then the naloxone
+reason, used syringes returned, reversals, training, referrals, note; the profile fields
+(age band, gender, people served) come after, since they are remembered per code.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from outreach_app.domain.codes import AgeBand, Gender, NaloxoneReason
+
+from outreach_app.ui.widgets.quantities import QuantityRow, QuantitySpin
+
+NALOXONE_REASON_LABELS = {
+    NaloxoneReason.FIRST: "First kit",
+    NaloxoneReason.USED: "Used on someone",
+    NaloxoneReason.LOST: "Lost",
+    NaloxoneReason.STOLEN: "Stolen",
+    NaloxoneReason.CONFISCATED: "Confiscated",
+    NaloxoneReason.EXPIRED: "Expired",
+}
+GENDER_LABELS = {
+    Gender.WOMAN: "Woman",
+    Gender.MAN: "Man",
+    Gender.TRANS_WOMAN: "Trans woman",
+    Gender.TRANS_MAN: "Trans man",
+    Gender.NON_BINARY: "Non-binary",
+    Gender.TWO_SPIRIT: "Two-spirit",
+    Gender.OTHER: "Other",
+    Gender.NOT_STATED: "Prefers not to say",
+}
+
+
+class LogForm(QWidget):
+    """Widgets of the form. Item and kit rows are (re)built by `set_catalog`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item_rows: list[QuantityRow] = []
+        self.kit_rows: list[QuantityRow] = []
+        self.referral_boxes: dict[str, QCheckBox] = {}
+
+        self.code = QLineEdit()
+        self.code.setPlaceholderText("optional — never a name")
+        self.code.setToolTip("Participant code (optional). Enter moves to the supplies.")
+        self.code.setMaxLength(24)
+        self.code.setClearButtonEnabled(True)
+        self.status = QLabel("")
+        self.status.setMinimumWidth(200)
+        self.repeat = QPushButton("Repeat last visit")
+        self.repeat.setToolTip("Fill the form with what this code received last time (Ctrl+R)")
+        self.repeat.setEnabled(False)
+        self.age = QComboBox()
+        self.age.addItem("—", None)
+        for band in AgeBand:
+            self.age.addItem(band.value, band.value)
+        self.gender = QComboBox()
+        self.gender.addItem("—", None)
+        for gender, label in GENDER_LABELS.items():
+            self.gender.addItem(label, gender.value)
+        self.people = QSpinBox()
+        self.people.setRange(1, 99)
+        self.people.setToolTip("The participant plus anyone they collect supplies for")
+
+        top = QGridLayout()
+        code_label = QLabel("Participant &code")
+        code_label.setBuddy(self.code)
+        top.addWidget(code_label, 0, 0)
+        top.addWidget(self.code, 0, 1)
+        top.addWidget(self.status, 0, 2, 1, 3)
+        top.addWidget(self.repeat, 0, 5)
+        for col, (text, widget) in enumerate(
+            (("&Age band", self.age), ("&Gender", self.gender), ("&People served", self.people))
+        ):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            pair = QHBoxLayout()
+            pair.addWidget(label)
+            pair.addWidget(widget, 1)
+            top.addLayout(pair, 1, col * 2, 1, 2)
+        top.setColumnStretch(1, 1)
+
+        # Supplies: a scrolling grid of item rows, kits under them.
+        self.items_box = QWidget()
+        self.items_grid = QGridLayout(self.items_box)
+        self.items_grid.setHorizontalSpacing(24)
+        self.kits_box = QWidget()
+        self.kits_layout = QVBoxLayout(self.kits_box)
+        self.kits_layout.setContentsMargins(0, 0, 0, 0)
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addWidget(self.items_box)
+        kits_title = QLabel("<b>Kits</b> (a kit adds its contents to the totals)")
+        inner_layout.addWidget(kits_title)
+        inner_layout.addWidget(self.kits_box)
+        inner_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        supplies = QGroupBox("Supplies — type a letter to jump to an item, Enter when done")
+        supplies_layout = QVBoxLayout(supplies)
+        supplies_layout.addWidget(scroll)
+
+        # The rest of the visit.
+        self.reason = QComboBox()
+        self.reason.addItem("— not asked —", None)
+        for reason, label in NALOXONE_REASON_LABELS.items():
+            self.reason.addItem(label, reason.value)
+        self.reason.setToolTip("Why naloxone was given; type the first letter to choose")
+        self.reason_label = QLabel("Naloxone &reason")
+        self.reason_label.setBuddy(self.reason)
+        self.returned = QuantitySpin()
+        self.returned.setMaximumWidth(90)
+        self.reversals = QuantitySpin()
+        self.reversals.setMaximumWidth(90)
+        self.training = QCheckBox("Naloxone &training given")
+        self.referrals_box = QWidget()
+        self.referrals_layout = QVBoxLayout(self.referrals_box)
+        self.referrals_layout.setContentsMargins(0, 0, 0, 0)
+        self.referrals_layout.setSpacing(2)
+        self.note = QLineEdit()
+        self.note.setMaxLength(500)
+        self.note.setPlaceholderText("short, no names or details that identify anyone")
+        self.note_warning = QLabel("")
+        self.note_warning.setWordWrap(True)
+        self.note_warning.setStyleSheet("color: #8a4b00;")
+        self.note_warning.hide()
+
+        details = QGroupBox("Visit")
+        form = QFormLayout(details)
+        form.addRow(self.reason_label, self.reason)
+        returned_label = QLabel("Used syringes re&turned")
+        returned_label.setBuddy(self.returned)
+        form.addRow(returned_label, self.returned)
+        reversals_label = QLabel("O&verdose reversals reported")
+        reversals_label.setBuddy(self.reversals)
+        form.addRow(reversals_label, self.reversals)
+        form.addRow("", self.training)
+        form.addRow("Referrals", self.referrals_box)
+        note_label = QLabel("&Note")
+        note_label.setBuddy(self.note)
+        form.addRow(note_label, self.note)
+        form.addRow("", self.note_warning)
+
+        middle = QHBoxLayout()
+        middle.addWidget(supplies, 3)
+        middle.addWidget(details, 2)
+
+        self.save = QPushButton("&Save  (Ctrl+Enter)")
+        self.save.setDefault(False)
+        self.save.setToolTip("Save this encounter (Ctrl+Enter)")
+        self.clear = QPushButton("Clear form")
+        self.clear.setToolTip("Empty the form without saving (Ctrl+Shift+Backspace)")
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.undo = QPushButton("&Undo")
+        self.undo.setToolTip("Void the encounter just saved (Ctrl+Z, for 10 seconds)")
+        self.undo.hide()
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.undo)
+        bottom.addWidget(self.clear)
+        bottom.addWidget(self.save)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(middle, 1)
+        layout.addLayout(bottom)
+
+    def set_catalog(self, items, kits, referrals) -> None:
+        """Rebuild item, kit and referral rows, keeping values already typed."""
+        kept = {r.code: r.value() for r in self.item_rows + self.kit_rows}
+        checked = {c for c, box in self.referral_boxes.items() if box.isChecked()}
+        for row in self.item_rows + self.kit_rows:
+            row.setParent(None)
+            row.deleteLater()
+        for box in self.referral_boxes.values():
+            box.setParent(None)
+            box.deleteLater()
+        self.item_rows, self.kit_rows, self.referral_boxes = [], [], {}
+        half = (len(items) + 1) // 2
+        for index, item in enumerate(items):
+            row = QuantityRow(item.code, item.name)
+            row.set_value(kept.get(item.code, 0))
+            self.items_grid.addWidget(row, index % half, index // half)
+            self.item_rows.append(row)
+        for kit in kits:
+            row = QuantityRow(kit.code, kit.name)
+            row.setToolTip("Contains " + ", ".join(f"{qty} {code}" for code, qty in kit.lines))
+            row.set_value(kept.get(kit.code, 0))
+            self.kits_layout.addWidget(row)
+            self.kit_rows.append(row)
+        for ref in referrals:
+            box = QCheckBox(ref.label)
+            box.setChecked(ref.code in checked)
+            self.referrals_layout.addWidget(box)
+            self.referral_boxes[ref.code] = box
+        self.set_tab_order()
+
+    def set_tab_order(self) -> None:
+        chain = [self.code]
+        chain += [r.spin for r in self.item_rows + self.kit_rows]
+        chain += [self.reason, self.returned, self.reversals, self.training]
+        chain += list(self.referral_boxes.values())
+        chain += [self.note, self.age, self.gender, self.people, self.repeat, self.save]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)

@@ -1,0 +1,79 @@
+"""UI test helpers: a real data folder opened for the app, a synchronous worker, a PIN stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from outreach_app.domain.clock import utc_now
+from outreach_app.domain.values import EncounterDraft
+from outreach_app.services import encounters, inventory
+from outreach_app.services.store import Store, open_store
+from tests.conftest import FIRST_SITE
+
+from outreach_app.ui.context import AppContext
+from outreach_app.ui.worker import DbWorker
+
+RETURNING = "ZZ-TEST-01"
+
+
+class Gate:
+    """Stands in for the coordinator PIN dialog: records what was asked, answers `allow`."""
+
+    def __init__(self, allow: bool = True) -> None:
+        self.allow = allow
+        self.asked: list[str] = []
+
+    def __call__(self, parent: Any, action: str) -> bool:
+        self.asked.append(action)
+        return self.allow
+
+
+@pytest.fixture
+def app_store(plain_folder) -> Iterator[Store]:
+    store = open_store(plain_folder)
+    with store.unit_of_work() as uow:
+        inventory.receive(uow, FIRST_SITE, "SYRINGE", 200)
+        inventory.receive(uow, FIRST_SITE, "SWAB", 200)
+        inventory.receive(uow, FIRST_SITE, "COOKER", 50)
+        inventory.receive(uow, FIRST_SITE, "WATER", 50)
+        inventory.receive(uow, FIRST_SITE, "FILTER", 50)
+        inventory.receive(
+            uow,
+            FIRST_SITE,
+            "NALOXONE-NASAL",
+            5,
+            lot="ZZ-LOT-1",
+            expires=date.today() + timedelta(days=400),
+        )
+        encounters.log_encounter(
+            uow,
+            EncounterDraft(
+                site=FIRST_SITE,
+                occurred_at=utc_now() - timedelta(days=3),
+                participant_code=RETURNING,
+                age_band="30-39",
+                gender="woman",
+                items={"SYRINGE": 20},
+                kits={"KIT-INJECT": 1},
+                referrals=("OAT",),
+            ),
+        )
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def gate() -> Gate:
+    return Gate()
+
+
+@pytest.fixture
+def context(app_store: Store, gate: Gate) -> AppContext:
+    worker = DbWorker(app_store, synchronous=True)
+    return AppContext(
+        worker, org_name=app_store.org_name, current_site=FIRST_SITE, coordinator_gate=gate
+    )
