@@ -22,7 +22,7 @@ class InputCounter(QObject):
         self.keys = 0
         self.clicks = 0
 
-    def eventFilter(self, watched, event):  # noqa: N802
+    def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.ShortcutOverride and watched is QApplication.focusWidget():
             self.keys += 1
         elif event.type() == QEvent.Type.MouseButtonPress and event.spontaneous():

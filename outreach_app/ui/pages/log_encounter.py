@@ -177,7 +177,7 @@ class LogEncounterPage(QWidget):
 
     # Keys ----------------------------------------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress:
             return False
         key, mods = event.key(), event.modifiers()

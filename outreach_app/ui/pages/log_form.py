@@ -7,6 +7,8 @@ reason, used syringes returned, reversals, training, referrals, note; the profil
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -224,5 +226,5 @@ class LogForm(QWidget):
         chain += [self.reason, self.returned, self.reversals, self.training]
         chain += list(self.referral_boxes.values())
         chain += [self.note, self.age, self.gender, self.people, self.repeat, self.save]
-        for first, second in zip(chain, chain[1:], strict=False):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)

@@ -25,7 +25,7 @@ class QuantitySpin(QSpinBox):
         self.setMaximumWidth(72)
         self.setAccelerated(True)
 
-    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def focusInEvent(self, event) -> None:
         super().focusInEvent(event)
         self.selectAll()
 

@@ -1,0 +1,1 @@
+"""The pages of the main window; each owns its logic in private `_on_*` slots."""
