@@ -1,0 +1,221 @@
+"""The monthly tally PDF: what a program lead hands the funder at month end.
+
+Figures in, PDF bytes out. Every count goes through the same suppression as the CSV
+(`display_rows`); the previous period stands beside each figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer
+
+from outreach_app.domain.figures import ALL_SITES, DayCount, DisplayRow, TallyFigures, display_rows
+from outreach_app.reports.pdfkit import (
+    FONT,
+    FONT_BOLD,
+    SHADE,
+    build_pdf,
+    para,
+    styles,
+    table,
+)
+
+SECTION_TITLES = {
+    "summary": "Activity and supplies at a glance",
+    "items": "Supplies given (kit contents included, tally records included)",
+    "kits": "Kits given",
+    "naloxone": "Naloxone",
+    "referrals": "Referrals (encounters with that referral)",
+    "demographics": "Demographics (encounters, where recorded)",
+}
+WIDTH = 182 * mm
+
+
+def monthly_pdf(figures: TallyFigures, threshold: int | None) -> bytes:
+    """`threshold=None` shows every count and stamps each page INTERNAL."""
+    s = styles()
+    shown = display_rows(figures, threshold)
+    mine = [r for r in shown if r.site == figures.site]
+    story: list[Flowable] = [
+        para(f"Monthly tally — {figures.period_label}", s["title"]),
+        Spacer(1, 2 * mm),
+        _header(figures),
+        Spacer(1, 3 * mm),
+    ]
+    voided = next(r for r in mine if r.code == "voided_encounters")
+    story.append(
+        para(
+            f"Voided records left out of every figure: {voided.value} "
+            f"(previous period: {voided.previous}). Tally records count in tally contacts and "
+            "in supplies, never in encounters.",
+            s["body"],
+        )
+    )
+    story.append(para(_suppression_note(threshold), s["small"]))
+    story.append(Spacer(1, 2 * mm))
+    story.append(_chart(figures.per_day, figures.period_label))
+    for section in SECTION_TITLES:
+        rows = [r for r in mine if r.section == section]
+        story.append(para(SECTION_TITLES[section], s["h2"]))
+        if section == "items":
+            story.append(_supplies_table(rows, figures))
+        else:
+            story.append(_figure_table(rows, figures))
+    if figures.multi_site:
+        story.append(para("By site", s["h2"]))
+        story.append(
+            para(
+                "Each site's figures; the sites add up to ALL. Rows that are 0 everywhere in both "
+                "periods are left out here (they are in the tables above).",
+                s["small"],
+            )
+        )
+        story.append(_by_site_table(shown, figures))
+    return build_pdf(
+        story,
+        title=f"Monthly tally {figures.period_label}",
+        running_header=(
+            f"{figures.org} — monthly tally — {figures.period_label} — {_sites(figures)}"
+        ),
+        footer_left=f"Outreach Tally {figures.app_version}",
+        stamp=threshold is None,
+    )
+
+
+def _sites(figures: TallyFigures) -> str:
+    if figures.multi_site:
+        return "all sites (" + ", ".join(figures.sites) + ")"
+    return figures.site
+
+
+def _header(figures: TallyFigures) -> Flowable:
+    s = styles()
+    stamp = figures.generated_at.strftime("%Y-%m-%d %H:%M UTC")
+    rows = [
+        ("Organisation", figures.org),
+        ("Site(s)", _sites(figures)),
+        ("Period", f"{figures.period_label} ({figures.start} to {figures.end})"),
+        (
+            "Previous period",
+            f"{figures.previous_label} ({figures.previous_start} to {figures.previous_end})",
+        ),
+        ("Generated at", stamp),
+        ("Device", figures.device),
+        ("App version", f"Outreach Tally {figures.app_version}"),
+    ]
+    data = [[para(k, s["cell"]), para(v, s["cell"])] for k, v in rows]
+    # a key/value block: the first column shaded, no bold header row
+    return table(
+        data,
+        [40 * mm, WIDTH - 40 * mm],
+        numeric_from=2,
+        extra=[
+            ("BACKGROUND", (0, 0), (-1, 0), colors.white),
+            ("BACKGROUND", (0, 0), (0, -1), SHADE),
+        ],
+    )
+
+
+def _suppression_note(threshold: int | None) -> str:
+    if threshold is None:
+        return (
+            "INTERNAL: small counts are shown (no suppression). Do not share this report outside "
+            "the program."
+        )
+    return (
+        f"Small counts: counts of people and encounters from 1 to {threshold - 1} are shown as "
+        f"“<{threshold}”. Where one hidden count could be worked out from a total, the next "
+        "smallest count is hidden too and shown as “*”. Supply quantities are never hidden. "
+        "The return ratio is used syringes returned per syringe distributed."
+    )
+
+
+def _figure_table(rows: Sequence[DisplayRow], figures: TallyFigures) -> Flowable:
+    s = styles()
+    header = ["Figure", "This period", "Previous period"]
+    data: list[list[Any]] = [header]
+    data += [[para(r.label, s["cell"]), r.value, r.previous] for r in rows]
+    return table(data, [WIDTH - 70 * mm, 35 * mm, 35 * mm])
+
+
+def _supplies_table(rows: Sequence[DisplayRow], figures: TallyFigures) -> Flowable:
+    """Items grouped by category, with a total per category and overall (never suppressed)."""
+    s = styles()
+    data: list[list[Any]] = [["Item", "Code", "This period", "Previous period"]]
+    extra: list[tuple[Any, ...]] = []
+    groups: dict[str, list[DisplayRow]] = {}
+    for r in rows:
+        groups.setdefault(r.group or "Other", []).append(r)
+    total_now = total_before = 0
+    for group, members in groups.items():
+        extra.append(("FONT", (0, len(data)), (-1, len(data)), FONT_BOLD, 8))
+        data.append([para(group, s["cell"]), "", "", ""])
+        now = sum(int(r.value) for r in members)
+        before = sum(int(r.previous) for r in members)
+        total_now, total_before = total_now + now, total_before + before
+        data += [[para(r.label, s["cell"]), r.code, r.value, r.previous] for r in members]
+        extra.append(("FONT", (0, len(data)), (-1, len(data)), FONT_BOLD, 8))
+        data.append([para(f"Total {group}", s["cell"]), "", str(now), str(before)])
+    extra.append(("FONT", (0, len(data)), (-1, len(data)), FONT_BOLD, 8))
+    extra.append(("BACKGROUND", (0, len(data)), (-1, len(data)), SHADE))
+    data.append([para("All supplies", s["cell"]), "", str(total_now), str(total_before)])
+    return table(data, [WIDTH - 100 * mm, 30 * mm, 35 * mm, 35 * mm], numeric_from=2, extra=extra)
+
+
+def _by_site_table(shown: Sequence[DisplayRow], figures: TallyFigures) -> Flowable:
+    s = styles()
+    keep = {
+        (r.section, r.code)
+        for r in shown
+        if r.site == ALL_SITES and (r.value not in ("0", "") or r.previous not in ("0", ""))
+    }
+    # each figure's rows together in figure order; sites in name order, ALL last
+    order = {site: i for i, site in enumerate((*figures.sites, ALL_SITES))}
+    first_seen: dict[tuple[str, str], int] = {}
+    for i, r in enumerate(r for r in shown if r.site == ALL_SITES):
+        first_seen.setdefault((r.section, r.code), i)
+    rows = sorted(
+        (r for r in shown if (r.section, r.code) in keep),
+        key=lambda r: (first_seen[(r.section, r.code)], order[r.site]),
+    )
+    data: list[list[Any]] = [["Figure", "Site", "This period", "Previous period"]]
+    data += [[para(r.label, s["cell"]), para(r.site, s["cell"]), r.value, r.previous] for r in rows]
+    return table(data, [WIDTH - 110 * mm, 40 * mm, 35 * mm, 35 * mm], numeric_from=2)
+
+
+def _chart(days: Sequence[DayCount], label: str) -> Flowable:
+    """Contacts (encounters and tally contacts) per day, a small bar chart."""
+    drawing = Drawing(WIDTH, 48 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 12 * mm, 8 * mm
+    chart.width, chart.height = WIDTH - 16 * mm, 34 * mm
+    chart.data = [[d.contacts for d in days] or [0]]
+    step = max(1, len(days) // 16)
+    chart.categoryAxis.categoryNames = [
+        d.day.strftime("%d") if i % step == 0 else "" for i, d in enumerate(days)
+    ] or [""]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 6
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 6
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.forceZero = True
+    chart.bars[0].fillColor = colors.HexColor("#3b6e8f")
+    chart.bars[0].strokeColor = None
+    drawing.add(chart)
+    drawing.add(
+        String(
+            12 * mm,
+            44 * mm,
+            f"Contacts per day — {label} (encounters and tally contacts)",
+            fontName=FONT_BOLD,
+            fontSize=8,
+        )
+    )
+    return KeepTogether([drawing])
