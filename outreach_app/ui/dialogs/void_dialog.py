@@ -1,0 +1,53 @@
+"""Asks why an encounter is being voided; a reason is required."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class VoidDialog(QDialog):
+    def __init__(self, description: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Void encounter")
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"Void {description}?\nIt stays in the history, struck through, and is left out of "
+            "every figure. Supplies it drew go back on the shelf."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addWidget(QLabel("Reason (required):"))
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText("e.g. entered twice, wrong site")
+        self.reason_edit.setMaxLength(200)
+        layout.addWidget(self.reason_edit)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Void")
+        self.ok_button.setEnabled(False)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.reason_edit.textChanged.connect(self._on_reason_changed)
+
+    def _on_reason_changed(self, text: str) -> None:
+        self.ok_button.setEnabled(bool(text.strip()))
+
+    def reason(self) -> str:
+        return self.reason_edit.text().strip()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, description: str) -> str | None:
+        dialog = cls(description, parent)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.reason():
+            return dialog.reason()
+        return None

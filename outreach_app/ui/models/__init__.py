@@ -1,0 +1,1 @@
+"""Table models: one QAbstractTableModel per table, with column constants and named roles."""

@@ -1,0 +1,149 @@
+"""On hand per site, item and lot, with expiry and reorder flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor
+
+from outreach_app.domain.values import OnHandRow
+
+from outreach_app.ui.models.rows import Index, RowRole, RowsTableModel, SortRole
+
+COL_SITE = 0
+COL_CODE = 1
+COL_NAME = 2
+COL_LOT = 3
+COL_EXPIRES = 4
+COL_ON_HAND = 5
+COL_FLAGS = 6
+
+FlagRole = Qt.ItemDataRole.UserRole + 10  # "expired", "expiring", "reorder" or ""
+
+EXPIRING_DAYS = 60
+EXPIRED_COLOUR = QColor("#b00020")
+EXPIRING_BACKGROUND = QColor("#fff3cd")
+REORDER_BACKGROUND = QColor("#fde2e1")
+
+
+@dataclass(frozen=True, slots=True)
+class StockRow:
+    """One on-hand row with what the coordinator should notice about it."""
+
+    row: OnHandRow
+    expired: bool
+    expiring_in: int | None  # days until expiry when within EXPIRING_DAYS
+    reorder_level: int | None  # the item's level when the site's total is under it
+
+    @property
+    def flag(self) -> str:
+        if self.expired:
+            return "expired"
+        if self.expiring_in is not None:
+            return "expiring"
+        if self.reorder_level is not None:
+            return "reorder"
+        return ""
+
+
+def stock_rows(
+    rows: list[OnHandRow], today: date, under: dict[tuple[str, str], int]
+) -> list[StockRow]:
+    out = []
+    for r in rows:
+        expired = r.expires_on is not None and r.expires_on < today and r.on_hand > 0
+        days = (r.expires_on - today).days if r.expires_on is not None else None
+        expiring = days if days is not None and 0 <= days <= EXPIRING_DAYS else None
+        out.append(StockRow(r, expired, expiring, under.get((r.site, r.item_code))))
+    return out
+
+
+class StockTableModel(RowsTableModel):
+    HEADERS = ("Site", "Item", "Name", "Lot", "Expires", "On hand", "Needs attention")
+
+    def display(self, row: StockRow, column: int) -> str:
+        r = row.row
+        if column == COL_SITE:
+            return r.site
+        if column == COL_CODE:
+            return r.item_code
+        if column == COL_NAME:
+            return r.item_name
+        if column == COL_LOT:
+            return r.lot or ""
+        if column == COL_EXPIRES:
+            return r.expires_on.isoformat() if r.expires_on else ""
+        if column == COL_ON_HAND:
+            return str(r.on_hand)
+        if column == COL_FLAGS:
+            notes = []
+            if row.expired:
+                notes.append("Expired")
+            elif row.expiring_in is not None:
+                notes.append(f"Expires in {row.expiring_in} days")
+            if row.reorder_level is not None:
+                notes.append(f"Under reorder level ({row.reorder_level})")
+            return "; ".join(notes)
+        return ""
+
+    def sort_value(self, row: StockRow, column: int) -> Any:
+        if column == COL_ON_HAND:
+            return row.row.on_hand
+        if column == COL_CODE:
+            return row.row.sort_order
+        if column == COL_EXPIRES:
+            return row.row.expires_on.isoformat() if row.row.expires_on else "9999"
+        return self.display(row, column)
+
+    def is_number(self, column: int) -> bool:
+        return column == COL_ON_HAND
+
+    def extra(self, row: StockRow, column: int, role: int) -> Any:
+        if role == FlagRole:
+            return row.flag
+        if role == Qt.ItemDataRole.ForegroundRole and row.expired:
+            return EXPIRED_COLOUR
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if row.expiring_in is not None:
+                return EXPIRING_BACKGROUND
+            if row.reorder_level is not None and column in (COL_CODE, COL_ON_HAND, COL_FLAGS):
+                return REORDER_BACKGROUND
+        return None
+
+
+class StockFilterProxy(QSortFilterProxyModel):
+    """Filters the small on-hand table by text and by what needs attention."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._only_flagged = False
+        self._hide_empty = False
+        self.setSortRole(SortRole)
+
+    def set_text(self, text: str) -> None:
+        self._text = text.strip().lower()
+        self.invalidateFilter()
+
+    def set_only_flagged(self, on: bool) -> None:
+        self._only_flagged = on
+        self.invalidateFilter()
+
+    def set_hide_empty(self, on: bool) -> None:
+        self._hide_empty = on
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        row: StockRow = model.data(model.index(source_row, 0, source_parent), RowRole)
+        if self._only_flagged and not row.flag:
+            return False
+        if self._hide_empty and row.row.on_hand == 0:
+            return False
+        if self._text:
+            hay = f"{row.row.item_code} {row.row.item_name} {row.row.lot or ''}".lower()
+            return self._text in hay
+        return True

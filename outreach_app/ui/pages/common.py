@@ -1,0 +1,76 @@
+"""Small pieces every page uses: the message line and the busy indicator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar, QWidget
+
+from outreach_app.ui.context import AppContext
+
+ERROR_STYLE = "color: #8a1c1c; background: #fdecea; padding: 6px; border-radius: 3px;"
+INFO_STYLE = "color: #1d4d2b; background: #e7f4ea; padding: 6px; border-radius: 3px;"
+
+
+class MessageLine(QLabel):
+    """One line under the toolbar saying what just happened or what went wrong."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_error(self, text: str) -> None:
+        self.setStyleSheet(ERROR_STYLE)
+        self.setText(text)
+        self.show()
+
+    def show_info(self, text: str) -> None:
+        self.setStyleSheet(INFO_STYLE)
+        self.setText(text)
+        self.show()
+
+    def clear_message(self) -> None:
+        self.setText("")
+        self.hide()
+
+
+class BusyBar(QProgressBar):
+    """An indeterminate bar shown while the database worker has jobs."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(0, 0)
+        self.setMaximumHeight(6)
+        self.setTextVisible(False)
+        self.setVisible(context.worker.is_busy)
+        context.worker.busy_changed.connect(self.setVisible)
+
+
+def fill_combo(combo: QComboBox, first: tuple[str, Any] | None, values: list[tuple[str, Any]]):
+    """Refill a combo keeping the current choice when it still exists."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    if first is not None:
+        combo.addItem(first[0], first[1])
+    for label, value in values:
+        combo.addItem(label, value)
+    position = combo.findData(current)
+    combo.setCurrentIndex(max(position, 0))
+    combo.blockSignals(False)
+
+
+def org_zone(context: AppContext) -> Any:
+    return getattr(context.worker.store, "zone", None)
+
+
+def submit_write(context: AppContext, job: Any, on_done: Any = None, on_error: Any = None) -> None:
+    """Writes go through the context when it can hold them (while the file is being checked)."""
+    submit = getattr(context, "submit_write", None)
+    if submit is not None:
+        submit(job, on_done, on_error)
+    else:
+        context.worker.submit(job, on_done, on_error)

@@ -1,0 +1,340 @@
+"""Encounters and tally records, filtered and paged from the database, with void and detail."""
+
+from __future__ import annotations
+
+import html
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDate, QItemSelection, QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from outreach_app.domain.clock import Period
+from outreach_app.domain.errors import OutreachError
+from outreach_app.services import catalog, encounter_list, encounters
+
+from outreach_app.ui.context import AppContext
+from outreach_app.ui.dialogs.void_dialog import VoidDialog
+from outreach_app.ui.models.encounter_table import (
+    COL_SUPPLIES,
+    COL_WHEN,
+    EncounterTableModel,
+    RowRole,
+)
+from outreach_app.ui.pages.common import BusyBar, MessageLine, fill_combo, org_zone, submit_write
+
+PERIODS = (
+    ("Last 7 days", 7),
+    ("Last 30 days", 30),
+    ("This month", -1),
+    ("All time", 0),
+    ("Custom dates", -2),
+)
+
+
+class EncountersPage(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._zone = org_zone(context)
+        self.model = EncounterTableModel(context.worker, self._zone, self)
+        self._build()
+        self._code_timer = QTimer(self, singleShot=True, interval=350)
+        self._code_timer.timeout.connect(self._on_filters_changed)
+        self._connect()
+        self._load_choices()
+        self._on_filters_changed()
+
+    # ---- layout --------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.period_combo = QComboBox()
+        for label, days in PERIODS:
+            self.period_combo.addItem(label, days)
+        self.period_combo.setCurrentIndex(1)
+        self.from_edit = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.to_edit = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        today = QDate.currentDate()
+        self.from_edit.setDate(today.addDays(-29))
+        self.to_edit.setDate(today)
+        self.site_combo = QComboBox()
+        self.site_combo.setMinimumContentsLength(12)
+        self.item_combo = QComboBox()
+        self.item_combo.setMinimumContentsLength(14)
+        self.code_edit = QLineEdit(placeholderText="Participant code")
+        self.code_edit.setClearButtonEnabled(True)
+        self.tally_check = QCheckBox("Tally records", checked=True)
+        self.tally_check.setToolTip(
+            "Include tally records (counter clicks, paper sheets, shift bags)"
+        )
+
+        filters = QHBoxLayout()
+        for label, widget in (
+            ("Period", self.period_combo),
+            ("From", self.from_edit),
+            ("To", self.to_edit),
+            ("Site", self.site_combo),
+            ("Item", self.item_combo),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(widget)
+            filters.addWidget(caption)
+            filters.addWidget(widget)
+        filters.addWidget(self.code_edit, 1)
+        filters.addWidget(self.tally_check)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(COL_WHEN, Qt.SortOrder.DescendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_SUPPLIES, QHeaderView.ResizeMode.Stretch)
+        for column, width in enumerate((130, 110, 95, 100, 60, 0, 75, 160)):
+            if width:
+                self.table.setColumnWidth(column, width)
+
+        self.detail = QTextBrowser()
+        self.detail.setMinimumWidth(260)
+        self.void_button = QPushButton("&Void…")
+        self.void_button.setToolTip("Void the selected encounter with a reason (coordinator)")
+        self.void_button.setEnabled(False)
+        detail_box = QWidget()
+        detail_layout = QVBoxLayout(detail_box)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(QLabel("<b>Selected record</b>"))
+        detail_layout.addWidget(self.detail, 1)
+        detail_layout.addWidget(self.void_button)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(detail_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+
+        self.count_label = QLabel()
+        self.busy = BusyBar(self._context)
+        self.message = MessageLine()
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.message)
+        layout.addWidget(self.busy)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.count_label)
+        self.from_edit.setEnabled(False)
+        self.to_edit.setEnabled(False)
+        self._show_detail(None)
+
+    def _connect(self) -> None:
+        self.period_combo.currentIndexChanged.connect(self._on_period_changed)
+        self.from_edit.dateChanged.connect(self._on_filters_changed)
+        self.to_edit.dateChanged.connect(self._on_filters_changed)
+        self.site_combo.currentIndexChanged.connect(self._on_filters_changed)
+        self.item_combo.currentIndexChanged.connect(self._on_filters_changed)
+        self.tally_check.toggled.connect(self._on_filters_changed)
+        self.code_edit.textChanged.connect(self._code_timer.start)
+        self.code_edit.returnPressed.connect(self._on_filters_changed)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.void_button.clicked.connect(self._on_void)
+        self.model.load_failed.connect(self.message.show_error)
+        self.model.modelReset.connect(self._on_rows_changed)
+        self.model.rowsInserted.connect(self._on_rows_changed)
+        self._context.data_changed.connect(self._on_data_changed)
+
+    # ---- filters -------------------------------------------------------------------------
+    def _load_choices(self) -> None:
+        def job(store: Any) -> Any:
+            with store.unit_of_work() as uow:
+                return (
+                    catalog.list_sites(uow, include_inactive=True),
+                    catalog.list_items(uow, include_inactive=True),
+                )
+
+        self._context.worker.submit(job, self._on_choices, self._on_service_error)
+
+    def _on_choices(self, result: Any) -> None:
+        sites, items = result
+        fill_combo(self.site_combo, ("All sites", None), [(s.name, s.name) for s in sites])
+        fill_combo(
+            self.item_combo,
+            ("Any supplies", None),
+            [(f"{i.code} — {i.name}", i.code) for i in items],
+        )
+
+    def current_filter(self) -> encounter_list.EncounterFilter:
+        return encounter_list.EncounterFilter(
+            period=self._period(),
+            site=self.site_combo.currentData(),
+            item_code=self.item_combo.currentData(),
+            participant_code=self.code_edit.text().strip() or None,
+            include_tally=self.tally_check.isChecked(),
+        )
+
+    def _period(self) -> Period | None:
+        days = self.period_combo.currentData()
+        today = date.today()
+        if days == 0:
+            return None
+        if days == -1:
+            return Period(today.replace(day=1), today)
+        if days == -2:
+            start, end = self.from_edit.date().toPython(), self.to_edit.date().toPython()
+            return Period(min(start, end), max(start, end))
+        return Period(today - timedelta(days=days - 1), today)
+
+    def _on_period_changed(self) -> None:
+        custom = self.period_combo.currentData() == -2
+        self.from_edit.setEnabled(custom)
+        self.to_edit.setEnabled(custom)
+        self._on_filters_changed()
+
+    def _on_filters_changed(self) -> None:
+        self._code_timer.stop()
+        self.message.clear_message()
+        self._show_detail(None)
+        self.model.set_filter(self.current_filter())
+
+    def _on_data_changed(self) -> None:
+        self.model.reload()
+
+    def _on_rows_changed(self, *args: Any) -> None:
+        shown = self.model.rowCount()
+        if shown == 0 and not self.model.is_loading:
+            self.count_label.setText(
+                "No encounters or tally records match these filters. "
+                "Try a longer period or “All sites”."
+            )
+        else:
+            more = " (scroll for more)" if self.model.canFetchMore(QModelIndex()) else ""
+            self.count_label.setText(f"{shown} records shown{more}")
+
+    # ---- selection, detail, void ---------------------------------------------------------
+    def selected_row(self) -> Any:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.data(rows[0], RowRole) if rows else None
+
+    def _on_selection_changed(self, *_: QItemSelection) -> None:
+        row = self.selected_row()
+        self.void_button.setEnabled(row is not None and not row.voided)
+        if row is None:
+            self._show_detail(None)
+            return
+        record_id = row.id
+
+        def job(store: Any) -> Any:
+            with store.unit_of_work() as uow:
+                return encounters.get_encounter(uow, record_id)
+
+        self._context.worker.submit(job, self._show_detail, self._on_service_error)
+
+    def _show_detail(self, summary: Any) -> None:
+        if summary is None:
+            self.detail.setHtml(
+                "<p style='color:#555'>Select a row to see everything recorded with it.</p>"
+            )
+            return
+        self.detail.setHtml(detail_html(summary, self._zone))
+
+    def _on_void(self) -> None:
+        row = self.selected_row()
+        if row is None or row.voided:
+            return
+        when = self.model.data(self.table.selectionModel().selectedRows()[0])
+        kind = "tally record" if row.is_tally else "encounter"
+        reason = VoidDialog.ask(self, f"the {kind} of {when} at {row.site}")
+        if not reason:
+            return
+        if not self._context.require_coordinator(self, "void an encounter"):
+            return
+        record_id = row.id
+
+        def job(store: Any) -> Any:
+            with store.unit_of_work() as uow:
+                return encounters.void_encounter(uow, record_id, reason)
+
+        submit_write(self._context, job, self._on_voided, self._on_service_error)
+
+    def _on_voided(self, summary: Any) -> None:
+        for number in range(self.model.rowCount()):
+            existing = self.model.row_at(number)
+            if existing.id == summary.id:
+                self.model.replace_row(
+                    type(existing)(
+                        **{
+                            **{f: getattr(existing, f) for f in existing.__slots__},
+                            "voided": True,
+                            "void_reason": summary.void_reason,
+                        }
+                    )
+                )
+                break
+        self.void_button.setEnabled(False)
+        self._show_detail(summary)
+        self.message.show_info("Voided. It stays in the list, struck through, with its reason.")
+        self._context.data_changed.disconnect(self._on_data_changed)
+        self._context.data_changed.emit()
+        self._context.data_changed.connect(self._on_data_changed)
+
+    def _on_service_error(self, error: OutreachError) -> None:
+        self.message.show_error(error.message)
+
+
+def detail_html(summary: Any, zone: Any) -> str:
+    when = summary.occurred_at.astimezone(zone) if zone else summary.occurred_at
+    esc = html.escape
+    rows: list[tuple[str, str]] = [
+        ("Record", "Tally record" if summary.is_tally else "Encounter"),
+        ("When", when.strftime("%Y-%m-%d %H:%M")),
+        ("Site", summary.site),
+    ]
+    if summary.is_tally:
+        rows.append(("Contacts", str(summary.contacts)))
+    else:
+        status = {True: "new", False: "returning", None: "not recorded"}[summary.is_new]
+        rows += [
+            ("Participant", summary.participant_code or "(anonymous)"),
+            ("New or returning", status),
+            ("Age band", summary.age_band or "not recorded"),
+            ("Gender", summary.gender or "not recorded"),
+            ("People served", str(summary.people_served)),
+            ("Reversals reported", str(summary.reversals_reported)),
+            ("Naloxone training", "yes" if summary.naloxone_training else "no"),
+            ("Naloxone reason", summary.naloxone_reason or "—"),
+            ("Referrals", ", ".join(summary.referrals) or "—"),
+        ]
+    rows.append(("Used syringes returned", str(summary.syringes_returned)))
+    supplies = [f"{qty} × {code}" for code, qty in summary.kits]
+    supplies += [f"{qty} × {code}" for code, qty in summary.items]
+    rows = [(k, esc(v)) for k, v in rows]
+    rows.append(("Supplies", "<br>".join(esc(s) for s in supplies) or "—"))
+    if summary.note:
+        rows.append(("Note", esc(summary.note)))
+    body = "".join(
+        f"<tr><td style='color:#555;padding-right:8px'>{esc(k)}</td><td>{v}</td></tr>"
+        for k, v in rows
+    )
+    void = ""
+    if summary.voided:
+        void = (
+            "<p style='color:#8a1c1c'><b>Voided</b>: "
+            f"{esc(summary.void_reason or '')}. Left out of every figure.</p>"
+        )
+    return f"{void}<table>{body}</table>"
