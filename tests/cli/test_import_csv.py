@@ -30,15 +30,49 @@ def stock_of(outreach: Runner, folder: Path) -> dict[tuple[str, str], int]:
 
 @pytest.fixture
 def stocked(plain_folder: Path, outreach: Runner) -> Path:
-    for item, qty in (("SYRINGE", 100), ("SWAB", 50), ("COOKER", 10), ("WATER", 10), ("FILTER", 10)):
-        assert outreach("receive", "--site", "Drop-in", "--item", item, "--qty", str(qty),
-                        data_dir=plain_folder).code == 0
-    assert outreach("receive", "--site", "Drop-in", "--item", "NALOXONE-NASAL", "--qty", "4",
-                    "--lot", "ZZN-1", "--expires", "2030-01-31", data_dir=plain_folder).code == 0
+    for item, qty in (
+        ("SYRINGE", 100),
+        ("SWAB", 50),
+        ("COOKER", 10),
+        ("WATER", 10),
+        ("FILTER", 10),
+    ):
+        assert (
+            outreach(
+                "receive",
+                "--site",
+                "Drop-in",
+                "--item",
+                item,
+                "--qty",
+                str(qty),
+                data_dir=plain_folder,
+            ).code
+            == 0
+        )
+    assert (
+        outreach(
+            "receive",
+            "--site",
+            "Drop-in",
+            "--item",
+            "NALOXONE-NASAL",
+            "--qty",
+            "4",
+            "--lot",
+            "ZZN-1",
+            "--expires",
+            "2030-01-31",
+            data_dir=plain_folder,
+        ).code
+        == 0
+    )
     return plain_folder
 
 
-def test_good_file_imports_rows_and_moves_stock(stocked: Path, tmp_path: Path, outreach: Runner) -> None:
+def test_good_file_imports_rows_and_moves_stock(
+    stocked: Path, tmp_path: Path, outreach: Runner
+) -> None:
     sheet = tmp_path / "october.csv"
     sheet.write_text(GOOD, encoding="utf-8")
     done = outreach("import-csv", sheet, data_dir=stocked)
@@ -57,7 +91,9 @@ def test_good_file_imports_rows_and_moves_stock(stocked: Path, tmp_path: Path, o
     assert stock_of(outreach, stocked) == stock
 
 
-def test_semicolon_file_with_bom_and_pipe_referrals(stocked: Path, tmp_path: Path, outreach: Runner) -> None:
+def test_semicolon_file_with_bom_and_pipe_referrals(
+    stocked: Path, tmp_path: Path, outreach: Runner
+) -> None:
     sheet = tmp_path / "export-fr.csv"
     sheet.write_bytes(
         "\ufeffOccurred_At;Site;Referrals;Syringe\n2026-10-05;Drop-in;HOUSING|Mental Health;5\n"

@@ -10,15 +10,46 @@ from tests.conftest import PASSPHRASE
 
 def test_init_encrypted_then_stock_csv(tmp_path: Path, outreach: Runner) -> None:
     data = tmp_path / "new-folder"
-    done = outreach("init", "--org", "ZZ Test Org", "--site", "Main drop-in", "--timezone",
-                    "America/Toronto", data_dir=data, passphrase=PASSPHRASE)
+    done = outreach(
+        "init",
+        "--org",
+        "ZZ Test Org",
+        "--site",
+        "Main drop-in",
+        "--timezone",
+        "America/Toronto",
+        data_dir=data,
+        passphrase=PASSPHRASE,
+    )
     assert done.code == 0, done.err
     assert (data / "outreach.db").read_bytes()[:16] != b"SQLite format 3\x00"
-    done = outreach("receive", "--site", "main drop-in", "--item", "syringe", "--qty", "250",
-                    data_dir=data, passphrase=PASSPHRASE)
+    done = outreach(
+        "receive",
+        "--site",
+        "main drop-in",
+        "--item",
+        "syringe",
+        "--qty",
+        "250",
+        data_dir=data,
+        passphrase=PASSPHRASE,
+    )
     assert done.code == 0, done.err
-    done = outreach("receive", "--site", "Main drop-in", "--item", "NALOXONE-NASAL", "--qty", "12",
-                    "--lot", "ZZLOT-7", "--expires", "2027-04-30", data_dir=data, passphrase=PASSPHRASE)
+    done = outreach(
+        "receive",
+        "--site",
+        "Main drop-in",
+        "--item",
+        "NALOXONE-NASAL",
+        "--qty",
+        "12",
+        "--lot",
+        "ZZLOT-7",
+        "--expires",
+        "2027-04-30",
+        data_dir=data,
+        passphrase=PASSPHRASE,
+    )
     assert done.code == 0, done.err
     done = outreach("stock", "--csv", data_dir=data, passphrase=PASSPHRASE)
     assert done.code == 0, done.err
@@ -38,7 +69,9 @@ def test_stock_csv_bytes_are_utf8_crlf_without_bom(plain_folder: Path, outreach:
 
     raw = subprocess.run(
         [sys.executable, "-m", "outreach_app", "--data-dir", str(plain_folder), "stock", "--csv"],
-        capture_output=True, stdin=subprocess.DEVNULL, check=True,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        check=True,
     ).stdout
     assert raw.startswith(b"site,item_code,")
     assert b"\r\n" in raw and not raw.startswith(b"\xef\xbb\xbf")
@@ -46,7 +79,9 @@ def test_stock_csv_bytes_are_utf8_crlf_without_bom(plain_folder: Path, outreach:
 
 def test_init_twice_is_refused_and_changes_nothing(plain_folder: Path, outreach: Runner) -> None:
     before = (plain_folder / "outreach.db").read_bytes()
-    done = outreach("init", "--org", "Other", "--site", "Other", "--no-encryption", data_dir=plain_folder)
+    done = outreach(
+        "init", "--org", "Other", "--site", "Other", "--no-encryption", data_dir=plain_folder
+    )
     assert done.code == 1
     assert "already initialised" in done.err
     assert (plain_folder / "outreach.db").read_bytes() == before
@@ -59,7 +94,9 @@ def test_init_encrypted_without_passphrase_or_terminal(tmp_path: Path, outreach:
     assert not (tmp_path / "d").exists()
 
 
-def test_encrypted_folder_needs_the_right_passphrase(encrypted_folder: Path, outreach: Runner) -> None:
+def test_encrypted_folder_needs_the_right_passphrase(
+    encrypted_folder: Path, outreach: Runner
+) -> None:
     before = {p.name: p.read_bytes() for p in encrypted_folder.iterdir() if p.is_file()}
     wrong = outreach("stock", data_dir=encrypted_folder, passphrase="not-the-passphrase")
     assert wrong.code == 3 and "passphrase does not open" in wrong.err
@@ -74,7 +111,9 @@ def test_unencrypted_folder_ignores_the_variable(plain_folder: Path, outreach: R
     assert outreach("stock", data_dir=plain_folder, passphrase="anything").code == 0
 
 
-def test_store_cannot_be_opened_exit_3(tmp_path: Path, plain_folder: Path, outreach: Runner) -> None:
+def test_store_cannot_be_opened_exit_3(
+    tmp_path: Path, plain_folder: Path, outreach: Runner
+) -> None:
     missing = outreach("stock", data_dir=tmp_path / "nowhere")
     assert missing.code == 3 and "does not exist" in missing.err
     empty = tmp_path / "empty"
@@ -90,8 +129,19 @@ def test_parser_refusals_exit_2(plain_folder: Path, outreach: Runner) -> None:
     for args in (
         ("receive", "--site", "Drop-in", "--item", "SYRINGE", "--qty", "-5"),
         ("receive", "--site", "Drop-in", "--item", "SYRINGE", "--qty", "ten"),
-        ("receive", "--site", "Drop-in", "--item", "SYRINGE", "--qty", "5", "--lot", "A",
-         "--expires", "2026-02-30"),
+        (
+            "receive",
+            "--site",
+            "Drop-in",
+            "--item",
+            "SYRINGE",
+            "--qty",
+            "5",
+            "--lot",
+            "A",
+            "--expires",
+            "2026-02-30",
+        ),
         ("frobnicate",),
         ("tally-entry", "--site", "Drop-in", "--date", "2026-13-01", "--contacts", "3"),
     ):
@@ -107,25 +157,61 @@ def test_no_command_without_a_screen_exits_2(plain_folder: Path, outreach: Runne
 
 
 def test_data_refusals_exit_1_with_a_message(plain_folder: Path, outreach: Runner) -> None:
-    unknown_site = outreach("receive", "--site", "Nowhere", "--item", "SYRINGE", "--qty", "5",
-                            data_dir=plain_folder)
+    unknown_site = outreach(
+        "receive", "--site", "Nowhere", "--item", "SYRINGE", "--qty", "5", data_dir=plain_folder
+    )
     assert unknown_site.code == 1 and "No site is called 'Nowhere'" in unknown_site.err
     assert "Drop-in" in unknown_site.err
-    unknown_item = outreach("receive", "--site", "Drop-in", "--item", "GLITTER", "--qty", "5",
-                            data_dir=plain_folder)
+    unknown_item = outreach(
+        "receive", "--site", "Drop-in", "--item", "GLITTER", "--qty", "5", data_dir=plain_folder
+    )
     assert unknown_item.code == 1 and "GLITTER" in unknown_item.err
-    no_lot = outreach("receive", "--site", "Drop-in", "--item", "FTS", "--qty", "5", data_dir=plain_folder)
+    no_lot = outreach(
+        "receive", "--site", "Drop-in", "--item", "FTS", "--qty", "5", data_dir=plain_folder
+    )
     assert no_lot.code == 1 and "--lot" in no_lot.err
 
 
-def test_tally_entry_moves_stock_and_refuses_shortfall(plain_folder: Path, outreach: Runner) -> None:
-    assert outreach("receive", "--site", "Drop-in", "--item", "SYRINGE", "--qty", "100",
-                    data_dir=plain_folder).code == 0
-    short = outreach("tally-entry", "--site", "Drop-in", "--date", "2026-11-02", "--contacts", "9",
-                     "SYRINGE=140", data_dir=plain_folder)
+def test_tally_entry_moves_stock_and_refuses_shortfall(
+    plain_folder: Path, outreach: Runner
+) -> None:
+    assert (
+        outreach(
+            "receive",
+            "--site",
+            "Drop-in",
+            "--item",
+            "SYRINGE",
+            "--qty",
+            "100",
+            data_dir=plain_folder,
+        ).code
+        == 0
+    )
+    short = outreach(
+        "tally-entry",
+        "--site",
+        "Drop-in",
+        "--date",
+        "2026-11-02",
+        "--contacts",
+        "9",
+        "SYRINGE=140",
+        data_dir=plain_folder,
+    )
     assert short.code == 1 and "140 wanted, 100 on hand (short by 40)" in short.err
-    done = outreach("tally-entry", "--site", "Drop-in", "--date", "2026-11-02", "--contacts", "9",
-                    "SYRINGE=60", "condom=0", data_dir=plain_folder)
+    done = outreach(
+        "tally-entry",
+        "--site",
+        "Drop-in",
+        "--date",
+        "2026-11-02",
+        "--contacts",
+        "9",
+        "SYRINGE=60",
+        "condom=0",
+        data_dir=plain_folder,
+    )
     assert done.code == 0, done.err
     assert "9 contacts" in done.out
     stock = outreach("stock", "--csv", "--site", "Drop-in", data_dir=plain_folder).out
