@@ -12,7 +12,8 @@ GOOD = (
     "occurred_at,site,participant_code,age_band,gender,new,people_served,syringes_returned,"
     "reversals_reported,naloxone_reason,naloxone_training,referrals,notes,SYRINGE,KIT-INJECT,"
     "naloxone-nasal\n"
-    "2026-10-03,Drop-in,ZZ-TEST-01,30-39,Trans Woman,yes,1,20,0,,no,TESTING;oat,synthetic note,10,,\n"
+    "2026-10-03,Drop-in,ZZ-TEST-01,30-39,Trans Woman,yes,1,20,0,,no,TESTING;oat,"
+    "synthetic note,10,,\n"
     "2026-10-03 14:30,drop-in,,<20,,,3,0,1,used,yes,,,,1,1\n"
     "\n"
     "2026-10-04T09:15,Drop-in,ZZ-TEST-01,,,no,,5,,,,,,10,,\n"
@@ -23,7 +24,7 @@ def stock_of(outreach: Runner, folder: Path) -> dict[tuple[str, str], int]:
     out = outreach("stock", "--csv", data_dir=folder).out.splitlines()[1:]
     result = {}
     for line in out:
-        site, code, _name, lot, _exp, qty = line.split(",")
+        _site, code, _name, lot, _exp, qty = line.split(",")
         result[(code, lot)] = int(qty)
     return result
 
