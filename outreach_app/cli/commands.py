@@ -184,3 +184,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
 }
+
+from outreach_app.cli.report_commands import REPORT_HANDLERS  # noqa: E402
+
+HANDLERS.update(REPORT_HANDLERS)

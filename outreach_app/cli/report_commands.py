@@ -1,0 +1,184 @@
+"""`report monthly`, `report inventory`, `tally-sheet` and `count-sheet` (contracts §3).
+
+Reports and services are imported inside the handlers so that other commands start fast.
+Every output is built in memory first and written only once everything succeeded, each file
+through a temporary file and `os.replace`, so a refusal leaves no half-written report behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from outreach_app.cli import args as types
+from outreach_app.domain.clock import Period
+from outreach_app.domain.errors import BadFile
+from outreach_app.domain.suppression import DEFAULT_THRESHOLD
+
+
+def _period_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--month", type=types.month, metavar="YYYY-MM")
+    p.add_argument("--from", dest="date_from", type=types.iso_date, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=types.iso_date, metavar="YYYY-MM-DD")
+    p.add_argument("--site", default="all", help="a site's name, or all (the default)")
+    p.add_argument("--out", required=True, type=Path, metavar="F.pdf")
+    p.add_argument("--csv", type=Path, metavar="F.csv")
+
+
+def add_report_parsers(sub: Any) -> None:
+    """Add the report commands to the `outreach` subparsers."""
+    report = sub.add_parser("report", help="monthly tally or inventory reconciliation (PDF, CSV)")
+    kinds = report.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
+    p = kinds.add_parser("monthly", help="monthly tally for a month or any period")
+    _period_options(p)
+    hide = p.add_mutually_exclusive_group()
+    hide.add_argument(
+        "--suppress",
+        type=types.suppress_threshold,
+        default=DEFAULT_THRESHOLD,
+        metavar="N",
+        help="show counts of people from 1 to N-1 as <N (default 5)",
+    )
+    hide.add_argument(
+        "--no-suppress",
+        action="store_true",
+        help="print every count; each page is stamped INTERNAL",
+    )
+    p = kinds.add_parser("inventory", help="inventory reconciliation for a month or period")
+    _period_options(p)
+
+    p = sub.add_parser("tally-sheet", help="a blank paper tally sheet")
+    p.add_argument("--site", required=True)
+    p.add_argument("--paper", choices=["letter", "a4"], default="letter")
+    p.add_argument("--per", choices=["shift", "day"], default="shift")
+    p.add_argument("--out", required=True, type=Path, metavar="F.pdf")
+
+    p = sub.add_parser("count-sheet", help="a blank stock count sheet")
+    p.add_argument("--site", required=True)
+    p.add_argument("--show-expected", action="store_true")
+    p.add_argument("--out", required=True, type=Path, metavar="F.pdf")
+
+
+def period_from_args(args: argparse.Namespace) -> Period:
+    """--month, or --from and --to; anything else is the parser's refusal (exit 2)."""
+    has_range = args.date_from is not None or args.date_to is not None
+    if args.month is not None and not has_range:
+        return args.month
+    if args.month is None and args.date_from is not None and args.date_to is not None:
+        if args.date_to < args.date_from:
+            _usage_error(args, "--to is before --from")
+        return Period(args.date_from, args.date_to)
+    _usage_error(args, "give --month YYYY-MM, or both --from YYYY-MM-DD and --to YYYY-MM-DD")
+    raise AssertionError  # unreachable: _usage_error exits
+
+
+def _usage_error(args: argparse.Namespace, message: str) -> None:
+    print(f"outreach report {args.report_kind}: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def write_outputs(outputs: list[tuple[Path, bytes]]) -> None:
+    """Write every file or none: temporaries first, then replace them into place."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in outputs:
+            folder = target.expanduser().resolve().parent
+            if not folder.is_dir():
+                raise BadFile(f"The folder {folder} does not exist; create it or choose another.")
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
+            staged.append((Path(tmp_name), target))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except OSError as exc:
+        raise BadFile(
+            f"Could not write the report: {exc.strerror or exc}. Nothing was written."
+        ) from exc
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from outreach_app.cli.commands import open_from_args  # the shared opener; avoids a cycle
+
+    return open_from_args(args)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from outreach_app.reports.inventory_csv import inventory_csv
+    from outreach_app.reports.inventory_pdf import inventory_pdf
+    from outreach_app.reports.monthly_csv import monthly_csv
+    from outreach_app.reports.monthly_pdf import monthly_pdf
+    from outreach_app.services import reconciliation, tally
+
+    period = period_from_args(args)
+    store = _open(args)
+    try:
+        with store.unit_of_work() as uow:
+            if args.report_kind == "monthly":
+                figures = tally.monthly_tally(uow, period, args.site)
+            else:
+                stock = reconciliation.reconcile(uow, period, args.site)
+    finally:
+        store.close()
+    outputs: list[tuple[Path, bytes]]
+    if args.report_kind == "monthly":
+        threshold = None if args.no_suppress else args.suppress
+        outputs = [(args.out, monthly_pdf(figures, threshold))]
+        if args.csv:
+            outputs.append((args.csv, monthly_csv(figures, threshold)))
+        what = f"Monthly tally for {period.label()}"
+    else:
+        outputs = [(args.out, inventory_pdf(stock))]
+        if args.csv:
+            outputs.append((args.csv, inventory_csv(stock)))
+        what = f"Inventory reconciliation for {period.label()}"
+    write_outputs(outputs)
+    print(f"{what} written to " + " and ".join(str(path) for path, _ in outputs) + ".")
+    if args.report_kind == "monthly" and args.no_suppress:
+        print("Small counts are shown: the report is stamped INTERNAL.", file=sys.stderr)
+    return 0
+
+
+def cmd_tally_sheet(args: argparse.Namespace) -> int:
+    from outreach_app.reports.tally_sheet_pdf import tally_sheet_pdf
+    from outreach_app.services import forms
+
+    store = _open(args)
+    try:
+        with store.unit_of_work() as uow:
+            sheet = forms.tally_sheet(uow, args.site)
+    finally:
+        store.close()
+    write_outputs([(args.out, tally_sheet_pdf(sheet, paper=args.paper, per=args.per))])
+    print(f"Tally sheet for {sheet.site} ({len(sheet.lines)} lines) written to {args.out}.")
+    return 0
+
+
+def cmd_count_sheet(args: argparse.Namespace) -> int:
+    from outreach_app.reports.count_sheet_pdf import count_sheet_pdf
+    from outreach_app.services import forms
+
+    store = _open(args)
+    try:
+        with store.unit_of_work() as uow:
+            sheet = forms.count_sheet(uow, args.site)
+    finally:
+        store.close()
+    write_outputs([(args.out, count_sheet_pdf(sheet, show_expected=args.show_expected))])
+    print(f"Count sheet for {sheet.site} ({len(sheet.lines)} lines) written to {args.out}.")
+    return 0
+
+
+REPORT_HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "report": cmd_report,
+    "tally-sheet": cmd_tally_sheet,
+    "count-sheet": cmd_count_sheet,
+}
