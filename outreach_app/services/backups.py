@@ -12,12 +12,11 @@ from datetime import date
 from pathlib import Path
 
 from outreach_app.domain.clock import utc_now
-from outreach_app.domain.errors import BadFile, InvalidInput, NewerSchema
+from outreach_app.domain.errors import BadFile, InvalidInput
 from outreach_app.services.store import Store, open_store
-from outreach_app.storage.backup import copy_database, verify_database_file
-from outreach_app.storage.engine import make_engine, sqlite_url
+from outreach_app.storage.backup import copy_database, read_backup_revision
 from outreach_app.storage.folder import SQLITE_HEADER
-from outreach_app.storage.migrate import needs_migration
+from outreach_app.storage.schema import KNOWN_REVISIONS
 
 PG_MESSAGE = (
     "Backups of a PostgreSQL database are made with the server's own tools: use `pg_dump` "
@@ -69,25 +68,21 @@ def _check_backup_file(store: Store, path: Path) -> None:
             f"{path.name} is {state}, unlike this data folder, or it is not an Outreach Tally "
             "backup. Nothing was changed."
         )
-    verify_database_file(path, store.passphrase)
-    engine = make_engine(sqlite_url(path, store.passphrase))
-    try:
-        needs_migration(engine)
-    except NewerSchema:
+    revision = read_backup_revision(path, store.passphrase)
+    if revision not in KNOWN_REVISIONS:
         raise BadFile(
             f"{path.name} comes from a newer version of Outreach Tally; install it to restore "
             "this backup. Nothing was changed."
-        ) from None
-    finally:
-        engine.dispose()
+        )
 
 
 def restore_from(store: Store, backup: Path) -> Path:
     """Replace the folder's database with `backup`; returns where the old data was kept."""
     database = _sqlite_only(store)
+    backup = backup.expanduser()
     try:
-        _check_backup_file(store, backup.expanduser())
-        stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
+        _check_backup_file(store, backup)
+        stamp = utc_now().strftime("%Y%m%dT%H%M%S%fZ")  # two restores a second apart stay apart
         saved = store.folder.backups / f"before-restore-{stamp}.db"
         copy_database(store.engine, saved, store.passphrase)
     finally:

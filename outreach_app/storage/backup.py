@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.pool import NullPool
@@ -18,26 +20,45 @@ from outreach_app.domain.errors import BadFile, StoreError
 from outreach_app.storage.engine import make_engine, sqlite_url
 
 
-def _verify(engine: Engine) -> None:
-    raw = engine.raw_connection()
+def _open_read_only(path: Path, passphrase: str | None) -> Any:
+    """A driver connection that cannot change the file (no WAL switch, no -wal left behind)."""
+    # immutable: no locks and no -wal/-shm beside someone's file; only the main file is read,
+    # which is all that a restore copies.
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    if passphrase is None:
+        return sqlite3.connect(uri, uri=True)
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    conn = sqlcipher.connect(uri, uri=True)
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute("PRAGMA key = '" + passphrase.replace("'", "''") + "'")
+    return conn
+
+
+def _check_tables(cursor: Any) -> None:
+    rows = cursor.execute("PRAGMA integrity_check").fetchall()
+    if rows != [("ok",)]:
+        raise BadFile("The copy failed its integrity check; nothing was replaced.")
+    tables = {r[0] for r in cursor.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if not {"alembic_version", "settings", "encounters"} <= tables:
+        raise BadFile("The file is not an Outreach Tally database.")
+
+
+def read_backup_revision(path: Path, passphrase: str | None) -> str:
+    """Check a file is a healthy database of ours, without writing to it; returns its revision.
+
+    Read-only on purpose: a file someone asks to restore must stay as it was if it is refused.
+    """
     try:
-        cursor = raw.cursor()
-        rows = cursor.execute("PRAGMA integrity_check").fetchall()
-        if rows != [("ok",)]:
-            raise BadFile("The copy failed its integrity check; nothing was replaced.")
-        tables = {r[0] for r in cursor.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if not {"alembic_version", "settings", "encounters"} <= tables:
-            raise BadFile("The file is not an Outreach Tally database.")
+        conn = _open_read_only(path, passphrase)
+    except Exception as exc:
+        raise BadFile(f"{path.name} cannot be opened as a database.") from exc
+    try:
+        cursor = conn.cursor()
+        _check_tables(cursor)
+        row = cursor.execute("SELECT version_num FROM alembic_version").fetchone()
         cursor.close()
-    finally:
-        raw.close()
-
-
-def verify_database_file(path: Path, passphrase: str | None) -> None:
-    """Open a database file read-only-in-spirit and check it is a healthy copy of ours."""
-    engine = make_engine(sqlite_url(path, passphrase), poolclass=NullPool)
-    try:
-        _verify(engine)
+        return str(row[0]) if row else ""
     except BadFile:
         raise
     except Exception as exc:  # the driver's own error types differ between sqlite3 and sqlcipher3
@@ -45,7 +66,12 @@ def verify_database_file(path: Path, passphrase: str | None) -> None:
             f"{path.name} is not an Outreach Tally backup that this passphrase opens."
         ) from exc
     finally:
-        engine.dispose()
+        conn.close()
+
+
+def verify_database_file(path: Path, passphrase: str | None) -> None:
+    """Check a database file is a healthy copy of ours, without changing it."""
+    read_backup_revision(path, passphrase)
 
 
 def copy_database(source: Engine, dest: Path, passphrase: str | None) -> None:
@@ -65,7 +91,9 @@ def copy_database(source: Engine, dest: Path, passphrase: str | None) -> None:
         finally:
             dst_raw.close()
             src_raw.close()
-        _verify(target_engine)
+        target_engine.dispose()
+        # Verified read-only: an engine connection would switch the copy back to WAL mode.
+        read_backup_revision(tmp, passphrase)
     except BadFile:
         tmp.unlink(missing_ok=True)
         raise
