@@ -52,16 +52,16 @@ def count_sheet_pdf(sheet: CountSheet, *, show_expected: bool = False) -> bytes:
         data.append(row)
     data += [["", "", "", "", *([""] * (len(header) - 4))] for _ in range(4)]
     if show_expected:
-        widths = [30 * mm, 50 * mm, 22 * mm, 20 * mm, 18 * mm, 20 * mm, 26 * mm]
+        widths = [34 * mm, 46 * mm, 22 * mm, 20 * mm, 18 * mm, 20 * mm, 26 * mm]
     else:
-        widths = [30 * mm, 55 * mm, 25 * mm, 22 * mm, 24 * mm, 30 * mm]
+        widths = [34 * mm, 51 * mm, 25 * mm, 22 * mm, 24 * mm, 30 * mm]
     story.append(
         table(
             data,
             widths,
             font_size=8,
             numeric_from=4,
-            extra=[("ROWHEIGHT", (0, 1), (-1, -1), 7 * mm)],
+            row_height=7 * mm,
         )
     )
     return build_pdf(

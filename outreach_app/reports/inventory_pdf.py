@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.pagesizes import landscape, letter
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
@@ -25,6 +26,7 @@ COLUMNS = (
 
 def inventory_pdf(report: InventoryReport) -> bytes:
     s = styles()
+    s["head"] = ParagraphStyle("head", parent=s["small"], fontSize=5.5, leading=6.5)
     site_text = "all sites" if report.site == ALL_SITES else report.site
     stamp = report.generated_at.strftime("%Y-%m-%d %H:%M UTC")
     counts = "; ".join(f"{site} on {when:%Y-%m-%d}" for site, when in report.counts_taken)
@@ -48,7 +50,7 @@ def inventory_pdf(report: InventoryReport) -> bytes:
         ),
         Spacer(1, 2 * mm),
     ]
-    data: list[list[Any]] = [[para(c, s["small"]) for c in COLUMNS]]
+    data: list[list[Any]] = [[para(c, s["head"]) for c in COLUMNS]]
     for r in report.rows:
         data.append(
             [
@@ -63,8 +65,8 @@ def inventory_pdf(report: InventoryReport) -> bytes:
                 "" if r.variance is None else r.variance,
             ]
         )
-    widths = [30 * mm, 27 * mm, 16 * mm, 16 * mm] + [12.6 * mm] * 14
-    story.append(table(data, widths, font_size=6.5, numeric_from=4))
+    widths = [24 * mm, 30 * mm, 15 * mm, 17 * mm] + [11.5 * mm] * 14
+    story.append(table(data, widths, font_size=6.5, numeric_from=4, padding=2))
     story.append(para("Lots expired or expiring within 60 days of the period's end", s["h2"]))
     lots: list[list[Any]] = [["Site", "Item", "Lot", "Expires", "On hand", "State"]]
     lots += [

@@ -72,9 +72,16 @@ def table(
     font_size: float = 8,
     numeric_from: int = 1,
     extra: Sequence[tuple[Any, ...]] = (),
+    row_height: float | None = None,
+    padding: float = 3,
 ) -> Table:
-    """A grid table; row 0 is the header, repeated on every page the table runs onto."""
-    t = Table(list(rows), colWidths=list(widths) if widths else None, repeatRows=1)
+    """A grid table; row 0 is the header, repeated on every page the table runs onto.
+
+    `row_height` fixes the height of the body rows (room to write on a paper form)."""
+    heights = [None] + [row_height] * (len(rows) - 1) if row_height else None
+    t = Table(
+        list(rows), colWidths=list(widths) if widths else None, rowHeights=heights, repeatRows=1
+    )
     t.setStyle(
         TableStyle(
             [
@@ -86,6 +93,8 @@ def table(
                 ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
                 ("TOPPADDING", (0, 0), (-1, -1), 1.5),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                ("LEFTPADDING", (0, 0), (-1, -1), padding),
+                ("RIGHTPADDING", (0, 0), (-1, -1), padding),
                 *extra,
             ]
         )

@@ -50,7 +50,7 @@ def tally_sheet_pdf(sheet: TallySheet, *, paper: str = "letter", per: str = "shi
         ),
         Spacer(1, 2 * mm),
     ]
-    name_w, code_w, total_w = 55 * mm, 28 * mm, 20 * mm
+    name_w, code_w, total_w = 55 * mm, 33 * mm, 20 * mm
     box = (usable - name_w - code_w - total_w) / BOXES
     data: list[list[Any]] = [["Item", "Code", *[""] * BOXES, "Total"]]
     data.append([para("Contacts (people met)", s["cell"]), "CONTACTS", *[""] * BOXES, ""])
@@ -63,8 +63,8 @@ def tally_sheet_pdf(sheet: TallySheet, *, paper: str = "letter", per: str = "shi
             [name_w, code_w, *[box] * BOXES, total_w],
             font_size=8,
             numeric_from=2,
+            row_height=7.5 * mm,
             extra=[
-                ("ROWHEIGHT", (0, 1), (-1, -1), 7 * mm),
                 ("BACKGROUND", (0, 1), (-1, 1), SHADE),
                 ("LINEBEFORE", (-1, 0), (-1, -1), 1.2, "black"),
             ],
