@@ -1,0 +1,84 @@
+"""The app's entry: QApplication, the first-run setup or the passphrase, then the main window.
+
+Unexpected exceptions go to the log in the data folder (never participant data) and a dialog
+says where that log is.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from outreach_app.domain.errors import NotInitialised, OutreachError, StoreError
+from outreach_app.logsetup import configure_file_logging, log_path
+from outreach_app.services.store import folder_is_encrypted, open_store
+
+from outreach_app.ui.dialogs.opening import SetupDialog, UnlockDialog, show_store_error
+from outreach_app.ui.main_window import APPLICATION, ORGANISATION, MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def install_excepthook(data_dir: Path) -> None:
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error", exc_info=(kind, error, tb))
+        QMessageBox.critical(
+            QApplication.activeWindow(),
+            "Something went wrong",
+            "Something unexpected went wrong. What you were doing may not have been saved.\n\n"
+            f"The details (no participant data) are in the log:\n{log_path(data_dir)}",
+        )
+
+    sys.excepthook = hook
+
+
+def _needs_setup(data_dir: Path, db_url: str | None) -> bool:
+    if db_url:
+        try:
+            open_store(data_dir, db_url).close()
+        except NotInitialised:
+            return True
+        return False
+    try:
+        folder_is_encrypted(data_dir)
+    except NotInitialised:
+        return True
+    return False
+
+
+def open_data(data_dir: Path, db_url: str | None) -> Any:
+    """Setup on first run, then the passphrase when the folder is encrypted. None: cancelled."""
+    if _needs_setup(data_dir, db_url):
+        if SetupDialog.ask(None, data_dir, db_url) is None:
+            return None
+        configure_file_logging(data_dir)
+    if not db_url and folder_is_encrypted(data_dir):
+        return UnlockDialog.ask(None, data_dir, db_url)
+    return open_store(data_dir, db_url)
+
+
+def run_app(data_dir: Path, db_url: str | None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    data_dir = Path(data_dir)
+    configure_file_logging(data_dir)
+    install_excepthook(data_dir)
+    try:
+        store = open_data(data_dir, db_url)
+    except StoreError as error:
+        show_store_error(None, error)
+        return 3
+    except OutreachError as error:
+        show_store_error(None, error)
+        return 1
+    if store is None:
+        return 0
+    window = MainWindow(store, data_dir, db_url)
+    window.show()
+    return app.exec()

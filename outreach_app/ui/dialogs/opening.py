@@ -1,0 +1,259 @@
+"""Opening the data folder: the first-run setup and the passphrase (unlock) dialog.
+
+A failed unlock creates and changes nothing: `open_store` only reads until the key is right.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from outreach_app.domain.codes import SiteKind
+from outreach_app.domain.errors import OutreachError, WrongPassphrase
+from outreach_app.services import auth
+from outreach_app.services.store import InitOptions, init_store, open_store, resolve_zone
+
+ERROR_STYLE = "color: #8a1c1c;"
+NO_ENCRYPTION_RISK = (
+    "Without encryption, anyone who gets this computer or a copy of the data folder can read "
+    "every encounter, note and participant code. Choose it only if the disk itself is encrypted."
+)
+
+
+def passphrase_strength(text: str) -> str:
+    """A plain-words hint; length matters most for a passphrase."""
+    if not text:
+        return ""
+    words = len(text.split())
+    kinds = sum(
+        bool(f(text))
+        for f in (
+            lambda t: any(c.islower() for c in t),
+            lambda t: any(c.isupper() for c in t),
+            lambda t: any(c.isdigit() for c in t),
+            lambda t: any(not c.isalnum() for c in t),
+        )
+    )
+    if len(text) < 10:
+        return "Too short: use at least 10 characters, ideally four or more words."
+    if len(text) >= 20 or (words >= 4 and len(text) >= 16):
+        return "Strong."
+    if len(text) >= 14 or kinds >= 3:
+        return "Fair: a few more words would make it strong."
+    return "Weak: add words (a phrase of four or more words is easy to remember)."
+
+
+class SetupDialog(QDialog):
+    """First run: organisation, zone, device, first site, passphrase or none, coordinator PIN."""
+
+    def __init__(self, data_dir: Path, db_url: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Set up Outreach Tally")
+        self._data_dir, self._db_url = data_dir, db_url
+        self.org = QLineEdit()
+        self.zone = QLineEdit(resolve_zone(None).key)
+        self.zone.setToolTip("The organisation's time zone, e.g. America/Toronto")
+        self.device = QLineEdit("This computer")
+        self.device.setToolTip("A name for this computer, e.g. 'Drop-in laptop' or 'Van'")
+        self.site = QLineEdit()
+        self.site.setPlaceholderText("e.g. Drop-in, Van, Downtown route")
+        self.site_kind = QComboBox()
+        for kind in SiteKind:
+            self.site_kind.addItem(kind.value, kind.value)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_again = QLineEdit()
+        self.passphrase_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.strength = QLabel("")
+        self.no_encryption = QCheckBox("&No encryption (not recommended)")
+        self.risk = QLabel(NO_ENCRYPTION_RISK)
+        self.risk.setWordWrap(True)
+        self.risk.setStyleSheet("color: #8a4b00;")
+        self.risk.hide()
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(12)
+        self.pin.setToolTip("4 to 12 digits; asked for overrides, stock changes and the catalog")
+        self.error = QLabel("")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
+        buttons.accepted.connect(self._on_create)
+        buttons.rejected.connect(self.reject)
+        self.passphrase.textChanged.connect(self._on_passphrase)
+        self.no_encryption.toggled.connect(self._on_no_encryption)
+
+        intro = QLabel(
+            "This data folder is empty. A few answers and the app is ready; nothing here "
+            f"identifies a participant.<br><small>{data_dir}</small>"
+        )
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("&Organisation", self.org)
+        form.addRow("&Time zone", self.zone)
+        form.addRow("&This device's name", self.device)
+        form.addRow("&First site", self.site)
+        form.addRow("Site &kind", self.site_kind)
+        form.addRow("&Passphrase", self.passphrase)
+        form.addRow("Passphrase &again", self.passphrase_again)
+        form.addRow("", self.strength)
+        form.addRow("", self.no_encryption)
+        form.addRow("", self.risk)
+        form.addRow("Coordinator P&IN", self.pin)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(520)
+        if db_url:
+            self.no_encryption.setChecked(True)
+            self.no_encryption.setEnabled(False)
+            self.risk.setText("A PostgreSQL database is protected by the server, not here.")
+
+    def _on_passphrase(self, text: str) -> None:
+        self.strength.setText(passphrase_strength(text))
+
+    def _on_no_encryption(self, checked: bool) -> None:
+        for widget in (self.passphrase, self.passphrase_again):
+            widget.setEnabled(not checked)
+        self.risk.setVisible(checked)
+        self.strength.setVisible(not checked)
+
+    def options(self) -> InitOptions | None:
+        if not self.org.text().strip() or not self.site.text().strip():
+            self.error.setText("Give the organisation and the first site a name.")
+            return None
+        passphrase: str | None = None
+        if not self.no_encryption.isChecked():
+            passphrase = self.passphrase.text()
+            if len(passphrase) < 10:
+                self.error.setText(
+                    "Choose a passphrase of at least 10 characters, or tick 'No encryption'."
+                )
+                return None
+            if passphrase != self.passphrase_again.text():
+                self.error.setText("The two passphrases differ; type them again.")
+                return None
+        if not self.pin.text().isdigit() or not 4 <= len(self.pin.text()) <= 12:
+            self.error.setText("The coordinator PIN is 4 to 12 digits.")
+            return None
+        return InitOptions(
+            org=self.org.text(),
+            site=self.site.text(),
+            site_kind=self.site_kind.currentData(),
+            device=self.device.text(),
+            timezone=self.zone.text().strip() or None,
+            passphrase=passphrase,
+        )
+
+    def _on_create(self) -> None:
+        options = self.options()
+        if options is None:
+            return
+        try:
+            init_store(self._data_dir, options, self._db_url)
+            store = open_store(self._data_dir, self._db_url, options.passphrase)
+            try:
+                with store.unit_of_work() as uow:
+                    auth.set_coordinator_pin(uow, self.pin.text())
+            finally:
+                store.close()
+        except OutreachError as error:
+            self.error.setText(error.message)
+            return
+        self.created_passphrase = options.passphrase
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, data_dir: Path, db_url: str | None) -> bool | None:
+        """Runs the setup. None when cancelled; else whether the new folder is encrypted
+        (the passphrase is then asked again by the unlock dialog, never kept here)."""
+        dialog = cls(data_dir, db_url, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.created_passphrase is not None
+
+
+class UnlockDialog(QDialog):
+    """Asks the passphrase until it opens the store (or the person cancels)."""
+
+    def __init__(
+        self, data_dir: Path, db_url: str | None, title: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._data_dir, self._db_url = data_dir, db_url
+        self.store: Any = None
+        intro = QLabel(
+            "This data folder is encrypted. Type its passphrase to open it.<br>"
+            f"<small>{data_dir}</small>"
+        )
+        intro.setWordWrap(True)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setMinimumWidth(320)
+        self.error = QLabel("")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Open")
+        buttons.accepted.connect(self._on_open)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(intro)
+        form.addRow("&Passphrase", self.passphrase)
+        form.addRow(self.error)
+        form.addRow(buttons)
+
+    def _on_open(self) -> None:
+        self.error.setText("Opening…")
+        self.error.repaint()
+        try:
+            self.store = open_store(self._data_dir, self._db_url, self.passphrase.text())
+        except WrongPassphrase:
+            self.error.setText("That passphrase is not right. Check Caps Lock and try again.")
+            self.passphrase.selectAll()
+            self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        except OutreachError as error:
+            self.error.setText(error.message)
+            return
+        self.accept()
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        data_dir: Path,
+        db_url: str | None = None,
+        title: str = "Open Outreach Tally",
+    ) -> Any:
+        """The open store, or None when cancelled."""
+        dialog = cls(data_dir, db_url, title, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.store
+
+
+def show_store_error(parent: QWidget | None, error: OutreachError) -> None:
+    QMessageBox.critical(parent, "Cannot open the data", error.message)

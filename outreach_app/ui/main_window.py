@@ -1,0 +1,392 @@
+"""The main window: pages, the current site, menus and shortcuts, the coordinator gate,
+the idle lock, the check after opening and the backup on close."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from outreach_app.domain.errors import OutreachError, WrongPassphrase
+from outreach_app.logsetup import log_path
+from outreach_app.services import backups, catalog, health
+from outreach_app.services.store import open_store
+
+from outreach_app.ui.context import AppContext
+from outreach_app.ui.dialogs.coordinator_pin import CoordinatorGate
+from outreach_app.ui.pages.log_encounter import LogEncounterPage
+from outreach_app.ui.pages.tally_counter import TallyCounterPage
+from outreach_app.ui.widgets.lock_screen import LockScreen
+from outreach_app.ui.worker import DbWorker
+
+log = logging.getLogger(__name__)
+ORGANISATION = "OutreachTally"
+APPLICATION = "Outreach Tally"
+DEFAULT_IDLE_MINUTES = 10
+# (title, module, class) — pages other people build are loaded when their module exists.
+PAGES = [
+    ("Log encounter", "outreach_app.ui.pages.log_encounter", "LogEncounterPage"),
+    ("Tally counter", "outreach_app.ui.pages.tally_counter", "TallyCounterPage"),
+    ("Encounters", "outreach_app.ui.pages.encounters", "EncountersPage"),
+    ("Inventory", "outreach_app.ui.pages.inventory", "InventoryPage"),
+    ("Catalog & sites", "outreach_app.ui.pages.catalog", "CatalogPage"),
+    ("Reports", "outreach_app.ui.pages.reports", "ReportsPage"),
+]
+
+
+def _placeholder(title: str) -> QWidget:
+    label = QLabel(f"<h3>{title}</h3><p>This page is coming in a later version.</p>")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+def build_page(title: str, module: str, cls: str, context: AppContext) -> QWidget:
+    if module.endswith(("log_encounter", "tally_counter")):
+        return {"LogEncounterPage": LogEncounterPage, "TallyCounterPage": TallyCounterPage}[cls](
+            context
+        )
+    try:
+        page_class = getattr(importlib.import_module(module), cls)
+    except (ImportError, AttributeError):
+        return _placeholder(title)
+    return page_class(context)
+
+
+class IdleWatcher(QObject):
+    """Restarts the idle timer on any key or mouse input anywhere in the app."""
+
+    INPUT = frozenset(
+        {
+            QEvent.Type.KeyPress,
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseMove,
+            QEvent.Type.Wheel,
+        }
+    )
+
+    def __init__(self, timer: QTimer) -> None:
+        super().__init__(timer)
+        self.timer = timer
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self.INPUT and self.timer.isActive():
+            self.timer.start()
+        return False
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        store: Any,
+        data_dir: Path,
+        db_url: str | None = None,
+        *,
+        synchronous: bool = False,
+        settings: QSettings | None = None,
+        run_check: bool = True,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle(f"Outreach Tally — {store.org_name}")
+        self.data_dir, self.db_url = data_dir, db_url
+        self.encrypted = bool(getattr(store, "encrypted", False))
+        self.settings = settings or QSettings(ORGANISATION, APPLICATION)
+        self.worker = DbWorker(store, synchronous=synchronous, parent=self)
+        self.gate = CoordinatorGate(lambda: self.worker.store)
+        with store.unit_of_work() as uow:
+            sites = [s.name for s in catalog.list_sites(uow)]
+        last = str(self.settings.value("last_site", ""))
+        self.context = AppContext(
+            self.worker,
+            org_name=store.org_name,
+            current_site=last if last in sites else sites[0],
+            coordinator_gate=self.gate,
+            parent=self,
+        )
+        self.locked = False
+        self._build(sites)
+        self._restore()
+        self.worker.unexpected_error.connect(self._on_unexpected)
+        self.worker.busy_changed.connect(self._on_busy)
+        self.context.data_changed.connect(self._reload_sites)
+        self.context.site_changed.connect(self._on_site_changed)
+        self.context.writes_state_changed.connect(self._on_writes_state)
+        minutes = int(self.settings.value("idle_minutes", DEFAULT_IDLE_MINUTES))
+        self.idle_timer = QTimer(self, singleShot=True, interval=max(minutes, 1) * 60_000)
+        self.idle_timer.timeout.connect(self.lock)
+        self.idle_watcher = IdleWatcher(self.idle_timer)
+        if run_check:
+            self.context.hold_writes("Checking the data file before saving anything…")
+            QTimer.singleShot(0, self._start_check)
+
+    # Layout ----------------------------------------------------------------------------------
+
+    def _build(self, sites: list[str]) -> None:
+        self.nav = QListWidget()
+        self.nav.setMaximumWidth(200)
+        self.pages = QStackedWidget()
+        for index, (title, module, cls) in enumerate(PAGES):
+            self.nav.addItem(title)
+            self.nav.item(index).setToolTip(f"{title} (Ctrl+{index + 1})")
+            self.pages.addWidget(build_page(title, module, cls, self.context))
+        self.nav.currentRowChanged.connect(self._on_page_changed)
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.lock_screen = LockScreen()
+        self.lock_screen.unlock_requested.connect(self._on_unlock)
+        self.central = QStackedWidget()
+        self.central.addWidget(splitter)
+        self.central.addWidget(self.lock_screen)
+        self.setCentralWidget(self.central)
+
+        toolbar = QToolBar("Site")
+        toolbar.setMovable(False)
+        site_label = QLabel("  &Site: ")
+        self.site_combo = QComboBox()
+        self.site_combo.setMinimumWidth(200)
+        self.site_combo.setToolTip("The site supplies are given out from (Alt+S)")
+        site_label.setBuddy(self.site_combo)
+        self._fill_sites(sites)
+        self.site_combo.currentTextChanged.connect(self._on_site_chosen)
+        toolbar.addWidget(site_label)
+        toolbar.addWidget(self.site_combo)
+        self.org_label = QLabel(f"   {self.context.org_name}")
+        toolbar.addWidget(self.org_label)
+        self.addToolBar(toolbar)
+        self.site_toolbar = toolbar
+        self._build_menus()
+        self.statusBar().showMessage("Ready")
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.lock_action = self._menu_action(file_menu, "&Lock now", "Ctrl+L", self.lock)
+        self._menu_action(file_menu, "Idle lock &after…", None, self._on_idle_setting)
+        file_menu.addSeparator()
+        self._menu_action(file_menu, "&Quit", "Ctrl+Q", self.close)
+        go = bar.addMenu("&Go")
+        for index, (title, _module, _cls) in enumerate(PAGES):
+            self._menu_action(
+                go, title, f"Ctrl+{index + 1}", lambda _=False, i=index: self.show_page(i)
+            )
+        go.addSeparator()
+        self._menu_action(go, "Choose &site", "Ctrl+Shift+S", self._focus_site)
+        log_page = self.pages.widget(0)
+        encounter = bar.addMenu("&Encounter")
+        for action in (
+            log_page.save_action,
+            log_page.repeat_action,
+            log_page.undo_action,
+            log_page.clear_action,
+        ):
+            encounter.addAction(action)
+        help_menu = bar.addMenu("&Help")
+        self._menu_action(help_menu, "&Keyboard shortcuts", "F1", self._on_shortcuts)
+
+    def _menu_action(self, menu: Any, text: str, keys: str | None, slot: Any) -> QAction:
+        action = QAction(text, self)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+            action.setToolTip(f"{text.replace('&', '')} ({keys})")
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _fill_sites(self, sites: list[str]) -> None:
+        self.site_combo.blockSignals(True)
+        self.site_combo.clear()
+        self.site_combo.addItems(sites)
+        self.site_combo.setCurrentText(self.context.current_site)
+        self.site_combo.blockSignals(False)
+
+    # Pages and sites -------------------------------------------------------------------------
+
+    def show_page(self, index: int) -> None:
+        if not self.locked and 0 <= index < self.pages.count():
+            self.nav.setCurrentRow(index)
+
+    def _on_page_changed(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        self.settings.setValue("last_page", index)
+        if index == 0:
+            self.pages.widget(0).form.code.setFocus()
+
+    def _on_site_chosen(self, name: str) -> None:
+        if name:
+            self.context.set_current_site(name)
+
+    def _on_site_changed(self, name: str) -> None:
+        self.settings.setValue("last_site", name)
+        if self.site_combo.currentText() != name:
+            self._fill_sites([self.site_combo.itemText(i) for i in range(self.site_combo.count())])
+        self.statusBar().showMessage(f"Now giving out supplies from {name}.", 5000)
+
+    def _reload_sites(self) -> None:
+        def job(store: Any) -> list[str]:
+            with store.unit_of_work() as uow:
+                return [s.name for s in catalog.list_sites(uow)]
+
+        self.worker.submit(job, self._fill_sites)
+
+    def _focus_site(self) -> None:
+        self.site_combo.setFocus()
+        self.site_combo.showPopup()
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 760)
+        page = int(self.settings.value("last_page", 0))
+        self.nav.setCurrentRow(page if 0 <= page < self.pages.count() else 0)
+
+    # Check after opening, idle lock ----------------------------------------------------------
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self.locked and not self.idle_timer.isActive():
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.instance().installEventFilter(self.idle_watcher)
+            self.idle_timer.start()
+
+    def _start_check(self) -> None:
+        self.statusBar().showMessage("Checking the data file…")
+        self.worker.submit(health.quick_check, self._on_checked, self._on_check_error)
+
+    def _on_checked(self, problems: list[str]) -> None:
+        if not problems:
+            self.context.release_writes()
+            self.statusBar().showMessage("Ready", 3000)
+            return
+        why = (
+            "The data file looks damaged, so nothing new is saved. Run `outreach check`, and "
+            "restore the latest backup from the data folder's backups/ if needed. Found: "
+            + "; ".join(problems[:3])
+        )
+        self.context.refuse_writes(why)
+        QMessageBox.warning(self, "The data file needs attention", why)
+
+    def _on_check_error(self, error: OutreachError) -> None:
+        self._on_checked([error.message])
+
+    def _on_writes_state(self, why: str) -> None:
+        if why:
+            self.statusBar().showMessage(why)
+
+    def _on_idle_setting(self) -> None:
+        minutes, ok = QInputDialog.getInt(
+            self,
+            "Idle lock",
+            "Lock the window after this many minutes without use:",
+            self.idle_timer.interval() // 60_000,
+            1,
+            240,
+        )
+        if ok:
+            self.settings.setValue("idle_minutes", minutes)
+            self.idle_timer.setInterval(minutes * 60_000)
+            self.idle_timer.start()
+
+    def lock(self) -> None:
+        if self.locked:
+            return
+        self.locked = True
+        self.idle_timer.stop()
+        self.gate.lock()
+        self.central.setCurrentWidget(self.lock_screen)
+        self.site_toolbar.setEnabled(False)
+        self.menuBar().setEnabled(False)
+        self.worker.submit(lambda store: store.close())  # queued after any running job
+        self.lock_screen.prepare(self.encrypted)
+        self.statusBar().showMessage("Locked")
+
+    def _on_unlock(self, passphrase: str) -> None:
+        try:
+            store = open_store(self.data_dir, self.db_url, passphrase or None)
+        except WrongPassphrase:
+            self.lock_screen.show_error("That passphrase is not right. Try again.")
+            return
+        except OutreachError as error:
+            self.lock_screen.show_error(error.message)
+            return
+        self.worker.store = store
+        self.locked = False
+        self.central.setCurrentIndex(0)
+        self.site_toolbar.setEnabled(True)
+        self.menuBar().setEnabled(True)
+        self.idle_timer.start()
+        self.statusBar().showMessage("Unlocked", 3000)
+        self.context.data_changed.emit()
+
+    # Errors, busy, closing -------------------------------------------------------------------
+
+    def _on_busy(self, busy: bool) -> None:
+        if busy:
+            self.statusBar().showMessage("Working…")
+
+    def _on_unexpected(self, message: str) -> None:
+        where = log_path(self.data_dir)
+        QMessageBox.critical(
+            self,
+            "Something went wrong",
+            f"{message}\n\nThe details (no participant data) are in the log:\n{where}",
+        )
+
+    def _on_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS_TEXT)
+
+    def closeEvent(self, event: Any) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("last_site", self.context.current_site)
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.instance().removeEventFilter(self.idle_watcher)
+        self.idle_timer.stop()
+        self.worker.shutdown()
+        if not self.locked:
+            store = self.worker.store
+            try:
+                backups.daily_backup(store)
+            except Exception:
+                log.exception("daily backup on close failed")
+            store.close()
+        super().closeEvent(event)
+
+
+SHORTCUTS_TEXT = """Ctrl+1 … Ctrl+6   pages (Log encounter, Tally counter, Encounters, Inventory,
+                  Catalog & sites, Reports)
+Ctrl+Shift+S      choose the site
+Ctrl+L            lock now (also after 10 idle minutes)
+
+Log encounter
+  Enter (code)    go to the supplies
+  a letter        jump to the next item starting with it
+  Enter (supplies) on to naloxone reason / used syringes returned
+  Ctrl+Enter      save
+  Ctrl+R          repeat last visit of this code
+  Ctrl+Z          undo the last save (10 seconds)
+
+Tally counter
+  1 … 0           count contact / the item on the tile
+  Ctrl+Z          take back the last count"""
