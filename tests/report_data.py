@@ -38,7 +38,8 @@ from datetime import UTC, date, datetime
 
 from outreach_app.domain.clock import Period, date_at_noon
 from outreach_app.domain.values import EncounterDraft
-from outreach_app.services import encounters, inventory, uow as uow_module
+from outreach_app.services import encounters, inventory
+from outreach_app.services import uow as uow_module
 from outreach_app.services.store import Store
 from outreach_app.storage.models import (
     Item,
