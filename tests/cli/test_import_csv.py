@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from outreach_app.services import inventory
+from outreach_app.services.store import open_store
 from tests.cli.conftest import Runner
 
 GOOD = (
@@ -30,44 +33,22 @@ def stock_of(outreach: Runner, folder: Path) -> dict[tuple[str, str], int]:
 
 
 @pytest.fixture
-def stocked(plain_folder: Path, outreach: Runner) -> Path:
-    for item, qty in (
-        ("SYRINGE", 100),
-        ("SWAB", 50),
-        ("COOKER", 10),
-        ("WATER", 10),
-        ("FILTER", 10),
-    ):
-        assert (
-            outreach(
-                "receive",
-                "--site",
-                "Drop-in",
-                "--item",
-                item,
-                "--qty",
-                str(qty),
-                data_dir=plain_folder,
-            ).code
-            == 0
+def stocked(plain_folder: Path) -> Path:
+    """Stock received through the services directly: the import is what runs as a command."""
+    store = open_store(plain_folder)
+    with store.unit_of_work() as uow:
+        for item, qty in (
+            ("SYRINGE", 100),
+            ("SWAB", 50),
+            ("COOKER", 10),
+            ("WATER", 10),
+            ("FILTER", 10),
+        ):
+            inventory.receive(uow, "Drop-in", item, qty)
+        inventory.receive(
+            uow, "Drop-in", "NALOXONE-NASAL", 4, lot="ZZN-1", expires=date(2030, 1, 31)
         )
-    assert (
-        outreach(
-            "receive",
-            "--site",
-            "Drop-in",
-            "--item",
-            "NALOXONE-NASAL",
-            "--qty",
-            "4",
-            "--lot",
-            "ZZN-1",
-            "--expires",
-            "2030-01-31",
-            data_dir=plain_folder,
-        ).code
-        == 0
-    )
+    store.close()
     return plain_folder
 
 
