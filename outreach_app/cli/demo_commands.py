@@ -1,0 +1,31 @@
+"""`outreach demo --month YYYY-MM`: a realistic synthetic month in an initialised folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from outreach_app.cli import args as types
+
+
+def add_demo_parser(sub: Any) -> None:
+    p = sub.add_parser("demo", help="fill the folder with a synthetic month (training, screenshots)")
+    p.add_argument("--month", required=True, type=types.month)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from outreach_app.cli.commands import open_from_args
+    from outreach_app.services import demo
+
+    store = open_from_args(args)
+    try:
+        summary = demo.fill_month(store, args.month)
+    finally:
+        store.close()
+    print(
+        f"Added a synthetic {args.month.label()}: {summary.encounters} encounters at "
+        f"{summary.sites} sites, {summary.voided} voided, {summary.stocktakes} stock counts. "
+        "Participant codes are made up (P-0001...)."
+    )
+    return 0
