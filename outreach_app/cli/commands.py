@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from outreach_app.cli.demo_commands import cmd_demo
 from outreach_app.cli.passphrase import existing_passphrase, new_passphrase
 from outreach_app.domain.clock import date_at_noon
 from outreach_app.domain.errors import InvalidInput
@@ -183,6 +184,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cmd_check,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "demo": cmd_demo,
 }
 
 from outreach_app.cli.report_commands import REPORT_HANDLERS  # noqa: E402

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from outreach_app.cli import args as types
 
 
 def add_demo_parser(sub: Any) -> None:
-    p = sub.add_parser("demo", help="fill the folder with a synthetic month (training, screenshots)")
+    p = sub.add_parser(
+        "demo", help="fill the folder with a synthetic month (training, screenshots)"
+    )
     p.add_argument("--month", required=True, type=types.month)
 
 

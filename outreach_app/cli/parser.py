@@ -7,6 +7,7 @@ from pathlib import Path
 
 from outreach_app import __version__
 from outreach_app.cli import args as types
+from outreach_app.cli.demo_commands import add_demo_parser
 from outreach_app.cli.report_commands import add_report_parsers
 from outreach_app.domain.codes import SiteKind
 
@@ -67,4 +68,5 @@ def build_parser() -> Parser:
     p = sub.add_parser("restore", help="restore a backup after a verified copy of the current data")
     p.add_argument("file", type=Path, metavar="FILE")
     add_report_parsers(sub)
+    add_demo_parser(sub)
     return parser
