@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QProgressBar, QWidget
 
 from outreach_app.ui.context import AppContext
 
+# Typing on a cell starts editing it (count sheets are typed, not clicked).
+TYPE_TO_EDIT = (
+    QAbstractItemView.EditTrigger.AnyKeyPressed
+    | QAbstractItemView.EditTrigger.DoubleClicked
+    | QAbstractItemView.EditTrigger.EditKeyPressed
+    | QAbstractItemView.EditTrigger.SelectedClicked
+)
 ERROR_STYLE = "color: #8a1c1c; background: #fdecea; padding: 6px; border-radius: 3px;"
 INFO_STYLE = "color: #1d4d2b; background: #e7f4ea; padding: 6px; border-radius: 3px;"
 

@@ -1,0 +1,304 @@
+"""Receive, transfer and adjust: small forms that return a request; the page does the work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from outreach_app.domain.codes import AdjustReason
+from outreach_app.domain.values import ItemInfo
+
+REASON_LABELS = {
+    "DAMAGED": "Damaged",
+    "EXPIRED": "Expired",
+    "LOST": "Lost",
+    "FOUND": "Found",
+    "RECOUNT": "Recount",
+    "OTHER": "Other",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StockChoices:
+    """What the forms offer: active sites, active items, and lots with stock per site/item."""
+
+    sites: tuple[str, ...]
+    items: tuple[ItemInfo, ...]
+    lots: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    site: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiveRequest:
+    site: str
+    item_code: str
+    qty: int
+    lot: str | None
+    expires: date | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class TransferRequest:
+    from_site: str
+    to_site: str
+    item_code: str
+    qty: int
+    lot: str | None
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustRequest:
+    site: str
+    item_code: str
+    lot: str | None
+    qty: int
+    reason: str
+    note: str
+
+
+class _StockForm(QDialog):
+    TITLE = ""
+    INTRO = ""
+
+    def __init__(self, choices: StockChoices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.TITLE)
+        self.setMinimumWidth(420)
+        self.choices = choices
+        self.form = QFormLayout()
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #8a1c1c;")
+        self.error.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self._on_accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        if self.INTRO:
+            intro = QLabel(self.INTRO)
+            intro.setWordWrap(True)
+            layout.addWidget(intro)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def _site_combo(self, default: str = "") -> QComboBox:
+        combo = QComboBox()
+        combo.addItems(list(self.choices.sites))
+        if default in self.choices.sites:
+            combo.setCurrentText(default)
+        return combo
+
+    def _item_combo(self) -> QComboBox:
+        combo = QComboBox()
+        for item in self.choices.items:
+            combo.addItem(f"{item.code} — {item.name}", item.code)
+        return combo
+
+    def _item(self, combo: QComboBox) -> ItemInfo | None:
+        code = combo.currentData()
+        return next((i for i in self.choices.items if i.code == code), None)
+
+    def _lot_combo(self) -> QComboBox:
+        combo = QComboBox()
+        combo.setEditable(True)
+        combo.lineEdit().setPlaceholderText("first to expire")
+        return combo
+
+    def _fill_lots(self, combo: QComboBox, site: str, item: ItemInfo | None) -> None:
+        combo.clear()
+        tracks = bool(item and item.tracks_lots)
+        combo.setEnabled(tracks)
+        if tracks and item:
+            combo.addItems(list(self.choices.lots.get((site, item.code), ())))
+
+    def _on_accept(self) -> None:
+        problem = self.problem()
+        if problem:
+            self.error.setText(problem)
+            return
+        self.accept()
+
+    def problem(self) -> str:
+        return ""
+
+
+class ReceiveDialog(_StockForm):
+    TITLE = "Receive supplies"
+    INTRO = "Record a shipment or donation arriving at a site."
+
+    def __init__(self, choices: StockChoices, parent: QWidget | None = None) -> None:
+        super().__init__(choices, parent)
+        self.site_combo = self._site_combo(choices.site)
+        self.item_combo = self._item_combo()
+        self.qty_spin = QSpinBox(minimum=0, maximum=1_000_000)
+        self.lot_edit = QLineEdit(placeholderText="as printed on the box")
+        self.expires_edit = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.expires_edit.setDate(QDate.currentDate().addYears(1))
+        self.source_edit = QLineEdit(placeholderText="e.g. health unit order 42 (optional)")
+        self.form.addRow("&Site", self.site_combo)
+        self.form.addRow("&Item", self.item_combo)
+        self.form.addRow("&Quantity", self.qty_spin)
+        self.form.addRow("&Lot", self.lot_edit)
+        self.form.addRow("&Expires", self.expires_edit)
+        self.form.addRow("S&ource", self.source_edit)
+        self.item_combo.currentIndexChanged.connect(self._on_item_changed)
+        self._on_item_changed()
+
+    def _on_item_changed(self) -> None:
+        item = self._item(self.item_combo)
+        tracks = bool(item and item.tracks_lots)
+        self.lot_edit.setEnabled(tracks)
+        self.expires_edit.setEnabled(tracks)
+
+    def problem(self) -> str:
+        if self.qty_spin.value() <= 0:
+            return "Type how many arrived."
+        item = self._item(self.item_combo)
+        if item and item.tracks_lots and not self.lot_edit.text().strip():
+            return f"{item.code} tracks lots and expiry: type the lot number printed on the box."
+        return ""
+
+    def request(self) -> ReceiveRequest:
+        item = self._item(self.item_combo)
+        tracks = bool(item and item.tracks_lots)
+        return ReceiveRequest(
+            self.site_combo.currentText(),
+            self.item_combo.currentData(),
+            self.qty_spin.value(),
+            self.lot_edit.text().strip() if tracks else None,
+            self.expires_edit.date().toPython() if tracks else None,
+            self.source_edit.text().strip(),
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, choices: StockChoices) -> ReceiveRequest | None:
+        dialog = cls(choices, parent)
+        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class TransferDialog(_StockForm):
+    TITLE = "Transfer between sites"
+    INTRO = "Move supplies from one site to another (e.g. from the drop-in to the van)."
+
+    def __init__(self, choices: StockChoices, parent: QWidget | None = None) -> None:
+        super().__init__(choices, parent)
+        self.from_combo = self._site_combo(choices.site)
+        self.to_combo = self._site_combo()
+        if (
+            self.to_combo.currentText() == self.from_combo.currentText()
+            and self.to_combo.count() > 1
+        ):
+            self.to_combo.setCurrentIndex(1)
+        self.item_combo = self._item_combo()
+        self.qty_spin = QSpinBox(minimum=0, maximum=1_000_000)
+        self.lot_combo = self._lot_combo()
+        self.note_edit = QLineEdit(placeholderText="optional")
+        self.form.addRow("&From", self.from_combo)
+        self.form.addRow("&To", self.to_combo)
+        self.form.addRow("&Item", self.item_combo)
+        self.form.addRow("&Quantity", self.qty_spin)
+        self.form.addRow("&Lot", self.lot_combo)
+        self.form.addRow("&Note", self.note_edit)
+        self.item_combo.currentIndexChanged.connect(self._on_item_changed)
+        self.from_combo.currentIndexChanged.connect(self._on_item_changed)
+        self._on_item_changed()
+
+    def _on_item_changed(self) -> None:
+        self._fill_lots(self.lot_combo, self.from_combo.currentText(), self._item(self.item_combo))
+
+    def problem(self) -> str:
+        if self.from_combo.currentText() == self.to_combo.currentText():
+            return "Choose two different sites."
+        if self.qty_spin.value() <= 0:
+            return "Type how many to move."
+        return ""
+
+    def request(self) -> TransferRequest:
+        lot = self.lot_combo.currentText().strip() if self.lot_combo.isEnabled() else ""
+        return TransferRequest(
+            self.from_combo.currentText(),
+            self.to_combo.currentText(),
+            self.item_combo.currentData(),
+            self.qty_spin.value(),
+            lot or None,
+            self.note_edit.text().strip(),
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, choices: StockChoices) -> TransferRequest | None:
+        dialog = cls(choices, parent)
+        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class AdjustDialog(_StockForm):
+    TITLE = "Adjust stock"
+    INTRO = (
+        "Correct the stock of one item with a reason: positive adds, negative removes. "
+        "Adjustments need the coordinator PIN."
+    )
+
+    def __init__(self, choices: StockChoices, parent: QWidget | None = None) -> None:
+        super().__init__(choices, parent)
+        self.site_combo = self._site_combo(choices.site)
+        self.item_combo = self._item_combo()
+        self.lot_combo = self._lot_combo()
+        self.lot_combo.lineEdit().setPlaceholderText("lot number")
+        self.qty_spin = QSpinBox(minimum=-1_000_000, maximum=1_000_000)
+        self.reason_combo = QComboBox()
+        for reason in AdjustReason:
+            self.reason_combo.addItem(REASON_LABELS[reason.value], reason.value)
+        self.note_edit = QLineEdit(placeholderText="what happened (optional)")
+        self.form.addRow("&Site", self.site_combo)
+        self.form.addRow("&Item", self.item_combo)
+        self.form.addRow("&Lot", self.lot_combo)
+        self.form.addRow("&Change", self.qty_spin)
+        self.form.addRow("&Reason", self.reason_combo)
+        self.form.addRow("&Note", self.note_edit)
+        self.item_combo.currentIndexChanged.connect(self._on_item_changed)
+        self.site_combo.currentIndexChanged.connect(self._on_item_changed)
+        self._on_item_changed()
+
+    def _on_item_changed(self) -> None:
+        self._fill_lots(self.lot_combo, self.site_combo.currentText(), self._item(self.item_combo))
+
+    def problem(self) -> str:
+        if self.qty_spin.value() == 0:
+            return "Type the change: a positive number adds, a negative one removes."
+        if self.lot_combo.isEnabled() and not self.lot_combo.currentText().strip():
+            return "This item tracks lots: name the lot being adjusted."
+        return ""
+
+    def request(self) -> AdjustRequest:
+        lot = self.lot_combo.currentText().strip() if self.lot_combo.isEnabled() else ""
+        return AdjustRequest(
+            self.site_combo.currentText(),
+            self.item_combo.currentData(),
+            lot or None,
+            self.qty_spin.value(),
+            self.reason_combo.currentData(),
+            self.note_edit.text().strip(),
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, choices: StockChoices) -> AdjustRequest | None:
+        dialog = cls(choices, parent)
+        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None

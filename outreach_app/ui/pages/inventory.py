@@ -1,0 +1,327 @@
+"""Inventory: on hand per site, item and lot with flags; receive, transfer, adjust, stocktake,
+shift bags and the ledger of one item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from outreach_app.domain.errors import OutreachError, ShortfallError
+from outreach_app.services import catalog, inventory
+
+from outreach_app.ui.context import AppContext
+from outreach_app.ui.dialogs.ledger_dialog import LedgerDialog
+from outreach_app.ui.dialogs.shift_bag_dialog import (
+    CHECK_IN,
+    CHECK_OUT,
+    ShiftBagDialog,
+    check_in_summary,
+)
+from outreach_app.ui.dialogs.stock_dialogs import (
+    AdjustDialog,
+    ReceiveDialog,
+    StockChoices,
+    TransferDialog,
+)
+from outreach_app.ui.dialogs.stocktake_dialog import StocktakeDialog
+from outreach_app.ui.models import stock_table as sm
+from outreach_app.ui.models.rows import RowRole
+from outreach_app.ui.pages.common import BusyBar, MessageLine, fill_combo, submit_write
+
+
+class InventoryPage(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.model = sm.StockTableModel(self)
+        self.proxy = sm.StockFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.choices = StockChoices((), ())
+        self.open_dialog: QWidget | None = None  # the stocktake, shift bag or ledger window
+        self._build()
+        self._connect()
+        self._on_refresh()
+
+    # ---- layout --------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.receive_button = QPushButton("&Receive…")
+        self.transfer_button = QPushButton("&Transfer…")
+        self.adjust_button = QPushButton("A&djust…")
+        self.stocktake_button = QPushButton("&Stocktake…")
+        self.bag_out_button = QPushButton("Bag &out…")
+        self.bag_in_button = QPushButton("Bag &in…")
+        self.ledger_button = QPushButton("&Ledger…")
+        tips = (
+            (self.receive_button, "Record supplies arriving at a site"),
+            (self.transfer_button, "Move supplies between sites"),
+            (self.adjust_button, "Correct stock with a reason (coordinator)"),
+            (self.stocktake_button, "Count a site's shelf and reconcile (coordinator)"),
+            (self.bag_out_button, "Load a bag or van for a shift"),
+            (self.bag_in_button, "Count back what returns at the end of a shift"),
+            (self.ledger_button, "Every movement of the selected item, with running balance"),
+        )
+        actions = QHBoxLayout()
+        for button, tip in tips:
+            button.setToolTip(tip)
+            actions.addWidget(button)
+        actions.addStretch(1)
+
+        self.site_combo = QComboBox()
+        self.site_combo.setMinimumContentsLength(14)
+        self.search_edit = QLineEdit(placeholderText="Find item or lot")
+        self.search_edit.setClearButtonEnabled(True)
+        self.flagged_check = QCheckBox("Needs attention only")
+        self.empty_check = QCheckBox("Hide zero")
+        filters = QHBoxLayout()
+        site_label = QLabel("Site")
+        site_label.setBuddy(self.site_combo)
+        filters.addWidget(site_label)
+        filters.addWidget(self.site_combo)
+        filters.addWidget(self.search_edit, 1)
+        filters.addWidget(self.flagged_check)
+        filters.addWidget(self.empty_check)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(sm.COL_NAME, QHeaderView.ResizeMode.Stretch)
+        for column, width in (
+            (sm.COL_SITE, 120),
+            (sm.COL_CODE, 130),
+            (sm.COL_LOT, 90),
+            (sm.COL_EXPIRES, 95),
+            (sm.COL_ON_HAND, 75),
+            (sm.COL_FLAGS, 260),
+        ):
+            self.table.setColumnWidth(column, width)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.message = MessageLine()
+        self.busy = BusyBar(self._context)
+        layout = QVBoxLayout(self)
+        layout.addLayout(actions)
+        layout.addLayout(filters)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.message)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.table, 1)
+
+    def _connect(self) -> None:
+        self.receive_button.clicked.connect(self._on_receive)
+        self.transfer_button.clicked.connect(self._on_transfer)
+        self.adjust_button.clicked.connect(self._on_adjust)
+        self.stocktake_button.clicked.connect(self._on_stocktake)
+        self.bag_out_button.clicked.connect(self._on_bag_out)
+        self.bag_in_button.clicked.connect(self._on_bag_in)
+        self.ledger_button.clicked.connect(self._on_ledger)
+        self.table.doubleClicked.connect(self._on_ledger)
+        self.site_combo.currentIndexChanged.connect(self._on_refresh)
+        self.search_edit.textChanged.connect(self.proxy.set_text)
+        self.flagged_check.toggled.connect(self.proxy.set_only_flagged)
+        self.empty_check.toggled.connect(self.proxy.set_hide_empty)
+        self._context.data_changed.connect(self._on_refresh)
+
+    # ---- loading -------------------------------------------------------------------------
+    def _on_refresh(self) -> None:
+        site = self.site_combo.currentData()
+
+        def job(store: Any) -> Any:
+            with store.unit_of_work() as uow:
+                rows = inventory.on_hand(uow, site)
+                under = {
+                    (s, code): level
+                    for s, code, _qty, level in inventory.under_reorder_level(uow, site)
+                }
+                all_rows = rows if site is None else inventory.on_hand(uow)
+                return (
+                    sm.stock_rows(rows, uow.today(), under),
+                    catalog.list_sites(uow),
+                    catalog.list_items(uow),
+                    all_rows,
+                )
+
+        self._context.worker.submit(job, self._on_loaded, self._on_error)
+
+    def _on_loaded(self, result: Any) -> None:
+        rows, sites, items, all_rows = result
+        fill_combo(self.site_combo, ("All sites", None), [(s.name, s.name) for s in sites])
+        lots: dict[tuple[str, str], list[str]] = {}
+        for r in all_rows:
+            if r.lot and r.on_hand > 0:
+                lots.setdefault((r.site, r.item_code), []).append(r.lot)
+        self.choices = StockChoices(
+            tuple(s.name for s in sites),
+            tuple(items),
+            {k: tuple(v) for k, v in lots.items()},
+            self.site_combo.currentData() or self._context.current_site,
+        )
+        self.model.set_rows(rows)
+        self._show_summary(rows)
+
+    def _show_summary(self, rows: list[sm.StockRow]) -> None:
+        expired = sum(1 for r in rows if r.expired)
+        expiring = sum(1 for r in rows if r.expiring_in is not None)
+        reorder = len({(r.row.site, r.row.item_code) for r in rows if r.reorder_level is not None})
+        if not rows:
+            self.summary.setText("No items in the catalog yet. Add some under Catalog & sites.")
+            return
+        parts = []
+        if expired:
+            parts.append(f"<span style='color:#b00020'><b>{expired} expired lot(s)</b></span>")
+        if expiring:
+            parts.append(f"{expiring} lot(s) expiring within {sm.EXPIRING_DAYS} days")
+        if reorder:
+            parts.append(f"{reorder} item(s) under their reorder level")
+        self.summary.setText(
+            " · ".join(parts)
+            if parts
+            else "Nothing needs attention: no expired or expiring "
+            "lots, every item at or above its reorder level."
+        )
+
+    # ---- actions -------------------------------------------------------------------------
+    def _run(self, job: Any, done_text: str) -> None:
+        def on_done(_result: Any) -> None:
+            self.message.show_info(done_text)
+            self._context.data_changed.emit()
+
+        submit_write(self._context, job, on_done, self._on_error)
+
+    def _on_receive(self) -> None:
+        request = ReceiveDialog.ask(self, self.choices)
+        if request is None:
+            return
+
+        def job(store: Any) -> Any:
+            with store.unit_of_work() as uow:
+                return inventory.receive(
+                    uow,
+                    request.site,
+                    request.item_code,
+                    request.qty,
+                    lot=request.lot,
+                    expires=request.expires,
+                    source=request.source,
+                )
+
+        self._run(job, f"Received {request.qty} {request.item_code} at {request.site}.")
+
+    def _on_transfer(self, _checked: bool = False, request: Any = None, override: bool = False):
+        request = request or TransferDialog.ask(self, self.choices)
+        if request is None:
+            return
+
+        def job(store: Any) -> Any:
+            with store.unit_of_work() as uow:
+                return inventory.transfer(
+                    uow,
+                    request.from_site,
+                    request.to_site,
+                    request.item_code,
+                    request.qty,
+                    lot=request.lot,
+                    override=override,
+                    note=request.note,
+                )
+
+        def on_error(error: OutreachError) -> None:
+            if (
+                isinstance(error, ShortfallError)
+                and not override
+                and self._context.require_coordinator(self, "override a shortfall")
+            ):
+                self._on_transfer(request=request, override=True)
+            else:
+                self._on_error(error)
+
+        def on_done(_result: Any) -> None:
+            self.message.show_info(
+                f"Moved {request.qty} {request.item_code} from {request.from_site} "
+                f"to {request.to_site}."
+            )
+            self._context.data_changed.emit()
+
+        submit_write(self._context, job, on_done, on_error)
+
+    def _on_adjust(self) -> None:
+        request = AdjustDialog.ask(self, self.choices)
+        if request is None or not self._context.require_coordinator(self, "adjust stock"):
+            return
+
+        def job(store: Any) -> Any:
+            with store.unit_of_work() as uow:
+                return inventory.adjust(
+                    uow,
+                    request.site,
+                    request.item_code,
+                    request.qty,
+                    request.reason,
+                    lot=request.lot,
+                    override=True,  # the coordinator has just confirmed
+                    note=request.note,
+                )
+
+        self._run(
+            job,
+            f"Adjusted {request.item_code} at {request.site} by {request.qty:+d} "
+            f"({request.reason.lower()}).",
+        )
+
+    def _selected_site(self) -> str:
+        return self.site_combo.currentData() or self._context.current_site
+
+    def _on_stocktake(self) -> None:
+        dialog = StocktakeDialog(self._context, self._selected_site(), self)
+        dialog.committed.connect(
+            lambda _id: self.message.show_info(f"Stocktake of {dialog.site} committed.")
+        )
+        self._show_window(dialog)
+
+    def _on_bag_out(self) -> None:
+        dialog = ShiftBagDialog(self._context, CHECK_OUT, self._selected_site(), self)
+        dialog.done.connect(lambda _r: self.message.show_info("Bag checked out for the shift."))
+        self._show_window(dialog)
+
+    def _on_bag_in(self) -> None:
+        dialog = ShiftBagDialog(self._context, CHECK_IN, self._selected_site(), self)
+        dialog.done.connect(lambda result: self.message.show_info(check_in_summary(result)))
+        self._show_window(dialog)
+
+    def _on_ledger(self, index: QModelIndex | None = None) -> None:
+        selected = self.table.selectionModel().selectedRows()
+        row = self.proxy.data(selected[0], RowRole) if selected else None
+        site = row.row.site if row else self._selected_site()
+        code = (
+            row.row.item_code if row else (self.choices.items[0].code if self.choices.items else "")
+        )
+        items = [(i.code, i.name) for i in self.choices.items]
+        self._show_window(
+            LedgerDialog(self._context, list(self.choices.sites), items, site, code, self)
+        )
+
+    def _show_window(self, dialog: QWidget) -> None:
+        self.open_dialog = dialog
+        dialog.show()
+
+    def _on_error(self, error: OutreachError) -> None:
+        self.message.show_error(error.message)
