@@ -98,8 +98,18 @@ def test_breakdowns_of_a_tally() -> None:
 
 @pytest.mark.parametrize(
     ("returned", "given", "text"),
-    [(75, 100, "0.75"), (95, 140, "0.68"), (10, 50, "0.20"), (1, 3, "0.33"), (2, 3, "0.67"),
-     (1, 8, "0.13"), (30, 10, "3.00"), (5, 0, ""), (0, 0, ""), (0, 7, "0.00")],
+    [
+        (75, 100, "0.75"),
+        (95, 140, "0.68"),
+        (10, 50, "0.20"),
+        (1, 3, "0.33"),
+        (2, 3, "0.67"),
+        (1, 8, "0.13"),
+        (30, 10, "3.00"),
+        (5, 0, ""),
+        (0, 0, ""),
+        (0, 7, "0.00"),
+    ],
 )
 def test_return_ratio_has_two_decimals_and_is_blank_without_syringes(
     returned: int, given: int, text: str
