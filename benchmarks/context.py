@@ -1,0 +1,29 @@
+"""What every benchmark module receives, and what it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from benchmarks.generate import PASSPHRASE, BenchData
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    value: float
+    unit: str
+    target: float | None = None  # at most this, when given
+
+    def line(self) -> str:
+        text = f"{self.name}: {self.value:.2f} {self.unit}"
+        if self.target is not None:
+            verdict = "ok" if self.value <= self.target else "MISSED"
+            text += f"  (target <= {self.target:g} {self.unit}: {verdict})"
+        return text
+
+
+@dataclass(frozen=True)
+class Context:
+    scale: float
+    data: BenchData
+    passphrase: str = PASSPHRASE

@@ -1,0 +1,64 @@
+"""Every benchmark, on one generated data set: `make bench` (scale 1) or `--scale 0.01` in CI.
+
+A benchmark is a module in MODULES with `run(ctx: Context) -> list[Figure]`; add app start-up
+or report timings as new modules here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.context import Context  # noqa: E402
+from benchmarks.generate import generate  # noqa: E402
+
+MODULES = ("benchmarks.bench_storage",)
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        )
+        return out.stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--workdir", type=Path, help="keep the generated data here")
+    args = parser.parse_args()
+    root = args.workdir or Path(tempfile.mkdtemp(prefix="outreach-bench-"))
+    cores = len(__import__("os").sched_getaffinity(0))
+    print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}")
+    print(f"scale: {args.scale}  commit: {_commit()}")
+    try:
+        data = generate(root, args.scale, quiet=True)
+        s = data.summary
+        print(
+            f"generated: {s.encounters} encounters, {s.lines} lines, {s.movements} movements "
+            f"in {data.seconds:.1f} s"
+        )
+        ctx = Context(args.scale, data)
+        for name in MODULES:
+            for figure in importlib.import_module(name).run(ctx):
+                print(figure.line(), flush=True)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
