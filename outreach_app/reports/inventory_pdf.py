@@ -56,7 +56,7 @@ def inventory_pdf(report: InventoryReport) -> bytes:
             [
                 para(r.site, s["small"]),
                 para(r.item_code, s["small"]),
-                r.lot or "",
+                para(r.lot or "", s["small"]),
                 r.expires.isoformat() if r.expires else "",
                 r.opening,
                 *r.movements,
@@ -65,7 +65,7 @@ def inventory_pdf(report: InventoryReport) -> bytes:
                 "" if r.variance is None else r.variance,
             ]
         )
-    widths = [24 * mm, 30 * mm, 15 * mm, 17 * mm] + [11.5 * mm] * 14
+    widths = [24 * mm, 28 * mm, 19 * mm, 15 * mm] + [11.5 * mm] * 14
     story.append(table(data, widths, font_size=6.5, numeric_from=4, padding=2))
     story.append(para("Lots expired or expiring within 60 days of the period's end", s["h2"]))
     lots: list[list[Any]] = [["Site", "Item", "Lot", "Expires", "On hand", "State"]]

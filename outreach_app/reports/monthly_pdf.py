@@ -81,7 +81,8 @@ def monthly_pdf(figures: TallyFigures, threshold: int | None) -> bytes:
         story,
         title=f"Monthly tally {figures.period_label}",
         running_header=(
-            f"{figures.org} — monthly tally — {figures.period_label} — {_sites(figures)}"
+            f"{figures.org} — monthly tally — {figures.period_label} — "
+            + ("all sites" if figures.multi_site else figures.site)
         ),
         footer_left=f"Outreach Tally {figures.app_version}",
         stamp=threshold is None,
