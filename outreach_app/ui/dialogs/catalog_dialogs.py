@@ -1,0 +1,234 @@
+"""Forms for the catalog: a site, an item, a kit, a referral type. Each returns a request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from outreach_app.domain.codes import SiteKind
+from outreach_app.domain.values import ItemInfo, SiteInfo
+
+from outreach_app.ui.models import quantity_table as qt
+from outreach_app.ui.pages.common import TYPE_TO_EDIT
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRequest:
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRequest:
+    code: str
+    name: str
+    category: str
+    unit: str
+    reorder_level: int
+    doses_per_unit: int
+    tracks_lots: bool
+
+
+@dataclass(frozen=True, slots=True)
+class KitRequest:
+    code: str
+    name: str
+    lines: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralRequest:
+    code: str
+    label: str
+
+
+class _Form(QDialog):
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(420)
+        self.form = QFormLayout()
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #8a1c1c;")
+        self.error.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self._on_accept)
+        self.buttons.rejected.connect(self.reject)
+        self.body = QVBoxLayout(self)
+        self.body.addLayout(self.form)
+
+    def finish(self) -> None:
+        self.body.addWidget(self.error)
+        self.body.addWidget(self.buttons)
+
+    def _on_accept(self) -> None:
+        problem = self.problem()
+        if problem:
+            self.error.setText(problem)
+        else:
+            self.accept()
+
+    def problem(self) -> str:
+        return ""
+
+
+class SiteDialog(_Form):
+    def __init__(self, site: SiteInfo | None = None, parent: QWidget | None = None) -> None:
+        super().__init__("Edit site" if site else "Add site", parent)
+        self.name_edit = QLineEdit(site.name if site else "")
+        self.name_edit.setPlaceholderText("e.g. Van 1, Downtown drop-in")
+        self.kind_combo = QComboBox()
+        for kind in SiteKind:
+            self.kind_combo.addItem(kind.value, kind.value)
+        if site:
+            self.kind_combo.setCurrentIndex(self.kind_combo.findData(site.kind))
+        self.form.addRow("&Name", self.name_edit)
+        self.form.addRow("&Kind", self.kind_combo)
+        hint = QLabel("A “bag” or “van” site can be loaded for a shift from the Inventory page.")
+        hint.setWordWrap(True)
+        self.form.addRow(hint)
+        self.finish()
+
+    def problem(self) -> str:
+        return "" if self.name_edit.text().strip() else "Give the site a name."
+
+    def request(self) -> SiteRequest:
+        return SiteRequest(self.name_edit.text().strip(), self.kind_combo.currentData())
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, site: SiteInfo | None = None) -> SiteRequest | None:
+        dialog = cls(site, parent)
+        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class ItemDialog(_Form):
+    def __init__(self, item: ItemInfo | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(f"Edit {item.code}" if item else "Add item", parent)
+        self.code_edit = QLineEdit(item.code if item else "")
+        self.code_edit.setPlaceholderText("e.g. GLOVES")
+        self.name_edit = QLineEdit(item.name if item else "")
+        self.category_edit = QLineEdit(item.category if item else "")
+        self.category_edit.setPlaceholderText("e.g. injection, smoking, naloxone, testing")
+        self.unit_edit = QLineEdit(item.unit if item else "each")
+        self.reorder_spin = QSpinBox(minimum=0, maximum=1_000_000)
+        self.reorder_spin.setValue(item.reorder_level if item else 0)
+        self.doses_spin = QSpinBox(minimum=0, maximum=20)
+        self.doses_spin.setValue(item.doses_per_unit if item else 0)
+        self.doses_spin.setToolTip("Naloxone only: doses in one unit (nasal kit 2, injectable 3)")
+        self.lots_check = QCheckBox("Track lots and expiry dates")
+        self.lots_check.setChecked(bool(item and item.tracks_lots))
+        if item:
+            # Past records and reports depend on these; the service refuses to change them.
+            for widget in (self.code_edit, self.doses_spin, self.lots_check):
+                widget.setEnabled(False)
+        self.form.addRow("&Code", self.code_edit)
+        self.form.addRow("&Name", self.name_edit)
+        self.form.addRow("C&ategory", self.category_edit)
+        self.form.addRow("&Unit", self.unit_edit)
+        self.form.addRow("&Reorder level", self.reorder_spin)
+        self.form.addRow("&Doses per unit", self.doses_spin)
+        self.form.addRow("", self.lots_check)
+        self.finish()
+
+    def problem(self) -> str:
+        if not self.code_edit.text().strip():
+            return "Give the item a short code (letters, digits and hyphens)."
+        if not self.name_edit.text().strip():
+            return "Give the item a name."
+        return ""
+
+    def request(self) -> ItemRequest:
+        return ItemRequest(
+            self.code_edit.text().strip(),
+            self.name_edit.text().strip(),
+            self.category_edit.text().strip(),
+            self.unit_edit.text().strip() or "each",
+            self.reorder_spin.value(),
+            self.doses_spin.value(),
+            self.lots_check.isChecked(),
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, item: ItemInfo | None = None) -> ItemRequest | None:
+        dialog = cls(item, parent)
+        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class KitDialog(_Form):
+    def __init__(self, items: list[ItemInfo], parent: QWidget | None = None) -> None:
+        super().__init__("Add kit", parent)
+        self.resize(520, 560)
+        self.code_edit = QLineEdit(placeholderText="e.g. KIT-SMOKE")
+        self.name_edit = QLineEdit(placeholderText="e.g. Safer smoking kit")
+        self.model = qt.QuantityTableModel("", self)
+        self.model.set_rows([qt.QuantityLine(i.code, i.name, None) for i in items])
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(TYPE_TO_EDIT)
+        self.table.verticalHeader().hide()
+        self.table.hideColumn(qt.COL_AVAILABLE)
+        self.table.horizontalHeader().setSectionResizeMode(
+            qt.COL_NAME, QHeaderView.ResizeMode.Stretch
+        )
+        self.form.addRow("&Code", self.code_edit)
+        self.form.addRow("&Name", self.name_edit)
+        self.body.addWidget(QLabel("Quantity of each item in one kit:"))
+        self.body.addWidget(self.table, 1)
+        self.finish()
+
+    def problem(self) -> str:
+        if not self.code_edit.text().strip() or not self.name_edit.text().strip():
+            return "Give the kit a code and a name."
+        if not self.model.quantities():
+            return "Type the quantity of at least one item in the kit."
+        return ""
+
+    def request(self) -> KitRequest:
+        return KitRequest(
+            self.code_edit.text().strip(), self.name_edit.text().strip(), self.model.quantities()
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, items: list[ItemInfo]) -> KitRequest | None:
+        dialog = cls(items, parent)
+        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+class ReferralDialog(_Form):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Add referral type", parent)
+        self.code_edit = QLineEdit(placeholderText="e.g. HARM-REDUCTION-HOUSING")
+        self.label_edit = QLineEdit(placeholderText="what workers see on the form")
+        self.form.addRow("&Code", self.code_edit)
+        self.form.addRow("&Label", self.label_edit)
+        self.finish()
+
+    def problem(self) -> str:
+        if not self.code_edit.text().strip() or not self.label_edit.text().strip():
+            return "Give the referral type a code and a label."
+        return ""
+
+    def request(self) -> ReferralRequest:
+        return ReferralRequest(self.code_edit.text().strip(), self.label_edit.text().strip())
+
+    @classmethod
+    def ask(cls, parent: QWidget | None) -> ReferralRequest | None:
+        dialog = cls(parent)
+        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
