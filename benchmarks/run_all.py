@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.context import Context  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 
-MODULES = ("benchmarks.bench_storage",)
+MODULES = ("benchmarks.bench_storage", "benchmarks.bench_reports")
 
 
 def _commit() -> str:
