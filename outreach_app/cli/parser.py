@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from outreach_app import __version__
@@ -16,7 +17,7 @@ class Parser(argparse.ArgumentParser):
     """argparse already exits 2 on a refusal; this only keeps its message to one clear line."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage()
+        self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 

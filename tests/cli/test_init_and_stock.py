@@ -148,6 +148,7 @@ def test_parser_refusals_exit_2(plain_folder: Path, outreach: Runner) -> None:
         done = outreach(*args, data_dir=plain_folder)
         assert done.code == 2, args
         assert "error:" in done.err
+        assert done.out == ""  # messages go to stderr; stdout is for data
 
 
 def test_no_command_without_a_screen_exits_2(plain_folder: Path, outreach: Runner) -> None:
