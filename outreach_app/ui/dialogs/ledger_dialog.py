@@ -20,7 +20,7 @@ from outreach_app.services import inventory
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.models import ledger_table as lt
-from outreach_app.ui.pages.common import MessageLine, org_zone
+from outreach_app.ui.pages.common import MessageLine, compact_table, org_zone
 
 
 class LedgerDialog(QDialog):
@@ -47,7 +47,7 @@ class LedgerDialog(QDialog):
         self.item_combo.setCurrentIndex(max(self.item_combo.findData(item_code), 0))
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
+        compact_table(self.table)
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setSectionResizeMode(
             lt.COL_WHY, QHeaderView.ResizeMode.Stretch

@@ -33,6 +33,7 @@ from outreach_app.ui.pages.common import (
     TYPE_TO_EDIT,
     BusyBar,
     MessageLine,
+    compact_table,
     fill_combo,
     submit_write,
 )
@@ -63,7 +64,7 @@ class ShiftBagDialog(QDialog):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setEditTriggers(TYPE_TO_EDIT)
-        self.table.verticalHeader().hide()
+        compact_table(self.table)
         self.table.horizontalHeader().setSectionResizeMode(
             qt.COL_NAME, QHeaderView.ResizeMode.Stretch
         )
@@ -85,6 +86,8 @@ class ShiftBagDialog(QDialog):
         self.save_button = QPushButton("&Check out" if out else "&Check in")
         cancel = QPushButton("Cancel")
         cancel.clicked.connect(self.reject)
+        for button in (self.save_button, cancel):
+            button.setAutoDefault(False)  # Enter in a cell must not save the bag
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(cancel)

@@ -32,7 +32,14 @@ from outreach_app.services import stocktake
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.models import stocktake_table as st
-from outreach_app.ui.pages.common import TYPE_TO_EDIT, BusyBar, MessageLine, org_zone, submit_write
+from outreach_app.ui.pages.common import (
+    TYPE_TO_EDIT,
+    BusyBar,
+    MessageLine,
+    compact_table,
+    org_zone,
+    submit_write,
+)
 
 
 class ReasonDelegate(QStyledItemDelegate):
@@ -88,7 +95,7 @@ class StocktakeDialog(QDialog):
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(st.COL_REASON, ReasonDelegate(self.table))
         self.table.setEditTriggers(TYPE_TO_EDIT)
-        self.table.verticalHeader().hide()
+        compact_table(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(st.COL_NAME, QHeaderView.ResizeMode.Stretch)
         for column, width in ((st.COL_CODE, 130), (st.COL_LOT, 90), (st.COL_EXPIRES, 95)):
@@ -103,12 +110,15 @@ class StocktakeDialog(QDialog):
         self.commit_button = QPushButton("&Commit count")
         self.commit_button.setToolTip("Record the count and correct the stock (coordinator)")
         self.cancel_button = QPushButton("Cancel")
+        for button in (self.commit_button, self.cancel_button):
+            button.setAutoDefault(False)  # Enter in a cell must never commit the count
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.commit_button)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addSpacing(4)
         layout.addWidget(self.message)
         layout.addWidget(self.busy)
         layout.addWidget(self.table, 1)

@@ -28,6 +28,7 @@ KIND_LABELS = {
     "adjust": "Adjusted",
     "count_correction": "Stocktake correction",
 }
+DEFAULT_WHY = {"distribute": "encounter or tally record"}
 REVERSAL_COLOUR = QColor("#6b6b6b")
 
 
@@ -46,7 +47,8 @@ class LedgerTableModel(RowsTableModel):
             label = KIND_LABELS.get(row.kind, row.kind)
             return f"{label} (reversal)" if row.reverses else label
         if column == COL_WHY:
-            return " — ".join(part for part in (row.reason or "", row.note) if part)
+            why = " — ".join(part for part in (row.reason or "", row.note) if part)
+            return why or DEFAULT_WHY.get(row.kind, "")
         if column == COL_LOT:
             return row.lot or ""
         if column == COL_QTY:

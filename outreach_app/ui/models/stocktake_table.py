@@ -79,7 +79,7 @@ class StocktakeTableModel(RowsTableModel):
         if column == COL_COUNTED:
             return "" if row.counted is None else str(row.counted)
         if column == COL_VARIANCE:
-            return "" if row.variance is None else f"{row.variance:+d}"
+            return "" if row.variance is None else f"{row.variance:+d}" if row.variance else "0"
         if column == COL_REASON:
             return row.reason or ("needed" if row.needs_reason else "")
         return ""
@@ -92,6 +92,8 @@ class StocktakeTableModel(RowsTableModel):
             return self.display(row, column) if column == COL_COUNTED else (row.reason or "")
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_REASON and row.needs_reason:
             return Qt.GlobalColor.darkRed
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_VARIANCE and row.variance:
+            return Qt.GlobalColor.darkRed if row.variance < 0 else Qt.GlobalColor.darkGreen
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_REASON:
             return "A variance needs a reason: " + ", ".join(REASONS)
         return None

@@ -34,7 +34,7 @@ from outreach_app.ui.dialogs.catalog_dialogs import (
 )
 from outreach_app.ui.models import catalog_tables as ct
 from outreach_app.ui.models.rows import RowRole, SortRole
-from outreach_app.ui.pages.common import BusyBar, MessageLine, submit_write
+from outreach_app.ui.pages.common import BusyBar, MessageLine, compact_table, submit_write
 
 SITES, ITEMS, KITS, REFERRALS = range(4)
 TAB_NAMES = ("Sites", "Items", "Kits", "Referral types")
@@ -68,7 +68,7 @@ class CatalogPage(QWidget):
             table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
             table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
             table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-            table.verticalHeader().hide()
+            compact_table(table)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
             self.tables.append(table)
             self.tabs.addTab(table, TAB_NAMES[number])

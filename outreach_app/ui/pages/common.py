@@ -70,6 +70,13 @@ def fill_combo(combo: QComboBox, first: tuple[str, Any] | None, values: list[tup
     combo.blockSignals(False)
 
 
+def compact_table(table: Any) -> None:
+    """One line per row: no word wrap, rows as tall as the font needs."""
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+
+
 def org_zone(context: AppContext) -> Any:
     return getattr(context.worker.store, "zone", None)
 

@@ -36,7 +36,14 @@ from outreach_app.ui.models.encounter_table import (
     EncounterTableModel,
     RowRole,
 )
-from outreach_app.ui.pages.common import BusyBar, MessageLine, fill_combo, org_zone, submit_write
+from outreach_app.ui.pages.common import (
+    BusyBar,
+    MessageLine,
+    compact_table,
+    fill_combo,
+    org_zone,
+    submit_write,
+)
 
 PERIODS = (
     ("Last 7 days", 7),
@@ -74,7 +81,11 @@ class EncountersPage(QWidget):
         self.site_combo = QComboBox()
         self.site_combo.setMinimumContentsLength(12)
         self.item_combo = QComboBox()
-        self.item_combo.setMinimumContentsLength(14)
+        self.item_combo.setMinimumContentsLength(16)
+        for combo in (self.site_combo, self.item_combo):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
         self.code_edit = QLineEdit(placeholderText="Participant code")
         self.code_edit.setClearButtonEnabled(True)
         self.tally_check = QCheckBox("Tally records", checked=True)
@@ -105,10 +116,11 @@ class EncountersPage(QWidget):
         self.table.horizontalHeader().setSortIndicator(COL_WHEN, Qt.SortOrder.DescendingOrder)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
+        compact_table(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_SUPPLIES, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((130, 110, 95, 100, 60, 0, 75, 160)):
+        for column, width in enumerate((130, 150, 95, 100, 60, 0, 75, 200)):
             if width:
                 self.table.setColumnWidth(column, width)
 

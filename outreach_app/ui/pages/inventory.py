@@ -40,7 +40,13 @@ from outreach_app.ui.dialogs.stock_dialogs import (
 from outreach_app.ui.dialogs.stocktake_dialog import StocktakeDialog
 from outreach_app.ui.models import stock_table as sm
 from outreach_app.ui.models.rows import RowRole
-from outreach_app.ui.pages.common import BusyBar, MessageLine, fill_combo, submit_write
+from outreach_app.ui.pages.common import (
+    BusyBar,
+    MessageLine,
+    compact_table,
+    fill_combo,
+    submit_write,
+)
 
 
 class InventoryPage(QWidget):
@@ -101,7 +107,7 @@ class InventoryPage(QWidget):
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
+        compact_table(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(sm.COL_NAME, QHeaderView.ResizeMode.Stretch)
         for column, width in (
@@ -148,14 +154,18 @@ class InventoryPage(QWidget):
         def job(store: Any) -> Any:
             with store.unit_of_work() as uow:
                 rows = inventory.on_hand(uow, site)
+                sites = catalog.list_sites(uow)
+                # A bag or van is loaded per shift; reorder levels are for the shelves.
+                shelves = {s.name for s in sites if s.kind not in ("bag", "van")}
                 under = {
                     (s, code): level
                     for s, code, _qty, level in inventory.under_reorder_level(uow, site)
+                    if s in shelves
                 }
                 all_rows = rows if site is None else inventory.on_hand(uow)
                 return (
                     sm.stock_rows(rows, uow.today(), under),
-                    catalog.list_sites(uow),
+                    sites,
                     catalog.list_items(uow),
                     all_rows,
                 )
@@ -191,7 +201,7 @@ class InventoryPage(QWidget):
         if expiring:
             parts.append(f"{expiring} lot(s) expiring within {sm.EXPIRING_DAYS} days")
         if reorder:
-            parts.append(f"{reorder} item(s) under their reorder level")
+            parts.append(f"{reorder} item(s) under their reorder level (counted per site)")
         self.summary.setText(
             " · ".join(parts)
             if parts
