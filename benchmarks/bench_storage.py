@@ -63,7 +63,7 @@ def run(ctx: Context) -> list[Figure]:
         Figure("database size (encrypted)",
                ctx.data.encrypted.joinpath("outreach.db").stat().st_size / 1e6, "MB"),
     ]  # fmt: skip
-    runs = max(20, min(200, round(200 * ctx.scale)))
+    runs = max(20, min(50, round(200 * ctx.scale)))
     for label, folder, key in (
         ("plain", ctx.data.plain, None),
         ("encrypted", ctx.data.encrypted, ctx.passphrase),

@@ -67,6 +67,21 @@ def generate(root: Path, scale: float, days: int = 365, quiet: bool = False) -> 
     return BenchData(plain, root / "encrypted", summary, time.perf_counter() - started)
 
 
+def reuse(root: Path) -> BenchData:
+    """Data generated earlier into `root` (its counts read back from the plain copy)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{(root / 'plain' / 'outreach.db').as_uri()}?mode=ro", uri=True)
+    try:
+        counts = [
+            conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("encounters", "encounter_items", "stock_movements")
+        ]
+    finally:
+        conn.close()
+    return BenchData(root / "plain", root / "encrypted", BulkSummary(*counts), 0.0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0)

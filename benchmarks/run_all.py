@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.context import Context  # noqa: E402
-from benchmarks.generate import generate  # noqa: E402
+from benchmarks.generate import generate, reuse  # noqa: E402
 
 MODULES = ("benchmarks.bench_storage", "benchmarks.bench_reports")
 
@@ -38,13 +38,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--workdir", type=Path, help="keep the generated data here")
+    parser.add_argument(
+        "--reuse", action="store_true", help="use the data already in --workdir (no generation)"
+    )
     args = parser.parse_args()
     root = args.workdir or Path(tempfile.mkdtemp(prefix="outreach-bench-"))
     cores = len(__import__("os").sched_getaffinity(0))
     print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}")
     print(f"scale: {args.scale}  commit: {_commit()}")
     try:
-        data = generate(root, args.scale, quiet=True)
+        data = (
+            reuse(root) if args.reuse and args.workdir else generate(root, args.scale, quiet=True)
+        )
         s = data.summary
         print(
             f"generated: {s.encounters} encounters, {s.lines} lines, {s.movements} movements "
