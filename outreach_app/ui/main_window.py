@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
 
     def _build(self, sites: list[str]) -> None:
         self.nav = QListWidget()
-        self.nav.setMaximumWidth(200)
+        self.nav.setMaximumWidth(170)
         self.pages = QStackedWidget()
         for index, (title, module, cls) in enumerate(PAGES):
             self.nav.addItem(title)
@@ -344,6 +344,8 @@ class MainWindow(QMainWindow):
     def _on_busy(self, busy: bool) -> None:
         if busy:
             self.statusBar().showMessage("Working…")
+        elif self.statusBar().currentMessage() == "Working…":
+            self.statusBar().clearMessage()
 
     def _on_unexpected(self, message: str) -> None:
         where = log_path(self.data_dir)

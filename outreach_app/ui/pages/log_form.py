@@ -82,23 +82,29 @@ class LogForm(QWidget):
         self.people.setRange(1, 99)
         self.people.setToolTip("The participant plus anyone they collect supplies for")
 
-        top = QGridLayout()
+        self.code.setMaximumWidth(260)
         code_label = QLabel("Participant &code")
         code_label.setBuddy(self.code)
-        top.addWidget(code_label, 0, 0)
-        top.addWidget(self.code, 0, 1)
-        top.addWidget(self.status, 0, 2, 1, 3)
-        top.addWidget(self.repeat, 0, 5)
-        for col, (text, widget) in enumerate(
-            (("&Age band", self.age), ("&Gender", self.gender), ("&People served", self.people))
+        first = QHBoxLayout()
+        first.addWidget(code_label)
+        first.addWidget(self.code)
+        first.addWidget(self.status, 1)
+        first.addWidget(self.repeat)
+        second = QHBoxLayout()
+        for text, widget in (
+            ("&Age band", self.age),
+            ("&Gender", self.gender),
+            ("&People served", self.people),
         ):
             label = QLabel(text)
             label.setBuddy(widget)
-            pair = QHBoxLayout()
-            pair.addWidget(label)
-            pair.addWidget(widget, 1)
-            top.addLayout(pair, 1, col * 2, 1, 2)
-        top.setColumnStretch(1, 1)
+            second.addWidget(label)
+            second.addWidget(widget)
+            second.addSpacing(16)
+        second.addStretch(1)
+        top = QVBoxLayout()
+        top.addLayout(first)
+        top.addLayout(second)
 
         # Supplies: a scrolling grid of item rows, kits under them.
         self.items_box = QWidget()
@@ -201,11 +207,10 @@ class LogForm(QWidget):
             box.setParent(None)
             box.deleteLater()
         self.item_rows, self.kit_rows, self.referral_boxes = [], [], {}
-        half = (len(items) + 1) // 2
         for index, item in enumerate(items):
             row = QuantityRow(item.code, item.name)
             row.set_value(kept.get(item.code, 0))
-            self.items_grid.addWidget(row, index % half, index // half)
+            self.items_grid.addWidget(row, index, 0)
             self.item_rows.append(row)
         for kit in kits:
             row = QuantityRow(kit.code, kit.name)

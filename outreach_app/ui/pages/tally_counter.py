@@ -11,7 +11,15 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from outreach_app.domain.clock import utc_now
 from outreach_app.domain.errors import OutreachError, ShortfallError
@@ -23,7 +31,7 @@ from outreach_app.ui.context import AppContext
 CONTACT = "__contact__"
 KEYS = "1234567890"  # contact is 1, then items in catalog order
 COLUMNS = 5
-TILE_STYLE = "QPushButton { font-size: 15px; padding: 8px; text-align: center; }"
+TILE_STYLE = "QPushButton { font-size: 17px; padding: 8px; text-align: center; }"
 
 
 def _items(store: Any) -> list[Any]:
@@ -97,6 +105,7 @@ class TallyCounterPage(QWidget):
             tile = QPushButton()
             tile.setStyleSheet(TILE_STYLE)
             tile.setMinimumSize(150, 72)
+            tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             tile.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             tile.setToolTip(
                 f"Count one {self._names[code].lower()}" + (f" (key {key})" if key else "")

@@ -38,12 +38,14 @@ class QuantityRow(QWidget):
         self.code = code
         self.label_text = label
         self.label = QLabel(label)
-        self.label.setMinimumWidth(120)
+        self.label.setMinimumWidth(150)
         self.spin = QuantitySpin()
         self.spin.setAccessibleName(label)
         self.label.setBuddy(self.spin)
         self.on_hand = QLabel("")
-        self.on_hand.setMinimumWidth(90)
+        self.on_hand.setMinimumWidth(
+            self.on_hand.fontMetrics().horizontalAdvance("9999 on hand — short 9999") + 8
+        )
         self.on_hand.setStyleSheet("color: palette(mid);")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
