@@ -16,6 +16,8 @@ from PySide6.QtCore import QObject, Signal
 
 from outreach_app.domain.errors import OutreachError
 
+from outreach_app.ui.signals import emit
+
 log = logging.getLogger(__name__)
 
 Job = Callable[[Any], Any]
@@ -48,7 +50,7 @@ class DbWorker(QObject):
     ) -> Future[Any] | None:
         self._pending += 1
         if self._pending == 1:
-            self.busy_changed.emit(True)
+            emit(self.busy_changed, True)
         if self._pool is None:
             try:
                 result = job(self.store)
@@ -59,8 +61,11 @@ class DbWorker(QObject):
             return None
         future = self._pool.submit(job, self.store)
         future.add_done_callback(
-            lambda f: self._delivered.emit(
-                (on_done, on_error), None if f.exception() else f.result(), f.exception()
+            lambda f: emit(
+                self._delivered,
+                (on_done, on_error),
+                None if f.exception() else f.result(),
+                f.exception(),
             )
         )
         return future
@@ -69,7 +74,7 @@ class DbWorker(QObject):
         on_done, on_error = callbacks
         self._pending -= 1
         if self._pending == 0:
-            self.busy_changed.emit(False)
+            emit(self.busy_changed, False)
         if error is None:
             if on_done is not None:
                 on_done(result)
@@ -78,11 +83,12 @@ class DbWorker(QObject):
             if on_error is not None:
                 on_error(error)
             else:
-                self.unexpected_error.emit(error.message)
+                emit(self.unexpected_error, error.message)
             return
         log.error("unexpected error in a background job", exc_info=error)
-        self.unexpected_error.emit(
-            "Something unexpected went wrong; nothing was saved by that action."
+        emit(
+            self.unexpected_error,
+            "Something unexpected went wrong; nothing was saved by that action.",
         )
 
     def shutdown(self) -> None:

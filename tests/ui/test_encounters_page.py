@@ -57,6 +57,7 @@ def test_tally_records_are_labelled_and_can_be_filtered_out(ui_store, context, q
     page = _page(context, qtbot)
     labels = {page.model.index(r, et.COL_KIND).data() for r in range(page.model.rowCount())}
     assert labels == {"Encounter", "Tally record"}
+    assert page.count_label.text() == "2 of 2 records shown"
     qtbot.mouseClick(page.tally_check, Qt.MouseButton.LeftButton)
     assert page.model.rowCount() == 1
     assert page.model.index(0, et.COL_KIND).data() == "Encounter"

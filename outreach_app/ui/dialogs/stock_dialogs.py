@@ -8,7 +8,6 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -21,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from outreach_app.domain.codes import AdjustReason
 from outreach_app.domain.values import ItemInfo
+
+from outreach_app.ui.pages.common import date_edit
 
 REASON_LABELS = {
     "DAMAGED": "Damaged",
@@ -151,7 +152,7 @@ class ReceiveDialog(_StockForm):
         self.item_combo = self._item_combo()
         self.qty_spin = QSpinBox(minimum=0, maximum=1_000_000)
         self.lot_edit = QLineEdit(placeholderText="as printed on the box")
-        self.expires_edit = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.expires_edit = date_edit()
         self.expires_edit.setDate(QDate.currentDate().addYears(1))
         self.source_edit = QLineEdit(placeholderText="e.g. health unit order 42 (optional)")
         self.form.addRow("&Site", self.site_combo)

@@ -18,6 +18,8 @@ from PySide6.QtGui import QColor, QFont
 from outreach_app.domain.errors import OutreachError
 from outreach_app.services import encounter_list
 
+from outreach_app.ui.signals import emit
+
 Index = QModelIndex | QPersistentModelIndex
 
 COL_WHEN = 0
@@ -135,26 +137,26 @@ class EncounterTableModel(QAbstractTableModel):
         self._has_more = page.next_cursor is not None
         self._set_loading(False)
         if first:
-            self.first_page_loaded.emit()
+            emit(self.first_page_loaded)
 
     def _on_error(self, generation: int, error: OutreachError) -> None:
         if generation != self._generation:
             return
         self._has_more = False
         self._set_loading(False)
-        self.load_failed.emit(error.message)
+        emit(self.load_failed, error.message)
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self._loading:
             self._loading = loading
-            self.loading_changed.emit(loading)
+            emit(self.loading_changed, loading)
 
     def replace_row(self, row: Any) -> None:
         """Show a changed encounter (e.g. just voided) in place; voided rows are never removed."""
         for number, existing in enumerate(self._rows):
             if existing.id == row.id:
                 self._rows[number] = row
-                self.dataChanged.emit(self.index(number, 0), self.index(number, len(HEADERS) - 1))
+                emit(self.dataChanged, self.index(number, 0), self.index(number, len(HEADERS) - 1))
                 return
 
     def row_at(self, row: int) -> Any:

@@ -15,6 +15,7 @@ from outreach_app.domain.codes import AdjustReason, parse_enum
 from outreach_app.domain.values import StocktakeLineDraft
 
 from outreach_app.ui.models.rows import Index, RowsTableModel
+from outreach_app.ui.signals import emit
 
 COL_CODE = 0
 COL_NAME = 1
@@ -126,8 +127,10 @@ class StocktakeTableModel(RowsTableModel):
                 line.reason = member.value
         else:
             return False
-        self.dataChanged.emit(
-            self.index(index.row(), COL_COUNTED), self.index(index.row(), COL_REASON)
+        emit(
+            self.dataChanged,
+            self.index(index.row(), COL_COUNTED),
+            self.index(index.row(), COL_REASON),
         )
         return True
 

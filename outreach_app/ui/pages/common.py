@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLabel, QProgressBar, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QLabel, QProgressBar, QWidget
 
 from outreach_app.ui.context import AppContext
 
@@ -75,6 +75,15 @@ def compact_table(table: Any) -> None:
     table.setWordWrap(False)
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+
+
+def date_edit() -> QDateEdit:
+    # Setters, not constructor keywords: PySide6 keyword properties given a Python bool
+    # under-count its references on Python 3.11 and crash the interpreter at exit.
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
 
 
 def org_zone(context: AppContext) -> Any:

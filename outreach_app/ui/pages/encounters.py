@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,10 +39,12 @@ from outreach_app.ui.pages.common import (
     BusyBar,
     MessageLine,
     compact_table,
+    date_edit,
     fill_combo,
     org_zone,
     submit_write,
 )
+from outreach_app.ui.signals import emit
 
 PERIODS = (
     ("Last 7 days", 7),
@@ -61,7 +62,9 @@ class EncountersPage(QWidget):
         self._zone = org_zone(context)
         self.model = EncounterTableModel(context.worker, self._zone, self)
         self._build()
-        self._code_timer = QTimer(self, singleShot=True, interval=350)
+        self._code_timer = QTimer(self)
+        self._code_timer.setSingleShot(True)
+        self._code_timer.setInterval(350)
         self._code_timer.timeout.connect(self._on_filters_changed)
         self._connect()
         self._load_choices()
@@ -73,8 +76,8 @@ class EncountersPage(QWidget):
         for label, days in PERIODS:
             self.period_combo.addItem(label, days)
         self.period_combo.setCurrentIndex(1)
-        self.from_edit = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
-        self.to_edit = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.from_edit = date_edit()
+        self.to_edit = date_edit()
         today = QDate.currentDate()
         self.from_edit.setDate(today.addDays(-29))
         self.to_edit.setDate(today)
@@ -88,7 +91,8 @@ class EncountersPage(QWidget):
             )
         self.code_edit = QLineEdit(placeholderText="Participant code")
         self.code_edit.setClearButtonEnabled(True)
-        self.tally_check = QCheckBox("Tally records", checked=True)
+        self.tally_check = QCheckBox("Tally records")
+        self.tally_check.setChecked(True)
         self.tally_check.setToolTip(
             "Include tally records (counter clicks, paper sheets, shift bags)"
         )
@@ -222,7 +226,21 @@ class EncountersPage(QWidget):
         self._code_timer.stop()
         self.message.clear_message()
         self._show_detail(None)
-        self.model.set_filter(self.current_filter())
+        flt = self.current_filter()
+        self._total = None
+        self.model.set_filter(flt)
+
+        def count(store: Any) -> Any:
+            with store.unit_of_work() as uow:
+                return flt, encounter_list.count_encounters(uow, flt)
+
+        self._context.worker.submit(count, self._on_counted, self._on_service_error)
+
+    def _on_counted(self, result: Any) -> None:
+        flt, total = result
+        if flt == self.current_filter():  # not a count for filters changed since
+            self._total = total
+            self._on_rows_changed()
 
     def _on_data_changed(self) -> None:
         self.model.reload()
@@ -235,8 +253,10 @@ class EncountersPage(QWidget):
                 "Try a longer period or “All sites”."
             )
         else:
+            total = getattr(self, "_total", None)
+            of = f" of {total}" if total is not None else ""
             more = " (scroll for more)" if self.model.canFetchMore(QModelIndex()) else ""
-            self.count_label.setText(f"{shown} records shown{more}")
+            self.count_label.setText(f"{shown}{of} records shown{more}")
 
     # ---- selection, detail, void ---------------------------------------------------------
     def selected_row(self) -> Any:
@@ -302,7 +322,7 @@ class EncountersPage(QWidget):
         self._show_detail(summary)
         self.message.show_info("Voided. It stays in the list, struck through, with its reason.")
         self._context.data_changed.disconnect(self._on_data_changed)
-        self._context.data_changed.emit()
+        emit(self._context.data_changed)
         self._context.data_changed.connect(self._on_data_changed)
 
     def _on_service_error(self, error: OutreachError) -> None:

@@ -47,6 +47,7 @@ from outreach_app.ui.pages.common import (
     fill_combo,
     submit_write,
 )
+from outreach_app.ui.signals import emit
 
 
 class InventoryPage(QWidget):
@@ -213,7 +214,7 @@ class InventoryPage(QWidget):
     def _run(self, job: Any, done_text: str) -> None:
         def on_done(_result: Any) -> None:
             self.message.show_info(done_text)
-            self._context.data_changed.emit()
+            emit(self._context.data_changed)
 
         submit_write(self._context, job, on_done, self._on_error)
 
@@ -269,7 +270,7 @@ class InventoryPage(QWidget):
                 f"Moved {request.qty} {request.item_code} from {request.from_site} "
                 f"to {request.to_site}."
             )
-            self._context.data_changed.emit()
+            emit(self._context.data_changed)
 
         submit_write(self._context, job, on_done, on_error)
 
