@@ -8,26 +8,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from outreach_app.cli.demo_commands import cmd_demo
-from outreach_app.cli.passphrase import existing_passphrase, new_passphrase
+from outreach_app.cli.opening import open_from_args, opened_store, unit_of_work
+from outreach_app.cli.passphrase import new_passphrase
 from outreach_app.domain.clock import date_at_noon
-from outreach_app.domain.errors import InvalidInput
+from outreach_app.domain.codes import normalize_code
 from outreach_app.domain.values import EncounterDraft
 from outreach_app.reports.stock_csv import stock_csv, stock_text
 from outreach_app.services import backups, checks, encounters, importer, inventory
-from outreach_app.services.store import (
-    InitOptions,
-    Store,
-    folder_is_encrypted,
-    init_store,
-    open_store,
-)
+from outreach_app.services.store import InitOptions, init_store
 
-
-def open_from_args(args: argparse.Namespace) -> Store:
-    if args.db_url:
-        return open_store(args.data_dir, db_url=args.db_url)
-    passphrase = existing_passphrase() if folder_is_encrypted(args.data_dir) else None
-    return open_store(args.data_dir, passphrase=passphrase)
+__all__ = ["HANDLERS", "open_from_args"]
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -54,32 +44,24 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_receive(args: argparse.Namespace) -> int:
-    store = open_from_args(args)
-    try:
-        with store.unit_of_work() as uow:
-            movement = inventory.receive(
-                uow,
-                args.site,
-                args.item,
-                args.qty,
-                lot=args.lot,
-                expires=args.expires,
-                source=args.source,
-            )
-    finally:
-        store.close()
+    with unit_of_work(args) as uow:
+        movement = inventory.receive(
+            uow,
+            args.site,
+            args.item,
+            args.qty,
+            lot=args.lot,
+            expires=args.expires,
+            source=args.source,
+        )
     lot = f" lot {movement.lot}" if movement.lot else ""
     print(f"Received {movement.quantity} {movement.item_code}{lot} at {movement.site}.")
     return 0
 
 
 def cmd_stock(args: argparse.Namespace) -> int:
-    store = open_from_args(args)
-    try:
-        with store.unit_of_work() as uow:
-            rows = inventory.on_hand(uow, args.site)
-    finally:
-        store.close()
+    with unit_of_work(args) as uow:
+        rows = inventory.on_hand(uow, args.site)
     if args.csv:
         sys.stdout.buffer.write(stock_csv(rows))
         sys.stdout.flush()
@@ -89,30 +71,24 @@ def cmd_stock(args: argparse.Namespace) -> int:
 
 
 def cmd_tally_entry(args: argparse.Namespace) -> int:
-    store = open_from_args(args)
-    try:
-        items: dict[str, int] = {}
-        kits: dict[str, int] = {}
-        with store.unit_of_work() as uow:
-            kit_codes = set(encounters.Catalog(uow.session).kits)
-            for code, qty in args.quantities:
-                target = kits if encounters.normalize_code(code) in kit_codes else items
-                target[code] = target.get(code, 0) + qty
-            if args.contacts == 0 and not any(items.values()) and not any(kits.values()):
-                raise InvalidInput("The tally sheet is empty: give --contacts or CODE=QTY.")
-            draft = EncounterDraft(
-                site=args.site,
-                occurred_at=date_at_noon(args.date, store.zone),
-                items=items,
-                kits=kits,
-                is_tally=True,
-                contacts=args.contacts,
-            )
-            record = encounters.log_encounter(
-                uow, draft, override=args.allow_negative, move_stock=not args.no_stock
-            )
-    finally:
-        store.close()
+    items: dict[str, int] = {}
+    kits: dict[str, int] = {}
+    with unit_of_work(args) as uow:
+        kit_codes = set(encounters.Catalog(uow.session).kits)
+        for code, qty in args.quantities:
+            target = kits if normalize_code(code) in kit_codes else items
+            target[code] = target.get(code, 0) + qty
+        draft = EncounterDraft(
+            site=args.site,
+            occurred_at=date_at_noon(args.date, uow.zone),
+            items=items,
+            kits=kits,
+            is_tally=True,
+            contacts=args.contacts,
+        )
+        record = encounters.log_encounter(
+            uow, draft, override=args.allow_negative, move_stock=not args.no_stock
+        )
     given = sum(q for _, q in record.items)
     stock = " (stock not moved)" if args.no_stock else ""
     print(
@@ -123,14 +99,10 @@ def cmd_tally_entry(args: argparse.Namespace) -> int:
 
 
 def cmd_import_csv(args: argparse.Namespace) -> int:
-    store = open_from_args(args)
-    try:
-        with store.unit_of_work() as uow:
-            result = importer.import_csv(
-                uow, args.file, move_stock=not args.no_stock, allow_negative=args.allow_negative
-            )
-    finally:
-        store.close()
+    with unit_of_work(args) as uow:
+        result = importer.import_csv(
+            uow, args.file, move_stock=not args.no_stock, allow_negative=args.allow_negative
+        )
     print(
         f"Imported {result.encounters} encounters and {result.lines} lines from {args.file.name}."
     )
@@ -142,11 +114,8 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    store = open_from_args(args)
-    try:
+    with opened_store(args) as store:
         report = checks.run_checks(store)
-    finally:
-        store.close()
     for line in report.notes:
         print(line)
     for problem in report.problems:
@@ -159,11 +128,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    store = open_from_args(args)
-    try:
+    with opened_store(args) as store:
         out = backups.backup_to(store, args.out)
-    finally:
-        store.close()
     print(f"Backup written to {out}.")
     return 0
 

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from outreach_app.cli import args as types
+from outreach_app.cli.opening import opened_store
 
 
 def add_demo_parser(sub: Any) -> None:
@@ -16,14 +17,10 @@ def add_demo_parser(sub: Any) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from outreach_app.cli.commands import open_from_args
     from outreach_app.services import demo
 
-    store = open_from_args(args)
-    try:
+    with opened_store(args) as store:
         summary = demo.fill_month(store, args.month)
-    finally:
-        store.close()
     print(
         f"Added a synthetic {args.month.label()}: {summary.encounters} encounters at "
         f"{summary.sites} sites, {summary.voided} voided, {summary.stocktakes} stock counts. "

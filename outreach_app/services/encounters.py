@@ -86,8 +86,9 @@ def prepare(
         ("Contacts", draft.contacts),
     ):
         _non_negative(label, value)
-    if draft.is_tally and draft.contacts == 0 and not draft.items and not draft.kits:
-        raise InvalidInput("A tally record needs contacts or supplies.")
+    given = any(q for q in draft.items.values()) or any(q for q in draft.kits.values())
+    if draft.is_tally and draft.contacts == 0 and not given:
+        raise InvalidInput("The tally is empty: give a number of contacts or of supplies.")
     totals: Counter[uuid.UUID] = Counter()
     for code, qty in draft.items.items():
         item = catalog.items.get(normalize_code(code))

@@ -201,6 +201,18 @@ def test_tally_entry_moves_stock_and_refuses_shortfall(
         data_dir=plain_folder,
     )
     assert short.code == 1 and "140 wanted, 100 on hand (short by 40)" in short.err
+    empty = outreach(
+        "tally-entry",
+        "--site",
+        "Drop-in",
+        "--date",
+        "2026-11-02",
+        "--contacts",
+        "0",
+        "CONDOM=0",
+        data_dir=plain_folder,
+    )
+    assert empty.code == 1 and "tally is empty" in empty.err
     done = outreach(
         "tally-entry",
         "--site",

@@ -1,0 +1,34 @@
+"""Opening the store a command works on, and closing it whatever happens."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from outreach_app.cli.passphrase import existing_passphrase
+from outreach_app.services.store import Store, folder_is_encrypted, open_store
+from outreach_app.services.uow import UnitOfWork
+
+
+def open_from_args(args: argparse.Namespace) -> Store:
+    if args.db_url:
+        return open_store(args.data_dir, db_url=args.db_url)
+    passphrase = existing_passphrase() if folder_is_encrypted(args.data_dir) else None
+    return open_store(args.data_dir, passphrase=passphrase)
+
+
+@contextmanager
+def opened_store(args: argparse.Namespace) -> Iterator[Store]:
+    store = open_from_args(args)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def unit_of_work(args: argparse.Namespace) -> Iterator[UnitOfWork]:
+    """The one unit of work of a command that does one thing."""
+    with opened_store(args) as store, store.unit_of_work() as uow:
+        yield uow
