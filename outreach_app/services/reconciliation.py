@@ -68,25 +68,29 @@ def reconcile(
     ):
         moved[(s_id, i_id, l_id)][MOVEMENT_COLUMNS.index(column_for(kind, reason))] += int(total)
 
+    # Every count line of the period at once, oldest first: the last count of each item and lot
+    # wins, so a partial count later in the period keeps what an earlier one counted.
     counts: dict[Key, tuple[int, int]] = {}
-    counts_taken: list[tuple[str, datetime]] = []
-    names = {s.id: s.name for s in sites}
-    for s in sites:
-        last = session.scalar(
-            select(Stocktake)
-            .where(
-                Stocktake.site_id == s.id, Stocktake.occurred_at >= lo, Stocktake.occurred_at < hi
-            )
-            .order_by(Stocktake.occurred_at.desc(), Stocktake.id.desc())
-            .limit(1)
+    last_count: dict[uuid.UUID, datetime] = {}
+    for s_id, when, i_id, l_id, n_counted, n_variance in session.execute(
+        select(
+            Stocktake.site_id,
+            Stocktake.occurred_at,
+            StocktakeLine.item_id,
+            StocktakeLine.lot_id,
+            StocktakeLine.counted,
+            StocktakeLine.variance,
         )
-        if last is None:
-            continue
-        counts_taken.append((s.name, last.occurred_at))
-        for line in session.scalars(
-            select(StocktakeLine).where(StocktakeLine.stocktake_id == last.id)
-        ):
-            counts[(s.id, line.item_id, line.lot_id)] = (line.counted, line.variance)
+        .join(Stocktake, Stocktake.id == StocktakeLine.stocktake_id)
+        .where(
+            Stocktake.site_id.in_(site_ids), Stocktake.occurred_at >= lo, Stocktake.occurred_at < hi
+        )
+        .order_by(Stocktake.occurred_at, Stocktake.id)
+    ):
+        counts[(s_id, i_id, l_id)] = (n_counted, n_variance)
+        last_count[s_id] = when
+    names = {s.id: s.name for s in sites}
+    counts_taken = [(s.name, last_count[s.id]) for s in sites if s.id in last_count]
 
     items = {i.id: i for i in session.scalars(select(Item))}
     lots = {lot.id: lot for lot in session.scalars(select(Lot))}
