@@ -16,8 +16,6 @@ from PySide6.QtCore import QObject, Signal
 
 from outreach_app.domain.errors import OutreachError
 
-from outreach_app.ui.signals import emit
-
 log = logging.getLogger(__name__)
 
 Job = Callable[[Any], Any]
@@ -50,7 +48,7 @@ class DbWorker(QObject):
     ) -> Future[Any] | None:
         self._pending += 1
         if self._pending == 1:
-            emit(self.busy_changed, True)
+            self.busy_changed.emit(True)
         if self._pool is None:
             try:
                 result = job(self.store)
@@ -61,8 +59,7 @@ class DbWorker(QObject):
             return None
         future = self._pool.submit(job, self.store)
         future.add_done_callback(
-            lambda f: emit(
-                self._delivered,
+            lambda f: self._delivered.emit(
                 (on_done, on_error),
                 None if f.exception() else f.result(),
                 f.exception(),
@@ -74,7 +71,7 @@ class DbWorker(QObject):
         on_done, on_error = callbacks
         self._pending -= 1
         if self._pending == 0:
-            emit(self.busy_changed, False)
+            self.busy_changed.emit(False)
         if error is None:
             if on_done is not None:
                 on_done(result)
@@ -83,11 +80,10 @@ class DbWorker(QObject):
             if on_error is not None:
                 on_error(error)
             else:
-                emit(self.unexpected_error, error.message)
+                self.unexpected_error.emit(error.message)
             return
         log.error("unexpected error in a background job", exc_info=error)
-        emit(
-            self.unexpected_error,
+        self.unexpected_error.emit(
             "Something unexpected went wrong; nothing was saved by that action.",
         )
 

@@ -37,7 +37,6 @@ from outreach_app.ui.pages.common import (
     fill_combo,
     submit_write,
 )
-from outreach_app.ui.signals import emit
 
 CHECK_OUT = "out"
 CHECK_IN = "in"
@@ -161,8 +160,8 @@ class ShiftBagDialog(QDialog):
 
     def _on_saved(self, result: Any) -> None:
         self.save_button.setEnabled(True)
-        emit(self.done, result)
-        emit(self._context.data_changed)
+        self.done.emit(result)
+        self._context.data_changed.emit()
         self.accept()
 
     def _on_error(self, error: OutreachError) -> None:

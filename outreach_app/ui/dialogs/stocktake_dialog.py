@@ -40,7 +40,6 @@ from outreach_app.ui.pages.common import (
     org_zone,
     submit_write,
 )
-from outreach_app.ui.signals import emit
 
 
 class ReasonDelegate(QStyledItemDelegate):
@@ -172,8 +171,8 @@ class StocktakeDialog(QDialog):
         submit_write(self._context, job, self._on_committed, self._on_error)
 
     def _on_committed(self, stocktake_id: uuid.UUID) -> None:
-        emit(self.committed, stocktake_id)
-        emit(self._context.data_changed)
+        self.committed.emit(stocktake_id)
+        self._context.data_changed.emit()
         self.accept()
 
     def _on_error(self, error: OutreachError) -> None:

@@ -18,8 +18,6 @@ from PySide6.QtGui import QColor, QFont
 from outreach_app.domain.errors import OutreachError
 from outreach_app.services import encounter_list
 
-from outreach_app.ui.signals import emit
-
 Index = QModelIndex | QPersistentModelIndex
 
 COL_WHEN = 0
@@ -137,26 +135,26 @@ class EncounterTableModel(QAbstractTableModel):
         self._has_more = page.next_cursor is not None
         self._set_loading(False)
         if first:
-            emit(self.first_page_loaded)
+            self.first_page_loaded.emit()
 
     def _on_error(self, generation: int, error: OutreachError) -> None:
         if generation != self._generation:
             return
         self._has_more = False
         self._set_loading(False)
-        emit(self.load_failed, error.message)
+        self.load_failed.emit(error.message)
 
     def _set_loading(self, loading: bool) -> None:
         if loading != self._loading:
             self._loading = loading
-            emit(self.loading_changed, loading)
+            self.loading_changed.emit(loading)
 
     def replace_row(self, row: Any) -> None:
         """Show a changed encounter (e.g. just voided) in place; voided rows are never removed."""
         for number, existing in enumerate(self._rows):
             if existing.id == row.id:
                 self._rows[number] = row
-                emit(self.dataChanged, self.index(number, 0), self.index(number, len(HEADERS) - 1))
+                self.dataChanged.emit(self.index(number, 0), self.index(number, len(HEADERS) - 1))
                 return
 
     def row_at(self, row: int) -> Any:

@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from outreach_app.ui.models.rows import Index, RowsTableModel
-from outreach_app.ui.signals import emit
 
 COL_CODE = 0
 COL_NAME = 1
@@ -63,7 +62,7 @@ class QuantityTableModel(RowsTableModel):
         if not text.isdigit():
             return False
         self._rows[index.row()].quantity = int(text)
-        emit(self.dataChanged, index, index)
+        self.dataChanged.emit(index, index)
         return True
 
     def quantities(self) -> dict[str, int]:

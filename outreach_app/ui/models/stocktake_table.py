@@ -15,7 +15,6 @@ from outreach_app.domain.codes import AdjustReason, parse_enum
 from outreach_app.domain.values import StocktakeLineDraft
 
 from outreach_app.ui.models.rows import Index, RowsTableModel
-from outreach_app.ui.signals import emit
 
 COL_CODE = 0
 COL_NAME = 1
@@ -127,8 +126,7 @@ class StocktakeTableModel(RowsTableModel):
                 line.reason = member.value
         else:
             return False
-        emit(
-            self.dataChanged,
+        self.dataChanged.emit(
             self.index(index.row(), COL_COUNTED),
             self.index(index.row(), COL_REASON),
         )

@@ -35,7 +35,6 @@ from outreach_app.ui.dialogs.catalog_dialogs import (
 from outreach_app.ui.models import catalog_tables as ct
 from outreach_app.ui.models.rows import RowRole, SortRole
 from outreach_app.ui.pages.common import BusyBar, MessageLine, compact_table, submit_write
-from outreach_app.ui.signals import emit
 
 SITES, ITEMS, KITS, REFERRALS = range(4)
 TAB_NAMES = ("Sites", "Items", "Kits", "Referral types")
@@ -163,7 +162,7 @@ class CatalogPage(QWidget):
 
         def on_done(_result: Any) -> None:
             self.message.show_info(done_text)
-            emit(self._context.data_changed)
+            self._context.data_changed.emit()
 
         submit_write(self._context, job, on_done, self._on_error)
 

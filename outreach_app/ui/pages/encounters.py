@@ -44,7 +44,6 @@ from outreach_app.ui.pages.common import (
     org_zone,
     submit_write,
 )
-from outreach_app.ui.signals import emit
 
 PERIODS = (
     ("Last 7 days", 7),
@@ -322,7 +321,7 @@ class EncountersPage(QWidget):
         self._show_detail(summary)
         self.message.show_info("Voided. It stays in the list, struck through, with its reason.")
         self._context.data_changed.disconnect(self._on_data_changed)
-        emit(self._context.data_changed)
+        self._context.data_changed.emit()
         self._context.data_changed.connect(self._on_data_changed)
 
     def _on_service_error(self, error: OutreachError) -> None:

@@ -47,7 +47,6 @@ from outreach_app.ui.pages.common import (
     fill_combo,
     submit_write,
 )
-from outreach_app.ui.signals import emit
 
 
 class InventoryPage(QWidget):
@@ -214,7 +213,7 @@ class InventoryPage(QWidget):
     def _run(self, job: Any, done_text: str) -> None:
         def on_done(_result: Any) -> None:
             self.message.show_info(done_text)
-            emit(self._context.data_changed)
+            self._context.data_changed.emit()
 
         submit_write(self._context, job, on_done, self._on_error)
 
@@ -270,7 +269,7 @@ class InventoryPage(QWidget):
                 f"Moved {request.qty} {request.item_code} from {request.from_site} "
                 f"to {request.to_site}."
             )
-            emit(self._context.data_changed)
+            self._context.data_changed.emit()
 
         submit_write(self._context, job, on_done, on_error)
 
