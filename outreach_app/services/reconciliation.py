@@ -26,7 +26,7 @@ from outreach_app.domain.reconciliation import (
     ReorderLine,
     column_for,
 )
-from outreach_app.services.tally import generated_at, resolve_sites
+from outreach_app.services.tally import generated_at, means_all_sites, resolve_sites
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import (
     Device,
@@ -125,7 +125,7 @@ def reconcile(
     org = session.scalar(select(Setting.value).where(Setting.key == "org_name")) or ""
     return InventoryReport(
         org=org,
-        site=ALL_SITES if len(sites) > 1 or site in (None, "all") else sites[0].name,
+        site=ALL_SITES if means_all_sites(site) else sites[0].name,
         start=period.start,
         end=period.end,
         period_label=period.label(),

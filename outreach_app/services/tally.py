@@ -67,9 +67,14 @@ def generated_at(now: datetime | None = None) -> datetime:
     return now or datetime.now(UTC)
 
 
+def means_all_sites(site: str | None) -> bool:
+    """`--site` defaults to all; `all` is matched in any case, like any code."""
+    return site is None or site.strip().lower() == "all"
+
+
 def resolve_sites(session: Session, site: str | None) -> list[Site]:
     """One named site, or every site (None or `all`), by name."""
-    if site is None or site.strip().lower() == "all":
+    if site is None or means_all_sites(site):
         return list(session.scalars(select(Site).order_by(Site.name)))
     return [lookup.site_by_name(session, site)]
 
@@ -343,7 +348,7 @@ def monthly_tally(
     raw_before = _raw_figures(session, previous, uow.zone, site_ids)
     used = {code for (_, _, code), v in (raw_now | raw_before).items() if v}
     catalog = _catalog_codes(session, used)
-    multi = site is None or site.strip().lower() == "all"
+    multi = means_all_sites(site)
     rows: list[FigureRow] = []
     if multi:
         rows += _site_rows(None, ALL_SITES, raw_now, raw_before, catalog)

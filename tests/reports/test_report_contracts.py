@@ -1,4 +1,4 @@
-"""Contract details of the reports (contracts §7) beyond the hand-worked data set's figures."""
+"""Contract details of the reports (contracts §3, §7) beyond the hand-worked data set's figures."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from outreach_app.domain.values import StocktakeLineDraft
 from outreach_app.reports.inventory_csv import inventory_csv
-from outreach_app.services import inventory, reconciliation, stocktake
+from outreach_app.services import inventory, reconciliation, stocktake, tally
 from outreach_app.services.store import Store, open_store
 from tests import report_data as data
 
@@ -52,3 +52,13 @@ def test_every_item_counted_in_the_period_shows_its_last_count(one_site: Store) 
     assert [(site, when.date()) for site, when in report.counts_taken] == [
         ("Drop-in", date(2026, 11, 20))
     ]
+
+
+@pytest.mark.parametrize("spelling", [None, "all", "ALL", "All"])
+def test_all_sites_is_matched_like_any_code(one_site: Store, spelling: str | None) -> None:
+    """§3: `--site` defaults to all; both reports read `all` in any case as every site."""
+    with one_site.unit_of_work() as uow:
+        stock = reconciliation.reconcile(uow, data.NOVEMBER, spelling)
+        figures = tally.monthly_tally(uow, data.NOVEMBER, spelling)
+    assert stock.site == "ALL"
+    assert figures.site == "ALL"
