@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from outreach_app.cli import args as types
+from outreach_app.cli.opening import unit_of_work
 from outreach_app.domain.clock import Period
 from outreach_app.domain.errors import BadFile
 from outreach_app.domain.suppression import DEFAULT_THRESHOLD
@@ -105,12 +106,6 @@ def write_outputs(outputs: list[tuple[Path, bytes]]) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def _open(args: argparse.Namespace) -> Any:
-    from outreach_app.cli.commands import open_from_args  # the shared opener; avoids a cycle
-
-    return open_from_args(args)
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     from outreach_app.reports.inventory_csv import inventory_csv
     from outreach_app.reports.inventory_pdf import inventory_pdf
@@ -119,15 +114,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     from outreach_app.services import reconciliation, tally
 
     period = period_from_args(args)
-    store = _open(args)
-    try:
-        with store.unit_of_work() as uow:
-            if args.report_kind == "monthly":
-                figures = tally.monthly_tally(uow, period, args.site)
-            else:
-                stock = reconciliation.reconcile(uow, period, args.site)
-    finally:
-        store.close()
+    with unit_of_work(args) as uow:
+        if args.report_kind == "monthly":
+            figures = tally.monthly_tally(uow, period, args.site)
+        else:
+            stock = reconciliation.reconcile(uow, period, args.site)
     outputs: list[tuple[Path, bytes]]
     if args.report_kind == "monthly":
         threshold = None if args.no_suppress else args.suppress
@@ -151,12 +142,8 @@ def cmd_tally_sheet(args: argparse.Namespace) -> int:
     from outreach_app.reports.tally_sheet_pdf import tally_sheet_pdf
     from outreach_app.services import forms
 
-    store = _open(args)
-    try:
-        with store.unit_of_work() as uow:
-            sheet = forms.tally_sheet(uow, args.site)
-    finally:
-        store.close()
+    with unit_of_work(args) as uow:
+        sheet = forms.tally_sheet(uow, args.site)
     write_outputs([(args.out, tally_sheet_pdf(sheet, paper=args.paper, per=args.per))])
     print(f"Tally sheet for {sheet.site} ({len(sheet.lines)} lines) written to {args.out}.")
     return 0
@@ -166,12 +153,8 @@ def cmd_count_sheet(args: argparse.Namespace) -> int:
     from outreach_app.reports.count_sheet_pdf import count_sheet_pdf
     from outreach_app.services import forms
 
-    store = _open(args)
-    try:
-        with store.unit_of_work() as uow:
-            sheet = forms.count_sheet(uow, args.site)
-    finally:
-        store.close()
+    with unit_of_work(args) as uow:
+        sheet = forms.count_sheet(uow, args.site)
     write_outputs([(args.out, count_sheet_pdf(sheet, show_expected=args.show_expected))])
     print(f"Count sheet for {sheet.site} ({len(sheet.lines)} lines) written to {args.out}.")
     return 0
