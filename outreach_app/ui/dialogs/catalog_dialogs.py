@@ -7,21 +7,18 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QSpinBox,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from outreach_app.domain.codes import SiteKind
 from outreach_app.domain.values import ItemInfo, SiteInfo
 
+from outreach_app.ui.dialogs.request_form import RequestForm
 from outreach_app.ui.models import quantity_table as qt
 from outreach_app.ui.pages.common import TYPE_TO_EDIT
 
@@ -56,42 +53,9 @@ class ReferralRequest:
     label: str
 
 
-class _Form(QDialog):
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(420)
-        self.form = QFormLayout()
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #8a1c1c;")
-        self.error.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.buttons.accepted.connect(self._on_accept)
-        self.buttons.rejected.connect(self.reject)
-        self.body = QVBoxLayout(self)
-        self.body.addLayout(self.form)
-
-    def finish(self) -> None:
-        self.body.addWidget(self.error)
-        self.body.addWidget(self.buttons)
-
-    def _on_accept(self) -> None:
-        problem = self.problem()
-        if problem:
-            self.error.setText(problem)
-        else:
-            self.accept()
-
-    def problem(self) -> str:
-        return ""
-
-
-class SiteDialog(_Form):
+class SiteDialog(RequestForm):
     def __init__(self, site: SiteInfo | None = None, parent: QWidget | None = None) -> None:
-        super().__init__("Edit site" if site else "Add site", parent)
+        super().__init__("Edit site" if site else "Add site", parent=parent)
         self.name_edit = QLineEdit(site.name if site else "")
         self.name_edit.setPlaceholderText("e.g. Van 1, Downtown drop-in")
         self.kind_combo = QComboBox()
@@ -104,7 +68,6 @@ class SiteDialog(_Form):
         hint = QLabel("A “bag” or “van” site can be loaded for a shift from the Inventory page.")
         hint.setWordWrap(True)
         self.form.addRow(hint)
-        self.finish()
 
     def problem(self) -> str:
         return "" if self.name_edit.text().strip() else "Give the site a name."
@@ -112,15 +75,10 @@ class SiteDialog(_Form):
     def request(self) -> SiteRequest:
         return SiteRequest(self.name_edit.text().strip(), self.kind_combo.currentData())
 
-    @classmethod
-    def ask(cls, parent: QWidget | None, site: SiteInfo | None = None) -> SiteRequest | None:
-        dialog = cls(site, parent)
-        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
-
-class ItemDialog(_Form):
+class ItemDialog(RequestForm):
     def __init__(self, item: ItemInfo | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(f"Edit {item.code}" if item else "Add item", parent)
+        super().__init__(f"Edit {item.code}" if item else "Add item", parent=parent)
         self.code_edit = QLineEdit(item.code if item else "")
         self.code_edit.setPlaceholderText("e.g. GLOVES")
         self.name_edit = QLineEdit(item.name if item else "")
@@ -145,7 +103,6 @@ class ItemDialog(_Form):
         self.form.addRow("&Reorder level", self.reorder_spin)
         self.form.addRow("&Doses per unit", self.doses_spin)
         self.form.addRow("", self.lots_check)
-        self.finish()
 
     def problem(self) -> str:
         if not self.code_edit.text().strip():
@@ -165,15 +122,10 @@ class ItemDialog(_Form):
             self.lots_check.isChecked(),
         )
 
-    @classmethod
-    def ask(cls, parent: QWidget | None, item: ItemInfo | None = None) -> ItemRequest | None:
-        dialog = cls(item, parent)
-        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
-
-class KitDialog(_Form):
+class KitDialog(RequestForm):
     def __init__(self, items: list[ItemInfo], parent: QWidget | None = None) -> None:
-        super().__init__("Add kit", parent)
+        super().__init__("Add kit", parent=parent)
         self.resize(520, 560)
         self.code_edit = QLineEdit(placeholderText="e.g. KIT-SMOKE")
         self.name_edit = QLineEdit(placeholderText="e.g. Safer smoking kit")
@@ -189,9 +141,8 @@ class KitDialog(_Form):
         )
         self.form.addRow("&Code", self.code_edit)
         self.form.addRow("&Name", self.name_edit)
-        self.body.addWidget(QLabel("Quantity of each item in one kit:"))
-        self.body.addWidget(self.table, 1)
-        self.finish()
+        self.add_below_form(QLabel("Quantity of each item in one kit:"))
+        self.add_below_form(self.table, 1)
 
     def problem(self) -> str:
         if not self.code_edit.text().strip() or not self.name_edit.text().strip():
@@ -205,20 +156,14 @@ class KitDialog(_Form):
             self.code_edit.text().strip(), self.name_edit.text().strip(), self.model.quantities()
         )
 
-    @classmethod
-    def ask(cls, parent: QWidget | None, items: list[ItemInfo]) -> KitRequest | None:
-        dialog = cls(items, parent)
-        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
-
-class ReferralDialog(_Form):
+class ReferralDialog(RequestForm):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Add referral type", parent)
+        super().__init__("Add referral type", parent=parent)
         self.code_edit = QLineEdit(placeholderText="e.g. HARM-REDUCTION-HOUSING")
         self.label_edit = QLineEdit(placeholderText="what workers see on the form")
         self.form.addRow("&Code", self.code_edit)
         self.form.addRow("&Label", self.label_edit)
-        self.finish()
 
     def problem(self) -> str:
         if not self.code_edit.text().strip() or not self.label_edit.text().strip():
@@ -227,8 +172,3 @@ class ReferralDialog(_Form):
 
     def request(self) -> ReferralRequest:
         return ReferralRequest(self.code_edit.text().strip(), self.label_edit.text().strip())
-
-    @classmethod
-    def ask(cls, parent: QWidget | None) -> ReferralRequest | None:
-        dialog = cls(parent)
-        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None

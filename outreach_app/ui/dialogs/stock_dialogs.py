@@ -8,19 +8,15 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from outreach_app.domain.codes import AdjustReason
 from outreach_app.domain.values import ItemInfo
 
+from outreach_app.ui.dialogs.request_form import RequestForm
 from outreach_app.ui.pages.common import date_edit
 
 REASON_LABELS = {
@@ -73,33 +69,13 @@ class AdjustRequest:
     note: str
 
 
-class _StockForm(QDialog):
+class _StockForm(RequestForm):
     TITLE = ""
     INTRO = ""
 
     def __init__(self, choices: StockChoices, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.TITLE)
-        self.setMinimumWidth(420)
+        super().__init__(self.TITLE, self.INTRO, parent)
         self.choices = choices
-        self.form = QFormLayout()
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #8a1c1c;")
-        self.error.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.buttons.accepted.connect(self._on_accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        if self.INTRO:
-            intro = QLabel(self.INTRO)
-            intro.setWordWrap(True)
-            layout.addWidget(intro)
-        layout.addLayout(self.form)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
 
     def _site_combo(self, default: str = "") -> QComboBox:
         combo = QComboBox()
@@ -130,16 +106,6 @@ class _StockForm(QDialog):
         combo.setEnabled(tracks)
         if tracks and item:
             combo.addItems(list(self.choices.lots.get((site, item.code), ())))
-
-    def _on_accept(self) -> None:
-        problem = self.problem()
-        if problem:
-            self.error.setText(problem)
-            return
-        self.accept()
-
-    def problem(self) -> str:
-        return ""
 
 
 class ReceiveDialog(_StockForm):
@@ -190,11 +156,6 @@ class ReceiveDialog(_StockForm):
             self.source_edit.text().strip(),
         )
 
-    @classmethod
-    def ask(cls, parent: QWidget | None, choices: StockChoices) -> ReceiveRequest | None:
-        dialog = cls(choices, parent)
-        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
-
 
 class TransferDialog(_StockForm):
     TITLE = "Transfer between sites"
@@ -243,11 +204,6 @@ class TransferDialog(_StockForm):
             lot or None,
             self.note_edit.text().strip(),
         )
-
-    @classmethod
-    def ask(cls, parent: QWidget | None, choices: StockChoices) -> TransferRequest | None:
-        dialog = cls(choices, parent)
-        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 class AdjustDialog(_StockForm):
@@ -298,8 +254,3 @@ class AdjustDialog(_StockForm):
             self.reason_combo.currentData(),
             self.note_edit.text().strip(),
         )
-
-    @classmethod
-    def ask(cls, parent: QWidget | None, choices: StockChoices) -> AdjustRequest | None:
-        dialog = cls(choices, parent)
-        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
