@@ -21,6 +21,7 @@ from outreach_app.storage.models import (
     EncounterItem,
     EncounterVoid,
     Lot,
+    StockBalance,
     StockMovement,
     StocktakeLine,
 )
@@ -53,6 +54,7 @@ def run_checks(store: Store) -> CheckReport:
         _check_transfers(session, report)
         _check_stocktakes(session, report)
         _check_lots(session, report)
+        _check_kept_balances(session, report)
         encounters = session.scalar(select(func.count()).select_from(Encounter)) or 0
         movements = session.scalar(select(func.count()).select_from(StockMovement)) or 0
         report.notes.append(
@@ -181,3 +183,27 @@ def _check_lots(session: Session, report: CheckReport) -> None:
     )
     if wrong:
         report.problems.append(f"{wrong} movements name a lot of another item")
+
+
+def _check_kept_balances(session: Session, report: CheckReport) -> None:
+    """The balances the database keeps must equal the ledger's own sums."""
+    ledger: dict[tuple[uuid.UUID, uuid.UUID, uuid.UUID | None], int] = {
+        (site_id, item_id, lot_id): int(total)
+        for site_id, item_id, lot_id, total in session.execute(
+            select(
+                StockMovement.site_id,
+                StockMovement.item_id,
+                StockMovement.lot_id,
+                func.sum(StockMovement.quantity),
+            ).group_by(StockMovement.site_id, StockMovement.item_id, StockMovement.lot_id)
+        )
+    }
+    kept = {
+        (b.site_id, b.item_id, b.lot_id): b.on_hand for b in session.scalars(select(StockBalance))
+    }
+    off = sum(1 for key in set(ledger) | set(kept) if ledger.get(key, 0) != kept.get(key, 0))
+    if off:
+        report.problems.append(
+            f"{off} kept stock balances differ from the ledger's sums; restore from a backup "
+            "or report this"
+        )

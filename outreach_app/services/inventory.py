@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from outreach_app.domain.codes import AdjustReason, MovementKind, parse_enum
@@ -16,7 +16,7 @@ from outreach_app.services import audit, lookup
 from outreach_app.services.encounters import refuse_shortfalls, reversal_of
 from outreach_app.services.ledger import PlannedDraw, balance, plan_draw, write_draws
 from outreach_app.services.uow import UnitOfWork
-from outreach_app.storage.models import Item, Lot, Site, StockMovement
+from outreach_app.storage.models import Item, Lot, Site, StockBalance, StockMovement
 
 
 def _positive(qty: int) -> None:
@@ -279,13 +279,8 @@ def on_hand(uow: UnitOfWork, site: str | None = None) -> list[OnHandRow]:
     site_ids = [s.id for s in sites]
     totals = session.execute(
         select(
-            StockMovement.site_id,
-            StockMovement.item_id,
-            StockMovement.lot_id,
-            func.sum(StockMovement.quantity),
-        )
-        .where(StockMovement.site_id.in_(site_ids))
-        .group_by(StockMovement.site_id, StockMovement.item_id, StockMovement.lot_id)
+            StockBalance.site_id, StockBalance.item_id, StockBalance.lot_id, StockBalance.on_hand
+        ).where(StockBalance.site_id.in_(site_ids))
     ).all()
     items = {i.id: i for i in session.scalars(select(Item))}
     lots = {lot.id: lot for lot in session.scalars(select(Lot))}

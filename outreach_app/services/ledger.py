@@ -18,20 +18,30 @@ from sqlalchemy.orm import Session
 from outreach_app.domain.codes import MovementKind
 from outreach_app.domain.lots import Draw, LotBalance, allocate_fefo
 from outreach_app.domain.values import Shortfall
-from outreach_app.storage.models import Item, Lot, Site, StockMovement
+from outreach_app.storage.models import Item, Lot, Site, StockBalance, StockMovement
 
 
 def lot_balances(
     session: Session, site_id: uuid.UUID, item_id: uuid.UUID, as_of: datetime | None = None
 ) -> list[LotBalance]:
-    query = (
-        select(Lot.id, Lot.lot_number, Lot.expires_on, func.sum(StockMovement.quantity))
-        .join(StockMovement, StockMovement.lot_id == Lot.id)
-        .where(StockMovement.site_id == site_id, StockMovement.item_id == item_id)
-        .group_by(Lot.id, Lot.lot_number, Lot.expires_on)
-    )
-    if as_of is not None:
-        query = query.where(StockMovement.occurred_at <= as_of)
+    """Per-lot balances now (from the kept balances) or as of a past moment (from the ledger)."""
+    if as_of is None:
+        query = (
+            select(Lot.id, Lot.lot_number, Lot.expires_on, StockBalance.on_hand)
+            .join(StockBalance, StockBalance.lot_id == Lot.id)
+            .where(StockBalance.site_id == site_id, StockBalance.item_id == item_id)
+        )
+    else:
+        query = (
+            select(Lot.id, Lot.lot_number, Lot.expires_on, func.sum(StockMovement.quantity))
+            .join(StockMovement, StockMovement.lot_id == Lot.id)
+            .where(
+                StockMovement.site_id == site_id,
+                StockMovement.item_id == item_id,
+                StockMovement.occurred_at <= as_of,
+            )
+            .group_by(Lot.id, Lot.lot_number, Lot.expires_on)
+        )
     return [
         LotBalance(lot_id, number, expires, int(total))
         for lot_id, number, expires, total in session.execute(query)
@@ -47,16 +57,29 @@ def balance(
     any_lot: bool = True,
     as_of: datetime | None = None,
 ) -> int:
-    """On hand at a site; `any_lot=False` restricts to `lot_id` (None meaning 'no lot')."""
+    """On hand at a site; `any_lot=False` restricts to `lot_id` (None meaning 'no lot').
+
+    Now: read from the balances the database keeps beside the ledger. As of a past moment (a
+    count): summed from the ledger itself.
+    """
+    if as_of is None:
+        query = select(func.coalesce(func.sum(StockBalance.on_hand), 0)).where(
+            StockBalance.site_id == site_id, StockBalance.item_id == item_id
+        )
+        if not any_lot:
+            query = query.where(
+                StockBalance.lot_id.is_(None) if lot_id is None else StockBalance.lot_id == lot_id
+            )
+        return int(session.scalar(query) or 0)
     query = select(func.coalesce(func.sum(StockMovement.quantity), 0)).where(
-        StockMovement.site_id == site_id, StockMovement.item_id == item_id
+        StockMovement.site_id == site_id,
+        StockMovement.item_id == item_id,
+        StockMovement.occurred_at <= as_of,
     )
     if not any_lot:
         query = query.where(
             StockMovement.lot_id.is_(None) if lot_id is None else StockMovement.lot_id == lot_id
         )
-    if as_of is not None:
-        query = query.where(StockMovement.occurred_at <= as_of)
     return int(session.scalar(query) or 0)
 
 

@@ -227,6 +227,23 @@ class StockMovement(EventMixin, Base):
     reverses_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("stock_movements.id"))
 
 
+class StockBalance(Base):
+    """The ledger's running sum per site, item and lot, kept by a database trigger.
+
+    Derived, never written by the app: the trigger adds each new movement (movements are never
+    updated or deleted), `outreach check` compares it with the ledger, and migration 0002 built
+    it from the ledger. `lot_key` is the lot id as text, '' for stock without a lot, because a
+    primary key cannot hold NULL.
+    """
+
+    __tablename__ = "stock_balances"
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    lot_key: Mapped[str] = mapped_column(String(36), primary_key=True)
+    lot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("lots.id"))
+    on_hand: Mapped[int] = mapped_column(Integer)
+
+
 class Stocktake(EventMixin, Base):
     """A count of a site at a moment; variance is against the ledger as of `occurred_at`."""
 

@@ -51,14 +51,15 @@ def test_a_newer_schema_is_refused_and_left_byte_identical(plain_folder: Path) -
     assert snapshot(plain_folder) == before
 
 
-# The mechanism, with a temporary script directory holding a revision 0002 -------------------
+# The mechanism, with a temporary script directory holding a test revision on top of head ------
 
+TEST_REVISION = "9000"
 REVISION_0002 = """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "9000"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -70,7 +71,7 @@ def upgrade() -> None:
 
 @pytest.fixture
 def with_revision_0002(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Install:
-    """Returns a function that installs a 0002 migration with the given body as head."""
+    """Returns a function that installs a test migration with the given body as the new head."""
 
     def install(body: str) -> None:
         scripts = tmp_path / "migrations"
@@ -79,11 +80,12 @@ def with_revision_0002(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Insta
         )
         indented = "\n".join("    " + line for line in body.strip().splitlines())
         (scripts / "versions" / "0002_test.py").write_text(
-            REVISION_0002.format(body=indented), encoding="utf-8"
+            REVISION_0002.format(body=indented, head=schema.HEAD_REVISION), encoding="utf-8"
         )
         monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
-        monkeypatch.setattr(migrate, "KNOWN_REVISIONS", ("0001", "0002"))
-        monkeypatch.setattr(migrate, "HEAD_REVISION", "0002")
+        known = (*schema.KNOWN_REVISIONS, TEST_REVISION)
+        monkeypatch.setattr(migrate, "KNOWN_REVISIONS", known)
+        monkeypatch.setattr(migrate, "HEAD_REVISION", TEST_REVISION)
 
     return install
 
@@ -128,11 +130,13 @@ with op.batch_alter_table("encounters") as batch:
 op.execute("SELECT no_such_column FROM settings")
 """
     )
-    before_tables, _, before_columns = _tables_and_revision(plain_folder / "outreach.db")
+    before_tables, before_revision, before_columns = _tables_and_revision(
+        plain_folder / "outreach.db"
+    )
     with pytest.raises(Exception, match="no_such_column"):
         open_store(plain_folder)
     tables, revision, columns = _tables_and_revision(plain_folder / "outreach.db")
-    assert revision == "0001"
+    assert revision == before_revision == schema.HEAD_REVISION
     assert tables == before_tables
     assert "zz_half_done" not in tables
     assert columns == before_columns
@@ -154,7 +158,7 @@ op.execute(
         open_store(plain_folder)
     assert refused.value.exit_code == 3
     tables, revision, _ = _tables_and_revision(plain_folder / "outreach.db")
-    assert revision == "0001"
+    assert revision == schema.HEAD_REVISION  # the revision it had before
     assert "zz_added" not in tables
 
 
@@ -179,7 +183,7 @@ with op.batch_alter_table("encounters") as batch:
     finally:
         store.close()
     _, revision, columns = _tables_and_revision(folder / "outreach.db")
-    assert revision == "0002"
+    assert revision == TEST_REVISION
     assert "zz_extra" in columns
     (saved,) = (folder / "backups").glob("before-migration-*.db")
     verify_database_file(saved, None)
