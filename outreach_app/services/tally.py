@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, distinct, exists, func, not_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from outreach_app import __version__
 from outreach_app.domain.clock import Period
@@ -87,7 +87,12 @@ def record_filter(
     period: Period, zone: Any, site_ids: Sequence[uuid.UUID], *, voided: bool = False
 ) -> list[ColumnElement[bool]]:
     """Records of the period at the sites: kept ones, or (voided=True) the voided ones."""
-    lo, hi = period.utc_bounds(zone)
+    return _window(*period.utc_bounds(zone), site_ids, voided=voided)
+
+
+def _window(
+    lo: datetime, hi: datetime, site_ids: Sequence[uuid.UUID], *, voided: bool = False
+) -> list[ColumnElement[bool]]:
     return [
         Encounter.occurred_at >= lo,
         Encounter.occurred_at < hi,
@@ -116,18 +121,30 @@ def _one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return case((condition, 1), else_=0)
 
 
-def _raw_figures(session: Session, period: Period, zone: Any, site_ids: list[uuid.UUID]) -> Raw:
-    """Per-site (and ALL) raw counts of one period; a handful of GROUP BY queries."""
-    where = record_filter(period, zone, site_ids)
-    raw: Raw = defaultdict(int)
+def _raw_figures(
+    session: Session, period: Period, zone: Any, site_ids: list[uuid.UUID]
+) -> tuple[Raw, Raw]:
+    """Per-site (and ALL) raw counts of the period and of the previous one.
 
-    def add(section: str, site_id: uuid.UUID, code: str, value: Any) -> None:
+    The previous period ends the day before the period starts, so one window covers both and
+    each GROUP BY also groups by which of the two a record falls in: a handful of queries for
+    both columns of the report instead of the same handful twice.
+    """
+    start, hi = period.utc_bounds(zone)
+    lo = period.previous().utc_bounds(zone)[0]
+    where = _window(lo, hi, site_ids)
+    when = case((Encounter.occurred_at >= start, 0), else_=1)  # 0: the period, 1: the previous
+    raws: tuple[Raw, Raw] = (defaultdict(int), defaultdict(int))
+
+    def add(which: int, section: str, site_id: uuid.UUID, code: str, value: Any) -> None:
+        raw = raws[which]
         raw[(section, site_id, code)] += int(value or 0)
         raw[(section, None, code)] += int(value or 0)
 
     enc = _is_encounter()
     summary = session.execute(
         select(
+            when,
             Encounter.site_id,
             func.sum(_one_if(enc)),
             func.sum(case((enc, Encounter.people_served), else_=0)),
@@ -138,7 +155,7 @@ def _raw_figures(session: Session, period: Period, zone: Any, site_ids: list[uui
             func.sum(Encounter.reversals_reported),
         )
         .where(*where)
-        .group_by(Encounter.site_id)
+        .group_by(when, Encounter.site_id)
     )
     codes = (
         "encounters",
@@ -149,66 +166,71 @@ def _raw_figures(session: Session, period: Period, zone: Any, site_ids: list[uui
         "people_trained",
         "reversals_reported",
     )
-    for site_id, *values in summary:
+    for which, site_id, *values in summary:
         for code, value in zip(codes, values, strict=True):
-            add("summary", site_id, code, value)
+            add(which, "summary", site_id, code, value)
 
+    # distinct participants do not add up over sites: ALL is a query of its own
     named = and_(enc, not_(_anonymous()))
     new_code = case((Encounter.is_new.is_(True), Encounter.participant_code), else_=None)
     distinct_cols = (
         func.count(distinct(Encounter.participant_code)),
         func.count(distinct(new_code)),
     )
-    for site_id, unique, new in session.execute(
-        select(Encounter.site_id, *distinct_cols).where(*where, named).group_by(Encounter.site_id)
+    for which, site_id, unique, new in session.execute(
+        select(when, Encounter.site_id, *distinct_cols)
+        .where(*where, named)
+        .group_by(when, Encounter.site_id)
     ):
-        raw[("summary", site_id, "unique_participants")] = int(unique)
-        raw[("summary", site_id, "new_participants")] = int(new)
-    unique_all, new_all = session.execute(select(*distinct_cols).where(*where, named)).one()
-    raw[("summary", None, "unique_participants")] = int(unique_all)
-    raw[("summary", None, "new_participants")] = int(new_all)
+        raws[which][("summary", site_id, "unique_participants")] = int(unique)
+        raws[which][("summary", site_id, "new_participants")] = int(new)
+    for which, unique, new in session.execute(
+        select(when, *distinct_cols).where(*where, named).group_by(when)
+    ):
+        raws[which][("summary", None, "unique_participants")] = int(unique)
+        raws[which][("summary", None, "new_participants")] = int(new)
 
-    for site_id, item_id, qty in session.execute(
-        select(Encounter.site_id, EncounterItem.item_id, func.sum(EncounterItem.quantity))
+    for which, site_id, item_id, qty in session.execute(
+        select(when, Encounter.site_id, EncounterItem.item_id, func.sum(EncounterItem.quantity))
         .join(Encounter, Encounter.id == EncounterItem.encounter_id)
         .where(*where)
-        .group_by(Encounter.site_id, EncounterItem.item_id)
+        .group_by(when, Encounter.site_id, EncounterItem.item_id)
     ):
-        add("items", site_id, str(item_id), qty)
-    for site_id, kit_id, qty in session.execute(
-        select(Encounter.site_id, EncounterKit.kit_id, func.sum(EncounterKit.quantity))
+        add(which, "items", site_id, str(item_id), qty)
+    for which, site_id, kit_id, qty in session.execute(
+        select(when, Encounter.site_id, EncounterKit.kit_id, func.sum(EncounterKit.quantity))
         .join(Encounter, Encounter.id == EncounterKit.encounter_id)
         .where(*where)
-        .group_by(Encounter.site_id, EncounterKit.kit_id)
+        .group_by(when, Encounter.site_id, EncounterKit.kit_id)
     ):
-        add("kits", site_id, str(kit_id), qty)
-    for site_id, ref_id, n in session.execute(
-        select(Encounter.site_id, EncounterReferral.referral_type_id, func.count())
+        add(which, "kits", site_id, str(kit_id), qty)
+    for which, site_id, ref_id, n in session.execute(
+        select(when, Encounter.site_id, EncounterReferral.referral_type_id, func.count())
         .join(Encounter, Encounter.id == EncounterReferral.encounter_id)
         .where(*where, enc)
-        .group_by(Encounter.site_id, EncounterReferral.referral_type_id)
+        .group_by(when, Encounter.site_id, EncounterReferral.referral_type_id)
     ):
-        add("referrals", site_id, str(ref_id), n)
+        add(which, "referrals", site_id, str(ref_id), n)
     for column, prefix in ((Encounter.age_band, "age:"), (Encounter.gender, "gender:")):
-        for site_id, value, n in session.execute(
-            select(Encounter.site_id, column, func.count())
+        for which, site_id, value, n in session.execute(
+            select(when, Encounter.site_id, column, func.count())
             .where(*where, enc)
-            .group_by(Encounter.site_id, column)
+            .group_by(when, Encounter.site_id, column)
         ):
-            add("demographics", site_id, prefix + (value or NOT_RECORDED), n)
-    for site_id, reason, n in session.execute(
-        select(Encounter.site_id, Encounter.naloxone_reason, func.count())
+            add(which, "demographics", site_id, prefix + (value or NOT_RECORDED), n)
+    for which, site_id, reason, n in session.execute(
+        select(when, Encounter.site_id, Encounter.naloxone_reason, func.count())
         .where(*where, enc, or_(Encounter.naloxone_reason.is_not(None), _naloxone_given()))
-        .group_by(Encounter.site_id, Encounter.naloxone_reason)
+        .group_by(when, Encounter.site_id, Encounter.naloxone_reason)
     ):
-        add("naloxone", site_id, "reason:" + (reason or NOT_RECORDED), n)
-    for site_id, n in session.execute(
-        select(Encounter.site_id, func.count())
-        .where(*record_filter(period, zone, site_ids, voided=True))
-        .group_by(Encounter.site_id)
+        add(which, "naloxone", site_id, "reason:" + (reason or NOT_RECORDED), n)
+    for which, site_id, n in session.execute(
+        select(when, Encounter.site_id, func.count())
+        .where(*_window(lo, hi, site_ids, voided=True))
+        .group_by(when, Encounter.site_id)
     ):
-        add("summary", site_id, "voided_encounters", n)
-    return raw
+        add(which, "summary", site_id, "voided_encounters", n)
+    return raws
 
 
 def contacts_per_day(
@@ -242,7 +264,10 @@ def _catalog_codes(
         if i.active or str(i.id) in used
     ]
     kits = [
-        k for k in session.scalars(select(Kit).order_by(Kit.code)) if k.active or str(k.id) in used
+        k
+        # the report never reads a kit's contents: no eager load of its lines and their items
+        for k in session.scalars(select(Kit).options(lazyload(Kit.lines)).order_by(Kit.code))
+        if k.active or str(k.id) in used
     ]
     refs = [
         r
@@ -344,8 +369,7 @@ def monthly_tally(
         raise InvalidInput("There are no sites yet; add a site first.")
     site_ids = [s.id for s in sites]
     previous = period.previous()
-    raw_now = _raw_figures(session, period, uow.zone, site_ids)
-    raw_before = _raw_figures(session, previous, uow.zone, site_ids)
+    raw_now, raw_before = _raw_figures(session, period, uow.zone, site_ids)
     used = {code for (_, _, code), v in (raw_now | raw_before).items() if v}
     catalog = _catalog_codes(session, used)
     multi = means_all_sites(site)
