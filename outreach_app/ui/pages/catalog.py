@@ -34,7 +34,13 @@ from outreach_app.ui.dialogs.catalog_dialogs import (
 )
 from outreach_app.ui.models import catalog_tables as ct
 from outreach_app.ui.models.rows import RowRole, SortRole
-from outreach_app.ui.pages.common import BusyBar, MessageLine, compact_table, submit_write
+from outreach_app.ui.pages.common import (
+    BusyBar,
+    MessageLine,
+    RefreshWhenShown,
+    compact_table,
+    submit_write,
+)
 
 SITES, ITEMS, KITS, REFERRALS = range(4)
 TAB_NAMES = ("Sites", "Items", "Kits", "Referral types")
@@ -118,7 +124,7 @@ class CatalogPage(QWidget):
         for table in self.tables:
             table.selectionModel().selectionChanged.connect(self._on_selection_changed)
             table.doubleClicked.connect(self._on_edit)
-        self._context.data_changed.connect(self._on_refresh)
+        self._refresher = RefreshWhenShown(self, self._context, self._on_refresh)
 
     # ---- loading -------------------------------------------------------------------------
     def _on_refresh(self) -> None:
@@ -126,12 +132,13 @@ class CatalogPage(QWidget):
 
         def job(store: Any) -> Any:
             with store.unit_of_work() as uow:
+                items = catalog.list_items(uow, include_inactive=everything)
                 return (
                     catalog.list_sites(uow, include_inactive=everything),
-                    catalog.list_items(uow, include_inactive=everything),
+                    items,
                     catalog.list_kits(uow, include_inactive=everything),
                     catalog.list_referral_types(uow, include_inactive=everything),
-                    catalog.list_items(uow),
+                    [i for i in items if i.active],  # what a new kit may contain
                 )
 
         self._context.worker.submit(job, self._on_loaded, self._on_error)

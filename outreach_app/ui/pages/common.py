@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QLabel, QProgressBar, QWidget
 
 from outreach_app.ui.context import AppContext
@@ -54,6 +56,46 @@ class BusyBar(QProgressBar):
         self.setTextVisible(False)
         self.setVisible(context.worker.is_busy)
         context.worker.busy_changed.connect(self.setVisible)
+
+
+class RefreshWhenShown(QObject):
+    """Refreshes `page` after a write only while it is visible; a hidden page is marked stale
+    and refreshes when it is next shown.
+
+    Every saved encounter emits `data_changed`; without this, each page nobody is looking at
+    would queue its reload on the single database worker ahead of the next save.
+    """
+
+    def __init__(self, page: QWidget, context: AppContext, refresh: Callable[[], None]) -> None:
+        super().__init__(page)
+        self._page, self._refresh = page, refresh
+        self._stale = False
+        self._muted = False
+        context.data_changed.connect(self._on_data_changed)
+        page.installEventFilter(self)
+
+    @contextmanager
+    def muted(self) -> Iterator[None]:
+        """Writes announced inside this block do not refresh the page (it showed them itself)."""
+        self._muted = True
+        try:
+            yield
+        finally:
+            self._muted = False
+
+    def _on_data_changed(self) -> None:
+        if self._muted:
+            return
+        if self._page.isVisible():
+            self._refresh()
+        else:
+            self._stale = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._page and event.type() == QEvent.Type.Show and self._stale:
+            self._stale = False
+            self._refresh()
+        return False
 
 
 def fill_combo(combo: QComboBox, first: tuple[str, Any] | None, values: list[tuple[str, Any]]):

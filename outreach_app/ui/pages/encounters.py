@@ -38,6 +38,7 @@ from outreach_app.ui.models.encounter_table import (
 from outreach_app.ui.pages.common import (
     BusyBar,
     MessageLine,
+    RefreshWhenShown,
     compact_table,
     date_edit,
     fill_combo,
@@ -59,6 +60,7 @@ class EncountersPage(QWidget):
         super().__init__(parent)
         self._context = context
         self._zone = org_zone(context)
+        self._total: int | None = None  # of the current filter, once counted
         self.model = EncounterTableModel(context.worker, self._zone, self)
         self._build()
         self._code_timer = QTimer(self)
@@ -172,7 +174,7 @@ class EncountersPage(QWidget):
         self.model.load_failed.connect(self.message.show_error)
         self.model.modelReset.connect(self._on_rows_changed)
         self.model.rowsInserted.connect(self._on_rows_changed)
-        self._context.data_changed.connect(self._on_data_changed)
+        self._refresher = RefreshWhenShown(self, self._context, self._on_data_changed)
 
     # ---- filters -------------------------------------------------------------------------
     def _load_choices(self) -> None:
@@ -225,9 +227,12 @@ class EncountersPage(QWidget):
         self._code_timer.stop()
         self.message.clear_message()
         self._show_detail(None)
+        self.model.set_filter(self.current_filter())
+        self._count()
+
+    def _count(self) -> None:
         flt = self.current_filter()
         self._total = None
-        self.model.set_filter(flt)
 
         def count(store: Any) -> Any:
             with store.unit_of_work() as uow:
@@ -243,6 +248,7 @@ class EncountersPage(QWidget):
 
     def _on_data_changed(self) -> None:
         self.model.reload()
+        self._count()  # a save elsewhere changes the total as well as the rows
 
     def _on_rows_changed(self, *args: Any) -> None:
         shown = self.model.rowCount()
@@ -252,8 +258,7 @@ class EncountersPage(QWidget):
                 "Try a longer period or “All sites”."
             )
         else:
-            total = getattr(self, "_total", None)
-            of = f" of {total}" if total is not None else ""
+            of = f" of {self._total}" if self._total is not None else ""
             more = " (scroll for more)" if self.model.canFetchMore(QModelIndex()) else ""
             self.count_label.setText(f"{shown}{of} records shown{more}")
 
@@ -320,9 +325,8 @@ class EncountersPage(QWidget):
         self.void_button.setEnabled(False)
         self._show_detail(summary)
         self.message.show_info("Voided. It stays in the list, struck through, with its reason.")
-        self._context.data_changed.disconnect(self._on_data_changed)
-        self._context.data_changed.emit()
-        self._context.data_changed.connect(self._on_data_changed)
+        with self._refresher.muted():  # the row is already shown voided, where it was
+            self._context.data_changed.emit()
 
     def _on_service_error(self, error: OutreachError) -> None:
         self.message.show_error(error.message)

@@ -43,6 +43,7 @@ from outreach_app.ui.models.rows import RowRole
 from outreach_app.ui.pages.common import (
     BusyBar,
     MessageLine,
+    RefreshWhenShown,
     compact_table,
     fill_combo,
     submit_write,
@@ -145,7 +146,7 @@ class InventoryPage(QWidget):
         self.search_edit.textChanged.connect(self.proxy.set_text)
         self.flagged_check.toggled.connect(self.proxy.set_only_flagged)
         self.empty_check.toggled.connect(self.proxy.set_hide_empty)
-        self._context.data_changed.connect(self._on_refresh)
+        self._refresher = RefreshWhenShown(self, self._context, self._on_refresh)
 
     # ---- loading -------------------------------------------------------------------------
     def _on_refresh(self) -> None:
@@ -153,7 +154,9 @@ class InventoryPage(QWidget):
 
         def job(store: Any) -> Any:
             with store.unit_of_work() as uow:
-                rows = inventory.on_hand(uow, site)
+                # All sites once: the transfer and adjust forms offer every site's lots.
+                all_rows = inventory.on_hand(uow)
+                rows = [r for r in all_rows if site is None or r.site == site]
                 sites = catalog.list_sites(uow)
                 # A bag or van is loaded per shift; reorder levels are for the shelves.
                 shelves = {s.name for s in sites if s.kind not in ("bag", "van")}
@@ -162,7 +165,6 @@ class InventoryPage(QWidget):
                     for s, code, _qty, level in inventory.under_reorder_level(uow, site)
                     if s in shelves
                 }
-                all_rows = rows if site is None else inventory.on_hand(uow)
                 return (
                     sm.stock_rows(rows, uow.today(), under),
                     sites,
@@ -210,12 +212,12 @@ class InventoryPage(QWidget):
         )
 
     # ---- actions -------------------------------------------------------------------------
-    def _run(self, job: Any, done_text: str) -> None:
+    def _run(self, job: Any, done_text: str, on_error: Any = None) -> None:
         def on_done(_result: Any) -> None:
             self.message.show_info(done_text)
             self._context.data_changed.emit()
 
-        submit_write(self._context, job, on_done, self._on_error)
+        submit_write(self._context, job, on_done, on_error or self._on_error)
 
     def _on_receive(self) -> None:
         request = ReceiveDialog.ask(self, self.choices)
@@ -264,14 +266,12 @@ class InventoryPage(QWidget):
             else:
                 self._on_error(error)
 
-        def on_done(_result: Any) -> None:
-            self.message.show_info(
-                f"Moved {request.qty} {request.item_code} from {request.from_site} "
-                f"to {request.to_site}."
-            )
-            self._context.data_changed.emit()
-
-        submit_write(self._context, job, on_done, on_error)
+        self._run(
+            job,
+            f"Moved {request.qty} {request.item_code} from {request.from_site} "
+            f"to {request.to_site}.",
+            on_error,
+        )
 
     def _on_adjust(self) -> None:
         request = AdjustDialog.ask(self, self.choices)
