@@ -1,9 +1,15 @@
-"""UI test helpers: a real data folder opened for the app, a synchronous worker, a PIN stand-in."""
+"""UI test fixtures: a real SQLite data folder opened through the services, an AppContext on a
+synchronous worker (or the real one), and a stand-in for the coordinator PIN dialog.
+
+`context` works on `ui_store`, a freshly initialised folder; a test that also asks for
+`app_store` gets that same store with some stock and one returning participant's visit.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,8 +39,16 @@ class Gate:
 
 
 @pytest.fixture
-def app_store(plain_folder) -> Iterator[Store]:
+def ui_store(plain_folder: Path) -> Iterator[Store]:
     store = open_store(plain_folder)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def app_store(ui_store: Store) -> Store:
+    """`ui_store` with stock at the first site and one earlier visit of RETURNING."""
+    store = ui_store
     with store.unit_of_work() as uow:
         inventory.receive(uow, FIRST_SITE, "SYRINGE", 200)
         inventory.receive(uow, FIRST_SITE, "SWAB", 200)
@@ -62,8 +76,7 @@ def app_store(plain_folder) -> Iterator[Store]:
                 referrals=("OAT",),
             ),
         )
-    yield store
-    store.close()
+    return store
 
 
 @pytest.fixture
@@ -72,8 +85,17 @@ def gate() -> Gate:
 
 
 @pytest.fixture
-def context(app_store: Store, gate: Gate) -> AppContext:
-    worker = DbWorker(app_store, synchronous=True)
+def context(ui_store: Store, gate: Gate, qtbot: Any) -> AppContext:
+    worker = DbWorker(ui_store, synchronous=True)
     return AppContext(
-        worker, org_name=app_store.org_name, current_site=FIRST_SITE, coordinator_gate=gate
+        worker, org_name=ui_store.org_name, current_site=FIRST_SITE, coordinator_gate=gate
     )
+
+
+@pytest.fixture
+def threaded_context(ui_store: Store, gate: Gate, qtbot: Any) -> Iterator[AppContext]:
+    worker = DbWorker(ui_store)
+    yield AppContext(
+        worker, org_name=ui_store.org_name, current_site=FIRST_SITE, coordinator_gate=gate
+    )
+    worker.shutdown()

@@ -1,5 +1,4 @@
 """Catalog & sites: add, edit and deactivate through the page, checked through the services."""
-# ruff: noqa: F811 - pytest fixtures imported from pages_support are used as arguments
 
 from __future__ import annotations
 
@@ -9,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from outreach_app.services import catalog
-from tests.ui.pages_support import context, gate, ui_store  # noqa: F401 - fixtures
 
 from outreach_app.ui.dialogs.catalog_dialogs import (
     ItemDialog,

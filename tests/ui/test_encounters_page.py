@@ -1,5 +1,4 @@
 """The Encounters page: paged model, filters, detail and void, checked through the services."""
-# ruff: noqa: F811 - pytest fixtures imported from pages_support are used as arguments
 
 from __future__ import annotations
 
@@ -8,13 +7,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 
 from outreach_app.services import encounter_list, encounters
-from tests.ui.pages_support import (  # noqa: F401 - fixtures
-    context,
-    gate,
-    log,
-    threaded_context,
-    ui_store,
-)
+from tests.ui.pages_support import log
 
 from outreach_app.ui.dialogs.void_dialog import VoidDialog
 from outreach_app.ui.models import encounter_table as et

@@ -1,5 +1,4 @@
 """The Inventory page and its dialogs, driven through the widgets, checked through the services."""
-# ruff: noqa: F811 - pytest fixtures imported from pages_support are used as arguments
 
 from __future__ import annotations
 
@@ -12,15 +11,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from outreach_app.services import catalog, encounter_list, inventory
-from tests.ui.pages_support import (  # noqa: F401 - fixtures
-    context,
-    gate,
-    log,
-    on_hand,
-    receive,
-    threaded_context,
-    ui_store,
-)
+from tests.ui.pages_support import log, on_hand, receive
 
 from outreach_app.ui.dialogs.ledger_dialog import LedgerDialog
 from outreach_app.ui.dialogs.shift_bag_dialog import ShiftBagDialog

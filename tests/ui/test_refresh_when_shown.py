@@ -1,9 +1,8 @@
 """A write reloads only the pages on screen; a hidden page catches up when it is shown."""
-# ruff: noqa: F811 - pytest fixtures imported from pages_support are used as arguments
 
 from __future__ import annotations
 
-from tests.ui.pages_support import context, gate, log, ui_store  # noqa: F401 - fixtures
+from tests.ui.pages_support import log
 
 from outreach_app.ui.pages.encounters import EncountersPage
 
