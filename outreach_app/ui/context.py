@@ -38,6 +38,7 @@ class AppContext(QObject):
         self.coordinator_gate = coordinator_gate
         self._writes_hold: str = ""  # why writes wait (the quick check runs); "" when free
         self._held: list[tuple] = []
+        self._refused = False  # the check failed: writes are refused, not held
 
     @property
     def current_site(self) -> str:
@@ -87,7 +88,7 @@ class AppContext(QObject):
         failed check)."""
         if not self._writes_hold:
             self.worker.submit(job, on_done, on_error)
-        elif getattr(self, "_refused", False):
+        elif self._refused:
             if on_error is not None:
                 on_error(OutreachError(self._writes_hold))
         else:

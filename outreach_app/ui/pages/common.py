@@ -133,9 +133,5 @@ def org_zone(context: AppContext) -> Any:
 
 
 def submit_write(context: AppContext, job: Any, on_done: Any = None, on_error: Any = None) -> None:
-    """Writes go through the context when it can hold them (while the file is being checked)."""
-    submit = getattr(context, "submit_write", None)
-    if submit is not None:
-        submit(job, on_done, on_error)
-    else:
-        context.worker.submit(job, on_done, on_error)
+    """Writes go through the context, which holds them while the file is being checked."""
+    context.submit_write(job, on_done, on_error)
