@@ -1,4 +1,4 @@
-"""A small fixed data set for the report tests, built through the real services.
+"""A small fixed data set for the report tests, built through the real services only.
 
 Two sites ("Drop-in", "Van"); October 2026 is the previous period, November 2026 the reported one
 (America/Toronto). The figures the tests expect are written out by hand in the tests, from the
@@ -37,17 +37,10 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 from outreach_app.domain.clock import Period, date_at_noon
-from outreach_app.domain.values import EncounterDraft
-from outreach_app.services import encounters, inventory
+from outreach_app.domain.values import EncounterDraft, StocktakeLineDraft
+from outreach_app.services import catalog, encounters, inventory, stocktake
 from outreach_app.services import uow as uow_module
 from outreach_app.services.store import Store
-from outreach_app.storage.models import (
-    Item,
-    Site,
-    StockMovement,
-    Stocktake,
-    StocktakeLine,
-)
 
 NOVEMBER = Period.month(2026, 11)
 OCTOBER = Period.month(2026, 10)
@@ -78,7 +71,7 @@ def log(store: Store, day: date, **fields: object) -> uuid.UUID:
 
 def add_site(store: Store, name: str, kind: str = "van") -> None:
     with store.unit_of_work() as uow:
-        uow.session.add(Site(name=name, kind=kind, device_id=uow.device_id, created_at=uow.now()))
+        catalog.add_site(uow, name, kind)
 
 
 def build(store: Store) -> dict[str, uuid.UUID]:
@@ -247,45 +240,13 @@ def build(store: Store) -> dict[str, uuid.UUID]:
 
 
 def _stocktake(store: Store, day: date, code: str, *, expected: int, counted: int) -> None:
-    """No stocktake service exists yet: write the count the way the ledger expects it."""
+    """Count one item at Drop-in through the stocktake service, as the count sheet does."""
     at = noon(store, day)
-    with store.unit_of_work() as uow:
-        session = uow.session
-        site = session.query(Site).filter_by(name="Drop-in").one()
-        item = session.query(Item).filter_by(code=code).one()
-        take = Stocktake(
-            id=uuid.uuid4(),
-            device_id=uow.device_id,
-            created_at=at,
-            occurred_at=at,
-            site_id=site.id,
-        )
-        session.add(take)
-        session.flush()
-        session.add(
-            StocktakeLine(
-                stocktake_id=take.id,
-                item_id=item.id,
-                lot_id=None,
-                expected=expected,
-                counted=counted,
-                variance=counted - expected,
-            )
-        )
-        session.add(
-            StockMovement(
-                id=uuid.uuid4(),
-                device_id=uow.device_id,
-                created_at=at,
-                occurred_at=at,
-                site_id=site.id,
-                item_id=item.id,
-                quantity=counted - expected,
-                kind="count_correction",
-                reason="RECOUNT",
-                stocktake_id=take.id,
-            )
-        )
+    with clock(at), store.unit_of_work() as uow:
+        sheet = stocktake.count_sheet(uow, "Drop-in", at)
+        assert [line.expected for line in sheet if line.item_code == code] == [expected]
+        line = StocktakeLineDraft(code, None, counted, "RECOUNT")
+        stocktake.commit_stocktake(uow, "Drop-in", at, [line])
 
 
 def at_utc(year: int, month: int, day: int, hour: int = 12) -> datetime:
