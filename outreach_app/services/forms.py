@@ -7,13 +7,9 @@ from sqlalchemy import select
 from outreach_app import __version__
 from outreach_app.domain.forms import CountLine, CountSheet, SheetLine, TallySheet
 from outreach_app.services import inventory, lookup
-from outreach_app.services.tally import generated_at
+from outreach_app.services.tally import generated_at, org_name
 from outreach_app.services.uow import UnitOfWork
-from outreach_app.storage.models import Item, Kit, Setting
-
-
-def _org(uow: UnitOfWork) -> str:
-    return uow.session.scalar(select(Setting.value).where(Setting.key == "org_name")) or ""
+from outreach_app.storage.models import Item, Kit
 
 
 def tally_sheet(uow: UnitOfWork, site: str) -> TallySheet:
@@ -24,7 +20,7 @@ def tally_sheet(uow: UnitOfWork, site: str) -> TallySheet:
     kits = uow.session.scalars(select(Kit).where(Kit.active).order_by(Kit.code))
     lines = [SheetLine(i.code, i.name, i.unit, i.category) for i in items]
     lines += [SheetLine(k.code, k.name, "kit", "Kits") for k in kits]
-    return TallySheet(_org(uow), site_row.name, tuple(lines), generated_at(), __version__)
+    return TallySheet(org_name(uow), site_row.name, tuple(lines), generated_at(), __version__)
 
 
 def count_sheet(uow: UnitOfWork, site: str) -> CountSheet:
@@ -33,4 +29,4 @@ def count_sheet(uow: UnitOfWork, site: str) -> CountSheet:
         CountLine(r.item_code, r.item_name, r.lot, r.expires_on, r.on_hand)
         for r in inventory.on_hand(uow, site_row.name)
     )
-    return CountSheet(_org(uow), site_row.name, lines, generated_at(), __version__)
+    return CountSheet(org_name(uow), site_row.name, lines, generated_at(), __version__)

@@ -26,13 +26,17 @@ from outreach_app.domain.reconciliation import (
     ReorderLine,
     column_for,
 )
-from outreach_app.services.tally import generated_at, means_all_sites, resolve_sites
+from outreach_app.services.tally import (
+    device_name,
+    generated_at,
+    means_all_sites,
+    org_name,
+    resolve_sites,
+)
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import (
-    Device,
     Item,
     Lot,
-    Setting,
     StockMovement,
     Stocktake,
     StocktakeLine,
@@ -121,16 +125,14 @@ def reconcile(
             )
         )
     rows.sort(key=lambda r: (r.site, r.sort_order, r.item_code, r.expires or date.max, r.lot or ""))
-    device = session.scalar(select(Device.name).where(Device.id == uow.device_id)) or "?"
-    org = session.scalar(select(Setting.value).where(Setting.key == "org_name")) or ""
     return InventoryReport(
-        org=org,
+        org=org_name(uow),
         site=ALL_SITES if means_all_sites(site) else sites[0].name,
         start=period.start,
         end=period.end,
         period_label=period.label(),
         generated_at=generated_at(now),
-        device=device,
+        device=device_name(uow),
         app_version=__version__,
         rows=tuple(rows),
         expiring=tuple(_expiring(rows, period.end)),

@@ -353,9 +353,14 @@ def _site_rows(
     return rows
 
 
-def _setting(session: Session, key: str, default: str = "") -> str:
-    value = session.scalar(select(Setting.value).where(Setting.key == key))
-    return value if value is not None else default
+def org_name(uow: UnitOfWork) -> str:
+    """The organisation every report and form is printed for."""
+    return uow.session.scalar(select(Setting.value).where(Setting.key == "org_name")) or ""
+
+
+def device_name(uow: UnitOfWork) -> str:
+    """The device a report was generated on, for its header."""
+    return uow.session.scalar(select(Device.name).where(Device.id == uow.device_id)) or "?"
 
 
 def monthly_tally(
@@ -380,9 +385,8 @@ def monthly_tally(
             rows += _site_rows(s.id, s.name, raw_now, raw_before, catalog)
     else:
         rows += _site_rows(None, sites[0].name, raw_now, raw_before, catalog)
-    device = session.scalar(select(Device.name).where(Device.id == uow.device_id)) or "?"
     return TallyFigures(
-        org=_setting(session, "org_name"),
+        org=org_name(uow),
         site=ALL_SITES if multi else sites[0].name,
         sites=tuple(s.name for s in sites),
         start=period.start,
@@ -392,7 +396,7 @@ def monthly_tally(
         period_label=period.label(),
         previous_label=previous.label(),
         generated_at=generated_at(now),
-        device=device,
+        device=device_name(uow),
         app_version=__version__,
         rows=tuple(rows),
         per_day=tuple(contacts_per_day(session, period, uow.zone, site_ids)),
