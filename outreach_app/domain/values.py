@@ -43,14 +43,6 @@ class KitInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class LotInfo:
-    id: uuid.UUID
-    item_code: str
-    lot_number: str
-    expires_on: date | None
-
-
-@dataclass(frozen=True, slots=True)
 class ReferralTypeInfo:
     id: uuid.UUID
     code: str

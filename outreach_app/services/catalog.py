@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,14 +12,7 @@ from outreach_app.domain.errors import InvalidInput, NotFound
 from outreach_app.domain.values import ItemInfo, KitInfo, ReferralTypeInfo, SiteInfo
 from outreach_app.services import audit
 from outreach_app.services.uow import UnitOfWork
-from outreach_app.storage.models import Device, Item, Kit, KitLine, ReferralType, Setting, Site
-
-
-@dataclass(frozen=True, slots=True)
-class OrgSettings:
-    org_name: str
-    timezone: str
-    device_name: str
+from outreach_app.storage.models import Item, Kit, KitLine, ReferralType, Site
 
 
 def _site_info(site: Site) -> SiteInfo:
@@ -67,12 +59,6 @@ def _code(text: str) -> str:
     if not code or len(code) > 40:
         raise InvalidInput("A code is 1 to 40 letters, digits or hyphens (e.g. SHARPS-1L).")
     return code
-
-
-def get_settings(uow: UnitOfWork) -> OrgSettings:
-    values = {s.key: s.value for s in uow.session.scalars(select(Setting))}
-    device = uow.session.get(Device, uow.device_id)
-    return OrgSettings(values["org_name"], values["timezone"], device.name if device else "")
 
 
 # Sites -------------------------------------------------------------------------------------

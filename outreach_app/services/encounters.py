@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -63,7 +63,6 @@ class Catalog:
         self.items = lookup.items_by_code(session)
         self.kits = lookup.kits_by_code(session)
         self.referrals = lookup.referrals_by_code(session)
-        self.items_by_id = {i.id: i for i in self.items.values()}
 
 
 def _non_negative(label: str, value: int) -> None:
@@ -272,10 +271,13 @@ def reversal_of(uow: UnitOfWork, movement: StockMovement, note: str) -> StockMov
 
 
 def summarize(session: Session, encounter: Encounter) -> EncounterSummary:
+    # session.get answers from the identity map when the catalog is already loaded (it is,
+    # right after logging), so summarising a fresh encounter costs no catalog queries.
     site = session.get(Site, encounter.site_id)
-    items = {i.id: i for i in session.scalars(select(Item))}
-    kits = {k.id: k for k in session.scalars(select(Kit))}
-    refs = {r.id: r for r in session.scalars(select(ReferralType))}
+
+    def code_of(row: Item | Kit | ReferralType | None) -> str:
+        return row.code if row is not None else "?"
+
     void = session.scalar(select(EncounterVoid).where(EncounterVoid.encounter_id == encounter.id))
     return EncounterSummary(
         id=encounter.id,
@@ -290,17 +292,26 @@ def summarize(session: Session, encounter: Encounter) -> EncounterSummary:
         reversals_reported=encounter.reversals_reported,
         naloxone_reason=encounter.naloxone_reason,
         naloxone_training=encounter.naloxone_training,
-        referrals=tuple(sorted(refs[r.referral_type_id].code for r in encounter.referrals)),
+        referrals=tuple(
+            sorted(
+                code_of(session.get(ReferralType, r.referral_type_id)) for r in encounter.referrals
+            )
+        ),
         note=encounter.note,
         is_tally=encounter.is_tally,
         contacts=encounter.contacts,
         items=tuple(
             sorted(
-                ((items[line.item_id].code, line.quantity) for line in encounter.items),
+                (
+                    (code_of(session.get(Item, line.item_id)), line.quantity)
+                    for line in encounter.items
+                ),
                 key=lambda pair: pair[0],
             )
         ),
-        kits=tuple(sorted((kits[k.kit_id].code, k.quantity) for k in encounter.kits)),
+        kits=tuple(
+            sorted((code_of(session.get(Kit, k.kit_id)), k.quantity) for k in encounter.kits)
+        ),
         voided=void is not None,
         void_reason=void.reason if void else None,
         device=str(encounter.device_id),
@@ -313,7 +324,3 @@ def get_encounter(uow: UnitOfWork, encounter_id: uuid.UUID) -> EncounterSummary:
     if encounter is None:
         raise NotFound("That encounter does not exist.")
     return summarize(uow.session, encounter)
-
-
-def occurred_now_or(uow: UnitOfWork, when: datetime | None) -> datetime:
-    return when if when is not None else uow.now()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from outreach_app.domain.codes import AdjustReason, MovementKind, parse_enum
 from outreach_app.domain.errors import InvalidInput, ShortfallError
 from outreach_app.domain.lots import Draw
-from outreach_app.domain.values import LotInfo, MovementInfo, OnHandRow, Shortfall
+from outreach_app.domain.values import MovementInfo, OnHandRow, Shortfall
 from outreach_app.services import audit, lookup
 from outreach_app.services.encounters import refuse_shortfalls, reversal_of
 from outreach_app.services.ledger import PlannedDraw, balance, plan_draw, write_draws
@@ -338,16 +338,6 @@ def under_reorder_level(
         (s, code, qty, levels[code])
         for (s, code), qty in totals.items()
         if code in levels and qty < levels[code]
-    ]
-
-
-def list_lots(uow: UnitOfWork, item_code: str) -> list[LotInfo]:
-    item = lookup.item_by_code(uow.session, item_code)
-    return [
-        LotInfo(lot.id, item.code, lot.lot_number, lot.expires_on)
-        for lot in uow.session.scalars(
-            select(Lot).where(Lot.item_id == item.id).order_by(Lot.expires_on, Lot.lot_number)
-        )
     ]
 
 

@@ -31,14 +31,15 @@ def referrals_by_code(session: Session) -> dict[str, ReferralType]:
 
 
 def item_by_code(session: Session, code: str) -> Item:
-    item = items_by_code(session).get(normalize_code(code))
+    # Stored codes are already in normal form (seed and catalog edits normalise them).
+    item = session.scalar(select(Item).where(Item.code == normalize_code(code)))
     if item is None:
         raise NotFound(f"No item has the code {code!r}. See `outreach stock` for the catalog.")
     return item
 
 
 def kit_by_code(session: Session, code: str) -> Kit:
-    kit = kits_by_code(session).get(normalize_code(code))
+    kit = session.scalar(select(Kit).where(Kit.code == normalize_code(code)))
     if kit is None:
         raise NotFound(f"No kit has the code {code!r}.")
     return kit

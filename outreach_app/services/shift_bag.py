@@ -53,25 +53,24 @@ def check_in(
     """Transfer back what returned; record the rest of the bag as the shift's tally record."""
     bag_name = _bag(uow, bag_site)
     session = uow.session
-    unlogged: dict[str, int] = {}
+    back_by_code: dict[str, int] = {}
     for code, qty in returned.items():
         if qty < 0:
             raise InvalidInput(f"The quantity of {code} that came back cannot be negative.")
-    held = {row.item_code: row.on_hand for row in _bag_totals(uow, bag_name)}
-    for code, qty in returned.items():
-        item = lookup.item_by_code(session, code)
-        if qty > held.get(item.code, 0):
+        item_code = lookup.item_by_code(session, code).code
+        back_by_code[item_code] = back_by_code.get(item_code, 0) + qty
+    held = _bag_totals(uow, bag_name)
+    for code, qty in back_by_code.items():
+        if qty > held.get(code, 0):
             raise InvalidInput(
-                f"{qty} {item.code} came back but the bag holds {held.get(item.code, 0)}; "
-                "check the count."
+                f"{qty} {code} came back but the bag holds {held.get(code, 0)}; check the count."
             )
+    unlogged: dict[str, int] = {}
     for code, on_bag in held.items():
-        back = next(
-            (q for c, q in returned.items() if lookup.item_by_code(session, c).code == code), 0
-        )
+        back = back_by_code.get(code, 0)
         if back:
             inventory.transfer(uow, bag_name, to_site, code, back, note="shift check-in")
-        if on_bag - back > 0:
+        if on_bag > back:
             unlogged[code] = on_bag - back
     tally_id = None
     if unlogged or contacts:
@@ -88,17 +87,13 @@ def check_in(
             override=True,
         )
         tally_id = record.id
-    return CheckInResult({k: v for k, v in returned.items() if v}, unlogged, tally_id)
+    return CheckInResult({k: v for k, v in back_by_code.items() if v}, unlogged, tally_id)
 
 
-def _bag_totals(uow: UnitOfWork, bag: str) -> list[inventory.OnHandRow]:
-    totals: dict[str, inventory.OnHandRow] = {}
+def _bag_totals(uow: UnitOfWork, bag: str) -> dict[str, int]:
+    """What the bag holds per item code, its lots added together."""
+    totals: dict[str, int] = {}
     for row in inventory.on_hand(uow, bag):
-        if row.on_hand <= 0:
-            continue
-        prev = totals.get(row.item_code)
-        total = row.on_hand + (prev.on_hand if prev else 0)
-        totals[row.item_code] = inventory.OnHandRow(
-            row.site, row.item_code, row.item_name, None, None, total, row.sort_order
-        )
-    return list(totals.values())
+        if row.on_hand > 0:
+            totals[row.item_code] = totals.get(row.item_code, 0) + row.on_hand
+    return totals

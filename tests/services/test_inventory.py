@@ -128,3 +128,21 @@ def test_ledger_running_balance(store: Store) -> None:
         ("receive", 12, 12),
         ("adjust", -2, 10),
     ]
+
+
+def test_expiring_lots_and_items_under_their_reorder_level(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        soon = uow.today() + timedelta(days=30)
+        later = uow.today() + timedelta(days=400)
+        inventory.receive(uow, "Drop-in", "NALOXONE-NASAL", 6, lot="ZZ-SOON", expires=soon)
+        inventory.receive(uow, "Drop-in", "NALOXONE-NASAL", 30, lot="ZZ-LATER", expires=later)
+        inventory.receive(uow, "Drop-in", "SYRINGE", 1500)
+    with store.unit_of_work() as uow:
+        expiring = inventory.expiring_lots(uow, 60, "Drop-in")
+        under = inventory.under_reorder_level(uow, "Drop-in")
+    assert [(r.lot, r.on_hand) for r in expiring] == [("ZZ-SOON", 6)]
+    # Seeded reorder levels: nasal naloxone 20 (36 on hand: fine), syringes 1000 (1500: fine),
+    # condoms 200 (0 on hand: under).
+    under_codes = {code for _site, code, _qty, _level in under}
+    assert "CONDOM" in under_codes
+    assert "NALOXONE-NASAL" not in under_codes and "SYRINGE" not in under_codes
