@@ -129,3 +129,20 @@ def ratio_text(returned: int, distributed: int) -> str:
         return ""
     hundredths = (returned * 200 + distributed) // (2 * distributed)  # round half up
     return f"{hundredths // 100}.{hundredths % 100:02d}"
+
+
+def day_bars(counts: Sequence[int], threshold: int | None) -> tuple[list[int], list[int]]:
+    """Bar heights for a per-day chart of contacts: (shown, hidden).
+
+    The days add up to the period's contacts, so they are one breakdown: a day with a small count
+    is hidden, and so is the next smallest when it is alone. A hidden day is drawn as a
+    placeholder bar of height `threshold`, which shows that the day had contacts but not how many.
+    Without suppression every day is shown as it is.
+    """
+    if threshold is None:
+        return list(counts), [0] * len(counts)
+    days = range(len(counts))
+    text = suppress(dict(zip(days, counts, strict=True)), days, [list(days)], threshold)
+    hidden = [text[day] in (f"<{threshold}", COMPLEMENTARY) for day in days]
+    shown = [0 if h else c for h, c in zip(hidden, counts, strict=True)]
+    return shown, [threshold if h else 0 for h in hidden]

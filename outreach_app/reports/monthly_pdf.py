@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from outreach_app.domain.figures import ALL_SITES, DayCount, DisplayRow, TallyFigures, display_rows
+from outreach_app.domain.suppression import day_bars
 from outreach_app.reports.pdfkit import (
     FONT,
     FONT_BOLD,
@@ -59,7 +60,7 @@ def monthly_pdf(figures: TallyFigures, threshold: int | None) -> bytes:
     )
     story.append(para(_suppression_note(threshold), s["small"]))
     story.append(Spacer(1, 2 * mm))
-    story.append(_chart(figures.per_day, figures.period_label))
+    story.append(_chart(figures.per_day, figures.period_label, threshold))
     for section in SECTION_TITLES:
         rows = [r for r in mine if r.section == section]
         story.append(para(SECTION_TITLES[section], s["h2"]))
@@ -190,13 +191,15 @@ def _by_site_table(shown: Sequence[DisplayRow], figures: TallyFigures) -> Flowab
     return table(data, [WIDTH - 110 * mm, 40 * mm, 35 * mm, 35 * mm], numeric_from=2)
 
 
-def _chart(days: Sequence[DayCount], label: str) -> Flowable:
-    """Contacts (encounters and tally contacts) per day, a small bar chart."""
+def _chart(days: Sequence[DayCount], label: str, threshold: int | None) -> Flowable:
+    """Contacts (encounters and tally contacts) per day, small counts hidden like the tables."""
     drawing = Drawing(WIDTH, 48 * mm)
     chart = VerticalBarChart()
     chart.x, chart.y = 12 * mm, 8 * mm
     chart.width, chart.height = WIDTH - 16 * mm, 34 * mm
-    chart.data = [[d.contacts for d in days] or [0]]
+    shown, hidden = day_bars([d.contacts for d in days], threshold)
+    chart.data = [shown or [0], hidden or [0]]
+    chart.categoryAxis.style = "stacked"
     step = max(1, len(days) // 16)
     chart.categoryAxis.categoryNames = [
         d.day.strftime("%d") if i % step == 0 else "" for i, d in enumerate(days)
@@ -209,7 +212,20 @@ def _chart(days: Sequence[DayCount], label: str) -> Flowable:
     chart.valueAxis.forceZero = True
     chart.bars[0].fillColor = colors.HexColor("#3b6e8f")
     chart.bars[0].strokeColor = None
+    chart.bars[1].fillColor = colors.HexColor("#c9d3da")
+    chart.bars[1].strokeColor = None
     drawing.add(chart)
+    if threshold is not None and any(hidden):
+        drawing.add(
+            String(
+                WIDTH - 4 * mm,
+                44 * mm,
+                f"grey: a day with a small count, hidden (<{threshold} or *)",
+                fontName=FONT,
+                fontSize=6,
+                textAnchor="end",
+            )
+        )
     drawing.add(
         String(
             12 * mm,

@@ -115,3 +115,13 @@ def test_return_ratio_has_two_decimals_and_is_blank_without_syringes(
     returned: int, given: int, text: str
 ) -> None:
     assert ratio_text(returned, given) == text
+
+
+def test_day_bars_hide_small_days_and_the_next_smallest_when_alone() -> None:
+    from outreach_app.domain.suppression import day_bars
+
+    # One small day (3) would be the total minus the others: the 7 is hidden with it.
+    assert day_bars([0, 3, 12, 7, 20], 5) == ([0, 0, 12, 0, 20], [0, 5, 0, 5, 0])
+    # Two small days hide each other; zero days stay empty.
+    assert day_bars([2, 0, 1, 9], 5) == ([0, 0, 0, 9], [5, 0, 5, 0])
+    assert day_bars([2, 0, 1, 9], None) == ([2, 0, 1, 9], [0, 0, 0, 0])
