@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -62,48 +62,6 @@ GENDER_WEIGHTS = (55, 33, 3, 3, 2, 4)
 REFERRALS = ("TREATMENT", "OAT", "TESTING", "HOUSING", "MEDICAL", "MENTAL-HEALTH", "WOUND-CARE")
 NALOXONE_REASONS = ("FIRST", "USED", "LOST", "STOLEN", "CONFISCATED", "EXPIRED")
 NALOXONE_WEIGHTS = (45, 30, 10, 5, 5, 5)
-
-
-@dataclass(frozen=True, slots=True)
-class DemoEncounter:
-    site: str
-    occurred_at: datetime
-    items: dict[str, int] = field(default_factory=dict)
-    kits: dict[str, int] = field(default_factory=dict)
-    participant_code: str | None = None
-    age_band: str | None = None
-    gender: str | None = None
-    is_new: bool | None = None
-    people_served: int = 1
-    syringes_returned: int = 0
-    reversals_reported: int = 0
-    naloxone_reason: str | None = None
-    naloxone_training: bool = False
-    referrals: tuple[str, ...] = ()
-    note: str = ""
-    is_tally: bool = False
-    contacts: int = 0
-
-    def draft(self) -> EncounterDraft:
-        return EncounterDraft(
-            site=self.site,
-            occurred_at=self.occurred_at,
-            items=dict(self.items),
-            kits=dict(self.kits),
-            participant_code=self.participant_code,
-            age_band=self.age_band,
-            gender=self.gender,
-            is_new=self.is_new,
-            people_served=self.people_served,
-            syringes_returned=self.syringes_returned,
-            reversals_reported=self.reversals_reported,
-            naloxone_reason=self.naloxone_reason,
-            naloxone_training=self.naloxone_training,
-            referrals=self.referrals,
-            note=self.note,
-            is_tally=self.is_tally,
-            contacts=self.contacts,
-        )
 
 
 class Participants:
@@ -177,7 +135,7 @@ def encounters_for_day(
     day: date,
     zone: ZoneInfo,
     count: int,
-) -> Iterator[DemoEncounter]:
+) -> Iterator[EncounterDraft]:
     """`count` encounters at `site` on `day` (local opening hours), plus a bag's tally record."""
     opens, closes = site.hours
     start = datetime.combine(day, time(opens), zone)
@@ -187,7 +145,7 @@ def encounters_for_day(
         code, age, gender, is_new = participants.pick()
         items, kits, reason, training = _supplies(rng)
         syringes = items.get("SYRINGE", 0) + 10 * kits.get("KIT-INJECT", 0)
-        yield DemoEncounter(
+        yield EncounterDraft(
             site=site.name,
             occurred_at=when,
             items=items,
@@ -205,7 +163,7 @@ def encounters_for_day(
             note=rng.choice(NOTES) if rng.random() < 0.05 else "",
         )
     if site.kind == "bag" and count:
-        yield DemoEncounter(
+        yield EncounterDraft(
             site=site.name,
             occurred_at=start + timedelta(seconds=span - 60),
             items={"SYRINGE": rng.choice((20, 30, 40))},
@@ -224,7 +182,7 @@ def generate(
     scale: float = 1.0,
     until: datetime | None = None,
     pool: int = 400,
-) -> Iterator[DemoEncounter]:
+) -> Iterator[EncounterDraft]:
     """Every site's encounters from `first_day` to `last_day`, day by day, none after `until`."""
     participants = Participants(rng, pool)
     day = first_day
@@ -239,7 +197,7 @@ def generate(
         day += timedelta(days=1)
 
 
-def expand(encounter: DemoEncounter, kit_lines: dict[str, dict[str, int]]) -> Counter[str]:
+def expand(encounter: EncounterDraft, kit_lines: dict[str, dict[str, int]]) -> Counter[str]:
     """Item totals with kit contents expanded, as the ledger will draw them."""
     totals: Counter[str] = Counter(encounter.items)
     for kit, qty in encounter.kits.items():
@@ -354,7 +312,7 @@ def fill_month(
     saved = []
     for n, encounter in enumerate(plan):
         with store.unit_of_work() as uow:
-            saved.append(encounters.log_encounter(uow, encounter.draft()).id)
+            saved.append(encounters.log_encounter(uow, encounter).id)
         if progress and n % 50 == 0:
             progress(n, len(plan))
     voids = rng.sample(saved, k=min(len(saved), max(2, len(saved) // 200)))

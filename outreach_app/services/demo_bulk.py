@@ -18,8 +18,9 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from outreach_app.domain.clock import utc_now
+from outreach_app.domain.values import EncounterDraft
 from outreach_app.services import catalog
-from outreach_app.services.demo import DemoEncounter, DemoSite, expand, generate
+from outreach_app.services.demo import DemoSite, expand, generate
 from outreach_app.services.store import Store
 from outreach_app.storage.models import (
     Encounter,
@@ -109,7 +110,7 @@ class _Writer:
         )
         self.movements += 1
 
-    def encounter(self, e: DemoEncounter, totals: Counter[str]) -> None:
+    def encounter(self, e: EncounterDraft, totals: Counter[str]) -> None:
         eid = uuid.uuid4()
         self.rows[Encounter].append(
             {
