@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from benchmarks.generate import PASSPHRASE, BenchData
 
@@ -27,3 +28,5 @@ class Context:
     scale: float
     data: BenchData
     passphrase: str = PASSPHRASE
+    memory_data: Path | None = None  # plain folder for the opt-in memory figure
+    memory_scale: float | None = None

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.context import Context  # noqa: E402
 from benchmarks.generate import generate, reuse  # noqa: E402
 
-MODULES = ("benchmarks.bench_storage", "benchmarks.bench_reports")
+MODULES = ("benchmarks.bench_storage", "benchmarks.bench_reports", "benchmarks.bench_app")
 
 
 def _commit() -> str:
@@ -34,12 +34,33 @@ def _commit() -> str:
         return "unknown"
 
 
+def _memory_data(args: argparse.Namespace, root: Path) -> dict:
+    """The plain folder for the opt-in memory figure: reused, or generated at --memory-scale."""
+    if args.memory_scale is None:
+        return {}
+    where = args.memory_data or root / "memory"
+    if not (where / "plain" / "outreach.db").exists():
+        print(f"generating memory data at scale {args.memory_scale:g} in {where}", flush=True)
+        generate(where, args.memory_scale, quiet=True)
+    summary = reuse(where).summary
+    print(f"memory data: {summary.encounters} encounters in {where}")
+    return {"memory_data": where / "plain", "memory_scale": args.memory_scale}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--workdir", type=Path, help="keep the generated data here")
     parser.add_argument(
         "--reuse", action="store_true", help="use the data already in --workdir (no generation)"
+    )
+    parser.add_argument(
+        "--memory-scale",
+        type=float,
+        help="also measure app memory on data of this scale (4: 1,000,000 encounters, slow)",
+    )
+    parser.add_argument(
+        "--memory-data", type=Path, help="keep (or reuse) the --memory-scale data here"
     )
     args = parser.parse_args()
     root = args.workdir or Path(tempfile.mkdtemp(prefix="outreach-bench-"))
@@ -55,7 +76,7 @@ def main() -> int:
             f"generated: {s.encounters} encounters, {s.lines} lines, {s.movements} movements "
             f"in {data.seconds:.1f} s"
         )
-        ctx = Context(args.scale, data)
+        ctx = Context(args.scale, data, **_memory_data(args, root))
         for name in MODULES:
             for figure in importlib.import_module(name).run(ctx):
                 print(figure.line(), flush=True)

@@ -1,0 +1,174 @@
+"""Child process of `bench_app`: start the app (or a bare QMainWindow) and print when it is shown
+and ready to log, as `time.monotonic()` readings the parent compares with its spawn time.
+
+    python benchmarks/app_driver.py bare
+    python benchmarks/app_driver.py app DATA_DIR [--memory]
+
+Run with QT_QPA_PLATFORM=offscreen. For an encrypted folder the passphrase comes from
+OUTREACH_BENCH_PASSPHRASE and is put into the unlock dialog as soon as it shows. "Ready" means
+the Log encounter page has its catalog and on-hand figures and the quick check after opening
+passed (writes released). `--memory` then opens the Encounters page on "All time", scrolls a few
+pages and prints the resident memory. The process ends with os._exit: no backup on close, no
+settings written (the parent gives it a throwaway XDG_CONFIG_HOME as well).
+"""
+
+import time
+
+STARTED = time.monotonic()
+
+import os  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+SCROLLS = 4  # pages fetched beyond the first when measuring memory
+
+
+def mark(event: str, value: object = None) -> None:
+    print(f"{event} {time.monotonic() if value is None else value}", flush=True)
+
+
+def finish(code: int = 0) -> None:
+    sys.stdout.flush()
+    os._exit(code)
+
+
+def memory_kb() -> tuple[int, int]:
+    """(VmRSS, VmHWM) in kB from /proc/self/status; ru_maxrss where there is no /proc."""
+    try:
+        fields = dict(
+            line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines()
+        )
+        return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+    except OSError:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak, peak
+
+
+def bare() -> None:
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    class Window(QMainWindow):
+        def showEvent(self, event: Any) -> None:
+            super().showEvent(event)
+            mark("shown")
+            mark("ready")
+            if "--memory" in sys.argv:
+                rss, hwm = memory_kb()
+                mark("rss", rss)
+                mark("hwm", hwm)
+            finish()
+
+    app = QApplication(sys.argv[:1])
+    window = Window()
+    window.resize(1280, 760)
+    window.show()
+    app.exec()
+
+
+def app(data_dir: str, memory: bool) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from outreach_app.cli import main
+
+    from outreach_app.ui.context import AppContext
+    from outreach_app.ui.dialogs.opening import UnlockDialog
+    from outreach_app.ui.main_window import PAGES, MainWindow
+    from outreach_app.ui.pages.log_encounter import LogEncounterPage
+
+    state: dict[str, Any] = {"window": None, "loaded": False, "released": False}
+
+    def check_ready() -> None:
+        if state["window"] is None or not (state["loaded"] and state["released"]):
+            return
+        if state.get("ready"):
+            return
+        state["ready"] = True
+        mark("ready")
+        if memory:
+            QTimer.singleShot(0, open_encounters)
+        else:
+            finish()
+
+    def open_encounters() -> None:
+        window = state["window"]
+        index = [title for title, _module, _cls in PAGES].index("Encounters")
+        window.show_page(index)
+        page = window.pages.widget(index)
+        page.period_combo.setCurrentIndex(page.period_combo.findText("All time"))
+        scrolls = [0]
+
+        def poll() -> None:
+            model = page.model
+            if model.is_loading or model.rowCount() == 0 or page._total is None:
+                return
+            if scrolls[0] < SCROLLS and model.canFetchMore(model.index(-1, -1)):
+                scrolls[0] += 1
+                page.table.scrollToBottom()
+                model.fetchMore(model.index(-1, -1))
+                return
+            timer.stop()
+            rss, hwm = memory_kb()
+            mark("rows", model.rowCount())
+            mark("total", page._total)
+            mark("rss", rss)
+            mark("hwm", hwm)
+            finish()
+
+        timer = QTimer(window, interval=20)
+        timer.timeout.connect(poll)
+        timer.start()
+
+    shown_event = MainWindow.showEvent
+
+    def show_event(self: MainWindow, event: Any) -> None:
+        shown_event(self, event)
+        if state["window"] is None:
+            state["window"] = self
+            mark("shown")
+            check_ready()
+
+    loaded = LogEncounterPage._on_loaded
+
+    def on_loaded(self: LogEncounterPage, data: Any) -> None:
+        loaded(self, data)
+        if self.form.item_rows:
+            state["loaded"] = True
+            check_ready()
+
+    release = AppContext.release_writes
+
+    def release_writes(self: AppContext) -> None:
+        release(self)
+        state["released"] = True
+        check_ready()
+
+    unlock_shown = UnlockDialog.showEvent
+
+    def unlock_show_event(self: UnlockDialog, event: Any) -> None:
+        unlock_shown(self, event)
+        self.passphrase.setText(os.environ["OUTREACH_BENCH_PASSPHRASE"])
+        box = self.findChild(QDialogButtonBox)
+        assert box is not None
+        QTimer.singleShot(0, box.button(QDialogButtonBox.StandardButton.Ok).click)
+
+    MainWindow.showEvent = show_event  # type: ignore[method-assign]
+    LogEncounterPage._on_loaded = on_loaded  # type: ignore[method-assign]
+    AppContext.release_writes = release_writes  # type: ignore[method-assign]
+    UnlockDialog.showEvent = unlock_show_event  # type: ignore[method-assign, assignment]
+    code = main(["--data-dir", data_dir])
+    print(f"exited {code} before ready", file=sys.stderr)
+    finish(1)
+
+
+if __name__ == "__main__":
+    mark("started", STARTED)
+    if sys.argv[1] == "bare":
+        bare()
+    else:
+        app(sys.argv[2], "--memory" in sys.argv)

@@ -1,0 +1,112 @@
+"""App start-up figures: from process start to the main window shown and to ready-to-log (the
+Log encounter page loaded and the quick check passed), plain and encrypted, each as a ratio to a
+bare PySide6 script that shows an empty QMainWindow (targets: shown <= 2x, ready <= 8x).
+
+Each start is its own process (`app_driver.py`, offscreen), timed by the parent from spawn to the
+moment the child reads `time.monotonic()` at each event (one clock for both on Linux); the
+figure is the median over a few rounds, the three kinds taking turns within each round.
+
+Resident memory with the Encounters page open ("All time", a few pages scrolled) is opt-in:
+`run_all.py --memory-scale 4` generates its own data at that scale (1,000,000 encounters; about
+25 minutes) or `--memory-data DIR` reuses a folder generated before. Without either, the memory
+figure is taken on the run's own data so the code path runs in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.context import Context, Figure
+
+DRIVER = Path(__file__).with_name("app_driver.py")
+TIMEOUT = 600.0
+
+
+def start(args: list[str], passphrase: str | None = None) -> dict[str, float]:
+    """Runs the driver once; the events it printed, in seconds since spawn (or as printed)."""
+    with tempfile.TemporaryDirectory(prefix="outreach-bench-settings-") as settings:
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=settings)
+        env.pop("OUTREACH_PASSPHRASE", None)
+        if passphrase is not None:
+            env["OUTREACH_BENCH_PASSPHRASE"] = passphrase
+        spawned = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, str(DRIVER), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
+    events: dict[str, float] = {}
+    for line in done.stdout.splitlines():
+        name, _, value = line.partition(" ")
+        events[name] = float(value)
+    if done.returncode != 0 or "ready" not in events:
+        raise RuntimeError(
+            f"app_driver {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-2000:]}"
+        )
+    for name in ("started", "shown", "ready"):
+        events[name] -= spawned
+    return events
+
+
+def _rounds(scale: float) -> int:
+    return 5 if scale >= 0.5 else 3
+
+
+def startup_figures(ctx: Context) -> list[Figure]:
+    kinds = {
+        "bare": (["bare"], None),
+        "plain": (["app", str(ctx.data.plain)], None),
+        "encrypted": (["app", str(ctx.data.encrypted)], ctx.passphrase),
+    }
+    times: dict[str, dict[str, list[float]]] = {k: {"shown": [], "ready": []} for k in kinds}
+    start(*kinds["plain"])  # warm the page cache and .pyc files for every kind alike
+    for _ in range(_rounds(ctx.scale)):
+        for kind, (args, key) in kinds.items():
+            events = start(args, key)
+            for event in ("shown", "ready"):
+                times[kind][event].append(events[event])
+    median = {k: {e: statistics.median(v) for e, v in ev.items()} for k, ev in times.items()}
+    bare = median["bare"]["shown"]
+    figures = [Figure("bare PySide6 QMainWindow shown", bare * 1e3, "ms")]
+    for kind in ("plain", "encrypted"):
+        shown, ready = median[kind]["shown"], median[kind]["ready"]
+        figures += [
+            Figure(f"app window shown ({kind})", shown * 1e3, "ms"),
+            Figure(f"app ready to log ({kind})", ready * 1e3, "ms"),
+            Figure(f"app shown / bare shown ({kind})", shown / bare, "x", target=2.0),
+            Figure(f"app ready / bare shown ({kind})", ready / bare, "x", target=8.0),
+        ]
+    return figures
+
+
+def memory_figures(folder: Path, label: str) -> list[Figure]:
+    bare = start(["bare", "--memory"])
+    events = start(["app", str(folder), "--memory"])
+    return [
+        Figure("bare PySide6 QMainWindow resident memory", bare["rss"] / 1024, "MB"),
+        Figure(
+            f"app resident memory, Encounters page open on {int(events['total']):,} "
+            f"records, {int(events['rows'])} rows fetched ({label})",
+            events["rss"] / 1024,
+            "MB",
+            target=400.0,
+        ),
+        Figure(f"app peak resident memory (VmHWM, {label})", events["hwm"] / 1024, "MB"),
+    ]
+
+
+def run(ctx: Context) -> list[Figure]:
+    figures = startup_figures(ctx)
+    if ctx.memory_data is not None:
+        figures += memory_figures(ctx.memory_data, f"scale {ctx.memory_scale:g}")
+    else:
+        figures += memory_figures(ctx.data.plain, f"scale {ctx.scale:g}")
+    return figures
