@@ -131,11 +131,12 @@ def import_csv(
     header = [cell.strip() for cell in rows[0]]
     columns: list[tuple[str, str]] = []  # (kind, key): field / item / kit
     seen: set[str] = set()
+    # Column names follow the code-matching rule too: "Occurred At" is occurred_at.
+    fields = {normalize_code(f): f for f in FIELDS}
     for name in header:
-        key = name.lower()
         code = normalize_code(name)
-        if key in FIELDS:
-            columns.append(("field", key))
+        if code in fields:
+            columns.append(("field", fields[code]))
         elif code in catalog.items:
             columns.append(("item", code))
         elif code in catalog.kits:
@@ -146,7 +147,7 @@ def import_csv(
                 name or "(blank)",
                 "unknown column; use the names in the import guide or an item or kit code",
             )
-            columns.append(("unknown", key))
+            columns.append(("unknown", code))
             continue
         if columns[-1][1] in seen:
             errors.add(1, name, "this column appears twice")

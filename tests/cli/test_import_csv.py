@@ -78,7 +78,7 @@ def test_semicolon_file_with_bom_and_pipe_referrals(
 ) -> None:
     sheet = tmp_path / "export-fr.csv"
     sheet.write_bytes(
-        "\ufeffOccurred_At;Site;Referrals;Syringe\n2026-10-05;Drop-in;HOUSING|Mental Health;5\n"
+        "\ufeffOccurred At;SITE;Referrals;Syringe\n2026-10-05;Drop-in;HOUSING|Mental Health;5\n"
         "2026-10-05;Drop-in;;5\n2026-10-05;Drop-in;;5\n".encode()
     )
     done = outreach("import-csv", sheet, data_dir=stocked)
