@@ -47,6 +47,7 @@ PAGES = [
     ("Inventory", "outreach_app.ui.pages.inventory", "InventoryPage"),
     ("Catalog & sites", "outreach_app.ui.pages.catalog", "CatalogPage"),
     ("Reports", "outreach_app.ui.pages.reports", "ReportsPage"),
+    ("Paper tally entry", "outreach_app.ui.pages.tally_entry", "TallyEntryPage"),
 ]
 
 
@@ -145,6 +146,11 @@ class MainWindow(QMainWindow):
             self.nav.item(index).setToolTip(f"{title} (Ctrl+{index + 1})")
             self.pages.addWidget(build_page(title, module, cls, self.context))
         self.nav.currentRowChanged.connect(self._on_page_changed)
+        titles = [title for title, _module, _cls in PAGES]
+        reports = self.pages.widget(titles.index("Reports"))
+        if hasattr(reports, "tally_entry_requested"):  # "Key in a filled sheet…"
+            entry = titles.index("Paper tally entry")
+            reports.tally_entry_requested.connect(lambda: self.show_page(entry))
         splitter = QSplitter()
         splitter.addWidget(self.nav)
         splitter.addWidget(self.pages)
@@ -376,8 +382,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-SHORTCUTS_TEXT = """Ctrl+1 … Ctrl+6   pages (Log encounter, Tally counter, Encounters, Inventory,
-                  Catalog & sites, Reports)
+SHORTCUTS_TEXT = """Ctrl+1 … Ctrl+7   pages (Log encounter, Tally counter, Encounters, Inventory,
+                  Catalog & sites, Reports, Paper tally entry)
 Ctrl+Shift+S      choose the site
 Ctrl+L            lock now (also after 10 idle minutes)
 
@@ -391,4 +397,12 @@ Log encounter
 
 Tally counter
   1 … 0           count contact / the item on the tile
-  Ctrl+Z          take back the last count"""
+  Ctrl+Z          take back the last count
+
+Reports
+  Ctrl+G          generate the report
+  Ctrl+S          save the PDF
+
+Paper tally entry
+  Tab or Enter    next number box
+  Ctrl+Enter      save the tally record"""

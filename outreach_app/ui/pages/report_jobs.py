@@ -1,0 +1,142 @@
+"""What the Reports page asks the worker to do: compute a report's figures, write its PDF (and
+CSV), and render the first page for the preview — all off the GUI thread, in one job.
+
+Nothing here touches a widget: the job returns plain bytes and frozen values, and the page turns
+the rendered page into a QPixmap on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pypdfium2 as pdfium
+
+from outreach_app.domain.clock import Period
+from outreach_app.domain.figures import DisplayRow, display_rows
+from outreach_app.domain.reconciliation import ReconciliationRow
+from outreach_app.reports.count_sheet_pdf import count_sheet_pdf
+from outreach_app.reports.inventory_csv import inventory_csv
+from outreach_app.reports.inventory_pdf import inventory_pdf
+from outreach_app.reports.monthly_csv import monthly_csv
+from outreach_app.reports.monthly_pdf import monthly_pdf
+from outreach_app.reports.tally_sheet_pdf import tally_sheet_pdf
+from outreach_app.services import forms, reconciliation, tally
+
+MONTHLY = "monthly"
+INVENTORY = "inventory"
+TALLY_SHEET = "tally_sheet"
+COUNT_SHEET = "count_sheet"
+REPORT_TITLES = {
+    MONTHLY: "Monthly tally",
+    INVENTORY: "Inventory reconciliation",
+    TALLY_SHEET: "Paper tally sheet",
+    COUNT_SHEET: "Count sheet",
+}
+PREVIEW_SCALE = 1.5  # 72 dpi PDF points -> 108 dpi pixels: sharp enough, then scaled to fit
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRequest:
+    kind: str
+    period: Period
+    site: str  # a site's name, or "all"
+    threshold: int | None = 5  # None: small counts shown (internal)
+    paper: str = "letter"
+    per: str = "shift"
+    show_expected: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPage:
+    """The first page as RGBA8888 pixels."""
+
+    width: int
+    height: int
+    stride: int
+    pixels: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedReport:
+    request: ReportRequest
+    title: str  # "Monthly tally — October 2026 — all sites"
+    file_stem: str  # "monthly-tally-2026-10-all-sites"
+    pdf: bytes
+    csv: bytes | None
+    page_count: int
+    preview: RenderedPage
+    figures: tuple[DisplayRow, ...] = field(default=())
+    stock_rows: tuple[ReconciliationRow, ...] = field(default=())
+
+
+def render_first_page(pdf: bytes, scale: float = PREVIEW_SCALE) -> tuple[RenderedPage, int]:
+    """The first page's pixels and the number of pages (pypdfium2; QtPdf is not in Essentials)."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        page = document[0]
+        try:
+            bitmap = page.render(
+                scale=scale, force_bitmap_format=pdfium.raw.FPDFBitmap_BGRA, rev_byteorder=True
+            )
+            rendered = RenderedPage(
+                bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer)
+            )
+            bitmap.close()
+        finally:
+            page.close()
+        return rendered, len(document)
+    finally:
+        document.close()
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def _period_slug(period: Period) -> str:
+    if period.is_calendar_month:
+        return period.start.strftime("%Y-%m")
+    return f"{period.start.isoformat()}-to-{period.end.isoformat()}"
+
+
+def generate(store: Any, request: ReportRequest) -> GeneratedReport:
+    """The worker job: one unit of work for the figures, then the bytes and the preview."""
+    kind, period = request.kind, request.period
+    everywhere = request.site.lower() == "all"
+    site_words = "all sites" if everywhere else request.site
+    with store.unit_of_work() as uow:
+        if kind == MONTHLY:
+            figures = tally.monthly_tally(uow, period, request.site)
+        elif kind == INVENTORY:
+            stock = reconciliation.reconcile(uow, period, request.site)
+        elif kind == TALLY_SHEET:
+            sheet = forms.tally_sheet(uow, request.site)
+        else:
+            count = forms.count_sheet(uow, request.site)
+    csv: bytes | None = None
+    shown: tuple[DisplayRow, ...] = ()
+    stock_rows: tuple[ReconciliationRow, ...] = ()
+    if kind == MONTHLY:
+        pdf = monthly_pdf(figures, request.threshold)
+        csv = monthly_csv(figures, request.threshold)
+        shown = tuple(display_rows(figures, request.threshold))
+    elif kind == INVENTORY:
+        pdf, csv = inventory_pdf(stock), inventory_csv(stock)
+        stock_rows = stock.rows
+    elif kind == TALLY_SHEET:
+        pdf = tally_sheet_pdf(sheet, paper=request.paper, per=request.per)
+    else:
+        pdf = count_sheet_pdf(count, show_expected=request.show_expected)
+    preview, pages = render_first_page(pdf)
+    name = REPORT_TITLES[kind]
+    if kind in (MONTHLY, INVENTORY):
+        title = f"{name} — {period.label()} — {site_words}"
+        stem = f"{_slug(name)}-{_period_slug(period)}-{_slug(site_words)}"
+    else:
+        title = f"{name} — {site_words}"
+        stem = f"{_slug(name)}-{_slug(site_words)}"
+    if kind == MONTHLY and request.threshold is None:
+        title += " — INTERNAL, small counts shown"
+        stem += "-internal"
+    return GeneratedReport(request, title, stem, pdf, csv, pages, preview, shown, stock_rows)
