@@ -28,6 +28,7 @@ from outreach_app.logsetup import log_path
 from outreach_app.services import backups, catalog, health
 from outreach_app.services.store import open_store
 
+from outreach_app.ui.background import BackgroundCall
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.dialogs.coordinator_pin import CoordinatorGate
 from outreach_app.ui.pages.log_encounter import LogEncounterPage
@@ -108,6 +109,8 @@ class MainWindow(QMainWindow):
         self.encrypted = bool(getattr(store, "encrypted", False))
         self.settings = settings or QSettings(ORGANISATION, APPLICATION)
         self.worker = DbWorker(store, synchronous=synchronous, parent=self)
+        self._synchronous = synchronous  # the unlock's open_store too, like the worker
+        self._unlocking: BackgroundCall | None = None
         self.gate = CoordinatorGate(lambda: self.worker.store)
         with store.unit_of_work() as uow:
             sites = [s.name for s in catalog.list_sites(uow)]
@@ -328,14 +331,35 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Locked")
 
     def _on_unlock(self, passphrase: str) -> None:
-        try:
-            store = open_store(self.data_dir, self.db_url, passphrase or None)
-        except WrongPassphrase:
+        """Opens the store on a background thread (key derivation, probe, maybe a migration)."""
+        if self._unlocking is not None:
+            return
+        data_dir, db_url = self.data_dir, self.db_url
+        self.lock_screen.set_busy(True)
+        self.statusBar().showMessage("Opening…")
+        self._unlocking = BackgroundCall(
+            lambda: open_store(data_dir, db_url, passphrase or None),
+            self._on_unlocked,
+            self._on_unlock_failed,
+            discard=lambda store: store.close(),
+            synchronous=self._synchronous,
+        )
+        self._unlocking.start()
+
+    def _on_unlock_failed(self, error: BaseException) -> None:
+        self._unlocking = None
+        self.lock_screen.set_busy(False)
+        self.statusBar().showMessage("Locked")
+        if isinstance(error, WrongPassphrase):
             self.lock_screen.show_error("That passphrase is not right. Try again.")
-            return
-        except OutreachError as error:
+        elif isinstance(error, OutreachError):
             self.lock_screen.show_error(error.message)
-            return
+        else:
+            raise error  # unexpected: the app's excepthook logs it and says where
+
+    def _on_unlocked(self, store: Any) -> None:
+        self._unlocking = None
+        self.lock_screen.set_busy(False)
         self.worker.store = store
         self.locked = False
         self.central.setCurrentIndex(0)
@@ -372,6 +396,8 @@ class MainWindow(QMainWindow):
         QApplication.instance().removeEventFilter(self.idle_watcher)
         self.idle_timer.stop()
         self.worker.shutdown()
+        if self._unlocking is not None:
+            self._unlocking.cancel()  # a store still opening is closed when it arrives
         if not self.locked:
             store = self.worker.store
             try:

@@ -77,12 +77,14 @@ def test_unlock_wrong_then_right_changes_nothing(qtbot, encrypted_folder):
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.passphrase, "not the passphrase")
     qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.opening)  # the store opens on a background thread
     assert "not right" in dialog.error.text()
     assert dialog.store is None
     assert _files(encrypted_folder) == before
     dialog.passphrase.clear()
     qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
     qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.opening)
     assert dialog.store is not None
     dialog.store.close()
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressBar,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +27,8 @@ from outreach_app.domain.codes import SiteKind
 from outreach_app.domain.errors import OutreachError, WrongPassphrase
 from outreach_app.services import auth
 from outreach_app.services.store import InitOptions, init_store, open_store, resolve_zone
+
+from outreach_app.ui.background import BackgroundCall
 
 ERROR_STYLE = "color: #8a1c1c;"
 NO_ENCRYPTION_RISK = (
@@ -193,14 +196,27 @@ class SetupDialog(QDialog):
 
 
 class UnlockDialog(QDialog):
-    """Asks the passphrase until it opens the store (or the person cancels)."""
+    """Asks the passphrase until it opens the store (or the person cancels).
+
+    The store opens on a background thread (SQLCipher's key derivation alone takes a fraction
+    of a second), with a busy bar and Open disabled meanwhile; Cancel still works and closes a
+    store that opens after it.
+    """
 
     def __init__(
-        self, data_dir: Path, db_url: str | None, title: str, parent: QWidget | None = None
+        self,
+        data_dir: Path,
+        db_url: str | None,
+        title: str,
+        parent: QWidget | None = None,
+        *,
+        synchronous: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self._data_dir, self._db_url = data_dir, db_url
+        self._synchronous = synchronous
+        self._opening: BackgroundCall | None = None
         self.store: Any = None
         intro = QLabel(
             "This data folder is encrypted. Type its passphrase to open it.<br>"
@@ -210,35 +226,76 @@ class UnlockDialog(QDialog):
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setMinimumWidth(320)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # no known length: a moving bar
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumHeight(8)
+        self.busy.hide()
         self.error = QLabel("")
         self.error.setWordWrap(True)
         self.error.setStyleSheet(ERROR_STYLE)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Open")
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Open")
         buttons.accepted.connect(self._on_open)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow(intro)
         form.addRow("&Passphrase", self.passphrase)
+        form.addRow(self.busy)
         form.addRow(self.error)
         form.addRow(buttons)
 
+    @property
+    def opening(self) -> bool:
+        return self._opening is not None
+
     def _on_open(self) -> None:
-        self.error.setText("Opening…")
-        self.error.repaint()
-        try:
-            self.store = open_store(self._data_dir, self._db_url, self.passphrase.text())
-        except WrongPassphrase:
+        if self._opening is not None:
+            return  # Enter pressed again while opening
+        self._set_busy(True)
+        data_dir, db_url, passphrase = self._data_dir, self._db_url, self.passphrase.text()
+        self._opening = BackgroundCall(
+            lambda: open_store(data_dir, db_url, passphrase),
+            self._on_opened,
+            self._on_failed,
+            discard=lambda store: store.close(),
+            synchronous=self._synchronous,
+        )
+        self._opening.start()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.ok_button.setEnabled(not busy)
+        self.passphrase.setReadOnly(busy)
+        self.busy.setVisible(busy)
+        self.error.setStyleSheet("" if busy else ERROR_STYLE)
+        self.error.setText("Opening…" if busy else "")
+
+    def _on_opened(self, store: Any) -> None:
+        self._opening = None
+        self._set_busy(False)
+        self.store = store
+        self.accept()
+
+    def _on_failed(self, error: BaseException) -> None:
+        self._opening = None
+        self._set_busy(False)
+        if isinstance(error, WrongPassphrase):
             self.error.setText("That passphrase is not right. Check Caps Lock and try again.")
             self.passphrase.selectAll()
             self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
-            return
-        except OutreachError as error:
+        elif isinstance(error, OutreachError):
             self.error.setText(error.message)
-            return
-        self.accept()
+        else:
+            raise error  # unexpected: the app's excepthook logs it and says where
+
+    def reject(self) -> None:
+        if self._opening is not None:
+            self._opening.cancel()  # a store that still opens is closed, not kept
+            self._opening = None
+        super().reject()
 
     @classmethod
     def ask(

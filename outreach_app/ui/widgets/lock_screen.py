@@ -7,7 +7,7 @@ there after unlocking; the store itself is closed while locked.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 
 class LockScreen(QWidget):
@@ -28,12 +28,18 @@ class LockScreen(QWidget):
         self.button = QPushButton("&Unlock")
         self.button.setFixedWidth(320)
         self.button.clicked.connect(self._on_unlock)
+        self.busy = QProgressBar()  # while the store opens off the GUI thread
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setFixedSize(320, 8)
+        self.busy.hide()
         self.error = QLabel("")
         self.error.setStyleSheet("color: #8a1c1c;")
         self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        for widget in (self.title, self.explain, self.passphrase, self.button, self.error):
+        widgets = (self.title, self.explain, self.passphrase, self.button, self.busy, self.error)
+        for widget in widgets:
             layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
 
@@ -48,6 +54,14 @@ class LockScreen(QWidget):
             else "The data is hidden. Unlock to carry on; anything typed into a form is kept."
         )
         (self.passphrase if encrypted else self.button).setFocus()
+
+    def set_busy(self, busy: bool) -> None:
+        """Opening: the button is off and the passphrase read-only until the result arrives."""
+        self.button.setEnabled(not busy)
+        self.passphrase.setReadOnly(busy)
+        self.busy.setVisible(busy)
+        if busy:
+            self.error.clear()
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)

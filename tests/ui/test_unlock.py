@@ -1,0 +1,86 @@
+"""Unlocking off the GUI thread: the window stays responsive while the store opens (SQLCipher
+key derivation, probe), Open is disabled meanwhile, and a store opened after Cancel is closed."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+
+from outreach_app.services.store import open_store
+from tests.conftest import PASSPHRASE
+
+from outreach_app.ui.background import BackgroundCall
+from outreach_app.ui.dialogs.opening import UnlockDialog
+from outreach_app.ui.main_window import MainWindow
+
+
+def test_unlock_dialog_stays_responsive_while_the_store_opens(qtbot, encrypted_folder):
+    dialog = UnlockDialog(encrypted_folder, None, "Open")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    events = []
+    opened = dialog._on_opened
+    dialog._on_opened = lambda store: (events.append("opened"), opened(store))
+    qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    QTimer.singleShot(0, lambda: events.append("timer"))
+    assert dialog.opening and not dialog.ok_button.isEnabled() and dialog.busy.isVisible()
+    qtbot.waitUntil(lambda: "opened" in events, timeout=10_000)
+    assert events[0] == "timer"
+    assert dialog.result() == UnlockDialog.DialogCode.Accepted
+    assert dialog.ok_button.isEnabled() and not dialog.busy.isVisible()
+    dialog.store.close()
+
+
+def test_wrong_passphrase_off_the_gui_thread_lets_the_person_retry(qtbot, encrypted_folder):
+    dialog = UnlockDialog(encrypted_folder, None, "Open")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.passphrase, "not the passphrase")
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert not dialog.ok_button.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.opening, timeout=10_000)
+    assert "not right" in dialog.error.text() and dialog.ok_button.isEnabled()
+    assert dialog.isVisible() and dialog.store is None
+    assert dialog.passphrase.selectedText() == "not the passphrase"  # ready to type over
+
+
+def test_lock_screen_unlock_runs_off_the_gui_thread(qtbot, encrypted_folder, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    store = open_store(encrypted_folder, passphrase=PASSPHRASE)
+    window = MainWindow(store, encrypted_folder, synchronous=False, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.context.writes_hold == "", timeout=10_000)
+    window.lock()
+    events = []
+    unlocked = window._on_unlocked
+    window._on_unlocked = lambda store: (events.append("unlocked"), unlocked(store))
+    qtbot.keyClicks(window.lock_screen.passphrase, PASSPHRASE)
+    qtbot.keyClick(window.lock_screen.passphrase, Qt.Key.Key_Return)
+    QTimer.singleShot(0, lambda: events.append("timer"))
+    assert window.locked and not window.lock_screen.button.isEnabled()
+    assert window.lock_screen.busy.isVisible()
+    qtbot.waitUntil(lambda: "unlocked" in events, timeout=10_000)
+    assert events[0] == "timer"
+    assert not window.locked and not window.lock_screen.busy.isVisible()
+    window.close()
+
+
+def test_a_result_after_cancel_is_discarded_not_delivered(qtbot):
+    release = threading.Event()
+    delivered, discarded = [], []
+    call = BackgroundCall(
+        lambda: (release.wait(10), "store")[1],
+        delivered.append,
+        delivered.append,
+        discard=discarded.append,
+    )
+    call.start()
+    call.cancel()
+    release.set()
+    call.wait(10)
+    qtbot.waitUntil(lambda: not call.running)
+    assert discarded == ["store"] and delivered == []
