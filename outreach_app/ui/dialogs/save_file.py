@@ -1,7 +1,10 @@
-"""Choosing where to save a report: the system's save dialog behind a seam tests replace."""
+"""Saving a report: the system's save dialog behind a seam tests replace, and a write that
+leaves no half-written file."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
@@ -19,3 +22,15 @@ class SaveFileDialog:
         path = Path(name)
         wanted = pattern.rsplit("*", 1)[-1].rstrip(")")  # ".pdf"
         return path if path.suffix.lower() == wanted else path.with_name(path.name + wanted)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Through a temporary file beside the target, so a failed write leaves no half file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

@@ -59,6 +59,8 @@ class FiguresTableModel(RowsTableModel):
         return column in (COL_VALUE, COL_PREVIOUS)
 
     def extra(self, row: DisplayRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_LABEL:
+            return f"{row.section} / {row.code}"
         if role == Qt.ItemDataRole.ToolTipRole and column in (COL_VALUE, COL_PREVIOUS):
             text = row.value if column == COL_VALUE else row.previous
             if text.startswith("<"):
@@ -183,3 +185,8 @@ class TraceTableModel(RowsTableModel):
         if column == TR_SUPPLIES:
             return row.supplies
         return ""
+
+    def extra(self, row: TracedRecord, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and column in (TR_KIND, TR_SUPPLIES):
+            return self.display(row, column)
+        return None

@@ -7,6 +7,7 @@ the rendered page into a QPixmap on the GUI thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ from outreach_app.reports.inventory_pdf import inventory_pdf
 from outreach_app.reports.monthly_csv import monthly_csv
 from outreach_app.reports.monthly_pdf import monthly_pdf
 from outreach_app.reports.tally_sheet_pdf import tally_sheet_pdf
-from outreach_app.services import forms, reconciliation, tally
+from outreach_app.services import forms, reconciliation, tally, traces
 
 MONTHLY = "monthly"
 INVENTORY = "inventory"
@@ -140,3 +141,27 @@ def generate(store: Any, request: ReportRequest) -> GeneratedReport:
         title += " — INTERNAL, small counts shown"
         stem += "-internal"
     return GeneratedReport(request, title, stem, pdf, csv, pages, preview, shown, stock_rows)
+
+
+def figure_trace_job(
+    period: Period, section: str, code: str, site: str | None, previous: bool
+) -> Callable[[Any], list[traces.TracedRecord]]:
+    """The worker job listing the encounters and tally records behind one monthly figure."""
+
+    def job(store: Any) -> list[traces.TracedRecord]:
+        with store.unit_of_work() as uow:
+            return traces.figure_records(uow, period, section, code, site, previous=previous)
+
+    return job
+
+
+def movement_trace_job(
+    period: Period, site: str, item_code: str, column: str, lot: str | None
+) -> Callable[[Any], list[traces.TracedRecord]]:
+    """The worker job listing the stock movements behind one reconciliation cell."""
+
+    def job(store: Any) -> list[traces.TracedRecord]:
+        with store.unit_of_work() as uow:
+            return traces.movement_records(uow, period, site, item_code, column, lot)
+
+    return job

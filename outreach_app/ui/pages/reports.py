@@ -7,7 +7,6 @@ hidden unless the internal choice is made) and, for a clicked figure, the record
 
 from __future__ import annotations
 
-import os
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -38,10 +37,11 @@ from outreach_app.domain.clock import Period
 from outreach_app.domain.errors import OutreachError
 from outreach_app.domain.figures import ALL_SITES
 from outreach_app.domain.suppression import DEFAULT_THRESHOLD
-from outreach_app.services import catalog, traces
+from outreach_app.services import catalog
+from outreach_app.services.traces import TracedRecord
 
 from outreach_app.ui.context import AppContext
-from outreach_app.ui.dialogs.save_file import SaveFileDialog
+from outreach_app.ui.dialogs.save_file import SaveFileDialog, write_file
 from outreach_app.ui.models import report_tables as rt
 from outreach_app.ui.pages.common import (
     BusyBar,
@@ -60,7 +60,9 @@ from outreach_app.ui.pages.report_jobs import (
     TALLY_SHEET,
     GeneratedReport,
     ReportRequest,
+    figure_trace_job,
     generate,
+    movement_trace_job,
 )
 from outreach_app.ui.widgets.page_preview import PagePreview, page_image
 
@@ -177,6 +179,8 @@ class ReportsPage(QWidget):
             self.key_in_button,
         ):
             row2.addWidget(widget)
+            if widget is self.threshold_spin:
+                row2.addSpacing(16)
         row2.addStretch(1)
         grid.addWidget(self.options_label, 1, 0)
         grid.addLayout(row2, 1, 1)
@@ -198,8 +202,9 @@ class ReportsPage(QWidget):
         self.figures_table = self._table(self.figures_model)
         header = self.figures_table.horizontalHeader()
         header.setSectionResizeMode(rt.COL_LABEL, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((rt.COL_SECTION, 95), (rt.COL_SITE, 110), (rt.COL_CODE, 150)):
+        for column, width in ((rt.COL_SECTION, 95), (rt.COL_SITE, 120)):
             self.figures_table.setColumnWidth(column, width)
+        self.figures_table.setColumnHidden(rt.COL_CODE, True)  # the label's tooltip has it
         for column in (rt.COL_VALUE, rt.COL_PREVIOUS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.stock_table = self._table(self.stock_model)
@@ -371,6 +376,8 @@ class ReportsPage(QWidget):
         self.trace_label.setText(TRACE_HINT)
         if report.request.kind == MONTHLY:
             self.figures_model.set_rows(report.figures)
+            everywhere = report.request.site == ALL
+            self.figures_table.setColumnHidden(rt.COL_SITE, not everywhere)
             self.figures_stack.setCurrentWidget(self.figures_table)
         elif report.request.kind == INVENTORY:
             self.stock_model.set_rows(report.stock_rows)
@@ -407,13 +414,7 @@ class ReportsPage(QWidget):
             when = period.previous().label() if previous else period.label()
             site = None if row.site == ALL_SITES else row.site
             what = f"{row.label} — {row.site}, {when}"
-
-            def job(store: Any) -> list[traces.TracedRecord]:
-                with store.unit_of_work() as uow:
-                    return traces.figure_records(
-                        uow, period, row.section, row.code, site, previous=previous
-                    )
-
+            job = figure_trace_job(period, row.section, row.code, site, previous)
         else:
             stock = self.stock_model.row_at(index.row())
             column = rt.reconciliation_column(index.column())
@@ -426,17 +427,12 @@ class ReportsPage(QWidget):
             lot = f" lot {stock.lot}" if stock.lot else ""
             heading = rt.ReconciliationTableModel.HEADERS[index.column()]
             what = f"{heading} — {stock.item_code}{lot} at {stock.site}, {period.label()}"
-
-            def job(store: Any) -> list[traces.TracedRecord]:
-                with store.unit_of_work() as uow:
-                    return traces.movement_records(
-                        uow, period, stock.site, stock.item_code, column, stock.lot
-                    )
+            job = movement_trace_job(period, stock.site, stock.item_code, column, stock.lot)
 
         self.trace_label.setText(f"{what}: looking up the records…")
         self.context.worker.submit(job, lambda rows: self._on_traced(what, rows), self._on_error)
 
-    def _on_traced(self, what: str, rows: list[traces.TracedRecord]) -> None:
+    def _on_traced(self, what: str, rows: list[TracedRecord]) -> None:
         self.trace_model.set_rows(rows)
         count = f"{len(rows)} record{'s' if len(rows) != 1 else ''}" if rows else "no records"
         self.trace_label.setText(f"{what}: {count} behind this figure.")
@@ -456,7 +452,7 @@ class ReportsPage(QWidget):
         if path is None:
             return
         try:
-            _write(path, data)
+            write_file(path, data)
         except OSError as exc:
             self.message.show_error(
                 f"Could not save to {path}: {exc.strerror or exc}. Choose another folder."
@@ -477,7 +473,7 @@ class ReportsPage(QWidget):
                 self._view_dir = tempfile.mkdtemp(prefix="outreach-reports-")
             path = Path(self._view_dir) / f"{report.file_stem}.pdf"
             try:
-                _write(path, report.pdf)
+                write_file(path, report.pdf)
             except OSError as exc:
                 self.message.show_error(f"Could not prepare the PDF: {exc.strerror or exc}.")
                 return
@@ -490,15 +486,3 @@ class ReportsPage(QWidget):
 
     def _on_error(self, error: OutreachError) -> None:
         self.message.show_error(error.message)
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Through a temporary file beside the target, so a failed write leaves no half file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

@@ -105,11 +105,12 @@ class TallyEntryPage(QWidget):
         self.contacts.setAccessibleName("Contacts")
         self.contacts.setToolTip("Contacts ticked on the sheet")
         head = QFormLayout()
+        head.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         head.addRow("&Date", self.date_edit)
         head.addRow("S&ite", self.site_combo)
         head.addRow("&Contacts", self.contacts)
         self.grid = QGridLayout()
-        self.grid.setHorizontalSpacing(24)
+        self.grid.setHorizontalSpacing(16)
         self.grid.setVerticalSpacing(4)
         holder = QWidget()
         holder_layout = QVBoxLayout(holder)
@@ -172,6 +173,9 @@ class TallyEntryPage(QWidget):
             column, row = divmod(index, per_column)
             label = QLabel(f"{name} (kits)" if is_kit else name)
             label.setToolTip(code)
+            if column:
+                label.setIndent(32)  # a gap between the columns of the sheet
+            label.setMinimumWidth(label.sizeHint().width() + 12)
             spin = QuantitySpin()
             spin.setAccessibleName(name)
             spin.installEventFilter(self)
@@ -182,8 +186,7 @@ class TallyEntryPage(QWidget):
             previous = spin
             self.spins[code] = spin
         QWidget.setTabOrder(previous, self.save_button)
-        for column in range(COLUMNS):
-            self.grid.setColumnStretch(column * 2, 1)
+        self.grid.setColumnStretch(COLUMNS * 2, 1)  # pack the columns to the left
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Enter moves down like Tab; Ctrl+Enter is the save shortcut and passes through.
@@ -230,7 +233,10 @@ class TallyEntryPage(QWidget):
 
     def _on_saved(self, saved: EncounterSummary, day: date) -> None:
         self.save_button.setEnabled(True)
+        kits = [f"{qty} × {code}" for code, qty in saved.kits]
         given = ", ".join(f"{code} {qty}" for code, qty in saved.items) or "no supplies"
+        if kits:
+            given += f" (with {', '.join(kits)})"
         people = f"{saved.contacts} contact{'s' if saved.contacts != 1 else ''}"
         self.message.show_info(
             f"Saved a tally record for {day.isoformat()} at {saved.site}: {people}; {given}."
