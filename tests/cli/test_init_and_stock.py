@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli.conftest import Runner
+from tests.cli.conftest import Runner, Target
 from tests.conftest import PASSPHRASE
 
 
@@ -157,25 +157,21 @@ def test_no_command_without_a_screen_exits_2(plain_folder: Path, outreach: Runne
     assert "no screen" in done.err
 
 
-def test_data_refusals_exit_1_with_a_message(plain_folder: Path, outreach: Runner) -> None:
+def test_data_refusals_exit_1_with_a_message(target: Target, outreach: Runner) -> None:
     unknown_site = outreach(
-        "receive", "--site", "Nowhere", "--item", "SYRINGE", "--qty", "5", data_dir=plain_folder
+        "receive", "--site", "Nowhere", "--item", "SYRINGE", "--qty", "5", at=target
     )
     assert unknown_site.code == 1 and "No site is called 'Nowhere'" in unknown_site.err
     assert "Drop-in" in unknown_site.err
     unknown_item = outreach(
-        "receive", "--site", "Drop-in", "--item", "GLITTER", "--qty", "5", data_dir=plain_folder
+        "receive", "--site", "Drop-in", "--item", "GLITTER", "--qty", "5", at=target
     )
     assert unknown_item.code == 1 and "GLITTER" in unknown_item.err
-    no_lot = outreach(
-        "receive", "--site", "Drop-in", "--item", "FTS", "--qty", "5", data_dir=plain_folder
-    )
+    no_lot = outreach("receive", "--site", "Drop-in", "--item", "FTS", "--qty", "5", at=target)
     assert no_lot.code == 1 and "--lot" in no_lot.err
 
 
-def test_tally_entry_moves_stock_and_refuses_shortfall(
-    plain_folder: Path, outreach: Runner
-) -> None:
+def test_tally_entry_moves_stock_and_refuses_shortfall(target: Target, outreach: Runner) -> None:
     assert (
         outreach(
             "receive",
@@ -185,7 +181,7 @@ def test_tally_entry_moves_stock_and_refuses_shortfall(
             "SYRINGE",
             "--qty",
             "100",
-            data_dir=plain_folder,
+            at=target,
         ).code
         == 0
     )
@@ -198,7 +194,7 @@ def test_tally_entry_moves_stock_and_refuses_shortfall(
         "--contacts",
         "9",
         "SYRINGE=140",
-        data_dir=plain_folder,
+        at=target,
     )
     assert short.code == 1 and "140 wanted, 100 on hand (short by 40)" in short.err
     empty = outreach(
@@ -210,7 +206,7 @@ def test_tally_entry_moves_stock_and_refuses_shortfall(
         "--contacts",
         "0",
         "CONDOM=0",
-        data_dir=plain_folder,
+        at=target,
     )
     assert empty.code == 1 and "tally is empty" in empty.err
     done = outreach(
@@ -223,10 +219,10 @@ def test_tally_entry_moves_stock_and_refuses_shortfall(
         "9",
         "SYRINGE=60",
         "condom=0",
-        data_dir=plain_folder,
+        at=target,
     )
     assert done.code == 0, done.err
     assert "9 contacts" in done.out
-    stock = outreach("stock", "--csv", "--site", "Drop-in", data_dir=plain_folder).out
+    stock = outreach("stock", "--csv", "--site", "Drop-in", at=target).out
     assert "Drop-in,SYRINGE,Syringe,,,40" in stock.splitlines()
-    assert outreach("check", data_dir=plain_folder).code == 0
+    assert outreach("check", at=target).code == 0
