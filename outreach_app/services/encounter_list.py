@@ -122,12 +122,13 @@ def list_encounters(
     ids = [row[0] for row in session.execute(query.order_by(*order).limit(limit + 1))]
     more = len(ids) > limit
     ids = ids[:limit]
-    rows = _rows_for(session, ids)
+    rows = encounter_rows(session, ids)
     next_cursor = PageCursor(rows[-1].occurred_at, rows[-1].id) if more and rows else None
     return EncounterPage(tuple(rows), next_cursor)
 
 
-def _rows_for(session: Session, ids: list[uuid.UUID]) -> list[EncounterRow]:
+def encounter_rows(session: Session, ids: list[uuid.UUID]) -> list[EncounterRow]:
+    """Display rows for the given encounters, in the order of `ids`."""
     if not ids:
         return []
     encounters = {

@@ -16,12 +16,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from outreach_app.domain.clock import Period
-from outreach_app.services import reconciliation, tally
+from outreach_app.services import encounter_list, reconciliation, tally
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import (
-    Encounter,
-    EncounterItem,
-    EncounterVoid,
     Item,
     Lot,
     Site,
@@ -72,47 +69,17 @@ def movement_records(
 
 
 def encounter_records(uow: UnitOfWork, ids: Sequence[uuid.UUID]) -> list[TracedRecord]:
-    if not ids:
-        return []
-    session = uow.session
-    found = {
-        row.id: row
-        for row in session.execute(
-            select(
-                Encounter.id,
-                Encounter.occurred_at,
-                Encounter.is_tally,
-                Encounter.contacts,
-                Site.name.label("site"),
-            )
-            .join(Site, Site.id == Encounter.site_id)
-            .where(Encounter.id.in_(ids))
-        )
-    }
-    voided = set(
-        session.scalars(
-            select(EncounterVoid.encounter_id).where(EncounterVoid.encounter_id.in_(ids))
-        )
-    )
-    lines: dict[uuid.UUID, list[tuple[int, str, int]]] = {}
-    for enc_id, code, order, qty in session.execute(
-        select(EncounterItem.encounter_id, Item.code, Item.sort_order, EncounterItem.quantity)
-        .join(Item, Item.id == EncounterItem.item_id)
-        .where(EncounterItem.encounter_id.in_(ids))
-    ):
-        lines.setdefault(enc_id, []).append((order, code, qty))
-    out = []
-    for enc_id in ids:
-        row = found[enc_id]
+    records = []
+    for row in encounter_list.encounter_rows(uow.session, list(ids)):
         if row.is_tally:
-            kind = f"Tally record ({row.contacts} contact{'s' if row.contacts != 1 else ''})"
+            plural = "s" if row.contacts != 1 else ""
+            kind = f"Tally record ({row.contacts} contact{plural})"
         else:
             kind = "Encounter"
-        if enc_id in voided:
+        if row.voided:
             kind += " — voided"
-        supplies = ", ".join(f"{c} {q}" for _, c, q in sorted(lines.get(enc_id, [])))
-        out.append(TracedRecord(enc_id, row.occurred_at, row.site, kind, supplies))
-    return out
+        records.append(TracedRecord(row.id, row.occurred_at, row.site, kind, row.supplies))
+    return records
 
 
 def _movements(uow: UnitOfWork, ids: Sequence[uuid.UUID]) -> list[TracedRecord]:
