@@ -62,7 +62,14 @@ def main() -> int:
     parser.add_argument(
         "--memory-data", type=Path, help="keep (or reuse) the --memory-scale data here"
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=[name.rsplit(".", 1)[1].removeprefix("bench_") for name in MODULES],
+        help="run only this benchmark module (repeatable): storage, reports, app",
+    )
     args = parser.parse_args()
+    modules = [m for m in MODULES if not args.only or m.rsplit("_", 1)[1] in args.only]
     root = args.workdir or Path(tempfile.mkdtemp(prefix="outreach-bench-"))
     cores = len(__import__("os").sched_getaffinity(0))
     print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}")
@@ -77,7 +84,7 @@ def main() -> int:
             f"in {data.seconds:.1f} s"
         )
         ctx = Context(args.scale, data, **_memory_data(args, root))
-        for name in MODULES:
+        for name in modules:
             for figure in importlib.import_module(name).run(ctx):
                 print(figure.line(), flush=True)
     finally:
