@@ -20,7 +20,6 @@ def default_data_dir() -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from outreach_app.cli.commands import HANDLERS
     from outreach_app.cli.parser import build_parser
 
     parser = build_parser()
@@ -32,6 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from outreach_app.cli.launch import launch_app
 
         return launch_app(args, parser)
+    from outreach_app.cli.commands import HANDLERS  # the services, SQLAlchemy: not for the app
+
     log_file = configure_file_logging(args.data_dir)
     try:
         return HANDLERS[args.command](args)

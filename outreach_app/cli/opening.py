@@ -1,17 +1,26 @@
-"""Opening the store a command works on, and closing it whatever happens."""
+"""Opening the store a command works on, and closing it whatever happens.
+
+The services (and so SQLAlchemy) are imported when a store is opened, not when the parser is
+built: `outreach` with no command shows the app's first window before importing them.
+"""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from outreach_app.cli.passphrase import existing_passphrase
-from outreach_app.services.store import Store, folder_is_encrypted, open_store
-from outreach_app.services.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from outreach_app.services.store import Store
+    from outreach_app.services.uow import UnitOfWork
 
 
 def open_from_args(args: argparse.Namespace) -> Store:
+    from outreach_app.services.store import folder_is_encrypted, open_store
+
     if args.db_url:
         return open_store(args.data_dir, db_url=args.db_url)
     passphrase = existing_passphrase() if folder_is_encrypted(args.data_dir) else None

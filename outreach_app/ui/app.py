@@ -2,6 +2,11 @@
 
 Unexpected exceptions go to the log in the data folder (never participant data) and a dialog
 says where that log is.
+
+Start-up order: the first window shows before SQLAlchemy and the services are imported. A plain
+folder's main window shows "Opening your data…" and opens the store on a background thread; an
+encrypted folder's unlock dialog shows first and opens the store on its background thread. Only
+the first-run setup and a PostgreSQL --db-url import the services before a window shows.
 """
 
 from __future__ import annotations
@@ -12,11 +17,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from outreach_app.domain.errors import NotInitialised, OutreachError, StoreError
 from outreach_app.logsetup import configure_file_logging, log_path
-from outreach_app.services.store import folder_is_encrypted, open_store
 
 from outreach_app.ui.dialogs.opening import SetupDialog, UnlockDialog, show_store_error
 from outreach_app.ui.main_window import APPLICATION, ORGANISATION, MainWindow
@@ -37,29 +42,45 @@ def install_excepthook(data_dir: Path) -> None:
     sys.excepthook = hook
 
 
+def _folder_is_encrypted(data_dir: Path) -> bool:
+    from outreach_app.services.folder_state import folder_is_encrypted  # the record alone
+
+    return folder_is_encrypted(data_dir)
+
+
 def _needs_setup(data_dir: Path, db_url: str | None) -> bool:
     if db_url:
+        from outreach_app.services.store import open_store
+
         try:
             open_store(data_dir, db_url).close()
         except NotInitialised:
             return True
         return False
     try:
-        folder_is_encrypted(data_dir)
+        _folder_is_encrypted(data_dir)
     except NotInitialised:
         return True
     return False
 
 
+OPEN_BEHIND = "open behind the window"  # a plain folder: the main window opens it
+
+
 def open_data(data_dir: Path, db_url: str | None) -> Any:
-    """Setup on first run, then the passphrase when the folder is encrypted. None: cancelled."""
+    """Setup on first run, then the passphrase when the folder is encrypted: the opened store,
+    OPEN_BEHIND for a plain folder (opened behind the shown window), or None: cancelled."""
     if _needs_setup(data_dir, db_url):
         if SetupDialog.ask(None, data_dir, db_url) is None:
             return None
         configure_file_logging(data_dir)
-    if not db_url and folder_is_encrypted(data_dir):
+    if db_url:
+        from outreach_app.services.store import open_store
+
+        return open_store(data_dir, db_url)
+    if _folder_is_encrypted(data_dir):
         return UnlockDialog.ask(None, data_dir, db_url)
-    return open_store(data_dir, db_url)
+    return OPEN_BEHIND
 
 
 def run_app(data_dir: Path, db_url: str | None) -> int:
@@ -79,6 +100,11 @@ def run_app(data_dir: Path, db_url: str | None) -> int:
         return 1
     if store is None:
         return 0
-    window = MainWindow(store, data_dir, db_url)
+    window = MainWindow(None, data_dir, db_url)
+    window.opening_failed.connect(app.exit)
     window.show()
+    if store is OPEN_BEHIND:
+        window.open_in_background()
+    else:
+        QTimer.singleShot(0, lambda: window.attach_store(store))  # after the window shows
     return app.exec()

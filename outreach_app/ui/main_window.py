@@ -1,5 +1,12 @@
 """The main window: pages, the current site, menus and shortcuts, the coordinator gate,
-the idle lock, the check after opening and the backup on close."""
+the idle lock, the check after opening and the backup on close.
+
+Start-up: the window can show before the store is open (`MainWindow(None, ...)` says "Opening
+your data…"; `open_in_background` opens a plain folder off the GUI thread, `attach_store` takes
+an opened one). This module imports no services at module level, so the window shows before
+SQLAlchemy is imported. Pages are built the first time they are shown (`pages.widget(i)` builds
+page i): only the first page shown is built at start.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,16 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from outreach_app.domain.errors import OutreachError, WrongPassphrase
+from outreach_app.domain.errors import OutreachError, StoreError, WrongPassphrase
 from outreach_app.logsetup import log_path
-from outreach_app.services import backups, catalog, health
-from outreach_app.services.store import open_store
 
 from outreach_app.ui.background import BackgroundCall
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.dialogs.coordinator_pin import CoordinatorGate
-from outreach_app.ui.pages.log_encounter import LogEncounterPage
-from outreach_app.ui.pages.tally_counter import TallyCounterPage
 from outreach_app.ui.widgets.lock_screen import LockScreen
 from outreach_app.ui.worker import DbWorker
 
@@ -59,15 +62,67 @@ def _placeholder(title: str) -> QWidget:
 
 
 def build_page(title: str, module: str, cls: str, context: AppContext) -> QWidget:
-    if module.endswith(("log_encounter", "tally_counter")):
-        return {"LogEncounterPage": LogEncounterPage, "TallyCounterPage": TallyCounterPage}[cls](
-            context
-        )
+    if module.endswith(("log_encounter", "tally_counter")):  # always there: errors surface
+        return getattr(importlib.import_module(module), cls)(context)
     try:
         page_class = getattr(importlib.import_module(module), cls)
     except (ImportError, AttributeError):
         return _placeholder(title)
     return page_class(context)
+
+
+def _open_with_sites(data_dir: Path, db_url: str | None) -> tuple[Any, list[str]]:
+    """Off the GUI thread: the services (SQLAlchemy) are imported here the first time."""
+    from outreach_app.services.store import open_store
+
+    store = open_store(data_dir, db_url)
+    try:
+        return store, _site_names(store)
+    except BaseException:
+        store.close()
+        raise
+
+
+def _site_names(store: Any) -> list[str]:
+    from outreach_app.services import catalog
+
+    with store.unit_of_work() as uow:
+        return [s.name for s in catalog.list_sites(uow)]
+
+
+class LazyPages(QStackedWidget):
+    """The pages, each built the first time it is asked for: `widget(i)` (and so showing page
+    i) replaces the empty placeholder at i by the real page."""
+
+    def __init__(self, build: Any, count: int) -> None:
+        super().__init__()
+        self._build = build  # index -> QWidget
+        self._built: dict[int, QWidget] = {}
+        for _ in range(count):
+            super().addWidget(QWidget())
+
+    def is_built(self, index: int) -> bool:
+        return index in self._built
+
+    def widget(self, index: int) -> QWidget:  # type: ignore[override]
+        if 0 <= index < self.count() and index not in self._built:
+            page = self._build(index)
+            self._built[index] = page
+            placeholder = super().widget(index)
+            current = self.currentIndex()
+            self.removeWidget(placeholder)
+            self.insertWidget(index, page)
+            placeholder.deleteLater()
+            if current >= 0:
+                super().setCurrentIndex(current)
+        return super().widget(index)
+
+    def setCurrentIndex(self, index: int) -> None:
+        self.widget(index)  # built before it shows
+        super().setCurrentIndex(index)
+
+    def currentWidget(self) -> QWidget:  # type: ignore[override]
+        return self.widget(self.currentIndex())
 
 
 class IdleWatcher(QObject):
@@ -93,9 +148,11 @@ class IdleWatcher(QObject):
 
 
 class MainWindow(QMainWindow):
+    opening_failed = Signal(int)  # the exit code: the store could not be opened behind the window
+
     def __init__(
         self,
-        store: Any,
+        store: Any | None,
         data_dir: Path,
         db_url: str | None = None,
         *,
@@ -103,17 +160,63 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
         run_check: bool = True,
     ) -> None:
+        """With a store, the window is complete when this returns; with None it says "Opening
+        your data…" until `attach_store` (or `open_in_background`) gives it one."""
         super().__init__()
-        self.setWindowTitle(f"Outreach Tally — {store.org_name}")
+        self.setWindowTitle("Outreach Tally")
         self.data_dir, self.db_url = data_dir, db_url
-        self.encrypted = bool(getattr(store, "encrypted", False))
         self.settings = settings or QSettings(ORGANISATION, APPLICATION)
-        self.worker = DbWorker(store, synchronous=synchronous, parent=self)
         self._synchronous = synchronous  # the unlock's open_store too, like the worker
+        self._run_check = run_check
         self._unlocking: BackgroundCall | None = None
+        self._opening: BackgroundCall | None = None
+        self.worker: DbWorker | None = None
+        self.locked = False
+        self.opening_label = QLabel("<h3>Opening your data…</h3>")
+        self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.central = QStackedWidget()
+        self.central.addWidget(self.opening_label)
+        self.setCentralWidget(self.central)
+        minutes = int(self.settings.value("idle_minutes", DEFAULT_IDLE_MINUTES))
+        self.idle_timer = QTimer(self, singleShot=True, interval=max(minutes, 1) * 60_000)
+        self.idle_timer.timeout.connect(self.lock)
+        self.idle_watcher = IdleWatcher(self.idle_timer)
+        self._restore_geometry()
+        self.statusBar().showMessage("Opening…")
+        if store is not None:
+            self.attach_store(store)
+
+    def open_in_background(self) -> None:
+        """Opens the (plain) folder's store off the GUI thread, then `attach_store`."""
+        data_dir, db_url = self.data_dir, self.db_url
+        self._opening = BackgroundCall(
+            lambda: _open_with_sites(data_dir, db_url),
+            lambda opened: self._on_opened(*opened),
+            self._on_open_failed,
+            discard=lambda opened: opened[0].close(),
+            synchronous=self._synchronous,
+        )
+        self._opening.start()
+
+    def _on_opened(self, store: Any, sites: list[str]) -> None:
+        self._opening = None
+        self.attach_store(store, sites)
+
+    def _on_open_failed(self, error: BaseException) -> None:
+        self._opening = None
+        if not isinstance(error, OutreachError):
+            raise error  # unexpected: the app's excepthook logs it and says where
+        QMessageBox.critical(self, "Cannot open the data", error.message)
+        self.opening_failed.emit(3 if isinstance(error, StoreError) else 1)
+
+    def attach_store(self, store: Any, sites: list[str] | None = None) -> None:
+        """The store is open: the worker, the context, the first page, menus, the check."""
+        self.setWindowTitle(f"Outreach Tally — {store.org_name}")
+        self.encrypted = bool(getattr(store, "encrypted", False))
+        self.worker = DbWorker(store, synchronous=self._synchronous, parent=self)
         self.gate = CoordinatorGate(lambda: self.worker.store)
-        with store.unit_of_work() as uow:
-            sites = [s.name for s in catalog.list_sites(uow)]
+        if sites is None:
+            sites = _site_names(store)
         last = str(self.settings.value("last_site", ""))
         self.context = AppContext(
             self.worker,
@@ -122,19 +225,17 @@ class MainWindow(QMainWindow):
             coordinator_gate=self.gate,
             parent=self,
         )
-        self.locked = False
         self._build(sites)
-        self._restore()
+        self._restore_page()
         self.worker.unexpected_error.connect(self._on_unexpected)
         self.worker.busy_changed.connect(self._on_busy)
         self.context.data_changed.connect(self._reload_sites)
         self.context.site_changed.connect(self._on_site_changed)
         self.context.writes_state_changed.connect(self._on_writes_state)
-        minutes = int(self.settings.value("idle_minutes", DEFAULT_IDLE_MINUTES))
-        self.idle_timer = QTimer(self, singleShot=True, interval=max(minutes, 1) * 60_000)
-        self.idle_timer.timeout.connect(self.lock)
-        self.idle_watcher = IdleWatcher(self.idle_timer)
-        if run_check:
+        self.statusBar().showMessage("Ready")
+        if self.isVisible():
+            self._start_idle_timer()
+        if self._run_check:
             self.context.hold_writes("Checking the data file before saving anything…")
             QTimer.singleShot(0, self._start_check)
 
@@ -143,17 +244,11 @@ class MainWindow(QMainWindow):
     def _build(self, sites: list[str]) -> None:
         self.nav = QListWidget()
         self.nav.setMaximumWidth(170)
-        self.pages = QStackedWidget()
-        for index, (title, module, cls) in enumerate(PAGES):
+        self.pages = LazyPages(self._build_page, len(PAGES))
+        for index, (title, _module, _cls) in enumerate(PAGES):
             self.nav.addItem(title)
             self.nav.item(index).setToolTip(f"{title} (Ctrl+{index + 1})")
-            self.pages.addWidget(build_page(title, module, cls, self.context))
         self.nav.currentRowChanged.connect(self._on_page_changed)
-        titles = [title for title, _module, _cls in PAGES]
-        reports = self.pages.widget(titles.index("Reports"))
-        if hasattr(reports, "tally_entry_requested"):  # "Key in a filled sheet…"
-            entry = titles.index("Paper tally entry")
-            reports.tally_entry_requested.connect(lambda: self.show_page(entry))
         splitter = QSplitter()
         splitter.addWidget(self.nav)
         splitter.addWidget(self.pages)
@@ -161,10 +256,11 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
         self.lock_screen = LockScreen()
         self.lock_screen.unlock_requested.connect(self._on_unlock)
-        self.central = QStackedWidget()
         self.central.addWidget(splitter)
         self.central.addWidget(self.lock_screen)
-        self.setCentralWidget(self.central)
+        self.central.setCurrentWidget(splitter)
+        self.central.removeWidget(self.opening_label)
+        self.opening_label.deleteLater()
 
         toolbar = QToolBar("Site")
         toolbar.setMovable(False)
@@ -182,7 +278,22 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self.site_toolbar = toolbar
         self._build_menus()
-        self.statusBar().showMessage("Ready")
+
+    def _build_page(self, index: int) -> QWidget:
+        title, module, cls = PAGES[index]
+        page = build_page(title, module, cls, self.context)
+        if title == "Reports" and hasattr(page, "tally_entry_requested"):
+            entry = [t for t, _module, _cls in PAGES].index("Paper tally entry")
+            page.tally_entry_requested.connect(lambda: self.show_page(entry))  # "Key in a sheet"
+        if index == 0:  # Log encounter: its actions go in the Encounter menu
+            for action in (
+                page.save_action,
+                page.repeat_action,
+                page.undo_action,
+                page.clear_action,
+            ):
+                self.encounter_menu.addAction(action)
+        return page
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -198,15 +309,8 @@ class MainWindow(QMainWindow):
             )
         go.addSeparator()
         self._menu_action(go, "Choose &site", "Ctrl+Shift+S", self._focus_site)
-        log_page = self.pages.widget(0)
-        encounter = bar.addMenu("&Encounter")
-        for action in (
-            log_page.save_action,
-            log_page.repeat_action,
-            log_page.undo_action,
-            log_page.clear_action,
-        ):
-            encounter.addAction(action)
+        self.encounter_menu = bar.addMenu("&Encounter")  # filled when Log encounter is built
+        self.encounter_menu.aboutToShow.connect(lambda: self.pages.widget(0))
         help_menu = bar.addMenu("&Help")
         self._menu_action(help_menu, "&Keyboard shortcuts", "F1", self._on_shortcuts)
 
@@ -250,22 +354,20 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Now giving out supplies from {name}.", 5000)
 
     def _reload_sites(self) -> None:
-        def job(store: Any) -> list[str]:
-            with store.unit_of_work() as uow:
-                return [s.name for s in catalog.list_sites(uow)]
-
-        self.worker.submit(job, self._fill_sites)
+        self.worker.submit(_site_names, self._fill_sites)
 
     def _focus_site(self) -> None:
         self.site_combo.setFocus()
         self.site_combo.showPopup()
 
-    def _restore(self) -> None:
+    def _restore_geometry(self) -> None:
         geometry = self.settings.value("geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 760)
+
+    def _restore_page(self) -> None:
         page = int(self.settings.value("last_page", 0))
         self.nav.setCurrentRow(page if 0 <= page < self.pages.count() else 0)
 
@@ -273,6 +375,10 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
+        if self.worker is not None:
+            self._start_idle_timer()
+
+    def _start_idle_timer(self) -> None:
         if not self.locked and not self.idle_timer.isActive():
             from PySide6.QtWidgets import QApplication
 
@@ -280,6 +386,8 @@ class MainWindow(QMainWindow):
             self.idle_timer.start()
 
     def _start_check(self) -> None:
+        from outreach_app.services import health
+
         self.statusBar().showMessage("Checking the data file…")
         self.worker.submit(health.quick_check, self._on_checked, self._on_check_error)
 
@@ -337,8 +445,14 @@ class MainWindow(QMainWindow):
         data_dir, db_url = self.data_dir, self.db_url
         self.lock_screen.set_busy(True)
         self.statusBar().showMessage("Opening…")
+
+        def call() -> Any:
+            from outreach_app.services.store import open_store
+
+            return open_store(data_dir, db_url, passphrase or None)
+
         self._unlocking = BackgroundCall(
-            lambda: open_store(data_dir, db_url, passphrase or None),
+            call,
             self._on_unlocked,
             self._on_unlock_failed,
             discard=lambda store: store.close(),
@@ -395,10 +509,17 @@ class MainWindow(QMainWindow):
 
         QApplication.instance().removeEventFilter(self.idle_watcher)
         self.idle_timer.stop()
+        if self._opening is not None:
+            self._opening.cancel()  # a store still opening is closed when it arrives
+        if self.worker is None:  # closed before the store was open: nothing to back up
+            super().closeEvent(event)
+            return
         self.worker.shutdown()
         if self._unlocking is not None:
             self._unlocking.cancel()  # a store still opening is closed when it arrives
         if not self.locked:
+            from outreach_app.services import backups
+
             store = self.worker.store
             try:
                 backups.daily_backup(store)

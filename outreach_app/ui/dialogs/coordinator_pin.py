@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from outreach_app.domain.errors import OutreachError
-from outreach_app.services import auth
 
 UNLOCKED_SECONDS = 10 * 60
 
@@ -111,6 +110,8 @@ class CoordinatorGate:
     def __call__(self, parent: QWidget | None, action: str) -> bool:
         if self.unlocked:
             return True
+        from outreach_app.services import auth
+
         store = self._store()
         with store.unit_of_work() as uow:
             first_time = not auth.has_coordinator_pin(uow)

@@ -6,7 +6,7 @@ A failed unlock creates and changes nothing: `open_store` only reads until the k
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
 
 from outreach_app.domain.codes import SiteKind
 from outreach_app.domain.errors import OutreachError, WrongPassphrase
-from outreach_app.services import auth
-from outreach_app.services.store import InitOptions, init_store, open_store, resolve_zone
 
 from outreach_app.ui.background import BackgroundCall
+
+if TYPE_CHECKING:
+    from outreach_app.services.store import InitOptions
 
 ERROR_STYLE = "color: #8a1c1c;"
 NO_ENCRYPTION_RISK = (
@@ -60,6 +61,14 @@ def passphrase_strength(text: str) -> str:
     return "Weak: add words (a phrase of four or more words is easy to remember)."
 
 
+def _open_store(data_dir: Path, db_url: str | None, passphrase: str | None) -> Any:
+    """On the background thread: the services (and SQLAlchemy) are imported there the first
+    time, so the unlock dialog shows before they are."""
+    from outreach_app.services.store import open_store
+
+    return open_store(data_dir, db_url, passphrase)
+
+
 class SetupDialog(QDialog):
     """First run: organisation, zone, device, first site, passphrase or none, coordinator PIN."""
 
@@ -68,6 +77,8 @@ class SetupDialog(QDialog):
         self.setWindowTitle("Set up Outreach Tally")
         self._data_dir, self._db_url = data_dir, db_url
         self.org = QLineEdit()
+        from outreach_app.services.store import resolve_zone  # first run only
+
         self.zone = QLineEdit(resolve_zone(None).key)
         self.zone.setToolTip("The organisation's time zone, e.g. America/Toronto")
         self.device = QLineEdit("This computer")
@@ -158,6 +169,8 @@ class SetupDialog(QDialog):
         if not self.pin.text().isdigit() or not 4 <= len(self.pin.text()) <= 12:
             self.error.setText("The coordinator PIN is 4 to 12 digits.")
             return None
+        from outreach_app.services.store import InitOptions
+
         return InitOptions(
             org=self.org.text(),
             site=self.site.text(),
@@ -171,6 +184,9 @@ class SetupDialog(QDialog):
         options = self.options()
         if options is None:
             return
+        from outreach_app.services import auth
+        from outreach_app.services.store import init_store, open_store
+
         try:
             init_store(self._data_dir, options, self._db_url)
             store = open_store(self._data_dir, self._db_url, options.passphrase)
@@ -258,7 +274,7 @@ class UnlockDialog(QDialog):
         self._set_busy(True)
         data_dir, db_url, passphrase = self._data_dir, self._db_url, self.passphrase.text()
         self._opening = BackgroundCall(
-            lambda: open_store(data_dir, db_url, passphrase),
+            lambda: _open_store(data_dir, db_url, passphrase),
             self._on_opened,
             self._on_failed,
             discard=lambda store: store.close(),
