@@ -10,5 +10,5 @@ from outreach_app.storage.folder import DataFolder
 
 
 def folder_is_encrypted(data_dir: Path) -> bool:
-    """Raises NotInitialised when the folder has no record yet (as `store.folder_is_encrypted`)."""
+    """Raises NotInitialised when the folder has no record yet."""
     return DataFolder(data_dir).read_record().encrypted

@@ -25,6 +25,7 @@ from outreach_app.domain.errors import (
     PassphraseRequired,
     StoreError,
 )
+from outreach_app.services.folder_state import folder_is_encrypted
 from outreach_app.services.seed import seed_catalog
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage import engine as engines
@@ -35,6 +36,8 @@ from outreach_app.storage.models import Device, Setting, Site
 from outreach_app.storage.schema import has_any_table
 
 log = logging.getLogger(__name__)
+
+__all__ = ["InitOptions", "Store", "folder_is_encrypted", "init_store", "open_store"]
 
 
 @dataclass
@@ -92,11 +95,6 @@ def resolve_zone(name: str | None) -> ZoneInfo:
         raise InvalidInput(
             f"Unknown time zone {name!r}. Use a name such as America/Toronto or Europe/Paris."
         ) from None
-
-
-def folder_is_encrypted(data_dir: Path) -> bool:
-    """Raises NotInitialised when the folder has no record yet."""
-    return DataFolder(data_dir).read_record().encrypted
 
 
 def _open_postgres(db_url: str) -> Engine:
