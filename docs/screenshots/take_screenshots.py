@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from outreach_app.domain.errors import WrongPassphrase
 from outreach_app.services.store import InitOptions, init_store, open_store
 
 from outreach_app.ui.dialogs.opening import SetupDialog, UnlockDialog
@@ -85,6 +86,7 @@ def main(data_dir: Path, out: Path) -> None:
     unlock.show()
     unlock.passphrase.setText("wrong guess")
     unlock._on_open()
+    unlock.refused(WrongPassphrase("wrong"))  # as the main window does when it will not open
     settle(app)
     unlock.grab().save(str(out / "unlock.png"))
 

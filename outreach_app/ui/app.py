@@ -5,7 +5,8 @@ says where that log is.
 
 Start-up order: the first window shows before SQLAlchemy and the services are imported. A plain
 folder's main window shows "Opening your data…" and opens the store on a background thread; an
-encrypted folder's unlock dialog shows first and opens the store on its background thread. Only
+encrypted folder's unlock dialog shows first and only asks the passphrase, then the main window
+shows and opens the store with it the same way (a wrong one brings the dialog back). Only
 the first-run setup and a PostgreSQL --db-url import the services before a window shows.
 """
 
@@ -68,8 +69,9 @@ OPEN_BEHIND = "open behind the window"  # a plain folder: the main window opens 
 
 
 def open_data(data_dir: Path, db_url: str | None) -> Any:
-    """Setup on first run, then the passphrase when the folder is encrypted: the opened store,
-    OPEN_BEHIND for a plain folder (opened behind the shown window), or None: cancelled."""
+    """Setup on first run, then the passphrase when the folder is encrypted: the opened store
+    (PostgreSQL), OPEN_BEHIND for a plain folder, the UnlockDialog with the passphrase entered
+    for an encrypted one (both opened behind the shown window), or None: cancelled."""
     if _needs_setup(data_dir, db_url):
         if SetupDialog.ask(None, data_dir, db_url) is None:
             return None
@@ -105,6 +107,8 @@ def run_app(data_dir: Path, db_url: str | None) -> int:
     window.show()
     if store is OPEN_BEHIND:
         window.open_in_background()
+    elif isinstance(store, UnlockDialog):
+        window.open_in_background(unlock=store)  # a wrong passphrase brings the dialog back
     else:
         QTimer.singleShot(0, lambda: window.attach_store(store))  # after the window shows
     return app.exec()

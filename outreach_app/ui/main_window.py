@@ -2,10 +2,11 @@
 the idle lock, the check after opening and the backup on close.
 
 Start-up: the window can show before the store is open (`MainWindow(None, ...)` says "Opening
-your data…"; `open_in_background` opens a plain folder off the GUI thread, `attach_store` takes
-an opened one). This module imports no services at module level, so the window shows before
-SQLAlchemy is imported. Pages are built the first time they are shown (`pages.widget(i)` builds
-page i): only the first page shown is built at start.
+your data…"; `open_in_background` opens the store off the GUI thread, an encrypted one with the
+unlock dialog's passphrase, `attach_store` takes an opened one). This module imports no services
+at module level, so the window shows before SQLAlchemy is imported. Pages are built the first
+time they are shown (`pages.widget(i)` builds page i): only the first page shown is built at
+start.
 """
 
 from __future__ import annotations
@@ -71,11 +72,13 @@ def build_page(title: str, module: str, cls: str, context: AppContext) -> QWidge
     return page_class(context)
 
 
-def _open_with_sites(data_dir: Path, db_url: str | None) -> tuple[Any, list[str]]:
+def _open_with_sites(
+    data_dir: Path, db_url: str | None, passphrase: str | None = None
+) -> tuple[Any, list[str]]:
     """Off the GUI thread: the services (SQLAlchemy) are imported here the first time."""
     from outreach_app.services.store import open_store
 
-    store = open_store(data_dir, db_url)
+    store = open_store(data_dir, db_url, passphrase)
     try:
         return store, _site_names(store)
     except BaseException:
@@ -170,6 +173,7 @@ class MainWindow(QMainWindow):
         self._run_check = run_check
         self._unlocking: BackgroundCall | None = None
         self._opening: BackgroundCall | None = None
+        self._unlock: Any = None  # the UnlockDialog whose passphrase opens the store
         self.worker: DbWorker | None = None
         self.locked = False
         self.opening_label = QLabel("<h3>Opening your data…</h3>")
@@ -186,11 +190,30 @@ class MainWindow(QMainWindow):
         if store is not None:
             self.attach_store(store)
 
-    def open_in_background(self) -> None:
-        """Opens the (plain) folder's store off the GUI thread, then `attach_store`."""
+    def open_in_background(self, unlock: Any = None) -> None:
+        """Opens the folder's store off the GUI thread, then `attach_store`. An encrypted
+        folder's opens with the passphrase typed in `unlock` (an UnlockDialog): a fresh dialog
+        is waited for, one already accepted is used at once; a wrong passphrase brings the
+        dialog back to try again, and cancelling it ends the opening (`opening_failed(0)`)."""
+        if unlock is not None and self._unlock is None:
+            self._unlock = unlock
+            unlock.setParent(self, unlock.windowFlags())  # brought back over this window
+            unlock.passphrase_entered.connect(self._open_with)
+            unlock.rejected.connect(self._on_unlock_cancelled)
+            if unlock.result() != unlock.DialogCode.Accepted:
+                return  # the passphrase is still to come
+            self._open_with(unlock.passphrase.text())
+            return
+        self._open_with(None)
+
+    def _open_with(self, passphrase: str | None) -> None:
+        if self._opening is not None or self.worker is not None:
+            return
         data_dir, db_url = self.data_dir, self.db_url
+        self.opening_label.setText("<h3>Opening your data…</h3>")
+        self.statusBar().showMessage("Opening…")
         self._opening = BackgroundCall(
-            lambda: _open_with_sites(data_dir, db_url),
+            lambda: _open_with_sites(data_dir, db_url, passphrase or None),
             lambda opened: self._on_opened(*opened),
             self._on_open_failed,
             discard=lambda opened: opened[0].close(),
@@ -200,14 +223,28 @@ class MainWindow(QMainWindow):
 
     def _on_opened(self, store: Any, sites: list[str]) -> None:
         self._opening = None
+        if self._unlock is not None:
+            self._unlock.opened(store)
+            self._unlock.passphrase_entered.disconnect(self._open_with)
+            self._unlock.rejected.disconnect(self._on_unlock_cancelled)
+            self._unlock = None
         self.attach_store(store, sites)
 
     def _on_open_failed(self, error: BaseException) -> None:
         self._opening = None
         if not isinstance(error, OutreachError):
             raise error  # unexpected: the app's excepthook logs it and says where
+        if self._unlock is not None and isinstance(error, WrongPassphrase):
+            self.opening_label.setText("<h3>Waiting for the passphrase…</h3>")
+            self.statusBar().showMessage("The passphrase was not right.")
+            self._unlock.refused(error)  # nothing was created or changed; try again
+            return
         QMessageBox.critical(self, "Cannot open the data", error.message)
         self.opening_failed.emit(3 if isinstance(error, StoreError) else 1)
+
+    def _on_unlock_cancelled(self) -> None:
+        if self.worker is None and self._opening is None:
+            self.opening_failed.emit(0)  # the person chose not to open the data
 
     def attach_store(self, store: Any, sites: list[str] | None = None) -> None:
         """The store is open: the worker, the context, the first page, menus, the check."""
@@ -504,13 +541,16 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: Any) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("last_site", self.context.current_site)
+        if self.worker is not None:  # the store is open: there is a current site
+            self.settings.setValue("last_site", self.context.current_site)
         from PySide6.QtWidgets import QApplication
 
         QApplication.instance().removeEventFilter(self.idle_watcher)
         self.idle_timer.stop()
         if self._opening is not None:
             self._opening.cancel()  # a store still opening is closed when it arrives
+        if self._unlock is not None and self._unlock.isVisible():
+            self._unlock.reject()  # closed while asking the passphrase again
         if self.worker is None:  # closed before the store was open: nothing to back up
             super().closeEvent(event)
             return

@@ -23,8 +23,12 @@ def _files(folder):
     return sorted((p.relative_to(folder), p.stat().st_size) for p in folder.rglob("*"))
 
 
+def _settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
 def _window(qtbot, store, folder, tmp_path, synchronous=True):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings = _settings(tmp_path)
     window = MainWindow(store, folder, synchronous=synchronous, settings=settings)
     qtbot.addWidget(window)
     window.show()
@@ -71,10 +75,12 @@ def test_no_encryption_says_what_it_risks(qtbot, tmp_path):
     assert not dialog.passphrase.isEnabled()
 
 
-def test_unlock_wrong_then_right_changes_nothing(qtbot, encrypted_folder):
+def test_unlock_wrong_then_right_changes_nothing(qtbot, encrypted_folder, tmp_path):
     before = _files(encrypted_folder)
+    window = MainWindow(None, encrypted_folder, synchronous=False, settings=_settings(tmp_path))
+    qtbot.addWidget(window)
     dialog = UnlockDialog(encrypted_folder, None, "Open")
-    qtbot.addWidget(dialog)
+    window.open_in_background(unlock=dialog)  # the window opens the store with its passphrase
     qtbot.keyClicks(dialog.passphrase, "not the passphrase")
     qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.opening)  # the store opens on a background thread
@@ -86,7 +92,7 @@ def test_unlock_wrong_then_right_changes_nothing(qtbot, encrypted_folder):
     qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.opening)
     assert dialog.store is not None
-    dialog.store.close()
+    window.close()
 
 
 def test_lock_hides_data_and_keeps_typed_text(qtbot, encrypted_folder, tmp_path):

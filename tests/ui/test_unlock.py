@@ -16,28 +16,44 @@ from outreach_app.ui.dialogs.opening import UnlockDialog
 from outreach_app.ui.main_window import MainWindow
 
 
-def test_unlock_dialog_stays_responsive_while_the_store_opens(qtbot, encrypted_folder):
+def _settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def test_the_window_shows_as_soon_as_the_passphrase_is_entered(qtbot, encrypted_folder, tmp_path):
+    """The unlock dialog only asks: the main window shows "Opening your data…" and the store
+    opens behind it, on a background thread, with the passphrase."""
+    window = MainWindow(None, encrypted_folder, settings=_settings(tmp_path))
+    qtbot.addWidget(window)
     dialog = UnlockDialog(encrypted_folder, None, "Open")
-    qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    window.open_in_background(unlock=dialog)
     events = []
-    opened = dialog._on_opened
-    dialog._on_opened = lambda store: (events.append("opened"), opened(store))
+    opened = window._on_opened
+    window._on_opened = lambda *a: (events.append("opened"), opened(*a))
     qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    window.show()
     QTimer.singleShot(0, lambda: events.append("timer"))
-    assert dialog.opening and not dialog.ok_button.isEnabled() and dialog.busy.isVisible()
+    assert not dialog.isVisible() and dialog.result() == UnlockDialog.DialogCode.Accepted
+    assert dialog.opening and not dialog.ok_button.isEnabled()
+    assert window.opening_label.isVisible() and window.worker is None
     qtbot.waitUntil(lambda: "opened" in events, timeout=10_000)
     assert events[0] == "timer"
-    assert dialog.result() == UnlockDialog.DialogCode.Accepted
-    assert dialog.ok_button.isEnabled() and not dialog.busy.isVisible()
-    dialog.store.close()
+    assert window.worker is not None and dialog.store is window.worker.store
+    assert not dialog.opening and not dialog.isVisible()
+    qtbot.waitUntil(lambda: window.context.writes_hold == "", timeout=10_000)
+    window.close()
 
 
-def test_wrong_passphrase_off_the_gui_thread_lets_the_person_retry(qtbot, encrypted_folder):
+def test_wrong_passphrase_off_the_gui_thread_lets_the_person_retry(
+    qtbot, encrypted_folder, tmp_path
+):
+    window = MainWindow(None, encrypted_folder, settings=_settings(tmp_path))
+    qtbot.addWidget(window)
     dialog = UnlockDialog(encrypted_folder, None, "Open")
-    qtbot.addWidget(dialog)
+    window.open_in_background(unlock=dialog)
     dialog.show()
     qtbot.keyClicks(dialog.passphrase, "not the passphrase")
     qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
@@ -46,6 +62,24 @@ def test_wrong_passphrase_off_the_gui_thread_lets_the_person_retry(qtbot, encryp
     assert "not right" in dialog.error.text() and dialog.ok_button.isEnabled()
     assert dialog.isVisible() and dialog.store is None
     assert dialog.passphrase.selectedText() == "not the passphrase"  # ready to type over
+    assert window.worker is None
+
+
+def test_cancelling_the_unlock_after_a_wrong_passphrase_ends_the_opening(
+    qtbot, encrypted_folder, tmp_path
+):
+    window = MainWindow(None, encrypted_folder, synchronous=True, settings=_settings(tmp_path))
+    qtbot.addWidget(window)
+    ended = []
+    window.opening_failed.connect(ended.append)
+    dialog = UnlockDialog(encrypted_folder, None, "Open")
+    window.open_in_background(unlock=dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.passphrase, "not the passphrase")
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    assert dialog.isVisible() and "not right" in dialog.error.text()
+    dialog.reject()
+    assert ended == [0] and window.worker is None
 
 
 def test_lock_screen_unlock_runs_off_the_gui_thread(qtbot, encrypted_folder, tmp_path):

@@ -1,6 +1,8 @@
 """Opening the data folder: the first-run setup and the passphrase (unlock) dialog.
 
-A failed unlock creates and changes nothing: `open_store` only reads until the key is right.
+The unlock dialog only asks the passphrase; the main window opens the store with it behind its
+"Opening your data…" state. A failed unlock creates and changes nothing: `open_store` only reads
+until the key is right.
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,8 +27,6 @@ from PySide6.QtWidgets import (
 
 from outreach_app.domain.codes import SiteKind
 from outreach_app.domain.errors import OutreachError, WrongPassphrase
-
-from outreach_app.ui.background import BackgroundCall
 
 if TYPE_CHECKING:
     from outreach_app.services.store import InitOptions
@@ -59,14 +59,6 @@ def passphrase_strength(text: str) -> str:
     if len(text) >= 14 or kinds >= 3:
         return "Fair: a few more words would make it strong."
     return "Weak: add words (a phrase of four or more words is easy to remember)."
-
-
-def _open_store(data_dir: Path, db_url: str | None, passphrase: str | None) -> Any:
-    """On the background thread: the services (and SQLAlchemy) are imported there the first
-    time, so the unlock dialog shows before they are."""
-    from outreach_app.services.store import open_store
-
-    return open_store(data_dir, db_url, passphrase)
 
 
 class SetupDialog(QDialog):
@@ -212,12 +204,16 @@ class SetupDialog(QDialog):
 
 
 class UnlockDialog(QDialog):
-    """Asks the passphrase until it opens the store (or the person cancels).
+    """Asks the passphrase; it does not open the store.
 
-    The store opens on a background thread (SQLCipher's key derivation alone takes a fraction
-    of a second), with a busy bar and Open disabled meanwhile; Cancel still works and closes a
-    store that opens after it.
+    Open emits `passphrase_entered` and closes the dialog: the main window then shows "Opening
+    your data…" and opens the store with it on a background thread (`MainWindow.
+    open_in_background(unlock=...)`). Until the window reports back, `opening` is true and Open
+    is disabled; a wrong passphrase (`refused`) brings the dialog back with the reason and the
+    text selected, ready to type over; `opened` records the store it unlocked.
     """
+
+    passphrase_entered = Signal(str)
 
     def __init__(
         self,
@@ -225,14 +221,11 @@ class UnlockDialog(QDialog):
         db_url: str | None,
         title: str,
         parent: QWidget | None = None,
-        *,
-        synchronous: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self._data_dir, self._db_url = data_dir, db_url
-        self._synchronous = synchronous
-        self._opening: BackgroundCall | None = None
+        self._opening = False
         self.store: Any = None
         intro = QLabel(
             "This data folder is encrypted. Type its passphrase to open it.<br>"
@@ -266,51 +259,43 @@ class UnlockDialog(QDialog):
 
     @property
     def opening(self) -> bool:
-        return self._opening is not None
+        """The passphrase was entered and the store is opening with it."""
+        return self._opening
 
     def _on_open(self) -> None:
-        if self._opening is not None:
+        if self._opening:
             return  # Enter pressed again while opening
         self._set_busy(True)
-        data_dir, db_url, passphrase = self._data_dir, self._db_url, self.passphrase.text()
-        self._opening = BackgroundCall(
-            lambda: _open_store(data_dir, db_url, passphrase),
-            self._on_opened,
-            self._on_failed,
-            discard=lambda store: store.close(),
-            synchronous=self._synchronous,
-        )
-        self._opening.start()
+        self.accept()  # first: a synchronous open may bring the dialog back at once
+        self.passphrase_entered.emit(self.passphrase.text())
 
     def _set_busy(self, busy: bool) -> None:
+        self._opening = busy
         self.ok_button.setEnabled(not busy)
         self.passphrase.setReadOnly(busy)
         self.busy.setVisible(busy)
         self.error.setStyleSheet("" if busy else ERROR_STYLE)
         self.error.setText("Opening…" if busy else "")
 
-    def _on_opened(self, store: Any) -> None:
-        self._opening = None
+    def opened(self, store: Any) -> None:
+        """The store opened with the entered passphrase."""
         self._set_busy(False)
         self.store = store
-        self.accept()
 
-    def _on_failed(self, error: BaseException) -> None:
-        self._opening = None
+    def refused(self, error: OutreachError) -> None:
+        """The store did not open: back to the person, with the reason."""
         self._set_busy(False)
         if isinstance(error, WrongPassphrase):
             self.error.setText("That passphrase is not right. Check Caps Lock and try again.")
-            self.passphrase.selectAll()
-            self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
-        elif isinstance(error, OutreachError):
-            self.error.setText(error.message)
         else:
-            raise error  # unexpected: the app's excepthook logs it and says where
+            self.error.setText(error.message)
+        self.passphrase.selectAll()
+        self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.isVisible():
+            self.open()
 
     def reject(self) -> None:
-        if self._opening is not None:
-            self._opening.cancel()  # a store that still opens is closed, not kept
-            self._opening = None
+        self._set_busy(False)
         super().reject()
 
     @classmethod
@@ -320,12 +305,12 @@ class UnlockDialog(QDialog):
         data_dir: Path,
         db_url: str | None = None,
         title: str = "Open Outreach Tally",
-    ) -> Any:
-        """The open store, or None when cancelled."""
+    ) -> UnlockDialog | None:
+        """The dialog with a passphrase entered (its store still to open), or None: cancelled."""
         dialog = cls(data_dir, db_url, title, parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        return dialog.store
+        return dialog
 
 
 def show_store_error(parent: QWidget | None, error: OutreachError) -> None:
