@@ -45,6 +45,18 @@ ORGANISATION = "OutreachTally"
 APPLICATION = "Outreach Tally"
 DEFAULT_IDLE_MINUTES = 10
 # (title, module, class) — pages other people build are loaded when their module exists.
+# (menu text, shortcut, the page's button it presses)
+RECORD_ACTIONS = (("&Void the selected record…", "Ctrl+Shift+V", "void_button"),)
+STOCK_ACTIONS = (
+    ("&Receive…", "Ctrl+Shift+R", "receive_button"),
+    ("&Transfer…", "Ctrl+Shift+T", "transfer_button"),
+    ("A&djust…", "Ctrl+Shift+D", "adjust_button"),
+    ("&Stocktake…", "Ctrl+Shift+K", "stocktake_button"),
+    ("Bag &out…", "Ctrl+Shift+O", "bag_out_button"),
+    ("Bag &in…", "Ctrl+Shift+I", "bag_in_button"),
+    ("&Ledger…", "Ctrl+Shift+L", "ledger_button"),
+)
+
 PAGES = [
     ("Log encounter", "outreach_app.ui.pages.log_encounter", "LogEncounterPage"),
     ("Tally counter", "outreach_app.ui.pages.tally_counter", "TallyCounterPage"),
@@ -348,8 +360,27 @@ class MainWindow(QMainWindow):
         self._menu_action(go, "Choose &site", "Ctrl+Shift+S", self._focus_site)
         self.encounter_menu = bar.addMenu("&Encounter")  # filled when Log encounter is built
         self.encounter_menu.aboutToShow.connect(lambda: self.pages.widget(0))
+        self._page_menu(bar, "&Records", "Encounters", RECORD_ACTIONS)
+        self._page_menu(bar, "&Stock", "Inventory", STOCK_ACTIONS)
         help_menu = bar.addMenu("&Help")
         self._menu_action(help_menu, "&Keyboard shortcuts", "F1", self._on_shortcuts)
+
+    def _page_menu(self, bar: Any, title: str, page: str, entries: Any) -> None:
+        """A menu whose actions press a page's buttons, so they have shortcuts shown in menus."""
+        menu = bar.addMenu(title)
+        index = [t for t, _module, _cls in PAGES].index(page)
+        for text, keys, button in entries:
+            self._menu_action(
+                menu, text, keys, lambda _=False, i=index, b=button: self._press(i, b)
+            )
+
+    def _press(self, index: int, button_name: str) -> None:
+        if self.locked:
+            return
+        self.show_page(index)
+        button = getattr(self.pages.widget(index), button_name)
+        if button.isEnabled():
+            button.click()
 
     def _menu_action(self, menu: Any, text: str, keys: str | None, slot: Any) -> QAction:
         action = QAction(text, self)
@@ -581,6 +612,15 @@ Log encounter
   Ctrl+Enter      save
   Ctrl+R          repeat last visit of this code
   Ctrl+Z          undo the last save (10 seconds)
+
+Records (Encounters)
+  Ctrl+Shift+V    void the selected record
+
+Stock (Inventory)
+  Ctrl+Shift+R/T/D  receive / transfer / adjust
+  Ctrl+Shift+K      stocktake
+  Ctrl+Shift+O/I    shift bag out / in
+  Ctrl+Shift+L      ledger of the selected item
 
 Tally counter
   1 … 0           count contact / the item on the tile

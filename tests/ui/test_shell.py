@@ -194,3 +194,25 @@ def test_settings_remember_page_and_site(qtbot, plain_folder, tmp_path):
     with again.worker.store.unit_of_work() as uow:
         assert encounter_list.count_encounters(uow, encounter_list.EncounterFilter()) == 0
     again.close()
+
+
+def test_stock_and_record_actions_have_menu_shortcuts(qtbot, plain_folder, tmp_path, monkeypatch):
+    from outreach_app.ui.dialogs.stock_dialogs import ReceiveDialog
+
+    asked = []
+    monkeypatch.setattr(ReceiveDialog, "ask", classmethod(lambda cls, *a, **k: asked.append(1)))
+    window = _window(qtbot, open_store(plain_folder), plain_folder, tmp_path)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    menus = {a.text(): a.menu() for a in window.menuBar().actions()}
+    shown = {a.text(): a.shortcut().toString() for a in menus["&Stock"].actions()}
+    assert shown["&Receive…"] == "Ctrl+Shift+R" and shown["&Stocktake…"] == "Ctrl+Shift+K"
+    assert [a.shortcut().toString() for a in menus["&Records"].actions()] == ["Ctrl+Shift+V"]
+    qtbot.keyClick(
+        QApplication.focusWidget() or window,
+        Qt.Key.Key_R,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert window.pages.currentIndex() == 3  # Inventory
+    assert asked == [1]
+    window.close()
