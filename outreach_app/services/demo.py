@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -217,11 +217,23 @@ class DemoSummary:
     stocktakes: int
 
 
-def _ensure_sites(uow: UnitOfWork) -> None:
+def _ensure_sites(uow: UnitOfWork) -> tuple[DemoSite, ...]:
+    """The demo's sites, the busy drop-in being the folder's own first fixed site when it has one
+    (so the site the app opens on is the one with stock and visits)."""
+    first_fixed = uow.session.scalar(
+        select(Site.name)
+        .where(Site.active, Site.kind == "fixed")
+        .order_by(Site.created_at, Site.name)
+        .limit(1)
+    )
+    sites = DEMO_SITES
+    if first_fixed is not None:
+        sites = (replace(DEMO_SITES[0], name=first_fixed), *DEMO_SITES[1:])
     existing = {s.name for s in uow.session.scalars(select(Site))}
-    for site in DEMO_SITES:
+    for site in sites:
         if site.name not in existing:
             catalog.add_site(uow, site.name, site.kind)
+    return sites
 
 
 def _backdate(uow: UnitOfWork, when: datetime, *conditions: ColumnElement[bool]) -> None:
@@ -230,9 +242,8 @@ def _backdate(uow: UnitOfWork, when: datetime, *conditions: ColumnElement[bool])
         movement.occurred_at = when
 
 
-def _stock_up(store: Store, needs: dict[str, Counter[str]], when: datetime) -> None:
+def _stock_up(store: Store, hub: str, needs: dict[str, Counter[str]], when: datetime) -> None:
     """An order received at the hub, then transfers out to each other site, a margin to spare."""
-    hub = DEMO_SITES[0].name
     sends = {
         site: {item: int(qty * 1.2) + 5 for item, qty in counter.items()}
         for site, counter in needs.items()
@@ -256,10 +267,12 @@ def _stock_up(store: Store, needs: dict[str, Counter[str]], when: datetime) -> N
                 _backdate(uow, when + timedelta(hours=1), StockMovement.transfer_id == transfer_id)
 
 
-def _count_sites(store: Store, at: datetime, rng: random.Random) -> int:
+def _count_sites(
+    store: Store, sites: tuple[DemoSite, ...], at: datetime, rng: random.Random
+) -> int:
     """A shelf count at the fixed site and the van: most lines match, a couple are short."""
     done = 0
-    for site in DEMO_SITES[:2]:
+    for site in sites[:2]:
         with store.unit_of_work() as uow:
             sheet = [line for line in stocktake.count_sheet(uow, site.name, at) if line.expected]
             if not sheet:
@@ -298,17 +311,17 @@ def fill_month(
     last_day = min(last_day, now.date())
     rng = random.Random(seed)
     with store.unit_of_work() as uow:
-        _ensure_sites(uow)
+        sites = _ensure_sites(uow)
         kit_lines = {
             kit.code: dict(kit.lines) for kit in catalog.list_kits(uow, include_inactive=True)
         }
     count_at = min(now - timedelta(minutes=5), datetime.combine(last_day, time(23, 30), zone))
-    plan = list(generate(rng, DEMO_SITES, first_day, last_day, zone, scale=scale, until=count_at))
-    needs: dict[str, Counter[str]] = {site.name: Counter() for site in DEMO_SITES}
+    plan = list(generate(rng, sites, first_day, last_day, zone, scale=scale, until=count_at))
+    needs: dict[str, Counter[str]] = {site.name: Counter() for site in sites}
     for encounter in plan:
         needs[encounter.site].update(expand(encounter, kit_lines))
     start = datetime.combine(first_day, time(7), zone)
-    _stock_up(store, needs, min(start, count_at - timedelta(hours=3)))
+    _stock_up(store, sites[0].name, needs, min(start, count_at - timedelta(hours=3)))
     saved = []
     for n, encounter in enumerate(plan):
         with store.unit_of_work() as uow:
@@ -319,5 +332,5 @@ def fill_month(
     with store.unit_of_work() as uow:
         for encounter_id in voids:
             encounters.void_encounter(uow, encounter_id, "entered twice (demo)")
-    counted = _count_sites(store, count_at, rng)
-    return DemoSummary(len(DEMO_SITES), len(plan), len(voids), counted)
+    counted = _count_sites(store, sites, count_at, rng)
+    return DemoSummary(len(sites), len(plan), len(voids), counted)
