@@ -303,6 +303,9 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        # Without sizes the splitter gives the list more room than its maximum width, which
+        # showed as an empty band between the page list and the page.
+        splitter.setSizes([self.nav.maximumWidth(), 10_000])
         self.lock_screen = LockScreen()
         self.lock_screen.unlock_requested.connect(self._on_unlock)
         self.central.addWidget(splitter)

@@ -20,6 +20,8 @@ class LockScreen(QWidget):
         self.explain = QLabel("")
         self.explain.setWordWrap(True)
         self.explain.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # A wrapped label centred in a layout gets no width to wrap against and was cut off.
+        self.explain.setFixedWidth(440)
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setPlaceholderText("passphrase")
@@ -53,6 +55,7 @@ class LockScreen(QWidget):
             if encrypted
             else "The data is hidden. Unlock to carry on; anything typed into a form is kept."
         )
+        self.explain.setMinimumHeight(self.explain.heightForWidth(self.explain.width()))
         (self.passphrase if encrypted else self.button).setFocus()
 
     def set_busy(self, busy: bool) -> None:
