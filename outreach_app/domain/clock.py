@@ -8,7 +8,10 @@ from zoneinfo import ZoneInfo
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    """Now, in whole milliseconds: the precision every store keeps, so a moment read back
+    compares equal to the one written."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def to_utc(moment: datetime, zone: ZoneInfo) -> datetime:

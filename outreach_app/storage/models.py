@@ -1,9 +1,10 @@
-"""The schema: catalog rows and append-only events.
+"""The schema (revision 0003): the organisation's shared rows and its append-only records.
 
-Every fact is an event with a UUID key, the device that made it and its created/occurred times.
-Corrections are new events (a void, a reversing movement); history is never updated or deleted,
-which lets several devices merge their records as a plain set union. Stock on hand is never
-stored: it is the sum of `stock_movements`.
+Every record carries its id, the device that made it, that device's sequence number, who made it
+and when. Records are never updated or deleted (the database refuses it, `storage/triggers.py`),
+except a purge emptying free text; a correction is a new record. Stock on hand is derived: the
+ledger of movements plus counts ("N counted at T"); `stock_balances` is a cache of it kept by the
+database's triggers. See `domain/identity.py` for which ids are derived and why.
 """
 
 from __future__ import annotations
@@ -18,15 +19,15 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
-    UniqueConstraint,
-    Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from outreach_app.storage.types import UTCDateTime
+from outreach_app.storage.types import Id, UTCDateTime
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -35,12 +36,13 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+NO_ROWID = {"sqlite_with_rowid": False}
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
-        uuid.UUID: Uuid(),
+        uuid.UUID: Id(),
         datetime: UTCDateTime(),
         date: Date(),
         str: String(200),
@@ -51,12 +53,22 @@ def new_id() -> uuid.UUID:
     return uuid.uuid4()
 
 
-class EventMixin:
-    """Columns every event carries."""
+class RecordMixin:
+    """Provenance every record carries. `seq` counts per device (see UnitOfWork.stamp)."""
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("devices.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime]
+
+
+class SharedRowMixin(RecordMixin):
+    """Rows of the organisation that change in place (catalog, sites): the latest change by
+    (time, device id) wins when devices merge."""
+
+    changed_at: Mapped[datetime]
+    changed_by: Mapped[uuid.UUID] = mapped_column(Id())
 
 
 class Setting(Base):
@@ -70,9 +82,10 @@ class Device(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     name: Mapped[str]
     created_at: Mapped[datetime]
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Staff(EventMixin, Base):
+class Staff(SharedRowMixin, Base):
     __tablename__ = "staff"
     name: Mapped[str] = mapped_column(String(80))
     initials: Mapped[str] = mapped_column(String(8))
@@ -80,14 +93,14 @@ class Staff(EventMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Site(EventMixin, Base):
+class Site(SharedRowMixin, Base):
     __tablename__ = "sites"
     name: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Item(EventMixin, Base):
+class Item(SharedRowMixin, Base):
     __tablename__ = "items"
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str]
@@ -100,7 +113,7 @@ class Item(EventMixin, Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Kit(EventMixin, Base):
+class Kit(SharedRowMixin, Base):
     __tablename__ = "kits"
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str]
@@ -112,6 +125,7 @@ class Kit(EventMixin, Base):
 
 class KitLine(Base):
     __tablename__ = "kit_lines"
+    __table_args__ = (NO_ROWID,)
     kit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("kits.id"), primary_key=True)
     item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"), primary_key=True)
     quantity: Mapped[int] = mapped_column(Integer, CheckConstraint("quantity > 0", name="positive"))
@@ -119,29 +133,40 @@ class KitLine(Base):
     item: Mapped[Item] = relationship(lazy="joined")
 
 
-class Lot(EventMixin, Base):
+class Lot(RecordMixin, Base):
+    """Identified by item and lot number (contracts §1); its id derives from them."""
+
     __tablename__ = "lots"
-    __table_args__ = (UniqueConstraint("item_id", "lot_number", name="uq_lots_item_lot"),)
+    __table_args__ = (Index("uq_lots_item_lot", "item_id", "lot_number", unique=True),)
     item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"))
     lot_number: Mapped[str] = mapped_column(String(60))
     expires_on: Mapped[date | None]
 
 
-class ReferralType(EventMixin, Base):
+class ReferralType(SharedRowMixin, Base):
     __tablename__ = "referral_types"
     code: Mapped[str] = mapped_column(String(40), unique=True)
     label: Mapped[str]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Encounter(EventMixin, Base):
-    """One contact, or a tally record (`is_tally`) that counts contacts without details."""
+class Encounter(RecordMixin, Base):
+    """One contact, or a tally record (`is_tally`) that counts contacts without details.
+
+    `participant_code` is the code as typed (until keyed codes land); `participant_key` holds
+    its HMAC-SHA-256 with the organisation secret.
+    """
 
     __tablename__ = "encounters"
     __table_args__ = (
-        Index("ix_encounters_occurred", "occurred_at", "id"),
+        Index("ix_encounters_occurred", "occurred_at"),
         Index("ix_encounters_site_occurred", "site_id", "occurred_at"),
-        Index("ix_encounters_code", "participant_code"),
+        Index(
+            "ix_encounters_code",
+            "participant_code",
+            sqlite_where=text("participant_code IS NOT NULL"),
+            postgresql_where=text("participant_code IS NOT NULL"),
+        ),
         CheckConstraint("people_served >= 0", name="people_served"),
         CheckConstraint("syringes_returned >= 0", name="returned"),
         CheckConstraint("reversals_reported >= 0", name="reversals"),
@@ -149,10 +174,10 @@ class Encounter(EventMixin, Base):
     )
     occurred_at: Mapped[datetime]
     site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"))
-    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
     is_tally: Mapped[bool] = mapped_column(Boolean, default=False)
     contacts: Mapped[int] = mapped_column(Integer, default=0)
-    participant_code: Mapped[str | None] = mapped_column(String(40))
+    participant_code: Mapped[str | None] = mapped_column(String(64))
+    participant_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     age_band: Mapped[str | None] = mapped_column(String(16))
     gender: Mapped[str | None] = mapped_column(String(16))
     is_new: Mapped[bool | None] = mapped_column(Boolean)
@@ -174,14 +199,15 @@ class EncounterItem(Base):
     """Quantity of one item given in an encounter, kit contents included."""
 
     __tablename__ = "encounter_items"
+    __table_args__ = (Index("ix_encounter_items_item", "item_id"), NO_ROWID)
     encounter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("encounters.id"), primary_key=True)
     item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"), primary_key=True)
     quantity: Mapped[int] = mapped_column(Integer, CheckConstraint("quantity > 0", name="positive"))
-    __table_args__ = (Index("ix_encounter_items_item", "item_id"),)
 
 
 class EncounterKit(Base):
     __tablename__ = "encounter_kits"
+    __table_args__ = (NO_ROWID,)
     encounter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("encounters.id"), primary_key=True)
     kit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("kits.id"), primary_key=True)
     quantity: Mapped[int] = mapped_column(Integer, CheckConstraint("quantity > 0", name="positive"))
@@ -189,26 +215,28 @@ class EncounterKit(Base):
 
 class EncounterReferral(Base):
     __tablename__ = "encounter_referrals"
+    __table_args__ = (NO_ROWID,)
     encounter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("encounters.id"), primary_key=True)
     referral_type_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("referral_types.id"), primary_key=True
     )
 
 
-class EncounterVoid(EventMixin, Base):
+class EncounterVoid(RecordMixin, Base):
+    """The void of one encounter; its id derives from the encounter (identity.void_id)."""
+
     __tablename__ = "encounter_voids"
     encounter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("encounters.id"), unique=True)
     reason: Mapped[str] = mapped_column(String(200))
-    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
 
 
-class StockMovement(EventMixin, Base):
-    """A signed change of stock. Reversals carry the kind of the movement they reverse."""
+class StockMovement(RecordMixin, Base):
+    """A signed change of stock. Reversals carry the kind of the movement they reverse, and an
+    id derived from it, so a movement can be reversed once whatever device does it."""
 
     __tablename__ = "stock_movements"
     __table_args__ = (
-        Index("ix_movements_site_item_lot", "site_id", "item_id", "lot_id"),
-        Index("ix_movements_occurred", "occurred_at"),
+        Index("ix_movements_site_occurred", "site_id", "occurred_at"),
         Index("ix_movements_encounter", "encounter_id"),
         CheckConstraint("quantity <> 0", name="nonzero"),
     )
@@ -220,64 +248,98 @@ class StockMovement(EventMixin, Base):
     kind: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(String(200), default="")
-    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
     encounter_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("encounters.id"))
-    transfer_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    stocktake_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("stocktakes.id"))
+    transfer_id: Mapped[uuid.UUID | None] = mapped_column(Id())
     reverses_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("stock_movements.id"))
 
 
 class StockBalance(Base):
-    """The ledger's running sum per site, item and lot, kept by a database trigger.
+    """Derived on hand per site, item and lot, kept by the database's triggers.
 
-    Derived, never written by the app: the trigger adds each new movement (movements are never
-    updated or deleted), `outreach check` compares it with the ledger, and migration 0002 built
-    it from the ledger. `lot_key` is the lot id as text, '' for stock without a lot, because a
-    primary key cannot hold NULL.
+    Never written by the app: each new movement adds to it unless a count at or after the
+    movement's moment already fixed the balance; each new count that is the latest for its
+    site, item and lot sets it to the count plus the movements after it. `check` compares it with
+    the ledger and `check --repair` rebuilds it. `lot_key` is the lot id, or the nil UUID for
+    stock without a lot, because a primary key cannot hold NULL.
     """
 
     __tablename__ = "stock_balances"
+    __table_args__ = (NO_ROWID,)
     site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), primary_key=True)
     item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"), primary_key=True)
-    lot_key: Mapped[str] = mapped_column(String(36), primary_key=True)
+    lot_key: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     lot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("lots.id"))
     on_hand: Mapped[int] = mapped_column(Integer)
 
 
-class Stocktake(EventMixin, Base):
-    """A count of a site at a moment; variance is against the ledger as of `occurred_at`."""
+class Stocktake(RecordMixin, Base):
+    """One count sheet of a site at a moment: the header of its count lines."""
 
     __tablename__ = "stocktakes"
     occurred_at: Mapped[datetime]
     site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"))
-    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
     note: Mapped[str] = mapped_column(String(200), default="")
     lines: Mapped[list[StocktakeLine]] = relationship(lazy="selectin")
 
 
 class StocktakeLine(Base):
+    """The fact "`counted` of this item and lot at `site_id` at `counted_at`" (contracts §1).
+
+    Expected and variance are not stored: they depend on whatever the ledger knows about that
+    moment, which a merge or a back-dated entry can change. `reason` is the typed reason the
+    counter gave for the difference they saw.
+    """
+
     __tablename__ = "stocktake_lines"
+    __table_args__ = (
+        Index("ix_stocktake_lines_key", "site_id", "item_id", "counted_at"),
+        CheckConstraint("counted >= 0", name="counted"),
+    )
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     stocktake_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stocktakes.id"))
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"))
+    counted_at: Mapped[datetime]
     item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"))
     lot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("lots.id"))
-    expected: Mapped[int] = mapped_column(Integer)
-    counted: Mapped[int] = mapped_column(Integer, CheckConstraint("counted >= 0", name="counted"))
-    variance: Mapped[int] = mapped_column(Integer)
+    counted: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str | None] = mapped_column(String(20))
 
 
-class Import(EventMixin, Base):
+class Import(RecordMixin, Base):
+    """A spreadsheet imported whole; its id is the keyed digest of its normalised rows.
+
+    `file_sha256` is kept only for imports made before revision 0003, whose rows were identified
+    by the file's bytes: the same file is still refused.
+    """
+
     __tablename__ = "imports"
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
     filename: Mapped[str]
     rows: Mapped[int] = mapped_column(Integer)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
-class AuditEntry(EventMixin, Base):
-    """Who changed what. Holds no participant codes or notes."""
+class RecordCopy(Base):
+    """Who else made a record that can honestly be made twice (a void of the same encounter, a
+    row of the same spreadsheet): the record keeps its first maker; each other device's
+    who / when / why is kept here."""
+
+    __tablename__ = "record_copies"
+    __table_args__ = (NO_ROWID,)
+    record_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AuditEntry(RecordMixin, Base):
+    """One entry per action (contracts §10): who, what, and the hash of the records written,
+    chained per device. Holds no participant codes or notes."""
 
     __tablename__ = "audit_log"
-    staff: Mapped[str | None] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(60))
-    detail: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    records_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    prev_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    entry_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))

@@ -1,0 +1,341 @@
+"""Frozen copy of storage/models.py at revision 0003, for migration 0003 only.
+
+The models change in later revisions; the tables this migration creates must not. Do not edit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from outreach_app.storage.types import Id, UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+NO_ROWID = {"sqlite_with_rowid": False}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        uuid.UUID: Id(),
+        datetime: UTCDateTime(),
+        date: Date(),
+        str: String(200),
+    }
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class RecordMixin:
+    """Provenance every record carries. `seq` counts per device (see UnitOfWork.stamp)."""
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("devices.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime]
+
+
+class SharedRowMixin(RecordMixin):
+    """Rows of the organisation that change in place (catalog, sites): the latest change by
+    (time, device id) wins when devices merge."""
+
+    changed_at: Mapped[datetime]
+    changed_by: Mapped[uuid.UUID] = mapped_column(Id())
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Device(Base):
+    __tablename__ = "devices"
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    name: Mapped[str]
+    created_at: Mapped[datetime]
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Staff(SharedRowMixin, Base):
+    __tablename__ = "staff"
+    name: Mapped[str] = mapped_column(String(80))
+    initials: Mapped[str] = mapped_column(String(8))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Site(SharedRowMixin, Base):
+    __tablename__ = "sites"
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Item(SharedRowMixin, Base):
+    __tablename__ = "items"
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str]
+    category: Mapped[str] = mapped_column(String(80))
+    unit: Mapped[str] = mapped_column(String(40))
+    doses_per_unit: Mapped[int] = mapped_column(Integer, default=0)
+    reorder_level: Mapped[int] = mapped_column(Integer, default=0)
+    tracks_lots: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Kit(SharedRowMixin, Base):
+    __tablename__ = "kits"
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    lines: Mapped[list[KitLine]] = relationship(
+        back_populates="kit", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class KitLine(Base):
+    __tablename__ = "kit_lines"
+    __table_args__ = (NO_ROWID,)
+    kit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("kits.id"), primary_key=True)
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer, CheckConstraint("quantity > 0", name="positive"))
+    kit: Mapped[Kit] = relationship(back_populates="lines")
+    item: Mapped[Item] = relationship(lazy="joined")
+
+
+class Lot(RecordMixin, Base):
+    """Identified by item and lot number (contracts §1); its id derives from them."""
+
+    __tablename__ = "lots"
+    __table_args__ = (Index("uq_lots_item_lot", "item_id", "lot_number", unique=True),)
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"))
+    lot_number: Mapped[str] = mapped_column(String(60))
+    expires_on: Mapped[date | None]
+
+
+class ReferralType(SharedRowMixin, Base):
+    __tablename__ = "referral_types"
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    label: Mapped[str]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Encounter(RecordMixin, Base):
+    """One contact, or a tally record (`is_tally`) that counts contacts without details.
+
+    `participant_code` is the code as typed (until keyed codes land); `participant_key` holds
+    its HMAC-SHA-256 with the organisation secret.
+    """
+
+    __tablename__ = "encounters"
+    __table_args__ = (
+        Index("ix_encounters_occurred", "occurred_at"),
+        Index("ix_encounters_site_occurred", "site_id", "occurred_at"),
+        Index(
+            "ix_encounters_code",
+            "participant_code",
+            sqlite_where=text("participant_code IS NOT NULL"),
+            postgresql_where=text("participant_code IS NOT NULL"),
+        ),
+        CheckConstraint("people_served >= 0", name="people_served"),
+        CheckConstraint("syringes_returned >= 0", name="returned"),
+        CheckConstraint("reversals_reported >= 0", name="reversals"),
+        CheckConstraint("contacts >= 0", name="contacts"),
+    )
+    occurred_at: Mapped[datetime]
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"))
+    is_tally: Mapped[bool] = mapped_column(Boolean, default=False)
+    contacts: Mapped[int] = mapped_column(Integer, default=0)
+    participant_code: Mapped[str | None] = mapped_column(String(64))
+    participant_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    age_band: Mapped[str | None] = mapped_column(String(16))
+    gender: Mapped[str | None] = mapped_column(String(16))
+    is_new: Mapped[bool | None] = mapped_column(Boolean)
+    people_served: Mapped[int] = mapped_column(Integer, default=1)
+    syringes_returned: Mapped[int] = mapped_column(Integer, default=0)
+    reversals_reported: Mapped[int] = mapped_column(Integer, default=0)
+    naloxone_reason: Mapped[str | None] = mapped_column(String(16))
+    naloxone_training: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    moves_stock: Mapped[bool] = mapped_column(Boolean, default=True)
+    import_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("imports.id"))
+
+    items: Mapped[list[EncounterItem]] = relationship(lazy="selectin")
+    kits: Mapped[list[EncounterKit]] = relationship(lazy="selectin")
+    referrals: Mapped[list[EncounterReferral]] = relationship(lazy="selectin")
+
+
+class EncounterItem(Base):
+    """Quantity of one item given in an encounter, kit contents included."""
+
+    __tablename__ = "encounter_items"
+    __table_args__ = (Index("ix_encounter_items_item", "item_id"), NO_ROWID)
+    encounter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("encounters.id"), primary_key=True)
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer, CheckConstraint("quantity > 0", name="positive"))
+
+
+class EncounterKit(Base):
+    __tablename__ = "encounter_kits"
+    __table_args__ = (NO_ROWID,)
+    encounter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("encounters.id"), primary_key=True)
+    kit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("kits.id"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer, CheckConstraint("quantity > 0", name="positive"))
+
+
+class EncounterReferral(Base):
+    __tablename__ = "encounter_referrals"
+    __table_args__ = (NO_ROWID,)
+    encounter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("encounters.id"), primary_key=True)
+    referral_type_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("referral_types.id"), primary_key=True
+    )
+
+
+class EncounterVoid(RecordMixin, Base):
+    """The void of one encounter; its id derives from the encounter (identity.void_id)."""
+
+    __tablename__ = "encounter_voids"
+    encounter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("encounters.id"), unique=True)
+    reason: Mapped[str] = mapped_column(String(200))
+
+
+class StockMovement(RecordMixin, Base):
+    """A signed change of stock. Reversals carry the kind of the movement they reverse, and an
+    id derived from it, so a movement can be reversed once whatever device does it."""
+
+    __tablename__ = "stock_movements"
+    __table_args__ = (
+        Index("ix_movements_site_occurred", "site_id", "occurred_at"),
+        Index("ix_movements_encounter", "encounter_id"),
+        CheckConstraint("quantity <> 0", name="nonzero"),
+    )
+    occurred_at: Mapped[datetime]
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"))
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"))
+    lot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("lots.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    encounter_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("encounters.id"))
+    transfer_id: Mapped[uuid.UUID | None] = mapped_column(Id())
+    reverses_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("stock_movements.id"))
+
+
+class StockBalance(Base):
+    """Derived on hand per site, item and lot, kept by the database's triggers.
+
+    Never written by the app: each new movement adds to it unless a count at or after the
+    movement's moment already fixed the balance; each new count that is the latest for its
+    site, item and lot sets it to the count plus the movements after it. `check` compares it with
+    the ledger and `check --repair` rebuilds it. `lot_key` is the lot id, or the nil UUID for
+    stock without a lot, because a primary key cannot hold NULL.
+    """
+
+    __tablename__ = "stock_balances"
+    __table_args__ = (NO_ROWID,)
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"), primary_key=True)
+    lot_key: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    lot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("lots.id"))
+    on_hand: Mapped[int] = mapped_column(Integer)
+
+
+class Stocktake(RecordMixin, Base):
+    """One count sheet of a site at a moment: the header of its count lines."""
+
+    __tablename__ = "stocktakes"
+    occurred_at: Mapped[datetime]
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    lines: Mapped[list[StocktakeLine]] = relationship(lazy="selectin")
+
+
+class StocktakeLine(Base):
+    """The fact "`counted` of this item and lot at `site_id` at `counted_at`" (contracts §1).
+
+    Expected and variance are not stored: they depend on whatever the ledger knows about that
+    moment, which a merge or a back-dated entry can change. `reason` is the typed reason the
+    counter gave for the difference they saw.
+    """
+
+    __tablename__ = "stocktake_lines"
+    __table_args__ = (
+        Index("ix_stocktake_lines_key", "site_id", "item_id", "counted_at"),
+        CheckConstraint("counted >= 0", name="counted"),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    stocktake_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stocktakes.id"))
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"))
+    counted_at: Mapped[datetime]
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"))
+    lot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("lots.id"))
+    counted: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(String(20))
+
+
+class Import(RecordMixin, Base):
+    """A spreadsheet imported whole; its id is the keyed digest of its normalised rows.
+
+    `file_sha256` is kept only for imports made before revision 0003, whose rows were identified
+    by the file's bytes: the same file is still refused.
+    """
+
+    __tablename__ = "imports"
+    filename: Mapped[str]
+    rows: Mapped[int] = mapped_column(Integer)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class RecordCopy(Base):
+    """Who else made a record that can honestly be made twice (a void of the same encounter, a
+    row of the same spreadsheet): the record keeps its first maker; each other device's
+    who / when / why is kept here."""
+
+    __tablename__ = "record_copies"
+    __table_args__ = (NO_ROWID,)
+    record_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AuditEntry(RecordMixin, Base):
+    """One entry per action (contracts §10): who, what, and the hash of the records written,
+    chained per device. Holds no participant codes or notes."""
+
+    __tablename__ = "audit_log"
+    action: Mapped[str] = mapped_column(String(60))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    records_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    prev_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    entry_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
