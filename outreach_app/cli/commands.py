@@ -115,6 +115,8 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     with opened_store(args) as store:
+        if args.repair:
+            print(checks.repair(store), file=sys.stderr)
         report = checks.run_checks(store)
     for line in report.notes:
         print(line)

@@ -61,7 +61,12 @@ def build_parser() -> Parser:
     p.add_argument("--allow-negative", action="store_true")
     p.add_argument("quantities", nargs="*", type=types.code_quantity, metavar="CODE=QTY")
 
-    sub.add_parser("check", help="integrity and ledger consistency")
+    p = sub.add_parser("check", help="integrity and ledger consistency")
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="rebuild kept balances and the database's guards from the ledger (backup first)",
+    )
 
     p = sub.add_parser("backup", help="online backup (encrypted stays encrypted)")
     p.add_argument("--out", required=True, type=Path)

@@ -55,7 +55,9 @@ def reversal_id(movement_id: uuid.UUID) -> uuid.UUID:
 
 def import_id(org_secret: bytes, rows_digest: bytes) -> uuid.UUID:
     """A file's identity: its normalised rows' digest, keyed because rows hold codes."""
-    return uuid.UUID(bytes=hmac.new(org_secret, b"import:" + rows_digest, hashlib.sha256).digest()[:16])
+    return uuid.UUID(
+        bytes=hmac.new(org_secret, b"import:" + rows_digest, hashlib.sha256).digest()[:16]
+    )
 
 
 def import_row_id(import_: uuid.UUID, position: int) -> uuid.UUID:

@@ -1,4 +1,8 @@
-"""Who changed what: catalog edits and coordinator actions. Never participant codes or notes."""
+"""Who changed what: one entry per action. Never participant codes or notes.
+
+The chain of hashes over entries and the records they cover (contracts §10) comes with the
+staff and audit work; the columns are there from revision 0003.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,5 @@ from outreach_app.storage.models import AuditEntry
 
 
 def record(uow: UnitOfWork, action: str, detail: str, staff: str | None = None) -> None:
-    uow.session.add(
-        AuditEntry(
-            device_id=uow.device_id,
-            created_at=uow.now(),
-            staff=staff,
-            action=action,
-            detail=detail[:500],
-        )
-    )
+    summary = f"{staff}: {detail}" if staff else detail
+    uow.session.add(AuditEntry(action=action, summary=summary[:500]))

@@ -42,6 +42,14 @@ def backup_to(store: Store, out: Path) -> Path:
     return out
 
 
+def backup_before(store: Store, what: str) -> Path:
+    """A verified copy in the folder's backups before an operation that rewrites derived data."""
+    stamp = utc_now().strftime("%Y%m%dT%H%M%S%fZ")
+    target = store.folder.backups / f"before-{what}-{stamp}.db"
+    copy_database(store.engine, target, store.passphrase)
+    return target
+
+
 def daily_backup(store: Store, today: date | None = None) -> Path | None:
     """The backup taken on close: one a day, the last seven kept."""
     if store.database_path is None:

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from outreach_app.domain import identity
 from outreach_app.domain.codes import SiteKind, normalize_code, parse_enum
 from outreach_app.domain.errors import InvalidInput, NotFound
 from outreach_app.domain.values import ItemInfo, KitInfo, ReferralTypeInfo, SiteInfo
@@ -78,9 +79,10 @@ def add_site(uow: UnitOfWork, name: str, kind: str) -> SiteInfo:
         raise InvalidInput("Site kind must be one of " + ", ".join(k.value for k in SiteKind))
     if uow.session.scalar(select(Site).where(func.lower(Site.name) == clean.lower())):
         raise InvalidInput(f"A site called {clean!r} already exists.")
-    site = Site(
-        name=clean, kind=member.value, active=True, device_id=uow.device_id, created_at=uow.now()
-    )
+    site_id = identity.site_id(uow.organisation_id(), clean)
+    if uow.session.get(Site, site_id) is not None:
+        site_id = identity.random_id()  # a site first created under this name was renamed
+    site = Site(id=site_id, name=clean, kind=member.value, active=True)
     uow.session.add(site)
     uow.session.flush()
     audit.record(uow, "add site", clean)
@@ -159,6 +161,7 @@ def add_item(
         raise InvalidInput("Doses per unit and reorder level cannot be negative.")
     last = session.scalar(select(func.max(Item.sort_order))) or 0
     item = Item(
+        id=identity.item_id(uow.organisation_id(), clean_code),
         code=clean_code,
         name=_name(name, "item"),
         category=_name(category, "category"),
@@ -168,8 +171,6 @@ def add_item(
         tracks_lots=tracks_lots,
         active=True,
         sort_order=last + 10,
-        device_id=uow.device_id,
-        created_at=uow.now(),
     )
     session.add(item)
     session.flush()
@@ -238,11 +239,10 @@ def add_kit(uow: UnitOfWork, code: str, name: str, lines: dict[str, int]) -> Kit
     from outreach_app.services.lookup import item_by_code
 
     kit = Kit(
+        id=identity.kit_id(uow.organisation_id(), clean_code),
         code=clean_code,
         name=_name(name, "kit"),
         active=True,
-        device_id=uow.device_id,
-        created_at=uow.now(),
     )
     for item_code, qty in lines.items():
         if qty <= 0:
@@ -278,11 +278,10 @@ def add_referral_type(uow: UnitOfWork, code: str, label: str) -> ReferralTypeInf
     if uow.session.scalar(select(ReferralType).where(ReferralType.code == clean_code)):
         raise InvalidInput(f"The referral code {clean_code} is already used.")
     ref = ReferralType(
+        id=identity.referral_type_id(uow.organisation_id(), clean_code),
         code=clean_code,
         label=_name(label, "referral type"),
         active=True,
-        device_id=uow.device_id,
-        created_at=uow.now(),
     )
     uow.session.add(ref)
     uow.session.flush()

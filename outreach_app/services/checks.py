@@ -1,8 +1,12 @@
 """`outreach check`: the file's integrity and the ledger's internal consistency.
 
 Each rule compares two records that must agree (an encounter's lines and the stock it drew, a
-reversal and what it reverses, the two legs of a transfer, a count and its corrections), so a
-problem found here is a real inconsistency, not a judgement about the data.
+reversal and what it reverses, the two legs of a transfer, the kept balances and the ledger), so
+a problem found here is a real inconsistency, not a judgement about the data. Everything is read
+in one snapshot, so records written meanwhile by the app cannot look like a disagreement.
+
+Kept balances and the database's guards are derived: `repair` rebuilds them from the ledger
+(after a verified backup of a file) instead of advising a restore.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from outreach_app.domain.codes import MovementKind
+from outreach_app.services.ledger import Key, ledger_balances
 from outreach_app.services.store import Store
+from outreach_app.storage.balances import rebuild_balances
 from outreach_app.storage.models import (
     Encounter,
     EncounterItem,
@@ -23,9 +29,11 @@ from outreach_app.storage.models import (
     Lot,
     StockBalance,
     StockMovement,
+    Stocktake,
     StocktakeLine,
 )
 from outreach_app.storage.schema import HEAD_REVISION, stored_revision
+from outreach_app.storage.triggers import install_triggers, missing_triggers
 
 
 @dataclass
@@ -37,6 +45,12 @@ class CheckReport:
 def run_checks(store: Store) -> CheckReport:
     report = CheckReport()
     with store.engine.connect() as conn:
+        missing = missing_triggers(conn)
+        if missing:
+            report.problems.append(
+                f"{len(missing)} of the database's guards are missing ({', '.join(missing[:3])}"
+                f"{'…' if len(missing) > 3 else ''}); run `outreach check --repair` to restore them"
+            )
         if conn.dialect.name == "sqlite":
             rows = conn.exec_driver_sql("PRAGMA integrity_check").fetchall()
             if rows != [("ok",)]:
@@ -49,22 +63,21 @@ def run_checks(store: Store) -> CheckReport:
             report.problems.append(f"schema revision {revision} is not the current {HEAD_REVISION}")
     with store.unit_of_work() as uow:
         session = uow.session
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        balances = ledger_balances(session)
         _check_encounter_stock(session, report)
         _check_reversals(session, report)
         _check_transfers(session, report)
         _check_stocktakes(session, report)
         _check_lots(session, report)
-        _check_kept_balances(session, report)
+        _check_kept_balances(session, balances, report)
         encounters = session.scalar(select(func.count()).select_from(Encounter)) or 0
         movements = session.scalar(select(func.count()).select_from(StockMovement)) or 0
         report.notes.append(
             f"Checked {encounters} encounters and tally records, {movements} movements."
         )
-        negative = session.execute(
-            select(StockMovement.site_id, StockMovement.item_id, StockMovement.lot_id)
-            .group_by(StockMovement.site_id, StockMovement.item_id, StockMovement.lot_id)
-            .having(func.sum(StockMovement.quantity) < 0)
-        ).all()
+        negative = [key for key, total in balances.items() if total < 0]
         if negative:
             report.notes.append(
                 f"{len(negative)} site/item/lot balances are below zero, recorded with the "
@@ -141,37 +154,18 @@ def _check_transfers(session: Session, report: CheckReport) -> None:
 
 
 def _check_stocktakes(session: Session, report: CheckReport) -> None:
-    bad_lines = session.scalar(
+    """Count lines repeat their sheet's site and moment (the balance triggers read them)."""
+    off = session.scalar(
         select(func.count())
         .select_from(StocktakeLine)
-        .where(StocktakeLine.variance != StocktakeLine.counted - StocktakeLine.expected)
-    )
-    if bad_lines:
-        report.problems.append(
-            f"{bad_lines} count lines have a variance that is not counted − expected"
+        .join(Stocktake, Stocktake.id == StocktakeLine.stocktake_id)
+        .where(
+            (StocktakeLine.site_id != Stocktake.site_id)
+            | (StocktakeLine.counted_at != Stocktake.occurred_at)
         )
-    corrections: dict[tuple[uuid.UUID | None, uuid.UUID, uuid.UUID | None], int] = defaultdict(int)
-    for st_id, item_id, lot_id, total in session.execute(
-        select(
-            StockMovement.stocktake_id,
-            StockMovement.item_id,
-            StockMovement.lot_id,
-            func.sum(StockMovement.quantity),
-        )
-        .where(StockMovement.kind == MovementKind.COUNT_CORRECTION.value)
-        .group_by(StockMovement.stocktake_id, StockMovement.item_id, StockMovement.lot_id)
-    ):
-        corrections[(st_id, item_id, lot_id)] = int(total)
-    variances: dict[tuple[uuid.UUID | None, uuid.UUID, uuid.UUID | None], int] = defaultdict(int)
-    for line in session.scalars(select(StocktakeLine)):
-        variances[(line.stocktake_id, line.item_id, line.lot_id)] += line.variance
-    off = sum(
-        1
-        for key in set(corrections) | set(variances)
-        if corrections.get(key, 0) != variances.get(key, 0)
     )
     if off:
-        report.problems.append(f"{off} count lines disagree with their count corrections")
+        report.problems.append(f"{off} count lines disagree with their count sheet")
 
 
 def _check_lots(session: Session, report: CheckReport) -> None:
@@ -185,25 +179,29 @@ def _check_lots(session: Session, report: CheckReport) -> None:
         report.problems.append(f"{wrong} movements name a lot of another item")
 
 
-def _check_kept_balances(session: Session, report: CheckReport) -> None:
-    """The balances the database keeps must equal the ledger's own sums."""
-    ledger: dict[tuple[uuid.UUID, uuid.UUID, uuid.UUID | None], int] = {
-        (site_id, item_id, lot_id): int(total)
-        for site_id, item_id, lot_id, total in session.execute(
-            select(
-                StockMovement.site_id,
-                StockMovement.item_id,
-                StockMovement.lot_id,
-                func.sum(StockMovement.quantity),
-            ).group_by(StockMovement.site_id, StockMovement.item_id, StockMovement.lot_id)
-        )
-    }
+def _check_kept_balances(session: Session, ledger: dict[Key, int], report: CheckReport) -> None:
+    """The balances the database keeps must equal what the ledger gives."""
     kept = {
         (b.site_id, b.item_id, b.lot_id): b.on_hand for b in session.scalars(select(StockBalance))
     }
     off = sum(1 for key in set(ledger) | set(kept) if ledger.get(key, 0) != kept.get(key, 0))
     if off:
         report.problems.append(
-            f"{off} kept stock balances differ from the ledger's sums; restore from a backup "
-            "or report this"
+            f"{off} kept stock balances differ from the ledger; run `outreach check --repair` "
+            "to rebuild them from the ledger"
         )
+
+
+def repair(store: Store) -> str:
+    """Rebuild the kept balances and the database's guards from the ledger, after a verified
+    backup of a file. Records themselves are never touched."""
+    backup_note = ""
+    if store.database_path is not None:
+        from outreach_app.services.backups import backup_before
+
+        backup_note = f" A backup was written first: {backup_before(store, 'repair')}."
+    with store.unit_of_work() as uow:
+        conn = uow.session.connection()
+        rebuild_balances(conn)
+        install_triggers(conn)
+    return "Kept balances rebuilt from the ledger and the database's guards restored." + backup_note

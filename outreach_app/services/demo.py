@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 
 from outreach_app.domain.clock import Period
 from outreach_app.domain.errors import InvalidInput
@@ -23,7 +23,7 @@ from outreach_app.domain.values import EncounterDraft, StocktakeLineDraft
 from outreach_app.services import catalog, encounters, inventory, stocktake
 from outreach_app.services.store import Store
 from outreach_app.services.uow import UnitOfWork
-from outreach_app.storage.models import Site, StockMovement
+from outreach_app.storage.models import Site
 
 Progress = Callable[[int, int], None]
 
@@ -236,12 +236,6 @@ def _ensure_sites(uow: UnitOfWork) -> tuple[DemoSite, ...]:
     return sites
 
 
-def _backdate(uow: UnitOfWork, when: datetime, *conditions: ColumnElement[bool]) -> None:
-    """Receipts and transfers happen 'now' in the services; a demo month needs them at its start."""
-    for movement in uow.session.scalars(select(StockMovement).where(*conditions)):
-        movement.occurred_at = when
-
-
 def _stock_up(store: Store, hub: str, needs: dict[str, Counter[str]], when: datetime) -> None:
     """An order received at the hub, then transfers out to each other site, a margin to spare."""
     sends = {
@@ -257,14 +251,12 @@ def _stock_up(store: Store, hub: str, needs: dict[str, Counter[str]], when: date
         for item, qty in sorted(order.items()):
             lot, days = LOT_ITEMS.get(item, (None, 0))
             expires = today + timedelta(days=days) if lot else None
-            received = inventory.receive(
-                uow, hub, item, qty, lot=lot, expires=expires, source="demo order"
+            inventory.receive(
+                uow, hub, item, qty, lot=lot, expires=expires, source="demo order", at=when
             )
-            _backdate(uow, when, StockMovement.id == received.id)
         for site_name, items in sends.items():
             for item, qty in sorted(items.items()):
-                transfer_id = inventory.transfer(uow, hub, site_name, item, qty)
-                _backdate(uow, when + timedelta(hours=1), StockMovement.transfer_id == transfer_id)
+                inventory.transfer(uow, hub, site_name, item, qty, at=when + timedelta(hours=1))
 
 
 def _count_sites(

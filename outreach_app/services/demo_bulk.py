@@ -7,22 +7,25 @@ would have written and a monthly receipt per site that covers them, so `outreach
 
 from __future__ import annotations
 
+import itertools
 import random
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 
+from outreach_app.domain import identity
 from outreach_app.domain.clock import utc_now
 from outreach_app.domain.values import EncounterDraft
 from outreach_app.services import catalog
 from outreach_app.services.demo import DemoSite, expand, generate
 from outreach_app.services.store import Store
 from outreach_app.storage.models import (
+    Device,
     Encounter,
     EncounterItem,
     EncounterKit,
@@ -55,7 +58,9 @@ class BulkSummary:
 class _Ids:
     """Catalog ids looked up once, and one long-dated lot per lot-tracked item."""
 
-    def __init__(self, conn: Connection, device_id: uuid.UUID, now: datetime) -> None:
+    def __init__(
+        self, conn: Connection, device_id: uuid.UUID, now: datetime, seq: Iterator[int]
+    ) -> None:
         self.sites = dict(conn.execute(select(Site.name, Site.id)).all())
         items = conn.execute(select(Item.code, Item.id, Item.tracks_lots)).all()
         self.items = {code: item_id for code, item_id, _ in items}
@@ -65,14 +70,16 @@ class _Ids:
         rows = []
         for code, item_id, tracks in items:
             if tracks:
-                self.lots[code] = uuid.uuid4()
+                number = f"BENCH-{code}-{now:%Y%m%d%H%M%S}"
+                self.lots[code] = identity.lot_id(item_id, number)
                 rows.append(
                     {
                         "id": self.lots[code],
                         "device_id": device_id,
+                        "seq": next(seq),
                         "created_at": now,
                         "item_id": item_id,
-                        "lot_number": f"BENCH-{code}-{now:%Y%m%d%H%M%S}",
+                        "lot_number": number,
                         "expires_on": now.date() + timedelta(days=3650),
                     }
                 )
@@ -81,8 +88,10 @@ class _Ids:
 
 
 class _Writer:
-    def __init__(self, conn: Connection, ids: _Ids, device_id: uuid.UUID, now: datetime) -> None:
-        self.conn, self.ids, self.device, self.now = conn, ids, device_id, now
+    def __init__(
+        self, conn: Connection, ids: _Ids, device_id: uuid.UUID, now: datetime, seq: Iterator[int]
+    ) -> None:
+        self.conn, self.ids, self.device, self.now, self.seq = conn, ids, device_id, now, seq
         self.rows: dict[Any, list[dict[str, Any]]] = {
             t: [] for t in (Encounter, EncounterItem, EncounterKit, EncounterReferral)
         }
@@ -96,6 +105,7 @@ class _Writer:
             {
                 "id": uuid.uuid4(),
                 "device_id": self.device,
+                "seq": next(self.seq),
                 "created_at": self.now,
                 "occurred_at": when,
                 "site_id": self.ids.sites[site],
@@ -116,6 +126,7 @@ class _Writer:
             {
                 "id": eid,
                 "device_id": self.device,
+                "seq": next(self.seq),
                 "created_at": self.now,
                 "occurred_at": e.occurred_at,
                 "site_id": self.ids.sites[e.site],
@@ -180,8 +191,10 @@ def bulk_fill(
     last_day = first_day + timedelta(days=days - 1)
     rng = random.Random(seed)
     with store.engine.begin() as conn:
-        ids = _Ids(conn, store.device_id, now)
-        writer = _Writer(conn, ids, store.device_id, now)
+        first = conn.scalar(select(Device.last_seq).where(Device.id == store.device_id)) or 0
+        seq = itertools.count(first + 1)
+        ids = _Ids(conn, store.device_id, now, seq)
+        writer = _Writer(conn, ids, store.device_id, now, seq)
         month: tuple[int, int] | None = None
         need: dict[str, Counter[str]] = {}
 
@@ -207,6 +220,9 @@ def bulk_fill(
                 progress(writer.encounters)
         receive_month()
         writer.flush()
+        conn.execute(
+            update(Device).where(Device.id == store.device_id).values(last_seq=next(seq) - 1)
+        )
     return BulkSummary(writer.encounters, writer.lines, writer.movements)
 
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from outreach_app.domain import identity
 from outreach_app.domain.codes import (
     AgeBand,
     Gender,
@@ -234,6 +235,7 @@ def void_encounter(uow: UnitOfWork, encounter_id: uuid.UUID, reason: str) -> Enc
         raise InvalidInput("This encounter is already voided.")
     session.add(
         EncounterVoid(
+            id=identity.void_id(encounter_id),
             device_id=uow.device_id,
             created_at=uow.now(),
             encounter_id=encounter_id,
@@ -252,7 +254,7 @@ def void_encounter(uow: UnitOfWork, encounter_id: uuid.UUID, reason: str) -> Enc
 
 def reversal_of(uow: UnitOfWork, movement: StockMovement, note: str) -> StockMovement:
     return StockMovement(
-        id=uuid.uuid4(),
+        id=identity.reversal_id(movement.id),
         device_id=uow.device_id,
         created_at=uow.now(),
         occurred_at=movement.occurred_at,
@@ -265,7 +267,6 @@ def reversal_of(uow: UnitOfWork, movement: StockMovement, note: str) -> StockMov
         note=note,
         encounter_id=movement.encounter_id,
         transfer_id=movement.transfer_id,
-        stocktake_id=movement.stocktake_id,
         reverses_id=movement.id,
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 import uuid
 from collections import Counter
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from outreach_app.domain import identity
 from outreach_app.domain.clock import date_at_noon, to_utc
 from outreach_app.domain.codes import AgeBand, Gender, NaloxoneReason, normalize_code, parse_enum
 from outreach_app.domain.errors import AlreadyImported, BadFile, InvalidInput, OutreachError
@@ -109,15 +111,11 @@ def import_csv(
         raise BadFile(f"{path} does not exist. Check the file name.") from None
     except OSError as exc:
         raise BadFile(f"{path} cannot be read ({exc.strerror}).") from None
-    digest = hashlib.sha256(raw).hexdigest()
     session = uow.session
-    earlier = session.scalar(select(Import).where(Import.sha256 == digest))
-    if earlier is not None:
-        when = earlier.created_at.astimezone(uow.zone).strftime("%Y-%m-%d %H:%M")
-        raise AlreadyImported(
-            f"{path.name} was already imported on {when} (as {earlier.filename}); "
-            "nothing was added. Export only the new rows to import them."
-        )
+    # Imports made before revision 0003 are known by their bytes only.
+    _refuse_if_imported(
+        uow, path, session.scalar(select(Import).where(Import.file_sha256 == _sha256(raw)))
+    )
     text = _decode(raw, path.name)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -158,9 +156,13 @@ def import_csv(
 
     sites = {s.name.lower(): s for s in session.scalars(select(Site))}
     drafts: list[tuple[int, EncounterDraft]] = []
+    normalised: list[list[tuple[str, str]]] = []
+    positions: dict[int, int] = {}  # spreadsheet row number -> position among non-blank rows
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
+        positions[number] = len(normalised) + 1
+        normalised.append(_normalised_row(columns, cells))
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             errors.add(number, f"#{len(header) + 1}", "more cells than column names")
         values: dict[str, str] = {}
@@ -182,6 +184,8 @@ def import_csv(
             drafts.append((number, draft))
     if not drafts and not errors.cells:
         raise BadFile(f"{path.name} has no rows below its header; nothing was imported.")
+    file_id = identity.import_id(uow.organisation_secret(), _digest(normalised))
+    _refuse_if_imported(uow, path, session.get(Import, file_id))
     _raise_cell_errors(errors, path)
 
     prepared = []
@@ -199,10 +203,9 @@ def import_csv(
             refuse_shortfalls(shortfalls)
 
     record = Import(
-        id=uuid.uuid5(ROW_NAMESPACE, digest),
+        id=file_id,
         device_id=uow.device_id,
         created_at=uow.now(),
-        sha256=digest,
         filename=path.name[:200],
         rows=len(prepared),
     )
@@ -215,13 +218,41 @@ def import_csv(
             uow,
             item,
             plans,
-            encounter_id=uuid.uuid5(ROW_NAMESPACE, f"{digest}:{number}"),
+            encounter_id=identity.import_row_id(file_id, positions[number]),
             import_id=record.id,
         )
         lines += len(item.items)
         session.flush()
     audit.record(uow, "import-csv", f"{len(prepared)} encounters from {path.name}")
     return ImportResult(len(prepared), lines, move_stock, tuple(shortfalls))
+
+
+def _sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _normalised_row(columns: list[tuple[str, str]], cells: list[str]) -> list[tuple[str, str]]:
+    """A row as its filled cells keyed by what their column means, in a fixed order: the same
+    rows saved again with other quoting, column order or line endings give the same list."""
+    return sorted(
+        (f"{kind}:{key}", cell.strip())
+        for (kind, key), cell in zip(columns, cells, strict=False)
+        if cell.strip()
+    )
+
+
+def _digest(rows: list[list[tuple[str, str]]]) -> bytes:
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).digest()
+
+
+def _refuse_if_imported(uow: UnitOfWork, path: Path, earlier: Import | None) -> None:
+    if earlier is None:
+        return
+    when = earlier.created_at.astimezone(uow.zone).strftime("%Y-%m-%d %H:%M")
+    raise AlreadyImported(
+        f"{path.name} was already imported on {when} (as {earlier.filename}); "
+        "nothing was added. Export only the new rows to import them."
+    )
 
 
 def _raise_cell_errors(errors: _Errors, path: Path) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from outreach_app.domain import identity
 from outreach_app.domain.codes import AdjustReason, MovementKind, parse_enum
 from outreach_app.domain.errors import InvalidInput, ShortfallError
 from outreach_app.domain.lots import Draw
@@ -33,8 +34,11 @@ def receive(
     lot: str | None = None,
     expires: date | None = None,
     source: str = "",
+    at: datetime | None = None,
 ) -> MovementInfo:
+    """Stock arriving at a site, now or at `at` (a delivery keyed in later)."""
     _positive(qty)
+    when = _not_in_future(uow, at)
     session = uow.session
     site_row = lookup.site_by_name(session, site)
     item = lookup.item_by_code(session, item_code)
@@ -43,7 +47,7 @@ def receive(
         id=uuid.uuid4(),
         device_id=uow.device_id,
         created_at=uow.now(),
-        occurred_at=uow.now(),
+        occurred_at=when,
         site_id=site_row.id,
         item_id=item.id,
         lot_id=lot_row.id if lot_row else None,
@@ -57,6 +61,14 @@ def receive(
         uow, "receive", f"{qty} {item.code} at {site_row.name}" + (f" lot {lot}" if lot else "")
     )
     return movement_info(session, movement)
+
+
+def _not_in_future(uow: UnitOfWork, at: datetime | None) -> datetime:
+    if at is None:
+        return uow.now()
+    if at > uow.now():
+        raise InvalidInput("Stock cannot be recorded as moved in the future.")
+    return at
 
 
 def _lot_for_receipt(
@@ -84,7 +96,7 @@ def _lot_for_receipt(
     if expires is None:
         raise InvalidInput(f"Lot {lot} of {item.code} is new: give its expiry date (--expires).")
     new_lot = Lot(
-        id=uuid.uuid4(),
+        id=identity.lot_id(item.id, lot),
         device_id=uow.device_id,
         created_at=uow.now(),
         item_id=item.id,
@@ -124,8 +136,10 @@ def transfer(
     lot: str | None = None,
     override: bool = False,
     note: str = "",
+    at: datetime | None = None,
 ) -> uuid.UUID:
     _positive(qty)
+    when = _not_in_future(uow, at)
     session = uow.session
     source = lookup.site_by_name(session, from_site)
     dest = lookup.site_by_name(session, to_site)
@@ -141,7 +155,7 @@ def transfer(
         [plan],
         site=source,
         kind=MovementKind.TRANSFER_OUT,
-        occurred_at=uow.now(),
+        occurred_at=when,
         device_id=uow.device_id,
         created_at=uow.now(),
         transfer_id=transfer_id,
@@ -153,7 +167,7 @@ def transfer(
                 id=uuid.uuid4(),
                 device_id=uow.device_id,
                 created_at=uow.now(),
-                occurred_at=uow.now(),
+                occurred_at=when,
                 site_id=dest.id,
                 item_id=item.id,
                 lot_id=out.lot_id,

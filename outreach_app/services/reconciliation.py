@@ -1,8 +1,10 @@
 """Inventory reconciliation for a period (contracts §7), aggregated in SQL.
 
-Opening is the ledger before the period starts; each movement of the period goes in the column
-of its kind (a reversal shares the kind of the movement it reverses, so it lands in that column
-and cancels it); the last stocktake of the period at each site gives counted and variance.
+Opening and closing are the ledger (movements and counts, contracts §1) before the period starts
+and before it ends; each movement of the period goes in the column of its kind (a reversal shares
+the kind of the movement it reverses, so it lands in that column and cancels it). Counts store
+no movement: what they changed goes in `adjust_recount`, as closing − opening − the other columns.
+The last count of the period gives counted, and its variance against the ledger at its moment.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from outreach_app import __version__
 from outreach_app.domain.clock import Period
@@ -26,6 +29,7 @@ from outreach_app.domain.reconciliation import (
     ReorderLine,
     column_for,
 )
+from outreach_app.services.ledger import Key, ledger_balances
 from outreach_app.services.tally import (
     device_name,
     generated_at,
@@ -34,15 +38,7 @@ from outreach_app.services.tally import (
     resolve_sites,
 )
 from outreach_app.services.uow import UnitOfWork
-from outreach_app.storage.models import (
-    Item,
-    Lot,
-    StockMovement,
-    Stocktake,
-    StocktakeLine,
-)
-
-Key = tuple[uuid.UUID, uuid.UUID, uuid.UUID | None]  # site, item, lot
+from outreach_app.storage.models import Item, Lot, StockMovement, StocktakeLine
 
 
 def reconcile(
@@ -57,13 +53,8 @@ def reconcile(
     in_sites = StockMovement.site_id.in_(site_ids)
     keys = (StockMovement.site_id, StockMovement.item_id, StockMovement.lot_id)
 
-    opening: dict[Key, int] = {}
-    for s_id, i_id, l_id, total in session.execute(
-        select(*keys, func.sum(StockMovement.quantity))
-        .where(in_sites, StockMovement.occurred_at < lo)
-        .group_by(*keys)
-    ):
-        opening[(s_id, i_id, l_id)] = int(total)
+    opening = ledger_balances(session, until=lo, strict=True, site_ids=site_ids)
+    closing = ledger_balances(session, until=hi, strict=True, site_ids=site_ids)
     moved: dict[Key, list[int]] = defaultdict(lambda: [0] * len(MOVEMENT_COLUMNS))
     for s_id, i_id, l_id, kind, reason, total in session.execute(
         select(*keys, StockMovement.kind, StockMovement.reason, func.sum(StockMovement.quantity))
@@ -71,34 +62,17 @@ def reconcile(
         .group_by(*keys, StockMovement.kind, StockMovement.reason)
     ):
         moved[(s_id, i_id, l_id)][MOVEMENT_COLUMNS.index(column_for(kind, reason))] += int(total)
-
-    # Every count line of the period at once, oldest first: the last count of each item and lot
-    # wins, so a partial count later in the period keeps what an earlier one counted.
-    counts: dict[Key, tuple[int, int]] = {}
-    last_count: dict[uuid.UUID, datetime] = {}
-    for s_id, when, i_id, l_id, n_counted, n_variance in session.execute(
-        select(
-            Stocktake.site_id,
-            Stocktake.occurred_at,
-            StocktakeLine.item_id,
-            StocktakeLine.lot_id,
-            StocktakeLine.counted,
-            StocktakeLine.variance,
-        )
-        .join(Stocktake, Stocktake.id == StocktakeLine.stocktake_id)
-        .where(
-            Stocktake.site_id.in_(site_ids), Stocktake.occurred_at >= lo, Stocktake.occurred_at < hi
-        )
-        .order_by(Stocktake.occurred_at, Stocktake.id)
-    ):
-        counts[(s_id, i_id, l_id)] = (n_counted, n_variance)
-        last_count[s_id] = when
+    recount = MOVEMENT_COLUMNS.index("adjust_recount")
+    for key in set(opening) | set(closing) | set(moved):
+        columns = moved[key]
+        columns[recount] += closing.get(key, 0) - opening.get(key, 0) - sum(columns)
+    counts, last_count = _last_counts(session, site_ids, lo, hi)
     names = {s.id: s.name for s in sites}
     counts_taken = [(s.name, last_count[s.id]) for s in sites if s.id in last_count]
 
     items = {i.id: i for i in session.scalars(select(Item))}
     lots = {lot.id: lot for lot in session.scalars(select(Lot))}
-    present = set(opening) | set(moved) | set(counts)
+    present = set(opening) | set(closing) | set(moved) | set(counts)
     seen_items = {(s_id, i_id) for s_id, i_id, _ in present}
     for s in sites:  # active items with no history show as a row of zeros
         for item in items.values():
@@ -139,6 +113,43 @@ def reconcile(
         under_reorder=tuple(_under_reorder(rows, items)),
         counts_taken=tuple(counts_taken),
     )
+
+
+def _last_counts(
+    session: Session, site_ids: list[uuid.UUID], lo: datetime, hi: datetime
+) -> tuple[dict[Key, tuple[int, int]], dict[uuid.UUID, datetime]]:
+    """(counted, variance) of each item and lot's last count in the period, and the moment of
+    each site's last count. The variance is against the ledger as known now at that moment."""
+    counts: dict[Key, tuple[int, int]] = {}
+    moments: dict[Key, datetime] = {}
+    last_count: dict[uuid.UUID, datetime] = {}
+    for s_id, when, i_id, l_id, n_counted in session.execute(
+        select(
+            StocktakeLine.site_id,
+            StocktakeLine.counted_at,
+            StocktakeLine.item_id,
+            StocktakeLine.lot_id,
+            StocktakeLine.counted,
+        )
+        .where(
+            StocktakeLine.site_id.in_(site_ids),
+            StocktakeLine.counted_at >= lo,
+            StocktakeLine.counted_at < hi,
+        )
+        .order_by(StocktakeLine.counted_at, StocktakeLine.id)
+    ):
+        counts[(s_id, i_id, l_id)] = (n_counted, 0)
+        moments[(s_id, i_id, l_id)] = when
+        last_count[s_id] = when
+    expected_at: dict[tuple[uuid.UUID, datetime], dict[Key, int]] = {}
+    for key, when in moments.items():
+        if (key[0], when) not in expected_at:
+            expected_at[(key[0], when)] = ledger_balances(
+                session, until=when, counts_before=when, site_ids=[key[0]]
+            )
+        n_counted = counts[key][0]
+        counts[key] = (n_counted, n_counted - expected_at[(key[0], when)].get(key, 0))
+    return counts, last_count
 
 
 def _expiring(rows: list[ReconciliationRow], end: date) -> list[ExpiringLot]:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import uuid
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
+from outreach_app.domain import identity
 from outreach_app.resources import resources_dir
+from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import Item, Kit, KitLine, ReferralType
 
 
@@ -20,12 +18,14 @@ def load_default_catalog() -> dict[str, Any]:
     return data
 
 
-def seed_catalog(session: Session, device_id: uuid.UUID, now: datetime) -> None:
+def seed_catalog(uow: UnitOfWork) -> None:
+    """The default catalog with the organisation's ids, so two devices seed the same rows."""
+    session, org_id = uow.session, uow.organisation_id()
     catalog = load_default_catalog()
-    stamp = {"device_id": device_id, "created_at": now}
     items: dict[str, Item] = {}
     for order, spec in enumerate(catalog["items"], start=1):
         item = Item(
+            id=identity.item_id(org_id, spec["code"]),
             code=spec["code"],
             name=spec["name"],
             category=spec["category"],
@@ -35,16 +35,27 @@ def seed_catalog(session: Session, device_id: uuid.UUID, now: datetime) -> None:
             tracks_lots=spec.get("tracks_lots", False),
             active=True,
             sort_order=order * 10,
-            **stamp,
         )
         session.add(item)
         items[item.code] = item
     session.flush()
     for spec in catalog["kits"]:
-        kit = Kit(code=spec["code"], name=spec["name"], active=True, **stamp)
+        kit = Kit(
+            id=identity.kit_id(org_id, spec["code"]),
+            code=spec["code"],
+            name=spec["name"],
+            active=True,
+        )
         kit.lines = [
             KitLine(item_id=items[code].id, quantity=qty) for code, qty in spec["lines"].items()
         ]
         session.add(kit)
     for spec in catalog["referral_types"]:
-        session.add(ReferralType(code=spec["code"], label=spec["label"], active=True, **stamp))
+        session.add(
+            ReferralType(
+                id=identity.referral_type_id(org_id, spec["code"]),
+                code=spec["code"],
+                label=spec["label"],
+                active=True,
+            )
+        )

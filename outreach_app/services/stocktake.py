@@ -1,7 +1,9 @@
-"""Counting a site's shelf: expected is the ledger as of the count's moment.
+"""Counting a site's shelf: a count is the fact "N counted at T" (contracts §1).
 
-Encounters logged while a count sheet is open happen after that moment, so they never distort
-the variance; the correction movements are dated at the moment too, and later movements stay.
+Expected is whatever the ledger knows about that moment; on hand after T is N plus the movements
+after T. Encounters logged while a count sheet is open happen after its moment, so they never
+distort it, and records dated before it that arrive later change its variance, never the on
+hand after it. Nothing but the counted quantities is stored.
 """
 
 from __future__ import annotations
@@ -9,15 +11,15 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from outreach_app.domain.codes import AdjustReason, MovementKind, parse_enum
+from outreach_app.domain.codes import AdjustReason, parse_enum
 from outreach_app.domain.errors import InvalidInput
 from outreach_app.domain.values import StocktakeLineDraft, StocktakeLineInfo
 from outreach_app.services import audit, lookup
-from outreach_app.services.ledger import balance
+from outreach_app.services.ledger import ledger_balances
 from outreach_app.services.uow import UnitOfWork
-from outreach_app.storage.models import Item, Lot, StockMovement, Stocktake, StocktakeLine
+from outreach_app.storage.models import Item, Lot, Stocktake, StocktakeLine
 
 
 def count_sheet(uow: UnitOfWork, site: str, at: datetime | None = None) -> list[StocktakeLineInfo]:
@@ -25,11 +27,12 @@ def count_sheet(uow: UnitOfWork, site: str, at: datetime | None = None) -> list[
     session = uow.session
     site_row = lookup.site_by_name(session, site)
     moment = at or uow.now()
-    balances = session.execute(
-        select(StockMovement.item_id, StockMovement.lot_id, func.sum(StockMovement.quantity))
-        .where(StockMovement.site_id == site_row.id, StockMovement.occurred_at <= moment)
-        .group_by(StockMovement.item_id, StockMovement.lot_id)
-    ).all()
+    balances = [
+        (i_id, l_id, total)
+        for (_, i_id, l_id), total in ledger_balances(
+            session, until=moment, site_ids=[site_row.id]
+        ).items()
+    ]
     lots = {lot.id: lot for lot in session.scalars(select(Lot))}
     by_item: dict[uuid.UUID, list[tuple[Lot | None, int]]] = {}
     for item_id, lot_id, total in balances:
@@ -71,7 +74,7 @@ def commit_stocktake(
     lines: list[StocktakeLineDraft],
     note: str = "",
 ) -> uuid.UUID:
-    """Record the count; each variance becomes a count correction dated at the count's moment."""
+    """Record the counted quantities; a difference from expected needs a reason."""
     session = uow.session
     if at > uow.now():
         raise InvalidInput("A count cannot be dated in the future.")
@@ -98,7 +101,7 @@ def commit_stocktake(
         if line.counted < 0:
             raise InvalidInput(f"The count of {item.code} cannot be negative.")
         lot = lookup.lot_by_number(session, item, line.lot) if line.lot else None
-        expected = _balance_at(uow, site_row.id, item.id, lot.id if lot else None, at)
+        expected = _expected_at(uow, site_row.id, item.id, lot.id if lot else None, at)
         variance = line.counted - expected
         reason = None
         if variance:
@@ -114,37 +117,24 @@ def commit_stocktake(
         session.add(
             StocktakeLine(
                 stocktake_id=stocktake.id,
+                site_id=site_row.id,
+                counted_at=at,
                 item_id=item.id,
                 lot_id=lot.id if lot else None,
-                expected=expected,
                 counted=line.counted,
-                variance=variance,
                 reason=reason,
             )
         )
-        if variance:
-            session.add(
-                StockMovement(
-                    id=uuid.uuid4(),
-                    device_id=uow.device_id,
-                    created_at=uow.now(),
-                    occurred_at=at,
-                    site_id=site_row.id,
-                    item_id=item.id,
-                    lot_id=lot.id if lot else None,
-                    quantity=variance,
-                    kind=MovementKind.COUNT_CORRECTION.value,
-                    reason=reason,
-                    stocktake_id=stocktake.id,
-                    note="count correction",
-                )
-            )
     session.flush()
     audit.record(uow, "stocktake", f"{site_row.name}: {len(lines)} lines")
     return stocktake.id
 
 
-def _balance_at(
+def _expected_at(
     uow: UnitOfWork, site_id: uuid.UUID, item_id: uuid.UUID, lot_id: uuid.UUID | None, at: datetime
 ) -> int:
-    return balance(uow.session, site_id, item_id, lot_id, any_lot=False, as_of=at)
+    """The ledger at the count's moment: movements at or before it, earlier counts only."""
+    found = ledger_balances(
+        uow.session, until=at, counts_before=at, site_ids=[site_id], item_id=item_id
+    )
+    return found.get((site_id, item_id, lot_id), 0)

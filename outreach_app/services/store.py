@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from outreach_app.domain import identity
 from outreach_app.domain.clock import utc_now
 from outreach_app.domain.codes import SiteKind, parse_enum
 from outreach_app.domain.errors import (
@@ -51,6 +52,10 @@ class Store:
     folder: DataFolder
     passphrase: str | None
     database_path: Path | None  # None on PostgreSQL
+    org_id: uuid.UUID | None = None
+
+    def __repr__(self) -> str:  # never the passphrase
+        return f"Store(org={self.org_name!r}, device={self.device_id}, encrypted={self.encrypted})"
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -66,7 +71,7 @@ class Store:
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
         with self._sessions() as session, session.begin():
-            yield UnitOfWork(session, self.device_id, self.zone)
+            yield UnitOfWork(session, self.device_id, self.zone, org_id=self.org_id)
 
     def close(self) -> None:
         if self.engine.dialect.name == "sqlite":
@@ -123,6 +128,7 @@ def _load_store(
         zone=ZoneInfo(settings["timezone"]),
         device_id=uuid.UUID(settings["device_id"]),
         org_name=settings["org_name"],
+        org_id=uuid.UUID(settings["org_id"]),
         folder=folder,
         passphrase=passphrase,
         database_path=path,
@@ -190,23 +196,26 @@ def _seed_new_database(engine: Engine, options: InitOptions, zone: ZoneInfo) -> 
             + ", ".join(k.value for k in SiteKind)
         )
     upgrade_to_head(engine)
-    now = utc_now()
     device_id = uuid.uuid4()
     with Session(engine) as session, session.begin():
+        # The schema's own migration gave the new organisation its id and secret.
+        org_id = uuid.UUID(session.get_one(Setting, "org_id").value)
         session.add(
-            Device(id=device_id, name=options.device.strip() or "This computer", created_at=now)
+            Device(
+                id=device_id, name=options.device.strip() or "This computer", created_at=utc_now()
+            )
         )
-        session.flush()
         for key, value in (
             ("org_name", options.org.strip()),
             ("timezone", zone.key),
             ("device_id", str(device_id)),
         ):
             session.add(Setting(key=key, value=value))
-        seed_catalog(session, device_id, now)
-        session.add(
-            Site(name=options.site.strip(), kind=kind.value, device_id=device_id, created_at=now)
-        )
+        session.flush()
+        uow = UnitOfWork(session, device_id, zone, org_id=org_id)
+        seed_catalog(uow)
+        site_name = " ".join(options.site.split())
+        session.add(Site(id=identity.site_id(org_id, site_name), name=site_name, kind=kind.value))
 
 
 def init_store(data_dir: Path, options: InitOptions, db_url: str | None = None) -> None:

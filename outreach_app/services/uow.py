@@ -1,22 +1,43 @@
-"""One unit of work per user action: a session that commits on success and rolls back on error."""
+"""One unit of work per user action: a session that commits on success and rolls back on error.
+
+New records are stamped here, just before they are written, with what every record carries
+(contracts §9): the device, this device's next sequence number, who acted and when. Shared rows
+(catalog, sites, staff) also get the time and device of their last change, which decides between
+two devices' edits.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from outreach_app.domain.clock import local_date, utc_now
+from outreach_app.storage.models import Device, RecordMixin, Setting, SharedRowMixin, Staff
 
 
 class UnitOfWork:
-    def __init__(self, session: Session, device_id: uuid.UUID, zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        session: Session,
+        device_id: uuid.UUID,
+        zone: ZoneInfo,
+        *,
+        org_id: uuid.UUID | None = None,
+        staff_id: uuid.UUID | None = None,
+    ) -> None:
         self.session = session
         self.device_id = device_id
         self.zone = zone
+        self.org_id = org_id
+        self.staff_id = staff_id
         self._now = utc_now()
+        self._device: Device | None = None
+        session.info["uow"] = self
 
     def now(self) -> datetime:
         """One timestamp per action, so every row it writes shares its created_at."""
@@ -24,3 +45,58 @@ class UnitOfWork:
 
     def today(self) -> date:
         return local_date(self._now, self.zone)
+
+    def next_seq(self) -> int:
+        """This device's next sequence number (the write lock makes it race-free)."""
+        if self._device is None:
+            self._device = self.session.get(Device, self.device_id)
+            if self._device is None:
+                raise LookupError("this device is missing from its own database")
+        self._device.last_seq += 1
+        return self._device.last_seq
+
+    def organisation_id(self) -> uuid.UUID:
+        if self.org_id is None:
+            setting = self.session.get(Setting, "org_id")
+            if setting is None:
+                raise LookupError("the organisation id is missing from the settings")
+            self.org_id = uuid.UUID(setting.value)
+        return self.org_id
+
+    def organisation_secret(self) -> bytes:
+        """The key for participant codes and file identities; never leaves the store."""
+        setting = self.session.get(Setting, "org_secret")
+        if setting is None:
+            raise LookupError("the organisation secret is missing from the settings")
+        return bytes.fromhex(setting.value)
+
+    def __repr__(self) -> str:
+        return f"UnitOfWork(device={self.device_id})"
+
+
+def _stamp(session: Session, _context: Any, _instances: Any) -> None:
+    uow: UnitOfWork | None = session.info.get("uow")
+    if uow is None:
+        return
+    for obj in list(session.new):
+        if isinstance(obj, RecordMixin):
+            if obj.device_id is None:
+                obj.device_id = uow.device_id
+            if obj.created_at is None:
+                obj.created_at = uow.now()
+            if obj.seq is None:
+                obj.seq = uow.next_seq()
+            if obj.staff_id is None and not isinstance(obj, Staff):
+                obj.staff_id = uow.staff_id
+        if isinstance(obj, SharedRowMixin):
+            if obj.changed_at is None:
+                obj.changed_at = obj.created_at
+            if obj.changed_by is None:
+                obj.changed_by = obj.device_id
+    for obj in list(session.dirty):
+        if isinstance(obj, SharedRowMixin) and session.is_modified(obj):
+            obj.changed_at = uow.now()
+            obj.changed_by = uow.device_id
+
+
+event.listen(Session, "before_flush", _stamp)

@@ -41,6 +41,6 @@ NIL = {
 
 
 def rebuild_balances(conn: Connection) -> None:
-    """Replace every kept balance with the one the ledger gives (inside the caller's transaction)."""
+    """Replace every kept balance with the ledger's (inside the caller's transaction)."""
     conn.exec_driver_sql("DELETE FROM stock_balances")
     conn.exec_driver_sql(REBUILD.format(nil=NIL[conn.dialect.name]))

@@ -114,9 +114,7 @@ def _install_sqlite(conn: Connection) -> None:
     conn.exec_driver_sql(SQLITE_MOVEMENTS)
     conn.exec_driver_sql(SQLITE_COUNTS)
     for table, purgeable in APPEND_ONLY.items():
-        kept = [
-            f'NEW."{c}" IS OLD."{c}"' for c in _columns(conn, table) if c not in purgeable
-        ]
+        kept = [f'NEW."{c}" IS OLD."{c}"' for c in _columns(conn, table) if c not in purgeable]
         emptied = [f'(NEW."{c}" IS OLD."{c}" OR NEW."{c}" = \'\')' for c in purgeable]
         allowed = " AND ".join(kept + emptied)
         message = f"{table}: {REFUSAL}"
@@ -184,16 +182,19 @@ DECLARE
     col text;
 BEGIN
     IF TG_OP = 'DELETE' THEN
-        RAISE EXCEPTION '%: {REFUSAL}', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+        RAISE EXCEPTION USING ERRCODE = 'restrict_violation',
+            MESSAGE = TG_TABLE_NAME || ': {REFUSAL}';
     END IF;
     old_row := to_jsonb(OLD);
     new_row := to_jsonb(NEW);
     IF (new_row - purgeable) IS DISTINCT FROM (old_row - purgeable) THEN
-        RAISE EXCEPTION '%: {REFUSAL}', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+        RAISE EXCEPTION USING ERRCODE = 'restrict_violation',
+            MESSAGE = TG_TABLE_NAME || ': {REFUSAL}';
     END IF;
     FOREACH col IN ARRAY purgeable LOOP
         IF (new_row ->> col) IS DISTINCT FROM (old_row ->> col) AND (new_row ->> col) <> '' THEN
-            RAISE EXCEPTION '%: {REFUSAL}', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+            RAISE EXCEPTION USING ERRCODE = 'restrict_violation',
+            MESSAGE = TG_TABLE_NAME || ': {REFUSAL}';
         END IF;
     END LOOP;
     RETURN NEW;

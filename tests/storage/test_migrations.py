@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from outreach_app.domain.errors import NewerSchema, StoreError
 from outreach_app.services import checks, encounters, inventory
@@ -18,6 +18,7 @@ from outreach_app.services.store import Store, open_store
 from outreach_app.storage import migrate, schema
 from outreach_app.storage.backup import verify_database_file
 from outreach_app.storage.folder import DataFolder, FolderRecord
+from outreach_app.storage.triggers import missing_triggers
 from outreach_app.storage.models import Encounter, EncounterVoid, StockMovement
 from tests.storage.helpers import run_cli, snapshot
 
@@ -232,10 +233,36 @@ def test_each_released_schema_opens_with_its_data(fixture: Path, tmp_path: Path)
     try:
         assert_fixture_data(store)
         report = checks.run_checks(store)
+        with store.engine.connect() as conn:
+            assert missing_triggers(conn) == []
+            numbers = conn.execute(text(SEQ_NUMBERS)).all()
     finally:
         store.close()
     assert report.problems == []
+    # Every record has its device's own sequence number, each used once, none beyond last_seq.
+    seqs = [seq for seq, _ in numbers]
+    assert len(seqs) == len(set(seqs)) and min(seqs) == 1
+    assert max(seqs) == numbers[0][1]
     assert _tables_and_revision(folder / "outreach.db")[1] == schema.HEAD_REVISION
+
+
+SEQ_NUMBERS = " UNION ALL ".join(
+    f"SELECT t.seq, d.last_seq FROM {table} t JOIN devices d ON d.id = t.device_id"
+    for table in (
+        "staff",
+        "sites",
+        "items",
+        "kits",
+        "referral_types",
+        "lots",
+        "imports",
+        "encounters",
+        "encounter_voids",
+        "stock_movements",
+        "stocktakes",
+        "audit_log",
+    )
+)
 
 
 def test_fixture_for_the_current_head_exists() -> None:

@@ -27,6 +27,7 @@ def test_a_movement_inserted_outside_the_services_is_counted(store: Store) -> No
             insert(StockMovement).values(
                 id=uuid.uuid4(),
                 device_id=uow.device_id,
+                seq=uow.next_seq(),
                 created_at=uow.now(),
                 occurred_at=uow.now(),
                 site_id=site.id,
@@ -49,5 +50,6 @@ def test_check_finds_a_kept_balance_that_drifted(store: Store) -> None:
         assert uow.session.scalar(select(StockBalance.on_hand)) == 41
     problems = checks.run_checks(store).problems
     assert problems == [
-        "1 kept stock balances differ from the ledger's sums; restore from a backup or report this"
+        "1 kept stock balances differ from the ledger; run `outreach check --repair` to rebuild "
+        "them from the ledger"
     ]

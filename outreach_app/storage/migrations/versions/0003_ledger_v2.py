@@ -167,7 +167,9 @@ def _upgrade_sqlite(conn: sa.Connection) -> None:
     for table, (source, columns) in COPIES.items():
         columns = dict(columns)
         if table in SEQUENCED:
-            columns.setdefault("id", "VOID_ID(o.encounter_id)" if table == "encounter_voids" else "I(o.id)")
+            columns.setdefault(
+                "id", "VOID_ID(o.encounter_id)" if table == "encounter_voids" else "I(o.id)"
+            )
             columns["device_id"] = "I(o.device_id)"
             columns["created_at"] = "T(o.created_at)"
             columns["seq"] = _seq_expression(next_seq)
@@ -212,7 +214,16 @@ def _upgrade_postgres(conn: sa.Connection) -> None:
     run("ALTER TABLE devices ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0")
     for table in SEQUENCED:
         run(f"ALTER TABLE {table} ADD COLUMN seq INTEGER")
-        if table in ("staff", "sites", "items", "kits", "referral_types", "lots", "imports", "audit_log"):
+        if table in (
+            "staff",
+            "sites",
+            "items",
+            "kits",
+            "referral_types",
+            "lots",
+            "imports",
+            "audit_log",
+        ):
             run(f"ALTER TABLE {table} ADD COLUMN staff_id UUID REFERENCES staff (id)")
     for table in SHARED_ROWS:
         run(f"ALTER TABLE {table} ADD COLUMN changed_at TIMESTAMP")
@@ -251,7 +262,9 @@ def _upgrade_postgres(conn: sa.Connection) -> None:
     run("DROP INDEX IF EXISTS ix_movements_occurred")
     run("CREATE INDEX ix_movements_site_occurred ON stock_movements (site_id, occurred_at)")
     # Voids take the id derived from their encounter.
-    for void_id, encounter_id in conn.execute(sa.text("SELECT id, encounter_id FROM encounter_voids")).all():
+    for void_id, encounter_id in conn.execute(
+        sa.text("SELECT id, encounter_id FROM encounter_voids")
+    ).all():
         run(
             "UPDATE encounter_voids SET id = %(new)s WHERE id = %(old)s",
             {"new": uuid.uuid5(encounter_id, "void"), "old": void_id},
@@ -271,7 +284,8 @@ def _upgrade_postgres(conn: sa.Connection) -> None:
     _number_postgres_records(conn)
     run("DROP TABLE stock_balances")
     frozen.Base.metadata.create_all(
-        conn, tables=[frozen.StockBalance.__table__, frozen.RecordCopy.__table__]
+        conn,
+        tables=[frozen.StockBalance.__table__, frozen.RecordCopy.__table__],  # type: ignore[list-item]
     )
     run("DROP FUNCTION IF EXISTS stock_balances_follow_movements() CASCADE")
 
