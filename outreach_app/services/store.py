@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -16,7 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from outreach_app.domain.clock import utc_now
+from outreach_app.domain.clock import system_zone, utc_now
 from outreach_app.domain.codes import SiteKind, parse_enum
 from outreach_app.domain.errors import (
     AlreadyInitialised,
@@ -79,16 +78,9 @@ class Store:
 
 
 def resolve_zone(name: str | None) -> ZoneInfo:
+    """The zone named at `init`, else the system's (contracts §1)."""
     if not name:
-        local = datetime.now().astimezone().tzinfo
-        key = getattr(local, "key", None)
-        if key:
-            return ZoneInfo(key)
-        try:
-            link = Path("/etc/localtime").resolve()
-            return ZoneInfo("/".join(link.parts[-2:]) if "zoneinfo" in link.parts else "UTC")
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            return ZoneInfo("UTC")
+        return system_zone()
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
