@@ -11,6 +11,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from outreach_app.domain.clock import ahead_problem
 from outreach_app.domain.codes import (
     AgeBand,
     Gender,
@@ -213,6 +214,7 @@ def log_encounter(
     uow: UnitOfWork, draft: EncounterDraft, *, override: bool = False, move_stock: bool = True
 ) -> EncounterSummary:
     """Record an encounter (or tally record) and draw its supplies from the site's stock."""
+    refuse_if_ahead(uow, draft)
     prepared = prepare(uow.session, draft)
     plans = plan_stock(uow.session, prepared, uow.today()) if move_stock else None
     if plans and not override:
@@ -220,6 +222,15 @@ def log_encounter(
     encounter = write_encounter(uow, prepared, plans)
     uow.session.flush()
     return summarize(uow.session, encounter)
+
+
+def refuse_if_ahead(uow: UnitOfWork, draft: EncounterDraft) -> None:
+    """No record dated ahead (contracts §4): a date (stored as 12:00 local) after tomorrow, or a
+    date-time more than a day ahead of this device's clock. Merges apply records as they were
+    made and do not come through here."""
+    problem = ahead_problem(draft.occurred_at, uow.zone, uow.now())
+    if problem:
+        raise InvalidInput(f"Nothing was saved: {problem}.")
 
 
 def void_encounter(uow: UnitOfWork, encounter_id: uuid.UUID, reason: str) -> EncounterSummary:
