@@ -11,6 +11,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from outreach_app.domain.clock import FIRST_DAY, LAST_DAY, Period
+from outreach_app.domain.limits import MAX_QUANTITY, too_large
 
 _WHOLE = re.compile(r"[0-9]+")
 _RANGE = f"from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
@@ -23,6 +24,14 @@ def _digits_hint(text: str) -> str:
     if any(ch.isdigit() and ch not in "0123456789" for ch in text):
         return " (type it with the digits 0-9)"
     return ""
+
+
+def _bounded(value: int, text: str) -> int:
+    if too_large(value):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is more than {MAX_QUANTITY:,}; check the number (split a larger one)"
+        )
+    return value
 
 
 def _in_range(day: date, text: str) -> None:
@@ -63,7 +72,7 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a whole number of 1 or more{_digits_hint(text)}"
         )
-    return int(text)
+    return _bounded(int(text), text)
 
 
 def count(text: str) -> int:
@@ -71,7 +80,7 @@ def count(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a whole number of 0 or more{_digits_hint(text)}"
         )
-    return int(text)
+    return _bounded(int(text), text)
 
 
 def suppress_threshold(text: str) -> int:
@@ -88,7 +97,7 @@ def code_quantity(text: str) -> tuple[str, int]:
         raise argparse.ArgumentTypeError(
             f"{text!r}: the quantity must be a whole number of 0 or more{_digits_hint(qty)}"
         )
-    return code.strip(), int(qty)
+    return code.strip(), _bounded(int(qty), text)
 
 
 def db_url(text: str) -> str:

@@ -65,8 +65,7 @@ def wall_clock_to_utc(moment: datetime, zone: ZoneInfo) -> datetime:
     instant = local.astimezone(UTC)
     if instant.astimezone(zone).replace(tzinfo=None) != moment.replace(fold=0):
         raise NonexistentLocalTime(
-            f"{moment:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks went forward "
-            "over it"
+            f"{moment:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks went forward over it"
         )
     return instant
 

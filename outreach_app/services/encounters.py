@@ -21,6 +21,7 @@ from outreach_app.domain.codes import (
     parse_enum,
 )
 from outreach_app.domain.errors import InvalidInput, NotFound, ShortfallError
+from outreach_app.domain.limits import MAX_QUANTITY, too_large
 from outreach_app.domain.participant import clean_participant_code
 from outreach_app.domain.values import EncounterDraft, EncounterSummary, Shortfall
 from outreach_app.services import lookup
@@ -69,6 +70,8 @@ class Catalog:
 def _non_negative(label: str, value: int) -> None:
     if value < 0:
         raise InvalidInput(f"{label} cannot be negative (got {value}).")
+    if too_large(value):
+        raise InvalidInput(f"{label} cannot be more than {MAX_QUANTITY:,} (got {value:,}).")
 
 
 def prepare(

@@ -27,6 +27,7 @@ from outreach_app.domain.clock import (
 )
 from outreach_app.domain.codes import AgeBand, Gender, NaloxoneReason, normalize_code, parse_enum
 from outreach_app.domain.errors import AlreadyImported, BadFile, InvalidInput, OutreachError
+from outreach_app.domain.limits import MAX_QUANTITY, too_large
 from outreach_app.domain.participant import clean_participant_code
 from outreach_app.domain.values import EncounterDraft, ImportResult, Shortfall
 from outreach_app.services import audit
@@ -218,6 +219,8 @@ def import_csv(
             elif kind in ("item", "kit") and cell:
                 if not _WHOLE.fullmatch(cell):
                     errors.add(number, name, _not_whole(cell))
+                elif too_large(int(cell)):
+                    errors.add(number, name, _too_large(cell))
                 elif int(cell):
                     (items if kind == "item" else kits)[key] = int(cell)
         draft = _draft_from_row(
@@ -353,6 +356,8 @@ def _draft_from_row(
             counts[column] = default
         elif not _WHOLE.fullmatch(text):
             errors.add(number, column, _not_whole(text))
+        elif too_large(int(text)):
+            errors.add(number, column, _too_large(text))
         else:
             counts[column] = int(text)
     referrals = tuple(
@@ -387,6 +392,10 @@ def _draft_from_row(
         referrals=referrals,
         note=note,
     )
+
+
+def _too_large(cell: str) -> str:
+    return f"{_shown(cell)} is more than {MAX_QUANTITY:,}; check the number"
 
 
 def _not_a_date(cell: str) -> str:

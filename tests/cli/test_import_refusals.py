@@ -219,3 +219,21 @@ def test_a_date_time_ahead_of_the_clock_in_import(
     assert "row 3, column occurred_at: " in done.err and "more than a day ahead" in done.err
     assert "row 4, column occurred_at: " in done.err
     assert "row 5, column occurred_at: " in done.err and "is after tomorrow" in done.err
+
+
+def test_numbers_too_large_to_be_real_are_refused_by_cell(
+    plain_folder: Path, tmp_path: Path, outreach: Runner
+) -> None:
+    sheet = tmp_path / "large.csv"
+    sheet.write_text(
+        "occurred_at,site,people_served,SYRINGE\n"
+        "2026-10-01,Drop-in,99999999999999999999,1\n"
+        "2026-10-01,Drop-in,1,1000001\n"
+        "2026-10-01,Drop-in,1,1000000\n",
+        encoding="utf-8",
+    )
+    done = run_import(outreach, plain_folder, sheet, "--no-stock")
+    refused(done, 1, "Fix these 2 cells")
+    assert "row 2, column people_served: '99999999999999999999' is more than 1,000,000" in done.err
+    assert "row 3, column SYRINGE: '1000001' is more than 1,000,000" in done.err
+    assert "row 4" not in done.err

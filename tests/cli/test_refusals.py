@@ -221,3 +221,35 @@ def test_init_with_an_unknown_zone(tmp_path: Path, outreach: Runner) -> None:
     )
     refused(done, 1, "Unknown time zone", "America/Toronto")
     assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["receive", "--site", "Drop-in", "--item", "SYRINGE", "--qty", "99999999999999999999999"],
+        ["receive", "--site", "Drop-in", "--item", "SYRINGE", "--qty", "3000000000"],
+        ["tally-entry", "--site", "Drop-in", "--date", "2026-10-01", "--contacts", "1000001"],
+        ["tally-entry", "--site", "Drop-in", "--date", "2026-10-01", "SYRINGE=1000001"],
+    ],
+)
+def test_numbers_too_large_to_be_real_are_the_parsers_refusal(
+    plain_folder: Path, outreach: Runner, args: list[str]
+) -> None:
+    # They used to reach the database and fail there: "Something unexpected went wrong".
+    refused(outreach(*args, data_dir=plain_folder), 2, "is more than 1,000,000")
+    assert syringes(plain_folder) == 0
+
+
+def test_the_largest_quantity_is_accepted(plain_folder: Path, outreach: Runner) -> None:
+    done = outreach(
+        "receive",
+        "--site",
+        "Drop-in",
+        "--item",
+        "SYRINGE",
+        "--qty",
+        "1000000",
+        data_dir=plain_folder,
+    )
+    assert done.code == 0, done.err
+    assert syringes(plain_folder) == 1_000_000

@@ -1,5 +1,5 @@
-"""The log-encounter service refuses records dated ahead (contracts §4), whoever calls it: the app's
-pages, the tally counter and `tally-entry` all record through it."""
+"""The log-encounter service refuses records dated ahead (contracts §4) and numbers too large to
+be real, whoever calls it: the app's pages, the tally counter and `tally-entry` record through it."""
 
 from __future__ import annotations
 
@@ -51,3 +51,14 @@ def test_a_date_time_more_than_a_day_ahead_of_the_clock_is_refused(store: Store)
         encounters.log_encounter(uow, tally(now + timedelta(hours=23)))
         encounters.log_encounter(uow, tally(now - timedelta(days=400)))
     assert count(store) == 2
+
+
+def test_a_quantity_too_large_to_be_real_is_refused(store: Store) -> None:
+    when = datetime(2026, 10, 1, 16, tzinfo=UTC)
+    draft = EncounterDraft(site="Drop-in", occurred_at=when, items={"SYRINGE": 3_000_000_000})
+    with (
+        pytest.raises(InvalidInput, match="cannot be more than 1,000,000"),
+        store.unit_of_work() as uow,
+    ):
+        encounters.log_encounter(uow, draft, override=True)
+    assert count(store) == 0
