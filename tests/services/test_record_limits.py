@@ -1,5 +1,6 @@
 """The log-encounter service refuses records dated ahead (contracts §4) and numbers too large to
-be real, whoever calls it: the app's pages, the tally counter and `tally-entry` record through it."""
+be real, whoever calls it: the app's pages, the tally counter and `tally-entry` all record
+through it."""
 
 from __future__ import annotations
 
