@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from outreach_app.domain.clock import system_zone, utc_now
@@ -99,6 +99,13 @@ def _open_postgres(db_url: str) -> Engine:
         raise StoreError(
             "The PostgreSQL database cannot be reached. Check --db-url, that the server is "
             "running and that this computer may connect to it."
+        ) from None
+    except DBAPIError as exc:  # e.g. ?foo=bar: psycopg refuses an option it does not know
+        engine.dispose()
+        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "refused"
+        raise StoreError(
+            f"The PostgreSQL address given in --db-url cannot be used ({reason}). Check the "
+            "options after '?' in it."
         ) from None
     return engine
 

@@ -6,6 +6,8 @@ written. Each case runs the real `outreach` command.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -253,3 +255,33 @@ def test_the_largest_quantity_is_accepted(plain_folder: Path, outreach: Runner) 
     )
     assert done.code == 0, done.err
     assert syringes(plain_folder) == 1_000_000
+
+
+def test_an_option_postgresql_does_not_know_cannot_open_the_store(
+    tmp_path: Path, outreach: Runner
+) -> None:
+    # Well-formed, so past the parser; psycopg refuses the option before connecting: exit 3.
+    url = "postgresql://zz:sEcReT-9@127.0.0.1:1/zz?not_an_option=1"
+    done = outreach("--db-url", url, "stock", data_dir=tmp_path / "no-folder")
+    refused(done, 3, "cannot be used", "not_an_option", "Check the options")
+    assert "sEcReT-9" not in done.err
+
+
+def test_no_traceback_on_the_terminal_when_there_is_no_log_file(tmp_path: Path) -> None:
+    # A data folder that does not exist has no log file: the traceback goes nowhere, and the
+    # person still reads what happened.
+    script = (
+        "import sys\n"
+        "import outreach_app.cli as cli\n"
+        "from outreach_app.cli.commands import HANDLERS\n"
+        "def broken(args):\n"
+        "    raise RuntimeError('zz-unexpected')\n"
+        "HANDLERS['stock'] = broken\n"
+        f"sys.exit(cli.main(['--data-dir', {str(tmp_path / 'missing')!r}, 'stock']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "zz-unexpected" not in done.stderr
+    assert "Something unexpected went wrong; nothing was written." in done.stderr
