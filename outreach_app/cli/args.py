@@ -11,7 +11,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from outreach_app.domain.clock import FIRST_DAY, LAST_DAY, Period
-from outreach_app.domain.limits import MAX_QUANTITY, too_large
+from outreach_app.domain.limits import MAX_QUANTITY, too_large, whole_number
 
 _WHOLE = re.compile(r"[0-9]+")
 _RANGE = f"from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
@@ -26,12 +26,13 @@ def _digits_hint(text: str) -> str:
     return ""
 
 
-def _bounded(value: int, text: str) -> int:
-    if too_large(value):
+def _bounded(text: str) -> int:
+    if too_large(text):
+        shown = repr(text) if len(text) <= 40 else f"{text[:40]!r}… ({len(text):,} digits)"
         raise argparse.ArgumentTypeError(
-            f"{text!r} is more than {MAX_QUANTITY:,}; check the number (split a larger one)"
+            f"{shown} is more than {MAX_QUANTITY:,}; check the number (split a larger one)"
         )
-    return value
+    return whole_number(text)
 
 
 def _in_range(day: date, text: str) -> None:
@@ -68,11 +69,11 @@ def iso_date(text: str) -> date:
 
 
 def positive_int(text: str) -> int:
-    if not _WHOLE.fullmatch(text.strip()) or int(text) < 1:
+    if not _WHOLE.fullmatch(text.strip()) or not text.strip("0 "):
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a whole number of 1 or more{_digits_hint(text)}"
         )
-    return _bounded(int(text), text)
+    return _bounded(text)
 
 
 def count(text: str) -> int:
@@ -80,13 +81,13 @@ def count(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a whole number of 0 or more{_digits_hint(text)}"
         )
-    return _bounded(int(text), text)
+    return _bounded(text)
 
 
 def suppress_threshold(text: str) -> int:
-    if not _WHOLE.fullmatch(text.strip()) or int(text) < 2:
+    if not _WHOLE.fullmatch(text.strip()) or too_large(text) or whole_number(text) < 2:
         raise argparse.ArgumentTypeError("--suppress takes a whole number of 2 or more")
-    return int(text)
+    return whole_number(text)
 
 
 def code_quantity(text: str) -> tuple[str, int]:
@@ -97,7 +98,7 @@ def code_quantity(text: str) -> tuple[str, int]:
         raise argparse.ArgumentTypeError(
             f"{text!r}: the quantity must be a whole number of 0 or more{_digits_hint(qty)}"
         )
-    return code.strip(), _bounded(int(qty), text)
+    return code.strip(), _bounded(qty)
 
 
 def db_url(text: str) -> str:

@@ -9,5 +9,14 @@ from __future__ import annotations
 MAX_QUANTITY = 1_000_000  # per cell, line or command-line value: contacts, items, kits, people
 
 
-def too_large(value: int) -> bool:
+def too_large(value: int | str) -> bool:
+    """For digits 0-9 as text, judged by length first: int() refuses over 4,300 digits."""
+    if isinstance(value, str):
+        digits = value.strip().lstrip("0")
+        return len(digits) > len(str(MAX_QUANTITY)) or int(digits or "0") > MAX_QUANTITY
     return value > MAX_QUANTITY
+
+
+def whole_number(digits: str) -> int:
+    """Digits 0-9 as an int; leading zeros dropped first (int() refuses over 4,300 digits)."""
+    return int(digits.strip().lstrip("0") or "0")

@@ -27,7 +27,7 @@ from outreach_app.domain.clock import (
 )
 from outreach_app.domain.codes import AgeBand, Gender, NaloxoneReason, normalize_code, parse_enum
 from outreach_app.domain.errors import AlreadyImported, BadFile, InvalidInput, OutreachError
-from outreach_app.domain.limits import MAX_QUANTITY, too_large
+from outreach_app.domain.limits import MAX_QUANTITY, too_large, whole_number
 from outreach_app.domain.participant import clean_participant_code
 from outreach_app.domain.values import EncounterDraft, ImportResult, Shortfall
 from outreach_app.services import audit
@@ -219,10 +219,10 @@ def import_csv(
             elif kind in ("item", "kit") and cell:
                 if not _WHOLE.fullmatch(cell):
                     errors.add(number, name, _not_whole(cell))
-                elif too_large(int(cell)):
+                elif too_large(cell):
                     errors.add(number, name, _too_large(cell))
-                elif int(cell):
-                    (items if kind == "item" else kits)[key] = int(cell)
+                elif whole_number(cell):
+                    (items if kind == "item" else kits)[key] = whole_number(cell)
         draft = _draft_from_row(
             number, values, items, kits, sites, catalog, uow, errors, referral_separator
         )
@@ -356,10 +356,10 @@ def _draft_from_row(
             counts[column] = default
         elif not _WHOLE.fullmatch(text):
             errors.add(number, column, _not_whole(text))
-        elif too_large(int(text)):
+        elif too_large(text):
             errors.add(number, column, _too_large(text))
         else:
-            counts[column] = int(text)
+            counts[column] = whole_number(text)
     referrals = tuple(
         r.strip() for r in values.get("referrals", "").split(referral_separator) if r.strip()
     )

@@ -237,3 +237,19 @@ def test_numbers_too_large_to_be_real_are_refused_by_cell(
     assert "row 2, column people_served: '99999999999999999999' is more than 1,000,000" in done.err
     assert "row 3, column SYRINGE: '1000001' is more than 1,000,000" in done.err
     assert "row 4" not in done.err
+
+
+def test_a_number_of_thousands_of_digits_is_refused_by_cell(
+    plain_folder: Path, tmp_path: Path, outreach: Runner
+) -> None:
+    # int() itself refuses more than 4,300 digits: the length is judged first.
+    sheet = tmp_path / "digits.csv"
+    sheet.write_text(
+        f"occurred_at,site,people_served,SYRINGE\n2026-10-01,Drop-in,{'9' * 5000},{'0' * 9000}7\n",
+        encoding="utf-8",
+    )
+    done = run_import(outreach, plain_folder, sheet, "--no-stock")
+    refused(done, 1, "Fix this cell")
+    assert "row 2, column people_served: '9999" in done.err
+    assert "(5,000 characters) is more than 1,000,000" in done.err
+    assert len(done.err) < 1000

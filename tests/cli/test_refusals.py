@@ -232,6 +232,8 @@ def test_init_with_an_unknown_zone(tmp_path: Path, outreach: Runner) -> None:
         ["receive", "--site", "Drop-in", "--item", "SYRINGE", "--qty", "3000000000"],
         ["tally-entry", "--site", "Drop-in", "--date", "2026-10-01", "--contacts", "1000001"],
         ["tally-entry", "--site", "Drop-in", "--date", "2026-10-01", "SYRINGE=1000001"],
+        ["tally-entry", "--site", "Drop-in", "--date", "2026-10-01", "--contacts", "9" * 5000],
+        ["receive", "--site", "Drop-in", "--item", "SYRINGE", "--qty", "9" * 5000],
     ],
 )
 def test_numbers_too_large_to_be_real_are_the_parsers_refusal(
