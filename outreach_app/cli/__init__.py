@@ -34,6 +34,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from outreach_app.cli.commands import HANDLERS  # the services, SQLAlchemy: not for the app
 
     log_file = configure_file_logging(args.data_dir)
+    if log_file is None:
+        # No log file (no data folder yet, or it takes none): without a handler, logging's
+        # last resort would print the traceback below on the user's terminal.
+        logging.getLogger().addHandler(logging.NullHandler())
     try:
         return HANDLERS[args.command](args)
     except OutreachError as exc:

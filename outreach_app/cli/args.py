@@ -1,56 +1,128 @@
-"""Argument types: a value out of format or range is the parser's refusal (exit 2)."""
+"""Argument types: a value out of format or range is the parser's refusal (exit 2).
+
+Only the digits 0-9 are read as digits: `\\d` would also take `٣` or a full-width `３`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import re
 from datetime import date
+from urllib.parse import urlsplit
 
-from outreach_app.domain.clock import Period
+from outreach_app.domain.clock import FIRST_DAY, LAST_DAY, Period
+from outreach_app.domain.limits import MAX_QUANTITY, too_large, whole_number
+
+_WHOLE = re.compile(r"[0-9]+")
+_RANGE = f"from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+# Schemes of a PostgreSQL address; the driver installed with the app is psycopg (version 3).
+_POSTGRES_SCHEMES = {"postgresql", "postgres", "postgresql+psycopg"}
+
+
+def _digits_hint(text: str) -> str:
+    """Said when a value has digits other than 0-9 (a keyboard set to another script)."""
+    if any(ch.isdigit() and ch not in "0123456789" for ch in text):
+        return " (type it with the digits 0-9)"
+    return ""
+
+
+def _bounded(text: str) -> int:
+    if too_large(text):
+        shown = repr(text) if len(text) <= 40 else f"{text[:40]!r}… ({len(text):,} digits)"
+        raise argparse.ArgumentTypeError(
+            f"{shown} is more than {MAX_QUANTITY:,}; check the number (split a larger one)"
+        )
+    return whole_number(text)
+
+
+def _in_range(day: date, text: str) -> None:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range; dates are accepted {_RANGE}")
 
 
 def month(text: str) -> Period:
-    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", text)
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a month; write it as YYYY-MM")
-    return Period.month(int(match.group(1)), int(match.group(2)))
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a month; write it as YYYY-MM{_digits_hint(text)}"
+        )
+    period = Period.month(int(match.group(1)), int(match.group(2)))
+    if not FIRST_DAY <= period.start <= LAST_DAY:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is out of range; months are accepted from {FIRST_DAY:%Y-%m} to "
+            f"{LAST_DAY:%Y-%m}"
+        )
+    return period
 
 
 def iso_date(text: str) -> date:
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
             raise ValueError
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; write it as YYYY-MM-DD"
+            f"{text!r} is not a date; write it as YYYY-MM-DD{_digits_hint(text)}"
         ) from None
+    _in_range(day, text)
+    return day
 
 
 def positive_int(text: str) -> int:
-    if not re.fullmatch(r"\d+", text.strip()) or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
-    return int(text)
+    if not _WHOLE.fullmatch(text.strip()) or not text.strip("0 "):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number of 1 or more{_digits_hint(text)}"
+        )
+    return _bounded(text)
 
 
 def count(text: str) -> int:
-    if not re.fullmatch(r"\d+", text.strip()):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
-    return int(text)
+    if not _WHOLE.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number of 0 or more{_digits_hint(text)}"
+        )
+    return _bounded(text)
 
 
 def suppress_threshold(text: str) -> int:
-    if not re.fullmatch(r"\d+", text.strip()) or int(text) < 2:
+    if not _WHOLE.fullmatch(text.strip()) or too_large(text) or whole_number(text) < 2:
         raise argparse.ArgumentTypeError("--suppress takes a whole number of 2 or more")
-    return int(text)
+    return whole_number(text)
 
 
 def code_quantity(text: str) -> tuple[str, int]:
     code, sep, qty = text.partition("=")
     if not sep or not code.strip():
         raise argparse.ArgumentTypeError(f"{text!r} should be CODE=QUANTITY, e.g. SYRINGE=40")
-    if not re.fullmatch(r"\d+", qty.strip()):
+    if not _WHOLE.fullmatch(qty.strip()):
         raise argparse.ArgumentTypeError(
-            f"{text!r}: the quantity must be a whole number of 0 or more"
+            f"{text!r}: the quantity must be a whole number of 0 or more{_digits_hint(qty)}"
         )
-    return code.strip(), int(qty)
+    return code.strip(), _bounded(qty)
+
+
+def db_url(text: str) -> str:
+    """A PostgreSQL address, e.g. postgresql://user@host:5432/dbname (psycopg's driver).
+
+    The value is never repeated in a message: it may hold a password.
+    """
+    example = "postgresql://USER@HOST:5432/DBNAME"
+    parts = urlsplit(text.strip())
+    if not parts.scheme or "://" not in text:
+        raise argparse.ArgumentTypeError(f"this is not a database address; write it as {example}")
+    if parts.scheme.lower() not in _POSTGRES_SCHEMES:
+        raise argparse.ArgumentTypeError(
+            f"{parts.scheme}:// is not supported: only PostgreSQL is. Write it as {example}, "
+            "or leave out --db-url to use the data folder's own file"
+        )
+    try:
+        parts.port  # noqa: B018 - reading it checks that the port is a number
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"the port is not a number from 1 to 65535; write it as {example}"
+        ) from None
+    if not parts.netloc and not parts.path.strip("/"):
+        raise argparse.ArgumentTypeError(
+            f"it names no server and no database; write it as {example}"
+        )
+    return "postgresql+psycopg" + text.strip()[len(parts.scheme) :]

@@ -25,7 +25,11 @@ def build_parser() -> Parser:
     parser = Parser(prog="outreach", description="Outreach Tally: supplies and encounters.")
     parser.add_argument("--version", action="version", version=f"outreach {__version__}")
     parser.add_argument("--data-dir", type=Path, help="data folder (default: the user data folder)")
-    parser.add_argument("--db-url", help="a PostgreSQL database instead of the folder's file")
+    parser.add_argument(
+        "--db-url",
+        type=types.db_url,
+        help="a PostgreSQL database instead of the folder's file (postgresql://USER@HOST/DB)",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
 
     p = sub.add_parser("init", help="create and seed a data folder (encrypted by default)")

@@ -1,10 +1,26 @@
-"""Time rules of contracts §1: timestamps in UTC, days and months in the organisation's zone."""
+"""Time rules of contracts §1: timestamps in UTC, days and months in the organisation's zone.
+
+Also the rules every recording path shares: a record is never dated more than a day ahead
+(contracts §4), and a wall-clock time is read in the zone with its daylight-saving changes (a
+time inside the spring-forward gap does not exist; one in the autumn overlap is the first).
+"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+log = logging.getLogger(__name__)
+
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)  # dates on the command line are accepted in this range (§3)
+AHEAD_LIMIT = timedelta(days=1)
+
+
+class NonexistentLocalTime(ValueError):
+    """A wall-clock time skipped when the clocks go forward (e.g. 02:30 on a spring-forward day)."""
 
 
 def utc_now() -> datetime:
@@ -14,6 +30,25 @@ def utc_now() -> datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
+def system_zone() -> ZoneInfo:
+    """The zone this computer is set to, by its IANA name; UTC only when the system names none.
+
+    tzlocal reads TZ, /etc/timezone, /etc/localtime, macOS's setting or Windows's zone (mapped
+    to its IANA name); tzdata supplies the zone rules where the system has none (Windows).
+    """
+    import tzlocal  # only `init` and the first-run setup need it
+
+    try:
+        name = tzlocal.get_localzone_name()
+        if name:
+            return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, LookupError, OSError) as exc:
+        log.warning("the system's time zone cannot be read (%s); using UTC", exc)
+        return ZoneInfo("UTC")
+    log.warning("the system names no time zone; using UTC")
+    return ZoneInfo("UTC")
+
+
 def to_utc(moment: datetime, zone: ZoneInfo) -> datetime:
     """A naive moment is local to the organisation; an aware one keeps its own zone."""
     if moment.tzinfo is None:
@@ -21,9 +56,61 @@ def to_utc(moment: datetime, zone: ZoneInfo) -> datetime:
     return moment.astimezone(UTC)
 
 
+def wall_clock_to_utc(moment: datetime, zone: ZoneInfo) -> datetime:
+    """A naive moment is a wall-clock time in `zone`; an aware one keeps its own offset.
+
+    Raises NonexistentLocalTime for a time inside the spring-forward gap. A time in the autumn
+    overlap happens twice; it is read as the first occurrence (fold=0, still summer time).
+    """
+    if moment.tzinfo is not None:
+        return moment.astimezone(UTC)
+    local = moment.replace(tzinfo=zone, fold=0)
+    instant = local.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != moment.replace(fold=0):
+        raise NonexistentLocalTime(
+            f"{moment:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks went forward over it"
+        )
+    return instant
+
+
 def date_at_noon(day: date, zone: ZoneInfo) -> datetime:
     """A date-only value means 12:00 local."""
     return datetime.combine(day, time(12, 0), tzinfo=zone).astimezone(UTC)
+
+
+def is_date_only(moment: datetime, zone: ZoneInfo) -> bool:
+    """A date-only value is stored as 12:00:00 local; a moment exactly then stands for its date."""
+    return moment.astimezone(zone).timetz().replace(tzinfo=None) == time(12, 0)
+
+
+def ahead_problem(
+    moment: datetime, zone: ZoneInfo, now: datetime, *, date_only: bool | None = None
+) -> str | None:
+    """Why `moment` is too far ahead of `now` to be recorded, or None when it is not.
+
+    A date-only value may be at most tomorrow's local date; a date-time at most a day ahead of
+    this device's clock. `date_only=None` reads a moment at exactly 12:00 local as date-only.
+    """
+    if date_only is None:
+        date_only = is_date_only(moment, zone)
+    if date_only:
+        day = local_date(moment, zone)
+        tomorrow = local_date(now, zone) + timedelta(days=1)
+        if day > tomorrow:
+            return (
+                f"{day.isoformat()} is after tomorrow ({tomorrow.isoformat()}); a record cannot "
+                "be dated ahead. Check the date, and this computer's date"
+            )
+        return None
+    if moment - now > AHEAD_LIMIT:
+        local = moment.astimezone(zone)
+        clock = now.astimezone(zone)
+        return (
+            f"{local:%Y-%m-%d %H:%M} is more than a day ahead of this computer's clock "
+            f"({clock:%Y-%m-%d %H:%M}); a record cannot be dated ahead. Check the date and time, "
+            "and this computer's clock"
+        )
+    return None
 
 
 def local_date(moment: datetime, zone: ZoneInfo) -> date:

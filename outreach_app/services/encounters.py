@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from outreach_app.domain import identity
+from outreach_app.domain.clock import ahead_problem
 from outreach_app.domain.codes import (
     AgeBand,
     Gender,
@@ -21,6 +22,7 @@ from outreach_app.domain.codes import (
     parse_enum,
 )
 from outreach_app.domain.errors import InvalidInput, NotFound, ShortfallError
+from outreach_app.domain.limits import MAX_QUANTITY, too_large
 from outreach_app.domain.participant import clean_participant_code
 from outreach_app.domain.values import EncounterDraft, EncounterSummary, Shortfall
 from outreach_app.services import lookup
@@ -69,6 +71,8 @@ class Catalog:
 def _non_negative(label: str, value: int) -> None:
     if value < 0:
         raise InvalidInput(f"{label} cannot be negative (got {value}).")
+    if too_large(value):
+        raise InvalidInput(f"{label} cannot be more than {MAX_QUANTITY:,} (got {value:,}).")
 
 
 def prepare(
@@ -214,6 +218,7 @@ def log_encounter(
     uow: UnitOfWork, draft: EncounterDraft, *, override: bool = False, move_stock: bool = True
 ) -> EncounterSummary:
     """Record an encounter (or tally record) and draw its supplies from the site's stock."""
+    refuse_if_ahead(uow, draft)
     prepared = prepare(uow.session, draft)
     plans = plan_stock(uow.session, prepared, uow.today()) if move_stock else None
     if plans and not override:
@@ -221,6 +226,15 @@ def log_encounter(
     encounter = write_encounter(uow, prepared, plans)
     uow.session.flush()
     return summarize(uow.session, encounter)
+
+
+def refuse_if_ahead(uow: UnitOfWork, draft: EncounterDraft) -> None:
+    """No record dated ahead (contracts §4): a date (stored as 12:00 local) after tomorrow, or a
+    date-time more than a day ahead of this device's clock. Merges apply records as they were
+    made and do not come through here."""
+    problem = ahead_problem(draft.occurred_at, uow.zone, uow.now())
+    if problem:
+        raise InvalidInput(f"Nothing was saved: {problem}.")
 
 
 def void_encounter(uow: UnitOfWork, encounter_id: uuid.UUID, reason: str) -> EncounterSummary:

@@ -21,13 +21,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from outreach_app.domain import identity
-from outreach_app.domain.clock import date_at_noon, to_utc
+from outreach_app.domain.clock import (
+    NonexistentLocalTime,
+    ahead_problem,
+    date_at_noon,
+    wall_clock_to_utc,
+)
 from outreach_app.domain.codes import AgeBand, Gender, NaloxoneReason, normalize_code, parse_enum
 from outreach_app.domain.errors import AlreadyImported, BadFile, InvalidInput, OutreachError
+from outreach_app.domain.limits import MAX_QUANTITY, too_large, whole_number
 from outreach_app.domain.participant import clean_participant_code
 from outreach_app.domain.values import EncounterDraft, ImportResult, Shortfall
 from outreach_app.services import audit
 from outreach_app.services.encounters import (
+    NOTE_MAX,
     Catalog,
     PreparedEncounter,
     plan_stock,
@@ -56,8 +63,9 @@ FIELDS = (
 )
 REQUIRED = ("occurred_at", "site")
 ROW_NAMESPACE = uuid.UUID("7f4d8a52-3c1e-4e8b-9a57-2f1c6b0d9e31")
-MAX_LISTED = 200
-_WHOLE = re.compile(r"^\d+$")
+# Only 0-9 are digits here: Python's \d and int() would also read "٣" or a full-width "３".
+_WHOLE = re.compile(r"[0-9]+")
+_SHOWN = 40  # characters of a cell or column name repeated in a message
 _YES = {"yes", "y", "true", "1", "oui", "x"}
 _NO = {"no", "n", "false", "0", "non"}
 
@@ -67,7 +75,25 @@ class _Errors:
     cells: list[str]
 
     def add(self, row: int, column: str, message: str) -> None:
-        self.cells.append(f"row {row}, column {column}: {message}")
+        self.cells.append(f"row {row}, column {_clip(column)}: {message}")
+
+
+def _clip(text: str) -> str:
+    """A column name as written, cut short when it is long (a 10 MB cell is not repeated)."""
+    return text if len(text) <= _SHOWN else f"{text[:_SHOWN]}… ({len(text):,} characters)"
+
+
+def _shown(cell: str) -> str:
+    """A cell's value quoted in a message, cut short when it is long."""
+    if len(cell) <= _SHOWN:
+        return repr(cell)
+    return f"{cell[:_SHOWN]!r}… ({len(cell):,} characters)"
+
+
+def _not_whole(cell: str) -> str:
+    if any(ch.isdigit() and ch not in "0123456789" for ch in cell):
+        return f"{_shown(cell)} has digits other than 0-9; type the number with the digits 0-9"
+    return f"{_shown(cell)} is not a whole number of 0 or more"
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -80,15 +106,35 @@ def _decode(raw: bytes, name: str) -> str:
         ) from None
 
 
-def _parse_when(text: str, zone: ZoneInfo) -> datetime:
+def _read_rows(text: str, delimiter: str) -> list[list[str]]:
+    """Every record; a cell longer than csv's own limit (128 KiB) is read whole and refused by
+    its column's rule with its row, instead of stopping the file at the first one."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, len(text) + 1))
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise BadFile(
+            f"The file cannot be read as a spreadsheet export ({exc}); nothing was written. "
+            "Save it again from the spreadsheet as CSV UTF-8."
+        ) from None
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _parse_when(text: str, zone: ZoneInfo) -> tuple[datetime, bool]:
+    """(the moment in UTC, whether the cell was a date only). ValueError when not a real one."""
     value = text.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return date_at_noon(date.fromisoformat(value), zone)
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return date_at_noon(date.fromisoformat(value), zone), True
     if not re.fullmatch(
-        r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", value
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
+        r"(Z|[+-][0-9]{2}:?[0-9]{2})?",
+        value,
     ):
         raise ValueError(value)
-    return to_utc(datetime.fromisoformat(value.replace("Z", "+00:00")), zone)
+    # A time without a zone is a wall-clock time in the organisation's zone (§4).
+    return wall_clock_to_utc(datetime.fromisoformat(value.replace("Z", "+00:00")), zone), False
 
 
 def _parse_bool(text: str) -> bool | None:
@@ -120,7 +166,7 @@ def import_csv(
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     referral_separator = "|" if delimiter == ";" else ";"
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows = _read_rows(text, delimiter)
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise BadFile(f"{path.name} is empty: row 1 must hold the column names.")
 
@@ -173,10 +219,12 @@ def import_csv(
             if kind == "field":
                 values[key] = cell
             elif kind in ("item", "kit") and cell:
-                if not _WHOLE.match(cell):
-                    errors.add(number, name, f"{cell!r} is not a whole number of 0 or more")
-                elif int(cell):
-                    (items if kind == "item" else kits)[key] = int(cell)
+                if not _WHOLE.fullmatch(cell):
+                    errors.add(number, name, _not_whole(cell))
+                elif too_large(cell):
+                    errors.add(number, name, _too_large(cell))
+                elif whole_number(cell):
+                    (items if kind == "item" else kits)[key] = whole_number(cell)
         draft = _draft_from_row(
             number, values, items, kits, sites, catalog, uow, errors, referral_separator
         )
@@ -256,14 +304,16 @@ def _refuse_if_imported(uow: UnitOfWork, path: Path, earlier: Import | None) -> 
 
 
 def _raise_cell_errors(errors: _Errors, path: Path) -> None:
-    if not errors.cells:
+    """Every bad cell, however many: a person fixes the file in one pass."""
+    count = len(errors.cells)
+    if not count:
         return
-    listed = errors.cells[:MAX_LISTED]
-    more = len(errors.cells) - len(listed)
-    tail = f"\n  ... and {more} more" if more else ""
+    cells = "this cell" if count == 1 else f"these {count} cells"
+    # A long list scrolls its first line away: say again at the end what it was.
+    tail = f"\n{count} cells to fix in {path.name}; nothing was written." if count > 10 else ""
     raise InvalidInput(
-        f"{path.name} was not imported; nothing was written. Fix these cells and import again:\n  "
-        + "\n  ".join(listed)
+        f"{path.name} was not imported; nothing was written. Fix {cells} and import again:\n  "
+        + "\n  ".join(errors.cells)
         + tail
     )
 
@@ -286,18 +336,21 @@ def _draft_from_row(
         errors.add(number, "occurred_at", "required; give a date (YYYY-MM-DD) or date-time")
     else:
         try:
-            occurred = _parse_when(when, uow.zone)
-        except ValueError:
-            errors.add(
-                number,
-                "occurred_at",
-                f"{when!r} is not a real date or date-time (YYYY-MM-DD HH:MM)",
-            )
+            occurred, date_only = _parse_when(when, uow.zone)
+        except NonexistentLocalTime as exc:
+            errors.add(number, "occurred_at", f"{exc}; check the time")
+        except (ValueError, OverflowError):
+            errors.add(number, "occurred_at", _not_a_date(when))
+        else:
+            problem = ahead_problem(occurred, uow.zone, uow.now(), date_only=date_only)
+            if problem:
+                errors.add(number, "occurred_at", problem)
+                occurred = None
     site_name = values.get("site", "")
     if not site_name:
         errors.add(number, "site", "required; give the site's name")
     elif site_name.lower() not in sites:
-        errors.add(number, "site", f"no site is called {site_name!r}")
+        errors.add(number, "site", f"no site is called {_shown(site_name)}")
     code = None
     try:
         code = clean_participant_code(values.get("participant_code"))
@@ -315,14 +368,14 @@ def _draft_from_row(
             errors.add(
                 number,
                 column,
-                f"unknown code {text!r}; use one of " + ", ".join(m.value for m in enum),
+                f"unknown code {_shown(text)}; use one of " + ", ".join(m.value for m in enum),
             )
     flags: dict[str, bool | None] = {}
     for column in ("new", "naloxone_training"):
         try:
             flags[column] = _parse_bool(values.get(column, ""))
         except ValueError:
-            errors.add(number, column, f"{values[column]!r} is not yes, no or blank")
+            errors.add(number, column, f"{_shown(values[column])} is not yes, no or blank")
     counts: dict[str, int] = {}
     for column, default in (
         ("people_served", 1),
@@ -332,16 +385,25 @@ def _draft_from_row(
         text = values.get(column, "")
         if not text:
             counts[column] = default
-        elif not _WHOLE.match(text):
-            errors.add(number, column, f"{text!r} is not a whole number of 0 or more")
+        elif not _WHOLE.fullmatch(text):
+            errors.add(number, column, _not_whole(text))
+        elif too_large(text):
+            errors.add(number, column, _too_large(text))
         else:
-            counts[column] = int(text)
+            counts[column] = whole_number(text)
     referrals = tuple(
         r.strip() for r in values.get("referrals", "").split(referral_separator) if r.strip()
     )
     for ref in referrals:
         if normalize_code(ref) not in catalog.referrals:
-            errors.add(number, "referrals", f"unknown referral code {ref!r}")
+            errors.add(number, "referrals", f"unknown referral code {_shown(ref)}")
+    note = values.get("notes", "")
+    if len(note) > NOTE_MAX:
+        errors.add(
+            number,
+            "notes",
+            f"the note has {len(note):,} characters; keep it to {NOTE_MAX} or fewer",
+        )
     if len(errors.cells) > before or occurred is None:
         return None
     return EncounterDraft(
@@ -359,8 +421,18 @@ def _draft_from_row(
         naloxone_reason=values.get("naloxone_reason") or None,
         naloxone_training=bool(flags.get("naloxone_training")),
         referrals=referrals,
-        note=values.get("notes", ""),
+        note=note,
     )
+
+
+def _too_large(cell: str) -> str:
+    return f"{_shown(cell)} is more than {MAX_QUANTITY:,}; check the number"
+
+
+def _not_a_date(cell: str) -> str:
+    if any(ch.isdigit() and ch not in "0123456789" for ch in cell):
+        return f"{_shown(cell)} has digits other than 0-9; type the date with the digits 0-9"
+    return f"{_shown(cell)} is not a real date or date-time (YYYY-MM-DD or YYYY-MM-DD HH:MM)"
 
 
 def _file_shortfalls(uow: UnitOfWork, prepared: list[PreparedEncounter]) -> list[Shortfall]:

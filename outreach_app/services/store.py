@@ -8,16 +8,15 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from outreach_app.domain import identity
-from outreach_app.domain.clock import utc_now
+from outreach_app.domain.clock import system_zone, utc_now
 from outreach_app.domain.codes import SiteKind, parse_enum
 from outreach_app.domain.errors import (
     AlreadyInitialised,
@@ -84,16 +83,9 @@ class Store:
 
 
 def resolve_zone(name: str | None) -> ZoneInfo:
+    """The zone named at `init`, else the system's (contracts §1)."""
     if not name:
-        local = datetime.now().astimezone().tzinfo
-        key = getattr(local, "key", None)
-        if key:
-            return ZoneInfo(key)
-        try:
-            link = Path("/etc/localtime").resolve()
-            return ZoneInfo("/".join(link.parts[-2:]) if "zoneinfo" in link.parts else "UTC")
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            return ZoneInfo("UTC")
+        return system_zone()
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -112,6 +104,13 @@ def _open_postgres(db_url: str) -> Engine:
         raise StoreError(
             "The PostgreSQL database cannot be reached. Check --db-url, that the server is "
             "running and that this computer may connect to it."
+        ) from None
+    except DBAPIError as exc:  # e.g. ?foo=bar: psycopg refuses an option it does not know
+        engine.dispose()
+        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "refused"
+        raise StoreError(
+            f"The PostgreSQL address given in --db-url cannot be used ({reason}). Check the "
+            "options after '?' in it."
         ) from None
     return engine
 

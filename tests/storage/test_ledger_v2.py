@@ -81,9 +81,11 @@ REFUSED = [
 @pytest.mark.parametrize("statement", REFUSED)
 def test_the_database_refuses_changes_to_records(store: Store, statement: str) -> None:
     _one_encounter(store)
-    with pytest.raises(DBAPIError, match="never changed or deleted"):
-        with store.unit_of_work() as uow:
-            uow.session.execute(text(statement))
+    with (
+        pytest.raises(DBAPIError, match="never changed or deleted"),
+        store.unit_of_work() as uow,
+    ):
+        uow.session.execute(text(statement))
     assert syringes_on_hand(store) == 40
     with store.unit_of_work() as uow:
         assert uow.session.scalar(select(Encounter.note)) == "ZZ note to purge"

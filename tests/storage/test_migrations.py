@@ -18,8 +18,8 @@ from outreach_app.services.store import Store, open_store
 from outreach_app.storage import migrate, schema
 from outreach_app.storage.backup import verify_database_file
 from outreach_app.storage.folder import DataFolder, FolderRecord
-from outreach_app.storage.triggers import missing_triggers
 from outreach_app.storage.models import Encounter, EncounterVoid, StockMovement
+from outreach_app.storage.triggers import missing_triggers
 from tests.storage.helpers import run_cli, snapshot
 
 Install = Callable[[str], None]
