@@ -13,6 +13,7 @@ from outreach_app.domain.clock import Period
 from outreach_app.reports.monthly_pdf import monthly_pdf
 from outreach_app.services import tally
 from outreach_app.services.store import open_store
+from outreach_app.storage.types import to_millis
 
 KEPT = "NOT EXISTS (SELECT 1 FROM encounter_voids v WHERE v.encounter_id = e.id)"
 WHERE = f"e.occurred_at >= :lo AND e.occurred_at < :hi AND {KEPT}"
@@ -50,7 +51,9 @@ RAW_QUERIES = (
         AND e.occurred_at < :hi AND EXISTS (SELECT 1 FROM encounter_voids v
         WHERE v.encounter_id = e.id) GROUP BY site_id""",
 )
-PER_DAY = f"""SELECT date(occurred_at, '-5 hours'), SUM(CASE WHEN is_tally THEN contacts ELSE 1 END)
+# Times are milliseconds since the epoch (storage/types.py).
+PER_DAY = f"""SELECT date(occurred_at / 1000, 'unixepoch', '-5 hours'),
+    SUM(CASE WHEN is_tally THEN contacts ELSE 1 END)
     FROM encounters e WHERE {WHERE} GROUP BY 1"""
 
 
@@ -63,13 +66,9 @@ def _median(runs: int, work: Callable[[], object]) -> float:
     return statistics.median(times)
 
 
-def _bounds(period: Period, zone: object) -> dict[str, str]:
+def _bounds(period: Period, zone: object) -> dict[str, int]:
     lo, hi = period.utc_bounds(zone)  # type: ignore[arg-type]
-    fmt = "%Y-%m-%d %H:%M:%S.%f"
-    return {
-        "lo": lo.replace(tzinfo=None).strftime(fmt),
-        "hi": hi.replace(tzinfo=None).strftime(fmt),
-    }
+    return {"lo": to_millis(lo), "hi": to_millis(hi)}
 
 
 def run(ctx: Context) -> list[Figure]:

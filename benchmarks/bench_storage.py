@@ -62,6 +62,10 @@ def run(ctx: Context) -> list[Figure]:
                / 1e6, "MB"),
         Figure("database size (encrypted)",
                ctx.data.encrypted.joinpath("outreach.db").stat().st_size / 1e6, "MB"),
+        # Target of the ledger v2 issue: about 1,200 bytes per encounter, everything included.
+        Figure("bytes per encounter (plain file / encounters)",
+               ctx.data.plain.joinpath("outreach.db").stat().st_size
+               / max(ctx.data.summary.encounters, 1), "bytes", target=1200.0),
     ]  # fmt: skip
     runs = max(20, min(50, round(200 * ctx.scale)))
     for label, folder, key in (

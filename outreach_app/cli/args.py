@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import re
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from outreach_app.domain.clock import FIRST_DAY, LAST_DAY, Period
@@ -66,6 +66,34 @@ def iso_date(text: str) -> date:
         ) from None
     _in_range(day, text)
     return day
+
+
+def local_moment(text: str) -> datetime:
+    """YYYY-MM-DDTHH:MM[:SS], a wall-clock time in the organisation's zone (naive here)."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?", text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a moment; write it as YYYY-MM-DDTHH:MM (local time)"
+            f"{_digits_hint(text)}"
+        )
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a real date and time") from None
+    _in_range(moment.date(), text)
+    return moment
+
+
+def code_lot_count(text: str) -> tuple[str, str | None, int]:
+    """CODE=N or CODE:LOT=N, as on a paper count sheet."""
+    key, sep, qty = text.partition("=")
+    code, _, lot = key.partition(":")
+    if not sep or not code.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} should be CODE=N or CODE:LOT=N, e.g. SWAB=180")
+    if not _WHOLE.fullmatch(qty.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: the count must be a whole number of 0 or more{_digits_hint(qty)}"
+        )
+    return code.strip(), lot.strip() or None, _bounded(qty)
 
 
 def positive_int(text: str) -> int:

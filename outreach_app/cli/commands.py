@@ -10,11 +10,11 @@ from pathlib import Path
 from outreach_app.cli.demo_commands import cmd_demo
 from outreach_app.cli.opening import open_from_args, opened_store, unit_of_work
 from outreach_app.cli.passphrase import new_passphrase
-from outreach_app.domain.clock import date_at_noon
+from outreach_app.domain.clock import date_at_noon, to_utc
 from outreach_app.domain.codes import normalize_code
 from outreach_app.domain.values import EncounterDraft
 from outreach_app.reports.stock_csv import stock_csv, stock_text
-from outreach_app.services import backups, checks, encounters, importer, inventory
+from outreach_app.services import backups, checks, encounters, importer, inventory, stocktake
 from outreach_app.services.store import InitOptions, init_store
 
 __all__ = ["HANDLERS", "open_from_args"]
@@ -113,6 +113,19 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_count(args: argparse.Namespace) -> int:
+    with unit_of_work(args) as uow:
+        at = to_utc(args.at, uow.zone) if args.at else uow.now()
+        lines = stocktake.key_in_count(uow, args.site, at, args.counts)
+        when = at.astimezone(uow.zone).strftime("%Y-%m-%d %H:%M")
+    print(f"Recorded a count of {len(lines)} lines at {args.site} at {when}.")
+    for line in lines:
+        if line.variance:
+            lot = f" lot {line.lot}" if line.lot else ""
+            print(f"{line.item_code}{lot}: counted {line.counted}, expected {line.expected}.")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     with opened_store(args) as store:
         if args.repair:
@@ -149,6 +162,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "stock": cmd_stock,
     "tally-entry": cmd_tally_entry,
     "import-csv": cmd_import_csv,
+    "count": cmd_count,
     "check": cmd_check,
     "backup": cmd_backup,
     "restore": cmd_restore,

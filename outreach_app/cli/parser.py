@@ -65,6 +65,11 @@ def build_parser() -> Parser:
     p.add_argument("--allow-negative", action="store_true")
     p.add_argument("quantities", nargs="*", type=types.code_quantity, metavar="CODE=QTY")
 
+    p = sub.add_parser("count", help="key in a stock count (e.g. from a paper count sheet)")
+    p.add_argument("--site", required=True)
+    p.add_argument("--at", type=types.local_moment, help="YYYY-MM-DDTHH:MM[:SS]; default now")
+    p.add_argument("counts", nargs="+", type=types.code_lot_count, metavar="CODE[:LOT]=N")
+
     p = sub.add_parser("check", help="integrity and ledger consistency")
     p.add_argument(
         "--repair",

@@ -138,3 +138,49 @@ def _expected_at(
         uow.session, until=at, counts_before=at, site_ids=[site_id], item_id=item_id
     )
     return found.get((site_id, item_id, lot_id), 0)
+
+
+def key_in_count(
+    uow: UnitOfWork, site: str, at: datetime, counts: list[tuple[str, str | None, int]]
+) -> list[StocktakeLineInfo]:
+    """A count keyed in from paper (`outreach count`): only the listed items and lots are
+    counted; a lot item must name its lot. A difference is recorded as a recount."""
+    session = uow.session
+    drafts = []
+    for code, lot_number, counted in counts:
+        item = lookup.item_by_code(session, code)
+        if item.tracks_lots and not lot_number:
+            raise InvalidInput(
+                f"{item.code} tracks lots: write each lot counted as {item.code}:LOT=N."
+            )
+        if lot_number and not item.tracks_lots:
+            raise InvalidInput(f"{item.code} does not track lots: write {item.code}=N.")
+        drafts.append(
+            StocktakeLineDraft(item.code, lot_number, counted, AdjustReason.RECOUNT.value)
+        )
+    site_row = lookup.site_by_name(session, site)
+    expected = {
+        (item_id, lot_id): total
+        for (_, item_id, lot_id), total in ledger_balances(
+            session, until=at, counts_before=at, site_ids=[site_row.id]
+        ).items()
+    }
+    lines = []
+    for draft in drafts:
+        item = lookup.item_by_code(session, draft.item_code)
+        lot = lookup.lot_by_number(session, item, draft.lot) if draft.lot else None
+        before = expected.get((item.id, lot.id if lot else None), 0)
+        lines.append(
+            StocktakeLineInfo(
+                item.code,
+                item.name,
+                draft.lot,
+                lot.expires_on if lot else None,
+                before,
+                draft.counted,
+                draft.counted - before,
+                draft.reason if draft.counted != before else None,
+            )
+        )
+    commit_stocktake(uow, site, at, drafts)
+    return lines
