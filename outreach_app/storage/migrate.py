@@ -17,6 +17,7 @@ from sqlalchemy.pool import NullPool
 
 from outreach_app.domain.errors import NewerSchema, StoreError
 from outreach_app.storage.engine import make_engine
+from outreach_app.storage.locking import UNIT, WRITE
 from outreach_app.storage.schema import HEAD_REVISION, KNOWN_REVISIONS, stored_revision
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -47,7 +48,8 @@ def _run_alembic(conn: Connection) -> None:
 
 
 def _sqlite_migration_engine(engine: Engine) -> Engine:
-    migration_engine = make_engine(engine.url, poolclass=NullPool)
+    # BEGIN is emitted by make_engine's listener (storage/locking.py): IMMEDIATE, as a writer.
+    migration_engine = make_engine(engine.url, poolclass=NullPool, execution_options={UNIT: WRITE})
 
     @event.listens_for(migration_engine, "connect")
     def _no_implicit_transactions(dbapi_conn: Any, _record: Any) -> None:
@@ -56,10 +58,6 @@ def _sqlite_migration_engine(engine: Engine) -> Engine:
         (value,) = dbapi_conn.execute("PRAGMA foreign_keys").fetchone()
         if value != 0:
             raise StoreError("Could not switch off foreign keys for the migration.")
-
-    @event.listens_for(migration_engine, "begin")
-    def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
 
     return migration_engine
 
