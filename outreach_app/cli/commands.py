@@ -8,14 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from outreach_app.cli.demo_commands import cmd_demo
-from outreach_app.cli.opening import open_from_args, opened_store, unit_of_work
+from outreach_app.cli.opening import open_from_args, opened_store, reading, write
 from outreach_app.cli.passphrase import new_passphrase
 from outreach_app.domain.clock import date_at_noon
 from outreach_app.domain.codes import normalize_code
-from outreach_app.domain.values import EncounterDraft
+from outreach_app.domain.values import EncounterDraft, EncounterSummary
 from outreach_app.reports.stock_csv import stock_csv, stock_text
 from outreach_app.services import backups, checks, encounters, importer, inventory
 from outreach_app.services.store import InitOptions, init_store
+from outreach_app.services.uow import UnitOfWork
 
 __all__ = ["HANDLERS", "open_from_args"]
 
@@ -44,8 +45,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_receive(args: argparse.Namespace) -> int:
-    with unit_of_work(args) as uow:
-        movement = inventory.receive(
+    movement = write(
+        args,
+        lambda uow: inventory.receive(
             uow,
             args.site,
             args.item,
@@ -53,14 +55,15 @@ def cmd_receive(args: argparse.Namespace) -> int:
             lot=args.lot,
             expires=args.expires,
             source=args.source,
-        )
+        ),
+    )
     lot = f" lot {movement.lot}" if movement.lot else ""
     print(f"Received {movement.quantity} {movement.item_code}{lot} at {movement.site}.")
     return 0
 
 
 def cmd_stock(args: argparse.Namespace) -> int:
-    with unit_of_work(args) as uow:
+    with reading(args) as uow:
         rows = inventory.on_hand(uow, args.site)
     if args.csv:
         sys.stdout.buffer.write(stock_csv(rows))
@@ -71,9 +74,9 @@ def cmd_stock(args: argparse.Namespace) -> int:
 
 
 def cmd_tally_entry(args: argparse.Namespace) -> int:
-    items: dict[str, int] = {}
-    kits: dict[str, int] = {}
-    with unit_of_work(args) as uow:
+    def tally(uow: UnitOfWork) -> EncounterSummary:
+        items: dict[str, int] = {}
+        kits: dict[str, int] = {}
         kit_codes = set(encounters.Catalog(uow.session).kits)
         for code, qty in args.quantities:
             target = kits if normalize_code(code) in kit_codes else items
@@ -86,9 +89,11 @@ def cmd_tally_entry(args: argparse.Namespace) -> int:
             is_tally=True,
             contacts=args.contacts,
         )
-        record = encounters.log_encounter(
+        return encounters.log_encounter(
             uow, draft, override=args.allow_negative, move_stock=not args.no_stock
         )
+
+    record = write(args, tally)
     given = sum(q for _, q in record.items)
     stock = " (stock not moved)" if args.no_stock else ""
     print(
@@ -99,10 +104,12 @@ def cmd_tally_entry(args: argparse.Namespace) -> int:
 
 
 def cmd_import_csv(args: argparse.Namespace) -> int:
-    with unit_of_work(args) as uow:
-        result = importer.import_csv(
+    result = write(
+        args,
+        lambda uow: importer.import_csv(
             uow, args.file, move_stock=not args.no_stock, allow_negative=args.allow_negative
-        )
+        ),
+    )
     print(
         f"Imported {result.encounters} encounters and {result.lines} lines from {args.file.name}."
     )
