@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 from outreach_app.cli.demo_commands import cmd_demo
@@ -14,7 +15,7 @@ from outreach_app.domain.clock import date_at_noon
 from outreach_app.domain.codes import normalize_code
 from outreach_app.domain.values import EncounterDraft, EncounterSummary
 from outreach_app.reports.stock_csv import stock_csv, stock_text
-from outreach_app.services import backups, checks, encounters, importer, inventory
+from outreach_app.services import app_lock, backups, checks, encounters, importer, inventory
 from outreach_app.services.store import InitOptions, init_store
 from outreach_app.services.uow import UnitOfWork
 
@@ -142,8 +143,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    store = open_from_args(args)
-    saved = backups.restore_from(store, Path(args.file))
+    with app_lock.folder_closed(args.data_dir) if not args.db_url else nullcontext():
+        store = open_from_args(args)
+        saved = backups.restore_from(store, Path(args.file))
     print(f"Restored {args.file}. The data it replaced was kept in {saved}.")
     return 0
 
