@@ -8,12 +8,17 @@ crashed on this computer is taken over by the next one. A file naming another co
 reported and left alone, even when its lock can be taken: locks on a shared network folder do
 not always reach across computers, so the other app may well still be running.
 
+On a file system that offers no locks at all, the app still opens (a warning is logged) and only
+the text in the file can tell a second app that the folder is open.
+
 The file is emptied on close but never deleted: deleting a lock file lets a process that opened
 it just before lock the deleted file while a third locks a new one.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import logging
 import os
@@ -28,6 +33,7 @@ from outreach_app.domain.errors import FolderInUse, StoreError
 log = logging.getLogger(__name__)
 LOCK_NAME = "outreach.lock"
 _WINDOWS_LOCK_OFFSET = 0x4000_0000  # lock a byte far past the text, which others must read
+_HELD = {errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES}  # what a lock held elsewhere raises
 
 
 @dataclass(frozen=True)
@@ -118,13 +124,16 @@ class FolderLock:
             return
         try:
             os.ftruncate(fd, 0)  # emptied while still locked: no one reads a half-cleared file
-            if self._remove:
-                self.path.unlink(missing_ok=True)
+            if self._remove and sys.platform != "win32":
+                self.path.unlink(missing_ok=True)  # while still locked
             _unlock(fd)
         except OSError:
             log.warning("could not clear the folder lock %s", self.path, exc_info=True)
         finally:
             os.close(fd)
+        if self._remove and sys.platform == "win32":  # pragma: no cover - an open file stays
+            with contextlib.suppress(OSError):
+                self.path.unlink()
 
 
 def _open(path: Path) -> tuple[int, bool]:
@@ -150,10 +159,13 @@ def acquire(folder: Path, *, leave_no_trace: bool = False) -> FolderLock:
     try:
         try:
             _lock(fd)
-        except OSError:
-            raise FolderInUse(
-                in_use_message(folder, _read_holder(fd)) + " Close the app there first."
-            ) from None
+        except OSError as exc:
+            if exc.errno not in _HELD:  # a file system without locks: the file's text only
+                log.warning("the folder %s cannot be locked (%s)", folder, exc.strerror)
+            else:
+                raise FolderInUse(
+                    in_use_message(folder, _read_holder(fd)) + " Close the app there first."
+                ) from None
         previous = _read_holder(fd)
         me = this_computer()
         if previous is not None and previous.host != me:
