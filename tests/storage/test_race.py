@@ -150,6 +150,36 @@ def test_a_retry_is_counted_while_a_third_process_holds_the_lock(
         holder.communicate(timeout=30)
 
 
+@pytest.mark.slow
+def test_two_import_csv_commands_at_once(plain_folder: Path, tmp_path: Path) -> None:
+    """The real command twice at once, as two coordinators' scripts might run it."""
+    store = open_store(plain_folder)
+    try:
+        _receive(store, 1000)
+        base = [sys.executable, "-m", "outreach_app", "--data-dir", str(plain_folder)]
+        commands = [
+            subprocess.Popen(
+                [*base, "import-csv", str(_sheet(tmp_path, name, 600))],
+                cwd=REPO,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for name in ("a", "b")
+        ]
+        results = []
+        for command in commands:
+            _, err = command.communicate(timeout=90)
+            results.append((command.returncode, err))
+        assert sorted(code for code, _ in results) == [0, 1], results
+        (refused,) = [err for code, err in results if code == 1]
+        assert "SYRINGE" in refused and "Traceback" not in refused
+        assert _syringes(store) == 400
+    finally:
+        store.close()
+
+
 def test_reading_neither_waits_for_the_writer_nor_writes(plain_folder: Path) -> None:
     writer = open_store(plain_folder)
     reader = open_store(plain_folder)
