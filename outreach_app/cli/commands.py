@@ -5,17 +5,27 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 from outreach_app.cli.demo_commands import cmd_demo
-from outreach_app.cli.opening import open_from_args, opened_store, unit_of_work
+from outreach_app.cli.opening import open_from_args, opened_store, reading, write
 from outreach_app.cli.passphrase import new_passphrase
 from outreach_app.domain.clock import date_at_noon, to_utc
 from outreach_app.domain.codes import normalize_code
-from outreach_app.domain.values import EncounterDraft
+from outreach_app.domain.values import EncounterDraft, EncounterSummary, StocktakeLineInfo
 from outreach_app.reports.stock_csv import stock_csv, stock_text
-from outreach_app.services import backups, checks, encounters, importer, inventory, stocktake
+from outreach_app.services import (
+    app_lock,
+    backups,
+    checks,
+    encounters,
+    importer,
+    inventory,
+    stocktake,
+)
 from outreach_app.services.store import InitOptions, init_store
+from outreach_app.services.uow import UnitOfWork
 
 __all__ = ["HANDLERS", "open_from_args"]
 
@@ -44,8 +54,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_receive(args: argparse.Namespace) -> int:
-    with unit_of_work(args) as uow:
-        movement = inventory.receive(
+    movement = write(
+        args,
+        lambda uow: inventory.receive(
             uow,
             args.site,
             args.item,
@@ -53,14 +64,15 @@ def cmd_receive(args: argparse.Namespace) -> int:
             lot=args.lot,
             expires=args.expires,
             source=args.source,
-        )
+        ),
+    )
     lot = f" lot {movement.lot}" if movement.lot else ""
     print(f"Received {movement.quantity} {movement.item_code}{lot} at {movement.site}.")
     return 0
 
 
 def cmd_stock(args: argparse.Namespace) -> int:
-    with unit_of_work(args) as uow:
+    with reading(args) as uow:
         rows = inventory.on_hand(uow, args.site)
     if args.csv:
         sys.stdout.buffer.write(stock_csv(rows))
@@ -71,9 +83,9 @@ def cmd_stock(args: argparse.Namespace) -> int:
 
 
 def cmd_tally_entry(args: argparse.Namespace) -> int:
-    items: dict[str, int] = {}
-    kits: dict[str, int] = {}
-    with unit_of_work(args) as uow:
+    def tally(uow: UnitOfWork) -> EncounterSummary:
+        items: dict[str, int] = {}
+        kits: dict[str, int] = {}
         kit_codes = set(encounters.Catalog(uow.session).kits)
         for code, qty in args.quantities:
             target = kits if normalize_code(code) in kit_codes else items
@@ -86,9 +98,11 @@ def cmd_tally_entry(args: argparse.Namespace) -> int:
             is_tally=True,
             contacts=args.contacts,
         )
-        record = encounters.log_encounter(
+        return encounters.log_encounter(
             uow, draft, override=args.allow_negative, move_stock=not args.no_stock
         )
+
+    record = write(args, tally)
     given = sum(q for _, q in record.items)
     stock = " (stock not moved)" if args.no_stock else ""
     print(
@@ -99,10 +113,12 @@ def cmd_tally_entry(args: argparse.Namespace) -> int:
 
 
 def cmd_import_csv(args: argparse.Namespace) -> int:
-    with unit_of_work(args) as uow:
-        result = importer.import_csv(
+    result = write(
+        args,
+        lambda uow: importer.import_csv(
             uow, args.file, move_stock=not args.no_stock, allow_negative=args.allow_negative
-        )
+        ),
+    )
     print(
         f"Imported {result.encounters} encounters and {result.lines} lines from {args.file.name}."
     )
@@ -114,10 +130,12 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
 
 
 def cmd_count(args: argparse.Namespace) -> int:
-    with unit_of_work(args) as uow:
+    def count(uow: UnitOfWork) -> tuple[list[StocktakeLineInfo], str]:
         at = to_utc(args.at, uow.zone) if args.at else uow.now()
         lines = stocktake.key_in_count(uow, args.site, at, args.counts)
-        when = at.astimezone(uow.zone).strftime("%Y-%m-%d %H:%M")
+        return lines, at.astimezone(uow.zone).strftime("%Y-%m-%d %H:%M")
+
+    lines, when = write(args, count)
     print(f"Recorded a count of {len(lines)} lines at {args.site} at {when}.")
     for line in lines:
         if line.variance:
@@ -150,8 +168,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    store = open_from_args(args)
-    saved = backups.restore_from(store, Path(args.file))
+    with app_lock.folder_closed(args.data_dir) if not args.db_url else nullcontext():
+        store = open_from_args(args)
+        saved = backups.restore_from(store, Path(args.file))
     print(f"Restored {args.file}. The data it replaced was kept in {saved}.")
     return 0
 

@@ -7,15 +7,17 @@ built: `outreach` with no command shows the app's first window before importing 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from outreach_app.cli.passphrase import existing_passphrase
 
 if TYPE_CHECKING:
     from outreach_app.services.store import Store
     from outreach_app.services.uow import UnitOfWork
+
+T = TypeVar("T")
 
 
 def open_from_args(args: argparse.Namespace) -> Store:
@@ -38,6 +40,19 @@ def opened_store(args: argparse.Namespace) -> Iterator[Store]:
 
 @contextmanager
 def unit_of_work(args: argparse.Namespace) -> Iterator[UnitOfWork]:
-    """The one unit of work of a command that does one thing."""
+    """The one (write) unit of work of a command that does one thing."""
     with opened_store(args) as store, store.unit_of_work() as uow:
         yield uow
+
+
+@contextmanager
+def reading(args: argparse.Namespace) -> Iterator[UnitOfWork]:
+    """The one read unit of a command that only reads: it never waits for a writer."""
+    with opened_store(args) as store, store.reading() as uow:
+        yield uow
+
+
+def write(args: argparse.Namespace, fn: Callable[[UnitOfWork], T]) -> T:
+    """`fn` in one write unit, run again from the start if another writer kept the data busy."""
+    with opened_store(args) as store:
+        return store.write(fn)

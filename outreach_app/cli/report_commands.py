@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from outreach_app.cli import args as types
-from outreach_app.cli.opening import unit_of_work
+from outreach_app.cli.opening import reading
 from outreach_app.domain.clock import Period
 from outreach_app.domain.errors import BadFile
 from outreach_app.domain.suppression import DEFAULT_THRESHOLD
@@ -114,7 +114,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from outreach_app.services import reconciliation, tally
 
     period = period_from_args(args)
-    with unit_of_work(args) as uow:
+    with reading(args) as uow:
         if args.report_kind == "monthly":
             figures = tally.monthly_tally(uow, period, args.site)
         else:
@@ -142,7 +142,7 @@ def cmd_tally_sheet(args: argparse.Namespace) -> int:
     from outreach_app.reports.tally_sheet_pdf import tally_sheet_pdf
     from outreach_app.services import forms
 
-    with unit_of_work(args) as uow:
+    with reading(args) as uow:
         sheet = forms.tally_sheet(uow, args.site)
     write_outputs([(args.out, tally_sheet_pdf(sheet, paper=args.paper, per=args.per))])
     print(f"Tally sheet for {sheet.site} ({len(sheet.lines)} lines) written to {args.out}.")
@@ -153,7 +153,7 @@ def cmd_count_sheet(args: argparse.Namespace) -> int:
     from outreach_app.reports.count_sheet_pdf import count_sheet_pdf
     from outreach_app.services import forms
 
-    with unit_of_work(args) as uow:
+    with reading(args) as uow:
         sheet = forms.count_sheet(uow, args.site)
     write_outputs([(args.out, count_sheet_pdf(sheet, show_expected=args.show_expected))])
     print(f"Count sheet for {sheet.site} ({len(sheet.lines)} lines) written to {args.out}.")

@@ -79,3 +79,11 @@ class EncryptionMismatch(StoreError):
 
 class AlreadyInitialised(InvalidInput):
     pass
+
+
+class StoreBusy(StoreError):
+    """Another writer kept the data busy through every retry (contracts §3: exit 3)."""
+
+
+class FolderInUse(OutreachError):
+    """The data folder is open in the app (here or on another computer): exit 1."""

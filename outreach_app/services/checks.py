@@ -61,10 +61,8 @@ def run_checks(store: Store) -> CheckReport:
         revision = stored_revision(conn)
         if revision != HEAD_REVISION:
             report.problems.append(f"schema revision {revision} is not the current {HEAD_REVISION}")
-    with store.unit_of_work() as uow:
+    with store.reading() as uow:
         session = uow.session
-        if session.get_bind().dialect.name == "postgresql":
-            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         balances = ledger_balances(session)
         _check_encounter_stock(session, report)
         _check_reversals(session, report)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine, select
@@ -25,10 +26,12 @@ from outreach_app.domain.errors import (
     PassphraseRequired,
     StoreError,
 )
+from outreach_app.services import writes
 from outreach_app.services.folder_state import folder_is_encrypted
 from outreach_app.services.seed import seed_catalog
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage import engine as engines
+from outreach_app.storage import locking
 from outreach_app.storage.backup import copy_database
 from outreach_app.storage.folder import DataFolder, FolderRecord
 from outreach_app.storage.migrate import upgrade_to_head
@@ -36,6 +39,7 @@ from outreach_app.storage.models import Device, Setting, Site
 from outreach_app.storage.schema import has_any_table
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 __all__ = ["InitOptions", "Store", "folder_is_encrypted", "init_store", "open_store"]
 
@@ -56,8 +60,11 @@ class Store:
     def __repr__(self) -> str:  # never the passphrase
         return f"Store(org={self.org_name!r}, device={self.device_id}, encrypted={self.encrypted})"
 
+    write_policy: writes.WritePolicy = field(default_factory=lambda: writes.DEFAULT_POLICY)
+
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.write_retries = writes.RetryCounter()  # read by tests; each retry is also logged
 
     @property
     def is_postgres(self) -> bool:
@@ -69,8 +76,32 @@ class Store:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
-        with self._sessions() as session, session.begin():
+        """A write unit: it holds the write lock from its BEGIN (retried there while another
+        writer has it) to its commit. For reading only, use `reading()`."""
+        session = writes.with_retries(self.write_policy, self.write_retries, self._begin_write)
+        with writes.committing(session):
             yield UnitOfWork(session, self.device_id, self.zone, org_id=self.org_id)
+
+    def write(self, fn: Callable[[UnitOfWork], T]) -> T:
+        """`fn` in a write unit, the whole unit re-run on busy, deadlock or serialization failure
+        (so `fn` must do nothing outside the database that cannot be done twice)."""
+
+        def attempt() -> T:
+            with writes.committing(self._begin_write()) as session:
+                return fn(UnitOfWork(session, self.device_id, self.zone, org_id=self.org_id))
+
+        return writes.with_retries(self.write_policy, self.write_retries, attempt)
+
+    @contextmanager
+    def reading(self) -> Iterator[UnitOfWork]:
+        """A read unit: one snapshot, never the write lock (a long report does not hold up the
+        counter); a write inside it is refused by the database."""
+        with self._sessions() as session, session.begin():
+            session.connection(execution_options={locking.UNIT: locking.READ})
+            yield UnitOfWork(session, self.device_id, self.zone, org_id=self.org_id)
+
+    def _begin_write(self) -> Session:
+        return writes.begin_write(self._sessions, self.write_policy)
 
     def close(self) -> None:
         if self.engine.dialect.name == "sqlite":

@@ -19,6 +19,7 @@ from outreach_app.domain.errors import (
     StoreError,
     WrongPassphrase,
 )
+from outreach_app.storage import locking
 from outreach_app.storage.folder import SQLITE_HEADER
 
 BUSY_TIMEOUT_MS = 5000
@@ -57,6 +58,7 @@ def make_engine(url: URL | str, **kwargs: Any) -> Engine:
     engine = create_engine(url, hide_parameters=True, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_sqlite_connect)
+    locking.install(engine)  # write units lock at BEGIN, read units never (storage/locking.py)
     return engine
 
 

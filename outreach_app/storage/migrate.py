@@ -17,9 +17,11 @@ from sqlalchemy.pool import NullPool
 
 from outreach_app.domain.errors import NewerSchema, StoreError
 from outreach_app.storage.engine import make_engine
+from outreach_app.storage.locking import UNIT, WRITE
 from outreach_app.storage.schema import HEAD_REVISION, KNOWN_REVISIONS, stored_revision
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATION_LOCK_KEY = 7340003  # not the writers' key: a migration waits for no writer's queue
 
 
 def needs_migration(engine: Engine) -> str | None:
@@ -47,7 +49,8 @@ def _run_alembic(conn: Connection) -> None:
 
 
 def _sqlite_migration_engine(engine: Engine) -> Engine:
-    migration_engine = make_engine(engine.url, poolclass=NullPool)
+    # BEGIN is emitted by make_engine's listener (storage/locking.py): IMMEDIATE, as a writer.
+    migration_engine = make_engine(engine.url, poolclass=NullPool, execution_options={UNIT: WRITE})
 
     @event.listens_for(migration_engine, "connect")
     def _no_implicit_transactions(dbapi_conn: Any, _record: Any) -> None:
@@ -56,10 +59,6 @@ def _sqlite_migration_engine(engine: Engine) -> Engine:
         (value,) = dbapi_conn.execute("PRAGMA foreign_keys").fetchone()
         if value != 0:
             raise StoreError("Could not switch off foreign keys for the migration.")
-
-    @event.listens_for(migration_engine, "begin")
-    def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
 
     return migration_engine
 
@@ -73,6 +72,10 @@ def upgrade_to_head(engine: Engine, backup: Callable[[], None] | None = None) ->
         backup()
     if engine.dialect.name != "sqlite":
         with engine.begin() as conn:
+            # Devices sharing one server: the first migrates, the others wait, then find it done.
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+            if stored_revision(conn) == HEAD_REVISION:
+                return False
             _run_alembic(conn)
         return True
     migration_engine = _sqlite_migration_engine(engine)

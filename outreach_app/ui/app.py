@@ -85,6 +85,21 @@ def open_data(data_dir: Path, db_url: str | None) -> Any:
     return OPEN_BEHIND
 
 
+def claim_folder(data_dir: Path, db_url: str | None) -> Any:
+    """One app per data folder (services/app_lock.py): the lock this app now holds; None when
+    there is no folder to claim (PostgreSQL, or a first run before its setup made it); False
+    after saying which computer and process has the folder open."""
+    if db_url or not data_dir.is_dir():
+        return None
+    from outreach_app.services.app_lock import claim_folder as claim
+
+    try:
+        return claim(data_dir)
+    except OutreachError as error:
+        show_store_error(None, error)
+        return False
+
+
 def run_app(data_dir: Path, db_url: str | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName(ORGANISATION)
@@ -92,6 +107,18 @@ def run_app(data_dir: Path, db_url: str | None) -> int:
     data_dir = Path(data_dir)
     configure_file_logging(data_dir)
     install_excepthook(data_dir)
+    claims = [claim_folder(data_dir, db_url)]  # before the passphrase is asked
+    try:
+        return _run_claimed(app, data_dir, db_url, claims)
+    finally:
+        for claim in claims:
+            if claim:
+                claim.release()
+
+
+def _run_claimed(app: Any, data_dir: Path, db_url: str | None, claims: list[Any]) -> int:
+    if claims[0] is False:
+        return 1
     try:
         store = open_data(data_dir, db_url)
     except StoreError as error:
@@ -102,6 +129,10 @@ def run_app(data_dir: Path, db_url: str | None) -> int:
         return 1
     if store is None:
         return 0
+    if claims[0] is None and not db_url:  # the first-run setup has just made the folder
+        claims.append(claim_folder(data_dir, db_url))
+        if claims[-1] is False:
+            return 1
     window = MainWindow(None, data_dir, db_url)
     window.opening_failed.connect(app.exit)
     window.show()

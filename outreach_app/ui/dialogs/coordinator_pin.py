@@ -113,7 +113,7 @@ class CoordinatorGate:
         from outreach_app.services import auth
 
         store = self._store()
-        with store.unit_of_work() as uow:
+        with store.reading() as uow:
             first_time = not auth.has_coordinator_pin(uow)
 
         def check(pin: str) -> str | None:

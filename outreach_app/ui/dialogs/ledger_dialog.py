@@ -76,7 +76,7 @@ class LedgerDialog(QDialog):
             return
 
         def job(store: Any) -> Any:
-            with store.unit_of_work() as uow:
+            with store.reading() as uow:
                 return inventory.ledger(uow, site, code)
 
         self._context.worker.submit(job, self._on_ledger, self._on_error)

@@ -106,7 +106,7 @@ class ShiftBagDialog(QDialog):
 
     def _load(self) -> None:
         def job(store: Any) -> Any:
-            with store.unit_of_work() as uow:
+            with store.reading() as uow:
                 return catalog.list_sites(uow), catalog.list_items(uow), inventory.on_hand(uow)
 
         self._context.worker.submit(job, self._on_loaded, self._on_error)

@@ -129,7 +129,7 @@ class StocktakeDialog(QDialog):
         site, at = self.site, self.at
 
         def job(store: Any) -> Any:
-            with store.unit_of_work() as uow:
+            with store.reading() as uow:
                 return stocktake.count_sheet(uow, site, at)
 
         self.commit_button.setEnabled(False)

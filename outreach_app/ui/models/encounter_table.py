@@ -111,7 +111,7 @@ class EncounterTableModel(QAbstractTableModel):
         descending, page_size = self._descending, self.page_size
 
         def job(store: Any) -> Any:
-            with store.unit_of_work() as uow:
+            with store.reading() as uow:
                 return encounter_list.list_encounters(
                     uow, flt, after=cursor, limit=page_size, descending=descending
                 )

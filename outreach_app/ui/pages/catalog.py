@@ -131,7 +131,7 @@ class CatalogPage(QWidget):
         everything = self.inactive_check.isChecked()
 
         def job(store: Any) -> Any:
-            with store.unit_of_work() as uow:
+            with store.reading() as uow:
                 items = catalog.list_items(uow, include_inactive=everything)
                 return (
                     catalog.list_sites(uow, include_inactive=everything),

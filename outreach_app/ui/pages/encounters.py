@@ -179,7 +179,7 @@ class EncountersPage(QWidget):
     # ---- filters -------------------------------------------------------------------------
     def _load_choices(self) -> None:
         def job(store: Any) -> Any:
-            with store.unit_of_work() as uow:
+            with store.reading() as uow:
                 return (
                     catalog.list_sites(uow, include_inactive=True),
                     catalog.list_items(uow, include_inactive=True),
@@ -235,7 +235,7 @@ class EncountersPage(QWidget):
         self._total = None
 
         def count(store: Any) -> Any:
-            with store.unit_of_work() as uow:
+            with store.reading() as uow:
                 return flt, encounter_list.count_encounters(uow, flt)
 
         self._context.worker.submit(count, self._on_counted, self._on_service_error)
@@ -276,7 +276,7 @@ class EncountersPage(QWidget):
         record_id = row.id
 
         def job(store: Any) -> Any:
-            with store.unit_of_work() as uow:
+            with store.reading() as uow:
                 return encounters.get_encounter(uow, record_id)
 
         self._context.worker.submit(job, self._show_detail, self._on_service_error)

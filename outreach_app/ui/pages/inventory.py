@@ -153,7 +153,7 @@ class InventoryPage(QWidget):
         site = self.site_combo.currentData()
 
         def job(store: Any) -> Any:
-            with store.unit_of_work() as uow:
+            with store.reading() as uow:
                 # All sites once: the transfer and adjust forms offer every site's lots.
                 all_rows = inventory.on_hand(uow)
                 rows = [r for r in all_rows if site is None or r.site == site]

@@ -40,7 +40,7 @@ class FormData:
 
 
 def _load(store: Any, site: str) -> FormData:
-    with store.unit_of_work() as uow:
+    with store.reading() as uow:
         today = uow.today()
         usable: dict[str, int] = {}
         for row in inventory.on_hand(uow, site):
@@ -55,7 +55,7 @@ def _load(store: Any, site: str) -> FormData:
 
 
 def _lookup(store: Any, code: str) -> tuple[Any, list[str]]:
-    with store.unit_of_work() as uow:
+    with store.reading() as uow:
         return participants.participant_status(uow, code), participants.known_codes(uow, code)
 
 
@@ -70,7 +70,7 @@ def _void(store: Any, encounter_id: uuid.UUID) -> EncounterSummary:
 
 
 def _last_visit(store: Any, code: str) -> EncounterSummary | None:
-    with store.unit_of_work() as uow:
+    with store.reading() as uow:
         return participants.last_visit(uow, code)
 
 

@@ -111,7 +111,7 @@ def generate(store: Any, request: ReportRequest) -> GeneratedReport:
     kind, period = request.kind, request.period
     everywhere = request.site.lower() == "all"
     site_words = "all sites" if everywhere else request.site
-    with store.unit_of_work() as uow:
+    with store.reading() as uow:
         if kind == MONTHLY:
             figures = tally.monthly_tally(uow, period, request.site)
         elif kind == INVENTORY:
@@ -154,7 +154,7 @@ def figure_trace_job(
     """The worker job listing the encounters and tally records behind one monthly figure."""
 
     def job(store: Any) -> list[traces.TracedRecord]:
-        with store.unit_of_work() as uow:
+        with store.reading() as uow:
             return traces.figure_records(uow, period, section, code, site, previous=previous)
 
     return job
@@ -166,7 +166,7 @@ def movement_trace_job(
     """The worker job listing the stock movements behind one reconciliation cell."""
 
     def job(store: Any) -> list[traces.TracedRecord]:
-        with store.unit_of_work() as uow:
+        with store.reading() as uow:
             return traces.movement_records(uow, period, site, item_code, column, lot)
 
     return job

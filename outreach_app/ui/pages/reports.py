@@ -73,7 +73,7 @@ TRACE_HINT = "Click a figure to list the encounters, tally records or movements 
 
 
 def _sites(store: Any) -> list[str]:
-    with store.unit_of_work() as uow:
+    with store.reading() as uow:
         return [s.name for s in catalog.list_sites(uow)]
 
 

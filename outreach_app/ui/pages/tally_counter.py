@@ -35,7 +35,7 @@ TILE_STYLE = "QPushButton { font-size: 17px; padding: 8px; text-align: center; }
 
 
 def _items(store: Any) -> list[Any]:
-    with store.unit_of_work() as uow:
+    with store.reading() as uow:
         return [i for i in catalog.list_items(uow) if i.active]
 
 

@@ -47,7 +47,7 @@ ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 def _sheet_lines(store: Any) -> tuple[list[str], list[tuple[str, str, bool]]]:
     """Site names, and (code, name, is_kit) for every active item then every active kit."""
-    with store.unit_of_work() as uow:
+    with store.reading() as uow:
         sites = [s.name for s in catalog.list_sites(uow)]
         lines = [(i.code, i.name, False) for i in catalog.list_items(uow) if i.active]
         lines += [(k.code, k.name, True) for k in catalog.list_kits(uow) if k.active]
