@@ -34,7 +34,7 @@ from outreach_app.ui.dialogs.catalog_dialogs import (
 )
 from outreach_app.ui.models import catalog_tables as ct
 from outreach_app.ui.models.rows import RowRole, SortRole
-from outreach_app.ui.pages.common import (
+from outreach_app.ui.widgets.common import (
     BusyBar,
     MessageLine,
     RefreshWhenShown,

@@ -35,7 +35,7 @@ from outreach_app.ui.models.encounter_table import (
     EncounterTableModel,
     RowRole,
 )
-from outreach_app.ui.pages.common import (
+from outreach_app.ui.widgets.common import (
     BusyBar,
     MessageLine,
     RefreshWhenShown,

@@ -40,7 +40,7 @@ from outreach_app.ui.dialogs.stock_dialogs import (
 from outreach_app.ui.dialogs.stocktake_dialog import StocktakeDialog
 from outreach_app.ui.models import stock_table as sm
 from outreach_app.ui.models.rows import RowRole
-from outreach_app.ui.pages.common import (
+from outreach_app.ui.widgets.common import (
     BusyBar,
     MessageLine,
     RefreshWhenShown,

@@ -43,15 +43,6 @@ from outreach_app.services.traces import TracedRecord
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.dialogs.save_file import SaveFileDialog, write_file
 from outreach_app.ui.models import report_tables as rt
-from outreach_app.ui.pages.common import (
-    BusyBar,
-    MessageLine,
-    RefreshWhenShown,
-    compact_table,
-    date_edit,
-    fill_combo,
-    org_zone,
-)
 from outreach_app.ui.pages.report_jobs import (
     COUNT_SHEET,
     INVENTORY,
@@ -63,6 +54,15 @@ from outreach_app.ui.pages.report_jobs import (
     figure_trace_job,
     generate,
     movement_trace_job,
+)
+from outreach_app.ui.widgets.common import (
+    BusyBar,
+    MessageLine,
+    RefreshWhenShown,
+    compact_table,
+    date_edit,
+    fill_combo,
+    org_zone,
 )
 from outreach_app.ui.widgets.page_preview import PagePreview, page_image
 

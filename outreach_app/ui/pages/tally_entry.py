@@ -31,7 +31,7 @@ from outreach_app.domain.values import EncounterDraft, EncounterSummary
 from outreach_app.services import catalog, encounters
 
 from outreach_app.ui.context import AppContext
-from outreach_app.ui.pages.common import (
+from outreach_app.ui.widgets.common import (
     BusyBar,
     MessageLine,
     RefreshWhenShown,
