@@ -8,8 +8,6 @@ Ctrl+Z undoes the last save for 10 seconds.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer
@@ -19,59 +17,23 @@ from PySide6.QtWidgets import QCompleter, QVBoxLayout, QWidget
 from outreach_app.domain.clock import utc_now
 from outreach_app.domain.errors import OutreachError, ShortfallError
 from outreach_app.domain.identifying import identifying_hints
-from outreach_app.domain.values import EncounterDraft, EncounterSummary, ItemInfo, KitInfo
-from outreach_app.services import catalog, encounters, inventory, participants
+from outreach_app.domain.values import EncounterDraft, EncounterSummary
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.pages.log_form import LogForm
+from outreach_app.ui.pages.log_jobs import (
+    FormData,
+    last_visit,
+    load_form,
+    lookup_code,
+    save_encounter,
+    undo_encounter,
+)
 
 UNDO_SECONDS = 10
 LOOKUP_DELAY_MS = 200
 ERROR_STYLE = "color: #8a1c1c;"
 INFO_STYLE = "color: #1d4d2b;"
-
-
-@dataclass(frozen=True)
-class FormData:
-    items: list[ItemInfo]
-    kits: list[KitInfo]
-    referrals: list[Any]
-    usable: dict[str, int]  # item code -> unexpired on hand at the current site
-
-
-def _load(store: Any, site: str) -> FormData:
-    with store.unit_of_work() as uow:
-        today = uow.today()
-        usable: dict[str, int] = {}
-        for row in inventory.on_hand(uow, site):
-            if row.expires_on is None or row.expires_on >= today:
-                usable[row.item_code] = usable.get(row.item_code, 0) + max(row.on_hand, 0)
-        return FormData(
-            catalog.list_items(uow),
-            catalog.list_kits(uow),
-            catalog.list_referral_types(uow),
-            usable,
-        )
-
-
-def _lookup(store: Any, code: str) -> tuple[Any, list[str]]:
-    with store.unit_of_work() as uow:
-        return participants.participant_status(uow, code), participants.known_codes(uow, code)
-
-
-def _save(store: Any, draft: EncounterDraft, override: bool) -> EncounterSummary:
-    with store.unit_of_work() as uow:
-        return encounters.log_encounter(uow, draft, override=override)
-
-
-def _void(store: Any, encounter_id: uuid.UUID) -> EncounterSummary:
-    with store.unit_of_work() as uow:
-        return encounters.void_encounter(uow, encounter_id, "undone right after saving")
-
-
-def _last_visit(store: Any, code: str) -> EncounterSummary | None:
-    with store.unit_of_work() as uow:
-        return participants.last_visit(uow, code)
 
 
 class LogEncounterPage(QWidget):
@@ -134,7 +96,7 @@ class LogEncounterPage(QWidget):
     def reload(self) -> None:
         site = self.context.current_site
         self.context.worker.submit(
-            lambda store: _load(store, site), self._on_loaded, self._on_error
+            lambda store: load_form(store, site), self._on_loaded, self._on_error
         )
 
     def _on_loaded(self, data: FormData) -> None:
@@ -232,7 +194,7 @@ class LogEncounterPage(QWidget):
         code = self.form.code.text().strip()
         if code:
             self.context.worker.submit(
-                lambda store: _lookup(store, code),
+                lambda store: lookup_code(store, code),
                 lambda result: self._on_status(code, result),
                 self._on_code_error,
             )
@@ -317,7 +279,7 @@ class LogEncounterPage(QWidget):
     def _submit(self, draft: EncounterDraft, override: bool) -> None:
         self._saving = True
         self.context.submit_write(
-            lambda store: _save(store, draft, override),
+            lambda store: save_encounter(store, draft, override),
             self._on_saved,
             lambda error: self._on_save_error(error, draft, override),
         )
@@ -359,7 +321,7 @@ class LogEncounterPage(QWidget):
             return
         self._on_undo_expired()
         self.context.submit_write(
-            lambda store: _void(store, saved.id), self._on_undone, self._on_error
+            lambda store: undo_encounter(store, saved.id), self._on_undone, self._on_error
         )
 
     def _on_undone(self, _summary: EncounterSummary) -> None:
@@ -387,7 +349,7 @@ class LogEncounterPage(QWidget):
             self._message("Type a participant code first to repeat their last visit.", error=True)
             return
         self.context.worker.submit(
-            lambda store: _last_visit(store, code), self._on_last_visit, self._on_error
+            lambda store: last_visit(store, code), self._on_last_visit, self._on_error
         )
 
     def _on_last_visit(self, last: EncounterSummary | None) -> None:
