@@ -41,12 +41,13 @@ from outreach_app.ui.widgets.common import (
     compact_table,
     submit_write,
 )
+from outreach_app.ui.widgets.page import Page
 
 SITES, ITEMS, KITS, REFERRALS = range(4)
 TAB_NAMES = ("Sites", "Items", "Kits", "Referral types")
 
 
-class CatalogPage(QWidget):
+class CatalogPage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -48,9 +49,10 @@ from outreach_app.ui.widgets.common import (
     fill_combo,
     submit_write,
 )
+from outreach_app.ui.widgets.page import Page, button_action
 
 
-class InventoryPage(QWidget):
+class InventoryPage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -141,12 +143,27 @@ class InventoryPage(QWidget):
         self.bag_out_button.clicked.connect(self._on_bag_out)
         self.bag_in_button.clicked.connect(self._on_bag_in)
         self.ledger_button.clicked.connect(self._on_ledger)
+        self._actions = {
+            name: button_action(button)
+            for name, button in (
+                ("receive", self.receive_button),
+                ("transfer", self.transfer_button),
+                ("adjust", self.adjust_button),
+                ("stocktake", self.stocktake_button),
+                ("bag_out", self.bag_out_button),
+                ("bag_in", self.bag_in_button),
+                ("ledger", self.ledger_button),
+            )
+        }
         self.table.doubleClicked.connect(self._on_ledger)
         self.site_combo.currentIndexChanged.connect(self._on_refresh)
         self.search_edit.textChanged.connect(self.proxy.set_text)
         self.flagged_check.toggled.connect(self.proxy.set_only_flagged)
         self.empty_check.toggled.connect(self.proxy.set_hide_empty)
         self._refresher = RefreshWhenShown(self, self._context, self._on_refresh)
+
+    def page_actions(self) -> dict[str, QAction]:
+        return self._actions
 
     # ---- loading -------------------------------------------------------------------------
     def _on_refresh(self) -> None:

@@ -29,6 +29,7 @@ from outreach_app.ui.pages.log_jobs import (
     save_encounter,
     undo_encounter,
 )
+from outreach_app.ui.widgets.page import Page
 
 UNDO_SECONDS = 10
 LOOKUP_DELAY_MS = 200
@@ -36,7 +37,7 @@ ERROR_STYLE = "color: #8a1c1c;"
 INFO_STYLE = "color: #1d4d2b;"
 
 
-class LogEncounterPage(QWidget):
+class LogEncounterPage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -83,6 +84,17 @@ class LogEncounterPage(QWidget):
         context.site_changed.connect(lambda _site: self.reload())
         context.data_changed.connect(self.reload)
         self.reload()
+
+    def page_actions(self) -> dict[str, QAction]:
+        return {
+            "save": self.save_action,
+            "repeat": self.repeat_action,
+            "undo": self.undo_action,
+            "clear": self.clear_action,
+        }
+
+    def page_shown(self) -> None:
+        self.form.code.setFocus()
 
     def _action(self, text: str, keys: list[QKeySequence]) -> QAction:
         action = QAction(text, self)
@@ -357,18 +369,7 @@ class LogEncounterPage(QWidget):
             self._message("No earlier visit for this code.", error=True)
             return
         kits = {k.code: k for k in (self._data.kits if self._data else [])}
-        direct = dict(last.items)
-        for kit_code, count in last.kits:
-            for code, qty in kits[kit_code].lines if kit_code in kits else ():
-                direct[code] = direct.get(code, 0) - qty * count
-        given_kits = dict(last.kits)
-        for row in self.form.item_rows:
-            row.set_value(max(direct.get(row.code, 0), 0))
-        for row in self.form.kit_rows:
-            row.set_value(given_kits.get(row.code, 0))
-        self.form.people.setValue(max(last.people_served, 1))
-        for code, box in self.form.referral_boxes.items():
-            box.setChecked(code in last.referrals)
+        self.form.fill_from_visit(last, kits)
         when = last.occurred_at.astimezone(getattr(self.context.worker.store, "zone", None))
         self._message(f"Filled from the visit of {when:%Y-%m-%d}: check, edit, then save.")
 
@@ -377,18 +378,4 @@ class LogEncounterPage(QWidget):
         self.form.code.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def clear_form(self) -> None:
-        f = self.form
-        f.code.clear()
-        f.status.setText("")
-        f.age.setCurrentIndex(0)
-        f.gender.setCurrentIndex(0)
-        f.people.setValue(1)
-        for row in f.item_rows + f.kit_rows:
-            row.set_value(0)
-        f.reason.setCurrentIndex(0)
-        f.returned.setValue(0)
-        f.reversals.setValue(0)
-        f.training.setChecked(False)
-        for box in f.referral_boxes.values():
-            box.setChecked(False)
-        f.note.clear()
+        self.form.clear_values()

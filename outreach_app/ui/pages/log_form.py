@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from outreach_app.domain.codes import AgeBand, Gender, NaloxoneReason
+from outreach_app.domain.values import EncounterSummary, KitInfo
 
 from outreach_app.ui.widgets.quantities import QuantityRow, QuantitySpin
 
@@ -233,3 +234,36 @@ class LogForm(QWidget):
         chain += [self.note, self.age, self.gender, self.people, self.repeat, self.save]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
+
+    def clear_values(self) -> None:
+        """Every field back to its empty value (the catalog rows stay)."""
+        self.code.clear()
+        self.status.setText("")
+        self.age.setCurrentIndex(0)
+        self.gender.setCurrentIndex(0)
+        self.people.setValue(1)
+        for row in self.item_rows + self.kit_rows:
+            row.set_value(0)
+        self.reason.setCurrentIndex(0)
+        self.returned.setValue(0)
+        self.reversals.setValue(0)
+        self.training.setChecked(False)
+        for box in self.referral_boxes.values():
+            box.setChecked(False)
+        self.note.clear()
+
+    def fill_from_visit(self, last: EncounterSummary, kits: dict[str, KitInfo]) -> None:
+        """The supplies, kits, people served and referrals of an earlier visit; items given
+        inside a kit count in the kit, not again on their own row."""
+        direct = dict(last.items)
+        for kit_code, count in last.kits:
+            for code, qty in kits[kit_code].lines if kit_code in kits else ():
+                direct[code] = direct.get(code, 0) - qty * count
+        given_kits = dict(last.kits)
+        for row in self.item_rows:
+            row.set_value(max(direct.get(row.code, 0), 0))
+        for row in self.kit_rows:
+            row.set_value(given_kits.get(row.code, 0))
+        self.people.setValue(max(last.people_served, 1))
+        for code, box in self.referral_boxes.items():
+            box.setChecked(code in last.referrals)

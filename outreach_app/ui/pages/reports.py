@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QWidget
 
@@ -53,8 +53,6 @@ def _sites(store: Any) -> list[str]:
 class ReportsPage(ReportsView):
     """The logic of the Reports page; the layout is `ReportsView`'s."""
 
-    tally_entry_requested = Signal()  # "Key in a filled sheet…": the window shows that page
-
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.report: GeneratedReport | None = None
@@ -78,7 +76,10 @@ class ReportsPage(ReportsView):
         self.save_pdf_button.clicked.connect(lambda: self._on_save("pdf"))
         self.save_csv_button.clicked.connect(lambda: self._on_save("csv"))
         self.open_button.clicked.connect(self._on_open)
-        self.key_in_button.clicked.connect(self.tally_entry_requested.emit)
+        # "Key in a filled sheet…": the window shows that page
+        self.key_in_button.clicked.connect(
+            lambda: self.show_page_requested.emit("Paper tally entry")
+        )
         for table in (self.figures_table, self.stock_table):
             table.clicked.connect(self._on_figure_clicked)
             table.activated.connect(self._on_figure_clicked)

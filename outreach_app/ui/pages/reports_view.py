@@ -34,13 +34,14 @@ from outreach_app.ui.context import AppContext
 from outreach_app.ui.models import report_tables as rt
 from outreach_app.ui.pages.report_jobs import REPORT_TITLES
 from outreach_app.ui.widgets.common import BusyBar, MessageLine, compact_table, date_edit, org_zone
+from outreach_app.ui.widgets.page import Page
 from outreach_app.ui.widgets.page_preview import PagePreview
 
 NO_FIGURES = "Figures appear here after Generate. Click a figure to list the records behind it."
 TRACE_HINT = "Click a figure to list the encounters, tally records or movements behind it."
 
 
-class ReportsView(QWidget):
+class ReportsView(Page):
     """The report choices, the buttons, the preview, the figures and the records behind one."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
