@@ -72,6 +72,9 @@ class MainWindow(QMainWindow):
         self._synchronous = synchronous  # the store opens inside the call too, like the worker
         self._run_check = run_check
         self._unlock: Any = None  # the UnlockDialog whose passphrase opens the store
+        self._finishing = False  # closing: the queued jobs and the backup run, then it closes
+        self._waiting_to_close = False
+        self._closed = False
         self.worker: DbWorker | None = None
         self.opener = StoreOpener(data_dir, db_url, synchronous=synchronous, parent=self)
         self.opener.opened.connect(self._on_opened)
@@ -104,6 +107,11 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> None:
         self.window_lock.lock()
+
+    @property
+    def finishing(self) -> bool:
+        """Closing was asked and the queued jobs and the backup are still running."""
+        return self._finishing and not self._closed
 
     # Opening -----------------------------------------------------------------------------------
 
@@ -166,7 +174,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Outreach Tally — {store.org_name}")
         self.encrypted = bool(getattr(store, "encrypted", False))
         self.window_lock.encrypted = self.encrypted
-        self.worker = DbWorker(store, synchronous=self._synchronous, parent=self)
+        self.worker = DbWorker(
+            store, synchronous=self._synchronous, log_file=log_path(self.data_dir), parent=self
+        )
         self.gate = CoordinatorGate(lambda: self.worker.store)
         if sites is None:
             sites = site_names(store)
@@ -341,6 +351,16 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS_TEXT)
 
     def closeEvent(self, event: Any) -> None:
+        """Never waits on the GUI thread: the jobs already queued (a save just clicked) and
+        the daily backup run on the worker while the window says it is finishing, then the
+        window closes by itself."""
+        if self._closed:
+            super().closeEvent(event)
+            return
+        if self._finishing:
+            event.ignore()
+            self.statusBar().showMessage("Still finishing; the window closes by itself.")
+            return
         self.settings.setValue("geometry", self.saveGeometry())
         if self.worker is not None:  # the store is open: there is a current site
             self.settings.setValue("last_site", self.context.current_site)
@@ -349,9 +369,38 @@ class MainWindow(QMainWindow):
             self._unlock.reject()  # closed while asking the passphrase again
         self.opener.cancel()  # a store still opening is closed when it arrives
         if self.worker is None:  # closed before the store was open: nothing to back up
+            self._closed = True
             super().closeEvent(event)
             return
-        self.worker.shutdown()
-        if not self.locked:
-            back_up_and_close(self.worker.store)
-        super().closeEvent(event)
+        self._show_finishing()
+        locked = self.locked  # locked: the store is closed already, nothing to back up
+        self.worker.submit(
+            lambda store: None if locked else back_up_and_close(store),
+            self._on_finished,
+            self._on_finished,
+        )
+        self.worker.shutdown(wait=False)  # nothing more is accepted; the queue runs out
+        if self._closed:  # a synchronous worker finished inside submit
+            super().closeEvent(event)
+            return
+        self._waiting_to_close = True
+        event.ignore()
+
+    def _show_finishing(self) -> None:
+        self._finishing = True
+        finishing = QLabel(
+            "<h3>Finishing…</h3><p>Saving what is in progress and taking the day's backup. "
+            "The window closes by itself.</p>"
+        )
+        finishing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.central.addWidget(finishing)
+        self.central.setCurrentWidget(finishing)
+        self.menuBar().setEnabled(False)
+        self.site_toolbar.setEnabled(False)
+        self.statusBar().showMessage("Finishing…")
+
+    def _on_finished(self, _result: Any = None) -> None:
+        self._closed = True
+        self.worker.shutdown()  # the queue is empty: the thread ends at once
+        if self._waiting_to_close:
+            self.close()

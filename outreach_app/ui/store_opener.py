@@ -8,14 +8,19 @@ the first window shows before them.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from outreach_app.domain.errors import OutreachError
+from outreach_app.logsetup import log_path
 
 from outreach_app.ui.background import BackgroundCall
+from outreach_app.ui.worker import JobFailed, unexpected_message
+
+log = logging.getLogger(__name__)
 
 
 def site_names(store: Any) -> list[str]:
@@ -43,7 +48,9 @@ class StoreOpener(QObject):
     """One opening at a time; `opened` or `failed` arrives on the GUI thread."""
 
     opened = Signal(object, object)  # the store, its site names
-    failed = Signal(object)  # an OutreachError (a wrong passphrase, a store that cannot open)
+    # An OutreachError: a wrong passphrase, a store that cannot open, or `JobFailed` (anything
+    # unexpected, logged) so the lock screen or the start-up is never left waiting.
+    failed = Signal(object)
 
     def __init__(
         self,
@@ -88,5 +95,6 @@ class StoreOpener(QObject):
     def _on_error(self, error: BaseException) -> None:
         self._call = None
         if not isinstance(error, OutreachError):
-            raise error  # unexpected: the app's excepthook logs it and says where
+            log.error("unexpected error while opening the store", exc_info=error)
+            error = JobFailed(unexpected_message(log_path(self._data_dir)))
         self.failed.emit(error)

@@ -30,6 +30,7 @@ from outreach_app.ui.pages.log_jobs import (
     undo_encounter,
 )
 from outreach_app.ui.widgets.page import Page
+from outreach_app.ui.worker import JobFailed
 
 UNDO_SECONDS = 10
 LOOKUP_DELAY_MS = 200
@@ -225,6 +226,9 @@ class LogEncounterPage(Page):
             self._set_combo(self.form.gender, status.gender, only_if_empty=True)
 
     def _on_code_error(self, error: OutreachError) -> None:
+        if isinstance(error, JobFailed):
+            self._on_error(error)
+            return
         self.form.status.setStyleSheet(ERROR_STYLE)
         self.form.status.setText("letters, digits and hyphens only; never a name")
 
