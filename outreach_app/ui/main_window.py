@@ -71,14 +71,16 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings(ORGANISATION, APPLICATION)
         self._synchronous = synchronous  # the store opens inside the call too, like the worker
         self._run_check = run_check
-        self._unlock: Any = None  # the UnlockDialog whose passphrase opens the store
         self._finishing = False  # closing: the queued jobs and the backup run, then it closes
         self._waiting_to_close = False
         self._closed = False
         self.worker: DbWorker | None = None
         self.opener = StoreOpener(data_dir, db_url, synchronous=synchronous, parent=self)
+        self.opener.started.connect(self._on_open_started)
         self.opener.opened.connect(self._on_opened)
+        self.opener.waiting.connect(self._on_waiting)
         self.opener.failed.connect(self._on_open_failed)
+        self.opener.cancelled.connect(lambda: self.opening_failed.emit(0))
         self.window_lock = WindowLock(self.settings, parent=self)
         self.window_lock.locked_changed.connect(self._on_locked_changed)
         self.window_lock.unlock_requested.connect(self._on_unlock)
@@ -115,39 +117,30 @@ class MainWindow(QMainWindow):
 
     # Opening -----------------------------------------------------------------------------------
 
-    def open_in_background(self, unlock: Any = None) -> None:
-        """Opens the folder's store off the GUI thread, then `attach_store`. An encrypted
-        folder's opens with the passphrase typed in `unlock` (an UnlockDialog): a fresh dialog
-        is waited for, one already accepted is used at once; a wrong passphrase brings the
-        dialog back to try again, and cancelling it ends the opening (`opening_failed(0)`)."""
-        if unlock is not None and self._unlock is None:
-            self._unlock = unlock
+    def open_in_background(self, unlock: Any = None, passphrase: str | None = None) -> None:
+        """Opens the folder's store off the GUI thread, then `attach_store`: an encrypted
+        folder's with the passphrase typed in `unlock` (an UnlockDialog, see
+        `StoreOpener.open_with_dialog`), one just set up with the `passphrase` chosen there."""
+        if unlock is not None:
             unlock.setParent(self, unlock.windowFlags())  # brought back over this window
-            unlock.passphrase_entered.connect(self._open_with)
-            unlock.rejected.connect(self._on_unlock_cancelled)
-            if unlock.result() != unlock.DialogCode.Accepted:
-                return  # the passphrase is still to come
-            self._open_with(unlock.passphrase.text())
-            return
-        self._open_with(None)
+            self.opener.open_with_dialog(unlock)
+        elif self.worker is None:
+            self.opener.open(passphrase)
 
-    def _open_with(self, passphrase: str | None) -> None:
-        if self.opener.busy or self.worker is not None:
-            return
-        self.opening_label.setText("<h3>Opening your data…</h3>")
+    def _on_open_started(self) -> None:
+        if self.worker is None:
+            self.opening_label.setText("<h3>Opening your data…</h3>")
         self.statusBar().showMessage("Opening…")
-        self.opener.open(passphrase)
+
+    def _on_waiting(self) -> None:
+        self.opening_label.setText("<h3>Waiting for the passphrase…</h3>")
+        self.statusBar().showMessage("The passphrase was not right.")
 
     def _on_opened(self, store: Any, sites: list[str]) -> None:
         if self.worker is not None:  # unlocking after a lock
             self._on_unlocked(store)
-            return
-        if self._unlock is not None:
-            self._unlock.opened(store)
-            self._unlock.passphrase_entered.disconnect(self._open_with)
-            self._unlock.rejected.disconnect(self._on_unlock_cancelled)
-            self._unlock = None
-        self.attach_store(store, sites)
+        else:
+            self.attach_store(store, sites)
 
     def _on_open_failed(self, error: OutreachError) -> None:
         if self.worker is not None:  # unlocking after a lock
@@ -157,17 +150,8 @@ class MainWindow(QMainWindow):
             else:
                 self.window_lock.refused(error.message)
             return
-        if self._unlock is not None and isinstance(error, WrongPassphrase):
-            self.opening_label.setText("<h3>Waiting for the passphrase…</h3>")
-            self.statusBar().showMessage("The passphrase was not right.")
-            self._unlock.refused(error)  # nothing was created or changed; try again
-            return
         QMessageBox.critical(self, "Cannot open the data", error.message)
         self.opening_failed.emit(3 if isinstance(error, StoreError) else 1)
-
-    def _on_unlock_cancelled(self) -> None:
-        if self.worker is None and not self.opener.busy:
-            self.opening_failed.emit(0)  # the person chose not to open the data
 
     def attach_store(self, store: Any, sites: list[str] | None = None) -> None:
         """The store is open: the worker, the context, the first page, menus, the check."""
@@ -249,6 +233,9 @@ class MainWindow(QMainWindow):
             page.show_page_requested.connect(
                 lambda title: self.show_page(page_registry.page_index(title))
             )
+            page.action_requested.connect(
+                lambda title, name: self._trigger(page_registry.page_index(title), name)
+            )
             self.menus.page_built(index, page)
         return page
 
@@ -316,11 +303,9 @@ class MainWindow(QMainWindow):
 
     def _on_unlock(self, passphrase: str) -> None:
         """Reopens the store on a background thread (key derivation, probe, maybe a migration)."""
-        if self.opener.busy:
-            return
-        self.window_lock.opening()
-        self.statusBar().showMessage("Opening…")
-        self.opener.open(passphrase)
+        if not self.opener.busy:
+            self.window_lock.opening()
+            self.opener.open(passphrase)
 
     def _on_unlocked(self, store: Any) -> None:
         self.worker.store = store
@@ -365,8 +350,7 @@ class MainWindow(QMainWindow):
         if self.worker is not None:  # the store is open: there is a current site
             self.settings.setValue("last_site", self.context.current_site)
         self.window_lock.stop_watching()
-        if self._unlock is not None and self._unlock.isVisible():
-            self._unlock.reject()  # closed while asking the passphrase again
+        self.opener.close_dialog()  # closed while asking the passphrase again
         self.opener.cancel()  # a store still opening is closed when it arrives
         if self.worker is None:  # closed before the store was open: nothing to back up
             self._closed = True

@@ -7,6 +7,7 @@ handlers decide what a shortcut may do while the window is locked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +16,16 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 
 from outreach_app.ui.page_registry import MENUS, PAGES, page_index
 from outreach_app.ui.widgets.page import Page
+
+
+def literal(text: str) -> str:
+    """`text` shown as it is in a menu: a single & would mark the next letter as a mnemonic."""
+    return text.replace("&", "&&")
+
+
+def shown_text(text: str) -> str:
+    """What a menu shows for `text`: && is one &, a single & only underlines the next letter."""
+    return re.sub(r"&(.)", r"\1", text)
 
 
 @dataclass(frozen=True)
@@ -43,7 +54,7 @@ class MenuBar:
         for index, spec in enumerate(PAGES):
             self._add(
                 go,
-                spec.title,
+                literal(spec.title),  # "Catalog & sites" is a page's name, not a mnemonic
                 f"Ctrl+{index + 1}",
                 lambda _=False, i=index: handlers.show_page(i),
             )
@@ -80,7 +91,7 @@ class MenuBar:
         action = QAction(text, self._window)
         if keys:
             action.setShortcut(QKeySequence(keys))
-            action.setToolTip(f"{text.replace('&', '')} ({keys})")
+            action.setToolTip(f"{shown_text(text)} ({keys})")
         action.triggered.connect(slot)
         menu.addAction(action)
         self._window.addAction(action)

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from outreach_app.domain.errors import OutreachError
+from outreach_app.domain.errors import OutreachError, WrongPassphrase
 from outreach_app.logsetup import log_path
 
 from outreach_app.ui.background import BackgroundCall
@@ -47,7 +47,10 @@ def open_with_sites(
 class StoreOpener(QObject):
     """One opening at a time; `opened` or `failed` arrives on the GUI thread."""
 
+    started = Signal()  # an opening is under way
     opened = Signal(object, object)  # the store, its site names
+    waiting = Signal()  # a wrong passphrase: the unlock dialog is back, nothing was changed
+    cancelled = Signal()  # the unlock dialog was cancelled: nothing is opened
     # An OutreachError: a wrong passphrase, a store that cannot open, or `JobFailed` (anything
     # unexpected, logged) so the lock screen or the start-up is never left waiting.
     failed = Signal(object)
@@ -64,14 +67,37 @@ class StoreOpener(QObject):
         self._data_dir, self._db_url = data_dir, db_url
         self._synchronous = synchronous
         self._call: BackgroundCall | None = None
+        self._unlock: Any = None  # the UnlockDialog whose passphrase opens the store
 
     @property
     def busy(self) -> bool:
         return self._call is not None
 
+    def open_with_dialog(self, unlock: Any) -> None:
+        """Opens with the passphrase typed in `unlock` (an UnlockDialog): a fresh dialog is
+        waited for, one already accepted is used at once; a wrong passphrase brings the dialog
+        back to try again (`waiting`), and cancelling it ends the opening (`cancelled`)."""
+        if self._unlock is not None:
+            return
+        self._unlock = unlock
+        unlock.passphrase_entered.connect(self.open)
+        unlock.rejected.connect(self._on_unlock_cancelled)
+        if unlock.result() == unlock.DialogCode.Accepted:
+            self.open(unlock.passphrase.text())
+
+    def close_dialog(self) -> None:
+        """The window closes while the dialog asks the passphrase again."""
+        if self._unlock is not None and self._unlock.isVisible():
+            self._unlock.reject()
+
+    def _on_unlock_cancelled(self) -> None:
+        if self._call is None:
+            self.cancelled.emit()  # the person chose not to open the data
+
     def open(self, passphrase: str | None) -> None:
         if self._call is not None:
             return  # Enter pressed again while opening
+        self.started.emit()
         data_dir, db_url = self._data_dir, self._db_url
         self._call = BackgroundCall(
             lambda: open_with_sites(data_dir, db_url, passphrase or None),
@@ -90,6 +116,11 @@ class StoreOpener(QObject):
 
     def _on_done(self, opened: tuple[Any, list[str]]) -> None:
         self._call = None
+        unlock, self._unlock = self._unlock, None
+        if unlock is not None:
+            unlock.opened(opened[0])
+            unlock.passphrase_entered.disconnect(self.open)
+            unlock.rejected.disconnect(self._on_unlock_cancelled)
         self.opened.emit(*opened)
 
     def _on_error(self, error: BaseException) -> None:
@@ -97,4 +128,8 @@ class StoreOpener(QObject):
         if not isinstance(error, OutreachError):
             log.error("unexpected error while opening the store", exc_info=error)
             error = JobFailed(unexpected_message(log_path(self._data_dir)))
+        if self._unlock is not None and isinstance(error, WrongPassphrase):
+            self._unlock.refused(error)  # nothing was created or changed; try again
+            self.waiting.emit()
+            return
         self.failed.emit(error)

@@ -61,6 +61,8 @@ class InventoryPage(Page):
         self.proxy.setSourceModel(self.model)
         self.choices = StockChoices((), ())
         self.open_dialog: QWidget | None = None  # the stocktake, shift bag or ledger window
+        self._loaded = False  # the sites, items and lots the dialogs offer have arrived
+        self._waiting: Any = None  # a dialog asked for before they had
         self._build()
         self._connect()
         self._on_refresh()
@@ -136,13 +138,14 @@ class InventoryPage(Page):
         layout.addWidget(self.table, 1)
 
     def _connect(self) -> None:
-        self.receive_button.clicked.connect(self._on_receive)
-        self.transfer_button.clicked.connect(self._on_transfer)
-        self.adjust_button.clicked.connect(self._on_adjust)
+        # These dialogs offer the page's lists of sites, items and lots: they wait for them.
+        self.receive_button.clicked.connect(lambda: self._when_loaded(self._on_receive))
+        self.transfer_button.clicked.connect(lambda: self._when_loaded(self._on_transfer))
+        self.adjust_button.clicked.connect(lambda: self._when_loaded(self._on_adjust))
         self.stocktake_button.clicked.connect(self._on_stocktake)
         self.bag_out_button.clicked.connect(self._on_bag_out)
         self.bag_in_button.clicked.connect(self._on_bag_in)
-        self.ledger_button.clicked.connect(self._on_ledger)
+        self.ledger_button.clicked.connect(lambda: self._when_loaded(self._on_ledger))
         self._actions = {
             name: button_action(button)
             for name, button in (
@@ -205,12 +208,35 @@ class InventoryPage(Page):
             self.site_combo.currentData() or self._context.current_site,
         )
         self.model.set_rows(rows)
-        self._show_summary(rows)
+        self._show_summary(rows, bool(items), any(r.on_hand for r in all_rows))
+        self._loaded = True
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None:  # e.g. Stock › Receive chosen from another page
+            self.message.clear_message()
+            waiting()
 
-    def _show_summary(self, rows: list[sm.StockRow]) -> None:
+    def _when_loaded(self, open_dialog: Any) -> None:
+        if self._loaded:
+            open_dialog()
+            return
+        self._waiting = open_dialog
+        self.message.show_info("Loading the sites and items…")
+
+    def _show_summary(self, rows: list[sm.StockRow], has_items: bool, any_stock: bool) -> None:
         expired = sum(1 for r in rows if r.expired)
         expiring = sum(1 for r in rows if r.expiring_in is not None)
         reorder = len({(r.row.site, r.row.item_code) for r in rows if r.reorder_level is not None})
+        if has_items and not any_stock:  # a new folder: reorder levels would only be noise
+            self.summary.setText(
+                "<b>Nothing is on hand yet.</b> Start by recording the supplies you have: "
+                "<b>Receive…</b> (Ctrl+Shift+R), one line per item and lot."
+            )
+            return
+        if not rows and has_items:
+            self.summary.setText(
+                "Nothing is on hand at this site: Receive… or Transfer… brings supplies here."
+            )
+            return
         if not rows:
             self.summary.setText("No items in the catalog yet. Add some under Catalog & sites.")
             return

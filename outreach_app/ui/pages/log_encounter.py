@@ -76,6 +76,9 @@ class LogEncounterPage(Page):
         f.repeat.clicked.connect(self._on_repeat)
         f.undo.clicked.connect(self._on_undo)
         f.clear.clicked.connect(self._on_clear)
+        f.empty_hint.linkActivated.connect(
+            lambda _: self.action_requested.emit("Inventory", "receive")
+        )
         f.code.textChanged.connect(self._on_code_changed)
         f.note.textChanged.connect(self._on_note_changed)
         for widget in (f.code, f.reason, f.returned, f.reversals, f.training, f.note):
@@ -128,6 +131,7 @@ class LogEncounterPage(Page):
                 row.spin.installEventFilter(self)
                 row.value_changed.connect(self._on_quantity_changed)
         self._on_quantity_changed()
+        self.form.show_empty_hint(self.context.current_site, not any(data.usable.values()))
 
     # Quantities, on hand, naloxone reason ------------------------------------------------------
 
@@ -377,8 +381,12 @@ class LogEncounterPage(Page):
         when = last.occurred_at.astimezone(getattr(self.context.worker.store, "zone", None))
         self._message(f"Filled from the visit of {when:%Y-%m-%d}: check, edit, then save.")
 
+    def _on_receive_asked(self, _link: str) -> None:
+        self.action_requested.emit("Inventory", "receive")  # the window opens Stock › Receive
+
     def _on_clear(self) -> None:
         self.clear_form()
+        self.form.message.clear()  # an error about the form just emptied no longer applies
         self.form.code.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def clear_form(self) -> None:

@@ -7,6 +7,7 @@ reason, used syringes returned, reversals, training, referrals, note; the profil
 
 from __future__ import annotations
 
+import html
 import itertools
 
 from PySide6.QtCore import Qt
@@ -50,6 +51,9 @@ GENDER_LABELS = {
     Gender.OTHER: "Other",
     Gender.NOT_STATED: "Prefers not to say",
 }
+
+
+HINT_STYLE = "color: #1d3d5c; background: #e8f0f8; padding: 6px; border-radius: 3px;"
 
 
 class LogForm(QWidget):
@@ -128,6 +132,12 @@ class LogForm(QWidget):
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         supplies = QGroupBox("Supplies — type a letter to jump to an item, Enter when done")
         supplies_layout = QVBoxLayout(supplies)
+        # Shown while nothing is on hand at the site (a new folder): where to start.
+        self.empty_hint = QLabel("")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setStyleSheet(HINT_STYLE)
+        self.empty_hint.hide()
+        supplies_layout.addWidget(self.empty_hint)
         supplies_layout.addWidget(scroll)
 
         # The rest of the visit.
@@ -267,3 +277,13 @@ class LogForm(QWidget):
         self.people.setValue(max(last.people_served, 1))
         for code, box in self.referral_boxes.items():
             box.setChecked(code in last.referrals)
+
+    def show_empty_hint(self, site: str, nothing_on_hand: bool) -> None:
+        """Where to start while nothing is on hand at the site, as in a new folder; never a
+        barrier: visits can be logged anyway."""
+        self.empty_hint.setText(
+            f"Nothing is on hand at {html.escape(site)} yet. Record the supplies you have "
+            'first: <a href="receive">Receive stock…</a> (Ctrl+Shift+R). Visits can be logged '
+            "anyway."
+        )
+        self.empty_hint.setVisible(nothing_on_hand)

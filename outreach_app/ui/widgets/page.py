@@ -14,6 +14,9 @@ from PySide6.QtWidgets import QAbstractButton, QWidget
 
 class Page(QWidget):
     show_page_requested = Signal(str)  # the title of another page the window should show
+    # (page title, action name): the window shows that page and triggers its action, as the
+    # menu entry of that action does (e.g. the Log page's "Receive stock…" when none is on hand)
+    action_requested = Signal(str, str)
 
     def page_actions(self) -> dict[str, QAction]:
         """The page's actions the window may put in a menu or trigger, by name."""
