@@ -79,7 +79,7 @@ def app(data_dir: str, memory: bool) -> None:
 
     from outreach_app.cli import main
 
-    from outreach_app.ui import main_window
+    from outreach_app.ui import page_registry
     from outreach_app.ui.context import AppContext
     from outreach_app.ui.dialogs.opening import UnlockDialog
     from outreach_app.ui.main_window import PAGES, MainWindow
@@ -140,7 +140,7 @@ def app(data_dir: str, memory: bool) -> None:
             mark("shown")
             check_ready()
 
-    build_page = main_window.build_page
+    build_page = page_registry.build_page
 
     def build_page_watched(title: str, module: str, cls: str, context: Any) -> Any:
         """Hooks the Log encounter page's load when the app imports it (as it builds it)."""
@@ -177,7 +177,7 @@ def app(data_dir: str, memory: bool) -> None:
         QTimer.singleShot(0, box.button(QDialogButtonBox.StandardButton.Ok).click)
 
     MainWindow.showEvent = show_event  # type: ignore[method-assign]
-    main_window.build_page = build_page_watched  # type: ignore[assignment]
+    page_registry.build_page = build_page_watched  # type: ignore[assignment]
     AppContext.release_writes = release_writes  # type: ignore[method-assign]
     UnlockDialog.showEvent = unlock_show_event  # type: ignore[method-assign, assignment]
     code = main(["--data-dir", data_dir])

@@ -7,76 +7,38 @@ Rules of contracts §1: voided records are left out and counted; tally records c
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, distinct, exists, func, not_, or_, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from outreach_app import __version__
 from outreach_app.domain.clock import Period
-from outreach_app.domain.codes import AgeBand, Gender, NaloxoneReason
 from outreach_app.domain.errors import InvalidInput
-from outreach_app.domain.figures import (
-    ALL_SITES,
-    SUMMARY_LABELS,
-    DayCount,
-    FigureRow,
-    TallyFigures,
-)
+from outreach_app.domain.figures import ALL_SITES, DayCount, FigureRow, TallyFigures
 from outreach_app.services import lookup
+
+# The header helpers moved to report_header; they stay importable from here (the reconciliation
+# and the paper forms import them from this module).
+from outreach_app.services.report_header import device_name as device_name
+from outreach_app.services.report_header import generated_at as generated_at
+from outreach_app.services.report_header import means_all_sites as means_all_sites
+from outreach_app.services.report_header import org_name as org_name
+from outreach_app.services.report_header import resolve_sites as resolve_sites
+from outreach_app.services.tally_rows import NOT_RECORDED, Raw, catalog_codes, site_rows
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import (
-    Device,
     Encounter,
     EncounterItem,
     EncounterKit,
     EncounterReferral,
     EncounterVoid,
     Item,
-    Kit,
-    ReferralType,
-    Setting,
-    Site,
 )
-
-NOT_RECORDED = "not-recorded"
-REASON_LABELS = {
-    "FIRST": "Reason: first kit",
-    "USED": "Reason: replacing a kit used",
-    "LOST": "Reason: replacing a lost kit",
-    "STOLEN": "Reason: replacing a stolen kit",
-    "CONFISCATED": "Reason: replacing a confiscated kit",
-    "EXPIRED": "Reason: replacing an expired kit",
-    NOT_RECORDED: "Reason not recorded",
-}
-
-# (section, site id or None for ALL, code) -> value
-Raw = dict[tuple[str, uuid.UUID | None, str], int]
-
-
-def generated_at(now: datetime | None = None) -> datetime:
-    """`SOURCE_DATE_EPOCH` when set (reproducible reports), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return now or datetime.now(UTC)
-
-
-def means_all_sites(site: str | None) -> bool:
-    """`--site` defaults to all; `all` is matched in any case, like any code."""
-    return site is None or site.strip().lower() == "all"
-
-
-def resolve_sites(session: Session, site: str | None) -> list[Site]:
-    """One named site, or every site (None or `all`), by name."""
-    if site is None or means_all_sites(site):
-        return list(session.scalars(select(Site).order_by(Site.name)))
-    return [lookup.site_by_name(session, site)]
 
 
 def _voided() -> ColumnElement[bool]:
@@ -254,115 +216,6 @@ def contacts_per_day(
     return [DayCount(d, int(counts.get(i, 0) or 0)) for i, d in enumerate(days)]
 
 
-def _catalog_codes(
-    session: Session, used: set[str]
-) -> tuple[list[Item], list[Kit], list[ReferralType]]:
-    """Active catalog rows, plus inactive ones that still have figures in the period."""
-    items = [
-        i
-        for i in session.scalars(select(Item).order_by(Item.sort_order, Item.code))
-        if i.active or str(i.id) in used
-    ]
-    kits = [
-        k
-        # the report never reads a kit's contents: no eager load of its lines and their items
-        for k in session.scalars(select(Kit).options(lazyload(Kit.lines)).order_by(Kit.code))
-        if k.active or str(k.id) in used
-    ]
-    refs = [
-        r
-        for r in session.scalars(select(ReferralType).order_by(ReferralType.code))
-        if r.active or str(r.id) in used
-    ]
-    return items, kits, refs
-
-
-def _site_rows(
-    site_id: uuid.UUID | None,
-    site_name: str,
-    now: Raw,
-    before: Raw,
-    catalog: tuple[list[Item], list[Kit], list[ReferralType]],
-) -> list[FigureRow]:
-    items, kits, refs = catalog
-    rows: list[FigureRow] = []
-
-    def get(raw: Raw, section: str, code: str) -> int:
-        return raw.get((section, site_id, code), 0)
-
-    def derived(raw: Raw) -> dict[str, int]:
-        given = {i.code: get(raw, "items", str(i.id)) for i in items}
-        nalox = [i for i in items if i.doses_per_unit > 0]
-        return {
-            "syringes_distributed": given.get("SYRINGE", 0),
-            "naloxone_kits": sum(given[i.code] for i in nalox),
-            "naloxone_doses": sum(given[i.code] * i.doses_per_unit for i in nalox),
-        }
-
-    extra_now, extra_before = derived(now), derived(before)
-    for code, label in SUMMARY_LABELS.items():
-        if code == "return_ratio":
-            continue
-        if code in extra_now:
-            value, previous = extra_now[code], extra_before[code]
-        else:
-            value, previous = get(now, "summary", code), get(before, "summary", code)
-        rows.append(FigureRow("summary", site_name, code, label, value, previous))
-
-    def add(section: str, key: str, code: str, label: str, group: str = "") -> None:
-        value, previous = get(now, section, key), get(before, section, key)
-        rows.append(FigureRow(section, site_name, code, label, value, previous, group))
-
-    for item in items:
-        add("items", str(item.id), item.code, item.name, item.category)
-    for kit in kits:
-        add("kits", str(kit.id), kit.code, kit.name)
-    for item in (i for i in items if i.doses_per_unit > 0):
-        given_now, given_before = (
-            get(now, "items", str(item.id)),
-            get(before, "items", str(item.id)),
-        )
-        rows.append(
-            FigureRow(
-                "naloxone",
-                site_name,
-                f"kits:{item.code}",
-                f"Kits: {item.name}",
-                given_now,
-                given_before,
-            )
-        )
-        rows.append(
-            FigureRow(
-                "naloxone",
-                site_name,
-                f"doses:{item.code}",
-                f"Doses: {item.name}",
-                given_now * item.doses_per_unit,
-                given_before * item.doses_per_unit,
-            )
-        )
-    for reason in [*(r.value for r in NaloxoneReason), NOT_RECORDED]:
-        add("naloxone", f"reason:{reason}", f"reason:{reason}", REASON_LABELS[reason])
-    for ref in refs:
-        add("referrals", str(ref.id), ref.code, ref.label)
-    for band in [*(b.value for b in AgeBand), NOT_RECORDED]:
-        add("demographics", f"age:{band}", f"age:{band}", f"Age {band}")
-    for gender in [*(g.value for g in Gender), NOT_RECORDED]:
-        add("demographics", f"gender:{gender}", f"gender:{gender}", f"Gender: {gender}")
-    return rows
-
-
-def org_name(uow: UnitOfWork) -> str:
-    """The organisation every report and form is printed for."""
-    return uow.session.scalar(select(Setting.value).where(Setting.key == "org_name")) or ""
-
-
-def device_name(uow: UnitOfWork) -> str:
-    """The device a report was generated on, for its header."""
-    return uow.session.scalar(select(Device.name).where(Device.id == uow.device_id)) or "?"
-
-
 def monthly_tally(
     uow: UnitOfWork, period: Period, site: str | None = None, *, now: datetime | None = None
 ) -> TallyFigures:
@@ -376,15 +229,15 @@ def monthly_tally(
     previous = period.previous()
     raw_now, raw_before = _raw_figures(session, period, uow.zone, site_ids)
     used = {code for (_, _, code), v in (raw_now | raw_before).items() if v}
-    catalog = _catalog_codes(session, used)
+    catalog = catalog_codes(session, used)
     multi = means_all_sites(site)
     rows: list[FigureRow] = []
     if multi:
-        rows += _site_rows(None, ALL_SITES, raw_now, raw_before, catalog)
+        rows += site_rows(None, ALL_SITES, raw_now, raw_before, catalog)
         for s in sites:
-            rows += _site_rows(s.id, s.name, raw_now, raw_before, catalog)
+            rows += site_rows(s.id, s.name, raw_now, raw_before, catalog)
     else:
-        rows += _site_rows(None, sites[0].name, raw_now, raw_before, catalog)
+        rows += site_rows(None, sites[0].name, raw_now, raw_before, catalog)
     return TallyFigures(
         org=org_name(uow),
         site=ALL_SITES if multi else sites[0].name,

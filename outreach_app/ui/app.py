@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from outreach_app.domain.errors import NotInitialised, OutreachError, StoreError
@@ -65,17 +66,29 @@ def _needs_setup(data_dir: Path, db_url: str | None) -> bool:
     return False
 
 
-OPEN_BEHIND = "open behind the window"  # a plain folder: the main window opens it
+@dataclass(frozen=True)
+class OpenBehind:
+    """The main window opens the folder behind its "Opening your data…": a plain folder, or
+    one just set up with the passphrase typed in the setup."""
+
+    passphrase: str | None = field(default=None, repr=False)
+
+
+OPEN_BEHIND = OpenBehind()  # a plain folder
 
 
 def open_data(data_dir: Path, db_url: str | None) -> Any:
     """Setup on first run, then the passphrase when the folder is encrypted: the opened store
-    (PostgreSQL), OPEN_BEHIND for a plain folder, the UnlockDialog with the passphrase entered
-    for an encrypted one (both opened behind the shown window), or None: cancelled."""
+    (PostgreSQL), an OpenBehind for a plain folder or one just set up, the UnlockDialog with
+    the passphrase entered for an encrypted one (all opened behind the shown window), or None:
+    cancelled."""
     if _needs_setup(data_dir, db_url):
-        if SetupDialog.ask(None, data_dir, db_url) is None:
+        done = SetupDialog.ask(None, data_dir, db_url)
+        if done is None:
             return None
         configure_file_logging(data_dir)
+        if not db_url:
+            return OpenBehind(done.passphrase)  # typed twice just now: not asked a third time
     if db_url:
         from outreach_app.services.store import open_store
 
@@ -133,13 +146,21 @@ def _run_claimed(app: Any, data_dir: Path, db_url: str | None, claims: list[Any]
         claims.append(claim_folder(data_dir, db_url))
         if claims[-1] is False:
             return 1
-    window = MainWindow(None, data_dir, db_url)
+    window = show_main_window(store, data_dir, db_url)
     window.opening_failed.connect(app.exit)
-    window.show()
-    if store is OPEN_BEHIND:
-        window.open_in_background()
-    elif isinstance(store, UnlockDialog):
-        window.open_in_background(unlock=store)  # a wrong passphrase brings the dialog back
-    else:
-        QTimer.singleShot(0, lambda: window.attach_store(store))  # after the window shows
     return app.exec()
+
+
+def show_main_window(
+    opened: Any, data_dir: Path, db_url: str | None, settings: QSettings | None = None
+) -> MainWindow:
+    """The main window, shown, opening what `open_data` gave."""
+    window = MainWindow(None, data_dir, db_url, settings=settings)
+    window.show()
+    if isinstance(opened, OpenBehind):
+        window.open_in_background(passphrase=opened.passphrase)
+    elif isinstance(opened, UnlockDialog):
+        window.open_in_background(unlock=opened)  # a wrong passphrase brings the dialog back
+    else:
+        QTimer.singleShot(0, lambda: window.attach_store(opened))  # after the window shows
+    return window

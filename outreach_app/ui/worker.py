@@ -3,6 +3,15 @@
 SQLite has one writer, so one worker thread serialises every job. A job is a plain function
 of the open `Store`; `on_done` and `on_error` run on the GUI thread. Tests that do not exercise
 threading pass `synchronous=True` and get results before `submit` returns.
+
+Every failure reaches the caller's `on_error`, whatever the exception: a refusal of the services
+(an `OutreachError`) as it is, anything else (a bug, a damaged file, a full disk) as `JobFailed`,
+whose message says where the log with the details is. So a page that disabled its Save or
+Generate while the job ran always gets it back. A job without `on_error` reports through
+`unexpected_error` (the window shows it). An `on_done` that raises is reported the same way.
+
+`shutdown` lets the jobs already queued finish on the worker thread; jobs submitted after it are
+refused, never run on the GUI thread.
 """
 
 from __future__ import annotations
@@ -10,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -21,6 +31,18 @@ log = logging.getLogger(__name__)
 Job = Callable[[Any], Any]
 
 
+class JobFailed(OutreachError):
+    """An unexpected error in a background job, told in words; the traceback is in the log."""
+
+
+def unexpected_message(log_file: Path | None) -> str:
+    where = f"the log:\n{log_file}" if log_file is not None else "the app's log."
+    return (
+        "Something unexpected went wrong; nothing was saved by that action. "
+        f"The details (no participant data) are in {where}"
+    )
+
+
 class DbWorker(QObject):
     """Runs `job(store)` on a single background thread."""
 
@@ -28,17 +50,30 @@ class DbWorker(QObject):
     unexpected_error = Signal(str)  # a message for a dialog; the traceback is in the log
     _delivered = Signal(object, object, object)
 
-    def __init__(self, store: Any, *, synchronous: bool = False, parent: QObject | None = None):
+    def __init__(
+        self,
+        store: Any,
+        *,
+        synchronous: bool = False,
+        log_file: Path | None = None,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self.store = store
+        self.log_file = log_file
         self._synchronous = synchronous
         self._pool = None if synchronous else ThreadPoolExecutor(1, thread_name_prefix="db")
         self._pending = 0
+        self._shut = False
         self._delivered.connect(self._deliver)
 
     @property
     def is_busy(self) -> bool:
         return self._pending > 0
+
+    @property
+    def is_shut_down(self) -> bool:
+        return self._shut
 
     def submit(
         self,
@@ -46,6 +81,11 @@ class DbWorker(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[OutreachError], None] | None = None,
     ) -> Future[Any] | None:
+        if self._shut:
+            # The window is closing: the store is (or is about to be) closed, and running the
+            # job here would block the GUI thread on it.
+            log.info("a job submitted after shutdown was not run")
+            return None
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
@@ -58,14 +98,16 @@ class DbWorker(QObject):
                 self._deliver((on_done, on_error), result, None)
             return None
         future = self._pool.submit(job, self.store)
-        future.add_done_callback(
-            lambda f: self._delivered.emit(
-                (on_done, on_error),
-                None if f.exception() else f.result(),
-                f.exception(),
-            )
-        )
+        future.add_done_callback(lambda f: self._post((on_done, on_error), f))
         return future
+
+    def _post(self, callbacks: tuple[Any, Any], future: Future[Any]) -> None:
+        """On the worker thread: the outcome goes to the GUI thread."""
+        error = future.exception()
+        try:
+            self._delivered.emit(callbacks, None if error else future.result(), error)
+        except RuntimeError:  # the window (and this worker) is gone: nobody to tell
+            log.info("a job finished after its window was deleted")
 
     def _deliver(self, callbacks: tuple[Any, Any], result: Any, error: BaseException | None):
         on_done, on_error = callbacks
@@ -73,21 +115,37 @@ class DbWorker(QObject):
         if self._pending == 0:
             self.busy_changed.emit(False)
         if error is None:
-            if on_done is not None:
+            if on_done is None:
+                return
+            try:
                 on_done(result)
+            except Exception as exc:  # the page's own slot failed: still give it its error path
+                self._fail(on_error, exc, "showing the result of a background job")
             return
         if isinstance(error, OutreachError):
-            if on_error is not None:
-                on_error(error)
-            else:
-                self.unexpected_error.emit(error.message)
+            self._refuse(on_error, error)
             return
-        log.error("unexpected error in a background job", exc_info=error)
-        self.unexpected_error.emit(
-            "Something unexpected went wrong; nothing was saved by that action.",
-        )
+        self._fail(on_error, error, "a background job")
 
-    def shutdown(self) -> None:
+    def _fail(self, on_error: Any, error: BaseException, where: str) -> None:
+        log.error("unexpected error in %s", where, exc_info=error)
+        self._refuse(on_error, JobFailed(unexpected_message(self.log_file)))
+
+    def _refuse(self, on_error: Any, error: OutreachError) -> None:
+        if on_error is None:
+            self.unexpected_error.emit(error.message)
+            return
+        try:
+            on_error(error)
+        except Exception as exc:  # the error path itself failed: the window says so
+            log.error("unexpected error while showing a failed job", exc_info=exc)
+            self.unexpected_error.emit(unexpected_message(self.log_file))
+
+    def shutdown(self, *, wait: bool = True) -> None:
+        """No job is accepted after this. `wait=False` returns at once; the jobs already queued
+        still run on the worker thread and deliver their results."""
+        self._shut = True
         if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+            self._pool.shutdown(wait=wait)
+            if wait:
+                self._pool = None

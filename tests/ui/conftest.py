@@ -99,3 +99,11 @@ def threaded_context(ui_store: Store, gate: Gate, qtbot: Any) -> Iterator[AppCon
         worker, org_name=ui_store.org_name, current_site=FIRST_SITE, coordinator_gate=gate
     )
     worker.shutdown()
+
+
+def close_window(qtbot: Any, window: Any) -> None:
+    """Closes a main window and waits while it finishes: on the real worker the queued jobs
+    and the backup run after `close()` returns, and pytest-qt deletes the window at the end of
+    the test, before they could report."""
+    window.close()
+    qtbot.waitUntil(lambda: not window.finishing, timeout=10_000)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from outreach_app.services import auth, encounter_list
 from outreach_app.services.store import folder_is_encrypted, open_store
 from tests.conftest import PASSPHRASE
+from tests.ui.conftest import close_window
 
 from outreach_app.ui.dialogs import coordinator_pin
 from outreach_app.ui.dialogs.opening import SetupDialog, UnlockDialog
@@ -92,7 +93,7 @@ def test_unlock_wrong_then_right_changes_nothing(qtbot, encrypted_folder, tmp_pa
     qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.opening)
     assert dialog.store is not None
-    window.close()
+    close_window(qtbot, window)
 
 
 def test_lock_hides_data_and_keeps_typed_text(qtbot, encrypted_folder, tmp_path):

@@ -8,6 +8,8 @@ import sys
 
 from PySide6.QtCore import QSettings
 
+from tests.ui.conftest import close_window
+
 from outreach_app.ui.main_window import PAGES, MainWindow
 
 
@@ -39,4 +41,4 @@ def test_a_plain_folder_opens_behind_the_shown_window(qtbot, plain_folder, tmp_p
     assert window.pages.is_built(titles.index("Encounters"))
     assert not window.pages.is_built(titles.index("Reports"))
     qtbot.waitUntil(lambda: window.context.writes_hold == "", timeout=10_000)
-    window.close()
+    close_window(qtbot, window)

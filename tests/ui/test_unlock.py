@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 
 from outreach_app.services.store import open_store
 from tests.conftest import PASSPHRASE
+from tests.ui.conftest import close_window
 
 from outreach_app.ui import background
 from outreach_app.ui.background import BackgroundCall
@@ -44,7 +45,7 @@ def test_the_window_shows_as_soon_as_the_passphrase_is_entered(qtbot, encrypted_
     assert window.worker is not None and dialog.store is window.worker.store
     assert not dialog.opening and not dialog.isVisible()
     qtbot.waitUntil(lambda: window.context.writes_hold == "", timeout=10_000)
-    window.close()
+    close_window(qtbot, window)
 
 
 def test_wrong_passphrase_off_the_gui_thread_lets_the_person_retry(

@@ -20,7 +20,7 @@ from outreach_app.domain.values import ItemInfo, SiteInfo
 
 from outreach_app.ui.dialogs.request_form import RequestForm
 from outreach_app.ui.models import quantity_table as qt
-from outreach_app.ui.pages.common import TYPE_TO_EDIT
+from outreach_app.ui.widgets.common import TYPE_TO_EDIT
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from outreach_app.services import inventory
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.models import ledger_table as lt
-from outreach_app.ui.pages.common import MessageLine, compact_table, org_zone
+from outreach_app.ui.widgets.common import MessageLine, compact_table, org_zone
 
 
 class LedgerDialog(QDialog):

@@ -7,6 +7,7 @@ until the key is right.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +60,11 @@ def passphrase_strength(text: str) -> str:
     if len(text) >= 14 or kinds >= 3:
         return "Fair: a few more words would make it strong."
     return "Weak: add words (a phrase of four or more words is easy to remember)."
+
+
+@dataclass(frozen=True)
+class SetupDone:
+    passphrase: str | None = field(repr=False)  # None: a folder without encryption
 
 
 class SetupDialog(QDialog):
@@ -194,13 +200,14 @@ class SetupDialog(QDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, data_dir: Path, db_url: str | None) -> bool | None:
-        """Runs the setup. None when cancelled; else whether the new folder is encrypted
-        (the passphrase is then asked again by the unlock dialog, never kept here)."""
+    def ask(cls, parent: QWidget | None, data_dir: Path, db_url: str | None) -> SetupDone | None:
+        """Runs the setup. None when cancelled; else the new folder's passphrase (None: not
+        encrypted), which the main window opens it with: the person typed it twice just now and
+        is not asked again."""
         dialog = cls(data_dir, db_url, parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        return dialog.created_passphrase is not None
+        return SetupDone(dialog.created_passphrase)
 
 
 class UnlockDialog(QDialog):

@@ -29,7 +29,7 @@ from outreach_app.services import catalog, inventory, shift_bag
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.models import quantity_table as qt
-from outreach_app.ui.pages.common import (
+from outreach_app.ui.widgets.common import (
     TYPE_TO_EDIT,
     BusyBar,
     MessageLine,

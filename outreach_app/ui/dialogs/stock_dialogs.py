@@ -17,7 +17,7 @@ from outreach_app.domain.codes import AdjustReason
 from outreach_app.domain.values import ItemInfo
 
 from outreach_app.ui.dialogs.request_form import RequestForm
-from outreach_app.ui.pages.common import date_edit
+from outreach_app.ui.widgets.common import date_edit
 
 REASON_LABELS = {
     "DAMAGED": "Damaged",

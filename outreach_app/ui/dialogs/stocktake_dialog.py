@@ -32,7 +32,7 @@ from outreach_app.services import stocktake
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.models import stocktake_table as st
-from outreach_app.ui.pages.common import (
+from outreach_app.ui.widgets.common import (
     TYPE_TO_EDIT,
     BusyBar,
     MessageLine,

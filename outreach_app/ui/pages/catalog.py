@@ -34,19 +34,20 @@ from outreach_app.ui.dialogs.catalog_dialogs import (
 )
 from outreach_app.ui.models import catalog_tables as ct
 from outreach_app.ui.models.rows import RowRole, SortRole
-from outreach_app.ui.pages.common import (
+from outreach_app.ui.widgets.common import (
     BusyBar,
     MessageLine,
     RefreshWhenShown,
     compact_table,
     submit_write,
 )
+from outreach_app.ui.widgets.page import Page
 
 SITES, ITEMS, KITS, REFERRALS = range(4)
 TAB_NAMES = ("Sites", "Items", "Kits", "Referral types")
 
 
-class CatalogPage(QWidget):
+class CatalogPage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, QItemSelection, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,7 +36,7 @@ from outreach_app.ui.models.encounter_table import (
     EncounterTableModel,
     RowRole,
 )
-from outreach_app.ui.pages.common import (
+from outreach_app.ui.widgets.common import (
     BusyBar,
     MessageLine,
     RefreshWhenShown,
@@ -45,6 +46,7 @@ from outreach_app.ui.pages.common import (
     org_zone,
     submit_write,
 )
+from outreach_app.ui.widgets.page import Page, button_action
 
 PERIODS = (
     ("Last 7 days", 7),
@@ -55,7 +57,7 @@ PERIODS = (
 )
 
 
-class EncountersPage(QWidget):
+class EncountersPage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -171,10 +173,14 @@ class EncountersPage(QWidget):
         self.code_edit.returnPressed.connect(self._on_filters_changed)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.void_button.clicked.connect(self._on_void)
+        self._void_action = button_action(self.void_button)
         self.model.load_failed.connect(self.message.show_error)
         self.model.modelReset.connect(self._on_rows_changed)
         self.model.rowsInserted.connect(self._on_rows_changed)
         self._refresher = RefreshWhenShown(self, self._context, self._on_data_changed)
+
+    def page_actions(self) -> dict[str, QAction]:
+        return {"void": self._void_action}
 
     # ---- filters -------------------------------------------------------------------------
     def _load_choices(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -40,7 +41,7 @@ from outreach_app.ui.dialogs.stock_dialogs import (
 from outreach_app.ui.dialogs.stocktake_dialog import StocktakeDialog
 from outreach_app.ui.models import stock_table as sm
 from outreach_app.ui.models.rows import RowRole
-from outreach_app.ui.pages.common import (
+from outreach_app.ui.widgets.common import (
     BusyBar,
     MessageLine,
     RefreshWhenShown,
@@ -48,9 +49,10 @@ from outreach_app.ui.pages.common import (
     fill_combo,
     submit_write,
 )
+from outreach_app.ui.widgets.page import Page, button_action
 
 
-class InventoryPage(QWidget):
+class InventoryPage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -59,6 +61,8 @@ class InventoryPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.choices = StockChoices((), ())
         self.open_dialog: QWidget | None = None  # the stocktake, shift bag or ledger window
+        self._loaded = False  # the sites, items and lots the dialogs offer have arrived
+        self._waiting: Any = None  # a dialog asked for before they had
         self._build()
         self._connect()
         self._on_refresh()
@@ -134,19 +138,35 @@ class InventoryPage(QWidget):
         layout.addWidget(self.table, 1)
 
     def _connect(self) -> None:
-        self.receive_button.clicked.connect(self._on_receive)
-        self.transfer_button.clicked.connect(self._on_transfer)
-        self.adjust_button.clicked.connect(self._on_adjust)
+        # These dialogs offer the page's lists of sites, items and lots: they wait for them.
+        self.receive_button.clicked.connect(lambda: self._when_loaded(self._on_receive))
+        self.transfer_button.clicked.connect(lambda: self._when_loaded(self._on_transfer))
+        self.adjust_button.clicked.connect(lambda: self._when_loaded(self._on_adjust))
         self.stocktake_button.clicked.connect(self._on_stocktake)
         self.bag_out_button.clicked.connect(self._on_bag_out)
         self.bag_in_button.clicked.connect(self._on_bag_in)
-        self.ledger_button.clicked.connect(self._on_ledger)
+        self.ledger_button.clicked.connect(lambda: self._when_loaded(self._on_ledger))
+        self._actions = {
+            name: button_action(button)
+            for name, button in (
+                ("receive", self.receive_button),
+                ("transfer", self.transfer_button),
+                ("adjust", self.adjust_button),
+                ("stocktake", self.stocktake_button),
+                ("bag_out", self.bag_out_button),
+                ("bag_in", self.bag_in_button),
+                ("ledger", self.ledger_button),
+            )
+        }
         self.table.doubleClicked.connect(self._on_ledger)
         self.site_combo.currentIndexChanged.connect(self._on_refresh)
         self.search_edit.textChanged.connect(self.proxy.set_text)
         self.flagged_check.toggled.connect(self.proxy.set_only_flagged)
         self.empty_check.toggled.connect(self.proxy.set_hide_empty)
         self._refresher = RefreshWhenShown(self, self._context, self._on_refresh)
+
+    def page_actions(self) -> dict[str, QAction]:
+        return self._actions
 
     # ---- loading -------------------------------------------------------------------------
     def _on_refresh(self) -> None:
@@ -188,12 +208,35 @@ class InventoryPage(QWidget):
             self.site_combo.currentData() or self._context.current_site,
         )
         self.model.set_rows(rows)
-        self._show_summary(rows)
+        self._show_summary(rows, bool(items), any(r.on_hand for r in all_rows))
+        self._loaded = True
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None:  # e.g. Stock › Receive chosen from another page
+            self.message.clear_message()
+            waiting()
 
-    def _show_summary(self, rows: list[sm.StockRow]) -> None:
+    def _when_loaded(self, open_dialog: Any) -> None:
+        if self._loaded:
+            open_dialog()
+            return
+        self._waiting = open_dialog
+        self.message.show_info("Loading the sites and items…")
+
+    def _show_summary(self, rows: list[sm.StockRow], has_items: bool, any_stock: bool) -> None:
         expired = sum(1 for r in rows if r.expired)
         expiring = sum(1 for r in rows if r.expiring_in is not None)
         reorder = len({(r.row.site, r.row.item_code) for r in rows if r.reorder_level is not None})
+        if has_items and not any_stock:  # a new folder: reorder levels would only be noise
+            self.summary.setText(
+                "<b>Nothing is on hand yet.</b> Start by recording the supplies you have: "
+                "<b>Receive…</b> (Ctrl+Shift+R), one line per item and lot."
+            )
+            return
+        if not rows and has_items:
+            self.summary.setText(
+                "Nothing is on hand at this site: Receive… or Transfer… brings supplies here."
+            )
+            return
         if not rows:
             self.summary.setText("No items in the catalog yet. Add some under Catalog & sites.")
             return

@@ -8,8 +8,6 @@ Ctrl+Z undoes the last save for 10 seconds.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer
@@ -19,11 +17,20 @@ from PySide6.QtWidgets import QCompleter, QVBoxLayout, QWidget
 from outreach_app.domain.clock import utc_now
 from outreach_app.domain.errors import OutreachError, ShortfallError
 from outreach_app.domain.identifying import identifying_hints
-from outreach_app.domain.values import EncounterDraft, EncounterSummary, ItemInfo, KitInfo
-from outreach_app.services import catalog, encounters, inventory, participants
+from outreach_app.domain.values import EncounterDraft, EncounterSummary
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.pages.log_form import LogForm
+from outreach_app.ui.pages.log_jobs import (
+    FormData,
+    last_visit,
+    load_form,
+    lookup_code,
+    save_encounter,
+    undo_encounter,
+)
+from outreach_app.ui.widgets.page import Page
+from outreach_app.ui.worker import JobFailed
 
 UNDO_SECONDS = 10
 LOOKUP_DELAY_MS = 200
@@ -31,50 +38,7 @@ ERROR_STYLE = "color: #8a1c1c;"
 INFO_STYLE = "color: #1d4d2b;"
 
 
-@dataclass(frozen=True)
-class FormData:
-    items: list[ItemInfo]
-    kits: list[KitInfo]
-    referrals: list[Any]
-    usable: dict[str, int]  # item code -> unexpired on hand at the current site
-
-
-def _load(store: Any, site: str) -> FormData:
-    with store.reading() as uow:
-        today = uow.today()
-        usable: dict[str, int] = {}
-        for row in inventory.on_hand(uow, site):
-            if row.expires_on is None or row.expires_on >= today:
-                usable[row.item_code] = usable.get(row.item_code, 0) + max(row.on_hand, 0)
-        return FormData(
-            catalog.list_items(uow),
-            catalog.list_kits(uow),
-            catalog.list_referral_types(uow),
-            usable,
-        )
-
-
-def _lookup(store: Any, code: str) -> tuple[Any, list[str]]:
-    with store.reading() as uow:
-        return participants.participant_status(uow, code), participants.known_codes(uow, code)
-
-
-def _save(store: Any, draft: EncounterDraft, override: bool) -> EncounterSummary:
-    with store.unit_of_work() as uow:
-        return encounters.log_encounter(uow, draft, override=override)
-
-
-def _void(store: Any, encounter_id: uuid.UUID) -> EncounterSummary:
-    with store.unit_of_work() as uow:
-        return encounters.void_encounter(uow, encounter_id, "undone right after saving")
-
-
-def _last_visit(store: Any, code: str) -> EncounterSummary | None:
-    with store.reading() as uow:
-        return participants.last_visit(uow, code)
-
-
-class LogEncounterPage(QWidget):
+class LogEncounterPage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -112,6 +76,9 @@ class LogEncounterPage(QWidget):
         f.repeat.clicked.connect(self._on_repeat)
         f.undo.clicked.connect(self._on_undo)
         f.clear.clicked.connect(self._on_clear)
+        f.empty_hint.linkActivated.connect(
+            lambda _: self.action_requested.emit("Inventory", "receive")
+        )
         f.code.textChanged.connect(self._on_code_changed)
         f.note.textChanged.connect(self._on_note_changed)
         for widget in (f.code, f.reason, f.returned, f.reversals, f.training, f.note):
@@ -121,6 +88,17 @@ class LogEncounterPage(QWidget):
         context.site_changed.connect(lambda _site: self.reload())
         context.data_changed.connect(self.reload)
         self.reload()
+
+    def page_actions(self) -> dict[str, QAction]:
+        return {
+            "save": self.save_action,
+            "repeat": self.repeat_action,
+            "undo": self.undo_action,
+            "clear": self.clear_action,
+        }
+
+    def page_shown(self) -> None:
+        self.form.code.setFocus()
 
     def _action(self, text: str, keys: list[QKeySequence]) -> QAction:
         action = QAction(text, self)
@@ -134,7 +112,7 @@ class LogEncounterPage(QWidget):
     def reload(self) -> None:
         site = self.context.current_site
         self.context.worker.submit(
-            lambda store: _load(store, site), self._on_loaded, self._on_error
+            lambda store: load_form(store, site), self._on_loaded, self._on_error
         )
 
     def _on_loaded(self, data: FormData) -> None:
@@ -153,6 +131,7 @@ class LogEncounterPage(QWidget):
                 row.spin.installEventFilter(self)
                 row.value_changed.connect(self._on_quantity_changed)
         self._on_quantity_changed()
+        self.form.show_empty_hint(self.context.current_site, not any(data.usable.values()))
 
     # Quantities, on hand, naloxone reason ------------------------------------------------------
 
@@ -232,7 +211,7 @@ class LogEncounterPage(QWidget):
         code = self.form.code.text().strip()
         if code:
             self.context.worker.submit(
-                lambda store: _lookup(store, code),
+                lambda store: lookup_code(store, code),
                 lambda result: self._on_status(code, result),
                 self._on_code_error,
             )
@@ -251,6 +230,9 @@ class LogEncounterPage(QWidget):
             self._set_combo(self.form.gender, status.gender, only_if_empty=True)
 
     def _on_code_error(self, error: OutreachError) -> None:
+        if isinstance(error, JobFailed):
+            self._on_error(error)
+            return
         self.form.status.setStyleSheet(ERROR_STYLE)
         self.form.status.setText("letters, digits and hyphens only; never a name")
 
@@ -317,7 +299,7 @@ class LogEncounterPage(QWidget):
     def _submit(self, draft: EncounterDraft, override: bool) -> None:
         self._saving = True
         self.context.submit_write(
-            lambda store: _save(store, draft, override),
+            lambda store: save_encounter(store, draft, override),
             self._on_saved,
             lambda error: self._on_save_error(error, draft, override),
         )
@@ -359,7 +341,7 @@ class LogEncounterPage(QWidget):
             return
         self._on_undo_expired()
         self.context.submit_write(
-            lambda store: _void(store, saved.id), self._on_undone, self._on_error
+            lambda store: undo_encounter(store, saved.id), self._on_undone, self._on_error
         )
 
     def _on_undone(self, _summary: EncounterSummary) -> None:
@@ -387,7 +369,7 @@ class LogEncounterPage(QWidget):
             self._message("Type a participant code first to repeat their last visit.", error=True)
             return
         self.context.worker.submit(
-            lambda store: _last_visit(store, code), self._on_last_visit, self._on_error
+            lambda store: last_visit(store, code), self._on_last_visit, self._on_error
         )
 
     def _on_last_visit(self, last: EncounterSummary | None) -> None:
@@ -395,38 +377,17 @@ class LogEncounterPage(QWidget):
             self._message("No earlier visit for this code.", error=True)
             return
         kits = {k.code: k for k in (self._data.kits if self._data else [])}
-        direct = dict(last.items)
-        for kit_code, count in last.kits:
-            for code, qty in kits[kit_code].lines if kit_code in kits else ():
-                direct[code] = direct.get(code, 0) - qty * count
-        given_kits = dict(last.kits)
-        for row in self.form.item_rows:
-            row.set_value(max(direct.get(row.code, 0), 0))
-        for row in self.form.kit_rows:
-            row.set_value(given_kits.get(row.code, 0))
-        self.form.people.setValue(max(last.people_served, 1))
-        for code, box in self.form.referral_boxes.items():
-            box.setChecked(code in last.referrals)
+        self.form.fill_from_visit(last, kits)
         when = last.occurred_at.astimezone(getattr(self.context.worker.store, "zone", None))
         self._message(f"Filled from the visit of {when:%Y-%m-%d}: check, edit, then save.")
 
+    def _on_receive_asked(self, _link: str) -> None:
+        self.action_requested.emit("Inventory", "receive")  # the window opens Stock › Receive
+
     def _on_clear(self) -> None:
         self.clear_form()
+        self.form.message.clear()  # an error about the form just emptied no longer applies
         self.form.code.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def clear_form(self) -> None:
-        f = self.form
-        f.code.clear()
-        f.status.setText("")
-        f.age.setCurrentIndex(0)
-        f.gender.setCurrentIndex(0)
-        f.people.setValue(1)
-        for row in f.item_rows + f.kit_rows:
-            row.set_value(0)
-        f.reason.setCurrentIndex(0)
-        f.returned.setValue(0)
-        f.reversals.setValue(0)
-        f.training.setChecked(False)
-        for box in f.referral_boxes.values():
-            box.setChecked(False)
-        f.note.clear()
+        self.form.clear_values()

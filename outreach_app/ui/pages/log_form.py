@@ -7,6 +7,7 @@ reason, used syringes returned, reversals, training, referrals, note; the profil
 
 from __future__ import annotations
 
+import html
 import itertools
 
 from PySide6.QtCore import Qt
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from outreach_app.domain.codes import AgeBand, Gender, NaloxoneReason
+from outreach_app.domain.values import EncounterSummary, KitInfo
 
 from outreach_app.ui.widgets.quantities import QuantityRow, QuantitySpin
 
@@ -49,6 +51,9 @@ GENDER_LABELS = {
     Gender.OTHER: "Other",
     Gender.NOT_STATED: "Prefers not to say",
 }
+
+
+HINT_STYLE = "color: #1d3d5c; background: #e8f0f8; padding: 6px; border-radius: 3px;"
 
 
 class LogForm(QWidget):
@@ -127,6 +132,12 @@ class LogForm(QWidget):
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         supplies = QGroupBox("Supplies — type a letter to jump to an item, Enter when done")
         supplies_layout = QVBoxLayout(supplies)
+        # Shown while nothing is on hand at the site (a new folder): where to start.
+        self.empty_hint = QLabel("")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setStyleSheet(HINT_STYLE)
+        self.empty_hint.hide()
+        supplies_layout.addWidget(self.empty_hint)
         supplies_layout.addWidget(scroll)
 
         # The rest of the visit.
@@ -233,3 +244,46 @@ class LogForm(QWidget):
         chain += [self.note, self.age, self.gender, self.people, self.repeat, self.save]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
+
+    def clear_values(self) -> None:
+        """Every field back to its empty value (the catalog rows stay)."""
+        self.code.clear()
+        self.status.setText("")
+        self.age.setCurrentIndex(0)
+        self.gender.setCurrentIndex(0)
+        self.people.setValue(1)
+        for row in self.item_rows + self.kit_rows:
+            row.set_value(0)
+        self.reason.setCurrentIndex(0)
+        self.returned.setValue(0)
+        self.reversals.setValue(0)
+        self.training.setChecked(False)
+        for box in self.referral_boxes.values():
+            box.setChecked(False)
+        self.note.clear()
+
+    def fill_from_visit(self, last: EncounterSummary, kits: dict[str, KitInfo]) -> None:
+        """The supplies, kits, people served and referrals of an earlier visit; items given
+        inside a kit count in the kit, not again on their own row."""
+        direct = dict(last.items)
+        for kit_code, count in last.kits:
+            for code, qty in kits[kit_code].lines if kit_code in kits else ():
+                direct[code] = direct.get(code, 0) - qty * count
+        given_kits = dict(last.kits)
+        for row in self.item_rows:
+            row.set_value(max(direct.get(row.code, 0), 0))
+        for row in self.kit_rows:
+            row.set_value(given_kits.get(row.code, 0))
+        self.people.setValue(max(last.people_served, 1))
+        for code, box in self.referral_boxes.items():
+            box.setChecked(code in last.referrals)
+
+    def show_empty_hint(self, site: str, nothing_on_hand: bool) -> None:
+        """Where to start while nothing is on hand at the site, as in a new folder; never a
+        barrier: visits can be logged anyway."""
+        self.empty_hint.setText(
+            f"Nothing is on hand at {html.escape(site)} yet. Record the supplies you have "
+            'first: <a href="receive">Receive stock…</a> (Ctrl+Shift+R). Visits can be logged '
+            "anyway."
+        )
+        self.empty_hint.setVisible(nothing_on_hand)

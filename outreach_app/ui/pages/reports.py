@@ -12,46 +12,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QRadioButton,
-    QSpinBox,
-    QSplitter,
-    QStackedWidget,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from outreach_app.domain.clock import Period
 from outreach_app.domain.errors import OutreachError
 from outreach_app.domain.figures import ALL_SITES
-from outreach_app.domain.suppression import DEFAULT_THRESHOLD
 from outreach_app.services import catalog
 from outreach_app.services.traces import TracedRecord
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.dialogs.save_file import SaveFileDialog, write_file
 from outreach_app.ui.models import report_tables as rt
-from outreach_app.ui.pages.common import (
-    BusyBar,
-    MessageLine,
-    RefreshWhenShown,
-    compact_table,
-    date_edit,
-    fill_combo,
-    org_zone,
-)
 from outreach_app.ui.pages.report_jobs import (
     COUNT_SHEET,
     INVENTORY,
@@ -64,12 +37,12 @@ from outreach_app.ui.pages.report_jobs import (
     generate,
     movement_trace_job,
 )
-from outreach_app.ui.widgets.page_preview import PagePreview, page_image
+from outreach_app.ui.pages.reports_view import TRACE_HINT, ReportsView
+from outreach_app.ui.widgets.common import RefreshWhenShown, fill_combo
+from outreach_app.ui.widgets.page_preview import page_image
 
 ALL = "all"
-NO_FIGURES = "Figures appear here after Generate. Click a figure to list the records behind it."
 FORM_FIGURES = "A paper form has no figures: the preview shows the sheet. Save the PDF to print it."
-TRACE_HINT = "Click a figure to list the encounters, tally records or movements behind it."
 
 
 def _sites(store: Any) -> list[str]:
@@ -77,12 +50,11 @@ def _sites(store: Any) -> list[str]:
         return [s.name for s in catalog.list_sites(uow)]
 
 
-class ReportsPage(QWidget):
-    tally_entry_requested = Signal()  # "Key in a filled sheet…": the window shows that page
+class ReportsPage(ReportsView):
+    """The logic of the Reports page; the layout is `ReportsView`'s."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.context = context
+        super().__init__(context, parent)
         self.report: GeneratedReport | None = None
         self.saved_pdf: Path | None = None
         self._token = 0  # only the latest Generate's result is shown
@@ -91,188 +63,29 @@ class ReportsPage(QWidget):
             or Path.home()
         )
         self._view_dir: str | None = None
-        self.figures_model = rt.FiguresTableModel(self)
-        self.stock_model = rt.ReconciliationTableModel(self)
-        self.trace_model = rt.TraceTableModel(org_zone(context), self)
-        self._build()
+        self._connect()
         self._on_kind_changed()
         self._on_mode_changed()
         self.refresher = RefreshWhenShown(self, context, self._load_sites)
         self._load_sites()
 
-    # ---- layout --------------------------------------------------------------------------
-    def _build(self) -> None:
-        self.kind_combo = QComboBox()
-        for kind, title in REPORT_TITLES.items():
-            self.kind_combo.addItem(title, kind)
-        self.mode_combo = QComboBox()
-        self.mode_combo.addItem("Month", "month")
-        self.mode_combo.addItem("From … to", "range")
-        today = QDate.currentDate()
-        self.month_edit = date_edit()
-        self.month_edit.setDisplayFormat("MMMM yyyy")
-        self.month_edit.setDate(QDate(today.year(), today.month(), 1))
-        self.from_edit, self.to_edit = date_edit(), date_edit()
-        self.from_edit.setDate(QDate(today.year(), today.month(), 1))
-        self.to_edit.setDate(today)
-        self.to_label = QLabel("to")
-        self.site_combo = QComboBox()
-        self.site_combo.setMinimumContentsLength(16)
-
-        self.hide_radio = QRadioButton("&Hide small counts under")
-        self.hide_radio.setToolTip("Counts of people from 1 to N−1 print as <N (for sharing)")
-        self.threshold_spin = QSpinBox()
-        self.threshold_spin.setRange(2, 99)
-        self.threshold_spin.setValue(DEFAULT_THRESHOLD)
-        self.show_radio = QRadioButton("Show small counts (&internal)")
-        self.show_radio.setToolTip("Every count printed; each page is stamped INTERNAL")
-        self.privacy = QButtonGroup(self)
-        self.privacy.addButton(self.hide_radio)
-        self.privacy.addButton(self.show_radio)
-        self.hide_radio.setChecked(True)
-        self.paper_combo = QComboBox()
-        self.paper_combo.addItem("Letter", "letter")
-        self.paper_combo.addItem("A4", "a4")
-        self.per_combo = QComboBox()
-        self.per_combo.addItem("one per shift", "shift")
-        self.per_combo.addItem("one per day", "day")
-        self.expected_check = QCheckBox("Print expected quantities")
-
-        self.generate_button = QPushButton("&Generate")
-        self.generate_button.setDefault(True)
-        self.generate_button.setToolTip("Build the report and show its first page (Ctrl+G)")
-        self.save_pdf_button = QPushButton("Save &PDF…")
-        self.save_pdf_button.setToolTip("Save the report as a PDF file (Ctrl+S)")
-        self.save_csv_button = QPushButton("Save C&SV…")
-        self.save_csv_button.setToolTip("Save the figures as a spreadsheet (CSV)")
-        self.open_button = QPushButton("&Open in viewer")
-        self.open_button.setToolTip("Open the PDF in the system's PDF viewer")
-        self.key_in_button = QPushButton("&Key in a filled sheet…")
-        self.key_in_button.setToolTip("Type a filled paper tally sheet back in (Ctrl+7)")
-
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(8)
-        row1 = QHBoxLayout()
-        for widget in (self.kind_combo, self.mode_combo, self.month_edit, self.from_edit):
-            row1.addWidget(widget)
-        row1.addWidget(self.to_label)
-        row1.addWidget(self.to_edit)
-        site_label = QLabel("Si&te")
-        site_label.setBuddy(self.site_combo)
-        row1.addSpacing(12)
-        row1.addWidget(site_label)
-        row1.addWidget(self.site_combo)
-        row1.addStretch(1)
-        report_label = QLabel("&Report")
-        report_label.setBuddy(self.kind_combo)
-        grid.addWidget(report_label, 0, 0)
-        grid.addLayout(row1, 0, 1)
-        self.options_label = QLabel("Options")
-        row2 = QHBoxLayout()
-        for widget in (
-            self.hide_radio,
-            self.threshold_spin,
-            self.show_radio,
-            self.paper_combo,
-            self.per_combo,
-            self.expected_check,
-            self.key_in_button,
-        ):
-            row2.addWidget(widget)
-            if widget is self.threshold_spin:
-                row2.addSpacing(16)
-        row2.addStretch(1)
-        grid.addWidget(self.options_label, 1, 0)
-        grid.addLayout(row2, 1, 1)
-        buttons = QHBoxLayout()
-        for button in (
-            self.generate_button,
-            self.save_pdf_button,
-            self.save_csv_button,
-            self.open_button,
-        ):
-            buttons.addWidget(button)
-        self.shown_label = QLabel("")
-        self.shown_label.setStyleSheet("font-weight: bold;")
-        buttons.addSpacing(12)
-        buttons.addWidget(self.shown_label, 1)
-        grid.addLayout(buttons, 2, 1)
-
-        self.preview = PagePreview()
-        self.figures_table = self._table(self.figures_model)
-        header = self.figures_table.horizontalHeader()
-        header.setSectionResizeMode(rt.COL_LABEL, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((rt.COL_SECTION, 95), (rt.COL_SITE, 120)):
-            self.figures_table.setColumnWidth(column, width)
-        self.figures_table.setColumnHidden(rt.COL_CODE, True)  # the label's tooltip has it
-        for column in (rt.COL_VALUE, rt.COL_PREVIOUS):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.stock_table = self._table(self.stock_model)
-        self.stock_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.figures_empty = QLabel(NO_FIGURES)
-        self.figures_empty.setWordWrap(True)
-        self.figures_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.figures_empty.setStyleSheet("color: #555; padding: 12px;")
-        self.figures_stack = QStackedWidget()
-        for widget in (self.figures_empty, self.figures_table, self.stock_table):
-            self.figures_stack.addWidget(widget)
-        self.trace_label = QLabel(TRACE_HINT)
-        self.trace_label.setWordWrap(True)
-        self.trace_table = self._table(self.trace_model)
-        self.trace_table.horizontalHeader().setSectionResizeMode(
-            rt.TR_SUPPLIES, QHeaderView.ResizeMode.Stretch
-        )
-        for column, width in ((rt.TR_WHEN, 120), (rt.TR_SITE, 120), (rt.TR_KIND, 190)):
-            self.trace_table.setColumnWidth(column, width)
-        trace_box = QWidget()
-        trace_layout = QVBoxLayout(trace_box)
-        trace_layout.setContentsMargins(0, 4, 0, 0)
-        trace_layout.addWidget(self.trace_label)
-        trace_layout.addWidget(self.trace_table, 1)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.figures_stack)
-        right.addWidget(trace_box)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
-        right.setChildrenCollapsible(False)
-        body = QSplitter()
-        body.addWidget(self.preview)
-        body.addWidget(right)
-        body.setStretchFactor(0, 2)
-        body.setStretchFactor(1, 3)
-        body.setChildrenCollapsible(False)
-        body.setSizes([420, 640])
-        self.message = MessageLine()
-        layout = QVBoxLayout(self)
-        layout.addLayout(grid)
-        layout.addWidget(self.message)
-        layout.addWidget(BusyBar(self.context))
-        layout.addWidget(body, 1)
-
+    def _connect(self) -> None:
         self.kind_combo.currentIndexChanged.connect(self._on_kind_changed)
         self.mode_combo.currentIndexChanged.connect(self._on_mode_changed)
         self.generate_button.clicked.connect(self._on_generate)
         self.save_pdf_button.clicked.connect(lambda: self._on_save("pdf"))
         self.save_csv_button.clicked.connect(lambda: self._on_save("csv"))
         self.open_button.clicked.connect(self._on_open)
-        self.key_in_button.clicked.connect(self.tally_entry_requested.emit)
+        # "Key in a filled sheet…": the window shows that page
+        self.key_in_button.clicked.connect(
+            lambda: self.show_page_requested.emit("Paper tally entry")
+        )
         for table in (self.figures_table, self.stock_table):
             table.clicked.connect(self._on_figure_clicked)
             table.activated.connect(self._on_figure_clicked)
         self._shortcut("Generate report", "Ctrl+G", self._on_generate)
         self._shortcut("Save PDF", "Ctrl+S", lambda: self._on_save("pdf"))
         self._set_outputs_enabled()
-
-    def _table(self, model: Any) -> QTableView:
-        table = QTableView()
-        table.setModel(model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        compact_table(table)
-        return table
 
     def _shortcut(self, text: str, keys: str, slot: Any) -> None:
         action = QAction(text, self)

@@ -27,6 +27,7 @@ from outreach_app.domain.values import EncounterDraft, EncounterSummary
 from outreach_app.services import catalog, encounters
 
 from outreach_app.ui.context import AppContext
+from outreach_app.ui.widgets.page import Page
 
 CONTACT = "__contact__"
 KEYS = "1234567890"  # contact is 1, then items in catalog order
@@ -56,7 +57,7 @@ def _void(store: Any, record_id: uuid.UUID) -> None:
         encounters.void_encounter(uow, record_id, "tally counter: undo")
 
 
-class TallyCounterPage(QWidget):
+class TallyCounterPage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context

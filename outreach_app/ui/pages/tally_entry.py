@@ -31,7 +31,7 @@ from outreach_app.domain.values import EncounterDraft, EncounterSummary
 from outreach_app.services import catalog, encounters
 
 from outreach_app.ui.context import AppContext
-from outreach_app.ui.pages.common import (
+from outreach_app.ui.widgets.common import (
     BusyBar,
     MessageLine,
     RefreshWhenShown,
@@ -39,6 +39,7 @@ from outreach_app.ui.pages.common import (
     fill_combo,
     submit_write,
 )
+from outreach_app.ui.widgets.page import Page
 from outreach_app.ui.widgets.quantities import QuantitySpin
 
 COLUMNS = 3
@@ -75,7 +76,7 @@ def _save(
         return encounters.log_encounter(uow, draft, override=override)
 
 
-class TallyEntryPage(QWidget):
+class TallyEntryPage(Page):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context

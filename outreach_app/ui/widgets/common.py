@@ -1,4 +1,5 @@
-"""Small pieces every page uses: the message line and the busy indicator."""
+"""Small pieces every page and dialog uses: the message line, the busy indicator, refresh
+when shown, combo filling and table density. Under widgets/ so dialogs need not import pages."""
 
 from __future__ import annotations
 

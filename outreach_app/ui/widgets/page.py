@@ -1,0 +1,34 @@
+"""What a page offers the main window, and all the window knows of a page: the actions it lends
+to the menus (by name), a hook when it is shown, and a request to show another page.
+
+The window never reaches for a page's buttons or fields; a page that wants its buttons in a
+menu wraps them with `button_action`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractButton, QWidget
+
+
+class Page(QWidget):
+    show_page_requested = Signal(str)  # the title of another page the window should show
+    # (page title, action name): the window shows that page and triggers its action, as the
+    # menu entry of that action does (e.g. the Log page's "Receive stock…" when none is on hand)
+    action_requested = Signal(str, str)
+
+    def page_actions(self) -> dict[str, QAction]:
+        """The page's actions the window may put in a menu or trigger, by name."""
+        return {}
+
+    def page_shown(self) -> None:
+        """Called when the window shows this page (e.g. to put the focus where typing starts)."""
+
+
+def button_action(button: QAbstractButton) -> QAction:
+    """An action that presses `button`; nothing happens while the button is disabled, as when
+    it is clicked."""
+    action = QAction(button.text(), button)
+    action.triggered.connect(button.click)
+    return action

@@ -1,0 +1,46 @@
+"""The toolbar with the current site (where supplies are given out from) and the organisation."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
+
+
+class SiteBar(QToolBar):
+    site_chosen = Signal(str)
+
+    def __init__(self, org_name: str) -> None:
+        super().__init__("Site")
+        self.setMovable(False)
+        site_label = QLabel("  &Site: ")
+        self.combo = QComboBox()
+        self.combo.setMinimumWidth(200)
+        self.combo.setToolTip("The site supplies are given out from (Alt+S)")
+        site_label.setBuddy(self.combo)
+        self.combo.currentTextChanged.connect(self._on_chosen)
+        self.addWidget(site_label)
+        self.addWidget(self.combo)
+        self.org_label = QLabel(f"   {org_name}")
+        self.addWidget(self.org_label)
+
+    def names(self) -> list[str]:
+        return [self.combo.itemText(i) for i in range(self.combo.count())]
+
+    def fill(self, sites: list[str], current: str) -> None:
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.combo.addItems(sites)
+        self.combo.setCurrentText(current)
+        self.combo.blockSignals(False)
+
+    def show_current(self, name: str) -> None:
+        if self.combo.currentText() != name:
+            self.fill(self.names(), name)
+
+    def choose(self) -> None:
+        self.combo.setFocus()
+        self.combo.showPopup()
+
+    def _on_chosen(self, name: str) -> None:
+        if name:
+            self.site_chosen.emit(name)
