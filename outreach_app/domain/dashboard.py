@@ -21,7 +21,7 @@ EXPIRED = "expired"
 
 #: Week figures in contracts order, with the words a reader sees.
 WEEK_LABELS: dict[str, str] = {
-    "contacts": "Contacts (encounters and tally contacts)",
+    "contacts": "Contacts (encounters + tally)",
     "people_served": "People served",
     "syringes_distributed": "Syringes distributed",
     "naloxone_kits": "Naloxone kits given",
@@ -272,3 +272,9 @@ def week_bars(dashboard: Dashboard, code: str, threshold: int | None) -> WeekBar
     shown, hidden = day_bars(list(figure.weeks_before), threshold)
     shown_now, hidden_now = day_bars([figure.this_week], threshold)
     return WeekBars(code, (*shown, *shown_now), (*hidden, *hidden_now))
+
+
+def week_names(dashboard: Dashboard) -> list[str]:
+    """The five weeks' names for a chart's axis, oldest first: "Oct 27", …, "This week"."""
+    starts = [dashboard.week_bounds(index)[0] for index in range(WEEKS_BEFORE)]
+    return [*(f"{start:%b} {start.day}" for start in starts), "This week"]

@@ -22,6 +22,7 @@ from outreach_app.domain.dashboard import (
     DashboardRow,
     dashboard_rows,
     week_bars,
+    week_names,
 )
 from outreach_app.reports.order_form import order_form_story
 from outreach_app.reports.pdfkit import FONT, FONT_BOLD, SHADE, build_pdf, para, styles, table
@@ -239,15 +240,6 @@ def _expiring_table(dashboard: Dashboard) -> Flowable:
         data.append(["none", "", "", "", "", ""])
     widths = [34 * mm, 50 * mm, 26 * mm, 24 * mm, 28 * mm, 20 * mm]
     return table(data, widths, numeric_from=5, extra=extra)
-
-
-def week_names(dashboard: Dashboard) -> list[str]:
-    """The five weeks' names for a chart's axis, oldest first: "Oct 27", …, "This week"."""
-    names = []
-    for index in range(4):
-        start, _ = dashboard.week_bounds(index)
-        names.append(f"{start:%b} {start.day}")
-    return [*names, "This week"]
 
 
 def _chart(dashboard: Dashboard, threshold: int | None) -> Flowable:

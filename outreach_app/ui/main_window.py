@@ -65,6 +65,7 @@ PAGES = [
     ("Catalog & sites", "outreach_app.ui.pages.catalog", "CatalogPage"),
     ("Reports", "outreach_app.ui.pages.reports", "ReportsPage"),
     ("Paper tally entry", "outreach_app.ui.pages.tally_entry", "TallyEntryPage"),
+    ("Dashboard", "outreach_app.ui.pages.dashboard", "DashboardPage"),
 ]
 
 
@@ -603,8 +604,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-SHORTCUTS_TEXT = """Ctrl+1 … Ctrl+7   pages (Log encounter, Tally counter, Encounters, Inventory,
-                  Catalog & sites, Reports, Paper tally entry)
+SHORTCUTS_TEXT = """Ctrl+1 … Ctrl+8   pages (Log encounter, Tally counter, Encounters, Inventory,
+                  Catalog & sites, Reports, Paper tally entry, Dashboard)
 Ctrl+Shift+S      choose the site
 Ctrl+L            lock now (also after 10 idle minutes)
 
