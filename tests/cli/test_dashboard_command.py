@@ -40,7 +40,7 @@ def test_dashboard_pdf_csv_and_order_form(filled: Target, tmp_path: Path, outrea
     assert str(pdf) in done.out and "Order form: 1 line to order." in done.out
     assert sheet.read_bytes().decode("utf-8").split("\r\n")[:-1] == expected.DROP_IN
     assert "Drop-in Syringe SYRINGE 30 100 8 21 45" in text_of(pdf)
-    assert "Contacts (encounters and tally contacts) Drop-in 7 2.5" in text_of(pdf)
+    assert "Contacts (encounters + tally) Drop-in 7 2.5" in text_of(pdf)
     assert order_csv.read_bytes().decode("utf-8").split("\r\n")[1:-1] == [
         "Drop-in,SYRINGE,Syringe,each,30,100,8,21,45"
     ]

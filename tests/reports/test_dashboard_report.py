@@ -75,16 +75,16 @@ def test_a_target_for_the_whole_report(built: Store) -> None:
 
 # Each CSV row as the PDF prints it (hand-written): the same numbers in both.
 ALL_SITES_IN_PDF = [
-    "Contacts (encounters and tally contacts) ALL 8 2.8",
+    "Contacts (encounters + tally) ALL 8 2.8",
     "People served ALL 6 1.3",
     "Syringes distributed ALL 70 25.0",
     "Naloxone kits given ALL 2 0.3",
     "Overdose reversals reported ALL <5 <5",
-    "Contacts (encounters and tally contacts) Drop-in * *",
+    "Contacts (encounters + tally) Drop-in * *",
     "People served Drop-in * <5",
     "Syringes distributed Drop-in 50 17.5",
     "Overdose reversals reported Drop-in <5 <5",
-    "Contacts (encounters and tally contacts) Van <5 <5",
+    "Contacts (encounters + tally) Van <5 <5",
     "Syringes distributed Van 20 7.5",
     "Naloxone kits given Van 0 0.0",
     # days left: item, code, on hand, given out in 28 days, days left, target, order
