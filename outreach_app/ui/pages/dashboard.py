@@ -69,6 +69,7 @@ class DashboardPage(QWidget):
         self.context = context
         self.generated: GeneratedDashboard | None = None
         self.charts: list[Any] = []  # WeekChart widgets, made after the first show
+        self.titles: dict[QWidget, tuple[QLabel, str]] = {}  # table -> its title
         self._token = 0  # only the latest generation is shown
         self._targets: dict[str, int] = {}
         self._folder = Path(
@@ -224,6 +225,7 @@ class DashboardPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         label = QLabel(title)
         label.setStyleSheet(TITLE_STYLE)
+        self.titles[widget] = (label, title)
         layout.addWidget(label)
         layout.addWidget(widget, 1)
         return box
@@ -328,6 +330,10 @@ class DashboardPage(QWidget):
                 "these items and enter the count."
             )
         self.banner.setVisible(bool(needed))
+        for table, empty in ((self.stock_table, "nothing on hand or given out"),
+                             (self.expiring_table, "none")):  # fmt: skip
+            label, title = self.titles[table]
+            label.setText(title if table.model().rowCount() else f"{title}: {empty}")
         orders = len(board.reorder_lines)
         internal = "  INTERNAL: small counts shown." if generated.request.threshold is None else ""
         if any(any(bars.hidden) for bars in generated.bars):
