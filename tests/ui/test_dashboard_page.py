@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +134,20 @@ def test_the_page_module_does_not_import_pyqtgraph() -> None:
         "sys.exit('pyqtgraph' in sys.modules or 'numpy' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
+
+
+def test_generated_on_the_real_worker_and_again_after_a_write(
+    ui_store: Store, threaded_context: Any, qtbot: Any
+) -> None:
+    data.build(ui_store)
+    page = DashboardPage(threaded_context)
+    qtbot.addWidget(page)
+    page.date_edit.setDate(QDate(2026, 11, 30))
+    page.show()
+    qtbot.waitUntil(lambda: page.generated is not None and len(page.charts) == 2, timeout=15000)
+    qtbot.waitUntil(lambda: page.generated.board.as_of.day == 30, timeout=15000)
+    assert page.generated.board.week("contacts").this_week == 8
+    data.log(ui_store, date(2026, 11, 29), site=data.VAN, items={"SYRINGE": 5})
+    threaded_context.data_changed.emit()  # a page that is shown reads the figures again
+    qtbot.waitUntil(lambda: page.generated.board.week("contacts").this_week == 9, timeout=15000)
+    assert page.refresh_button.isEnabled()
