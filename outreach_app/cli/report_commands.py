@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from outreach_app.cli import args as types
+from outreach_app.cli.dashboard_command import add_dashboard_parser, cmd_dashboard
 from outreach_app.cli.opening import reading
 from outreach_app.domain.clock import Period
 from outreach_app.domain.errors import BadFile
@@ -52,6 +53,7 @@ def add_report_parsers(sub: Any) -> None:
     )
     p = kinds.add_parser("inventory", help="inventory reconciliation for a month or period")
     _period_options(p)
+    add_dashboard_parser(kinds)
 
     p = sub.add_parser("tally-sheet", help="a blank paper tally sheet")
     p.add_argument("--site", required=True)
@@ -113,6 +115,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from outreach_app.reports.monthly_pdf import monthly_pdf
     from outreach_app.services import reconciliation, tally
 
+    if args.report_kind == "dashboard":
+        return cmd_dashboard(args)
     period = period_from_args(args)
     with reading(args) as uow:
         if args.report_kind == "monthly":

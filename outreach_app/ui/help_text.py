@@ -1,7 +1,7 @@
 """The keyboard shortcuts, as Help › Keyboard shortcuts shows them."""
 
-SHORTCUTS_TEXT = """Ctrl+1 … Ctrl+7   pages (Log encounter, Tally counter, Encounters, Inventory,
-                  Catalog & sites, Reports, Paper tally entry)
+SHORTCUTS_TEXT = """Ctrl+1 … Ctrl+8   pages (Log encounter, Tally counter, Encounters, Inventory,
+                  Catalog & sites, Reports, Paper tally entry, Dashboard)
 Ctrl+Shift+S      choose the site
 Ctrl+L            lock now (also after 10 idle minutes)
 

@@ -46,6 +46,7 @@ PAGES = (
     PageSpec("Catalog & sites", "outreach_app.ui.pages.catalog", "CatalogPage"),
     PageSpec("Reports", "outreach_app.ui.pages.reports", "ReportsPage"),
     PageSpec("Paper tally entry", "outreach_app.ui.pages.tally_entry", "TallyEntryPage"),
+    PageSpec("Dashboard", "outreach_app.ui.pages.dashboard", "DashboardPage"),
 )
 
 MENUS = (

@@ -1,0 +1,266 @@
+"""Dashboard: the coordinator's view as of a day — this week against the four before (with
+charts), days of stock left per site and item with count needed flagged, lots expiring, and the
+reorder list saved as an order form.
+
+The worker reads the figures and writes the PDF, CSV and order form in one job (see
+`dashboard_jobs`); the tables show the CSV's own texts. The charts come from pyqtgraph, which
+is imported only after the page has first been shown, so neither start-up nor building the page
+waits for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from outreach_app.domain.errors import OutreachError
+
+from outreach_app.ui.context import AppContext
+from outreach_app.ui.dialogs.save_file import SaveFileDialog, write_file
+from outreach_app.ui.models import dashboard_tables as dt
+from outreach_app.ui.pages.dashboard_jobs import (
+    CHARTED,
+    DashboardRequest,
+    GeneratedDashboard,
+    generate,
+    save_target,
+    site_targets,
+)
+from outreach_app.ui.pages.dashboard_view import DashboardLayout
+from outreach_app.ui.widgets.common import RefreshWhenShown, fill_combo
+
+ALL = "all"
+CHART_TITLES = {"contacts": "Contacts per week", "syringes_distributed": "Syringes given per week"}
+
+
+class DashboardPage(DashboardLayout):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)  # the layout; the logic below
+        self.generated: GeneratedDashboard | None = None
+        self.charts: list[Any] = []  # WeekChart widgets, made after the first show
+        self._token = 0  # only the latest generation is shown
+        self._targets: dict[str, int] = {}
+        self._folder = Path(
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+            or Path.home()
+        )
+        self._connect()
+        self.refresher = RefreshWhenShown(self, context, self._load_sites)
+        self._load_sites()
+
+    def _connect(self) -> None:
+        self.refresh_button.clicked.connect(self._on_generate)
+        self.site_combo.currentIndexChanged.connect(self._on_site_changed)
+        self.date_edit.dateChanged.connect(self._on_generate)
+        self.target_spin.valueChanged.connect(self._on_generate)
+        self.threshold_spin.valueChanged.connect(self._on_generate)
+        self.privacy.buttonToggled.connect(lambda _button, on: on and self._on_generate())
+        self.save_pdf_button.clicked.connect(lambda: self._on_save("pdf"))
+        self.save_csv_button.clicked.connect(lambda: self._on_save("csv"))
+        self.save_order_button.clicked.connect(self._on_save_order)
+        self.save_target_button.clicked.connect(self._on_save_target)
+        refresh = QAction("Refresh dashboard", self)
+        refresh.setShortcut(QKeySequence("F5"))
+        refresh.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        refresh.triggered.connect(self._on_generate)
+        self.addAction(refresh)
+        self._set_outputs_enabled()
+
+    # ---- charts, made once the page has been shown -----------------------------------------
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self.charts:
+            QTimer.singleShot(0, self.make_charts)
+
+    def make_charts(self) -> None:
+        """Import pyqtgraph and put the charts in place (the first time only)."""
+        if self.charts:
+            return
+        from outreach_app.ui.widgets.week_chart import WeekChart
+
+        self.charts_layout.removeWidget(self.charts_placeholder)
+        self.charts_placeholder.deleteLater()
+        for code in CHARTED:
+            chart = WeekChart(CHART_TITLES[code])
+            self.charts_layout.addWidget(chart)
+            self.charts.append(chart)
+        self._show_charts()
+
+    def _show_charts(self) -> None:
+        generated = self.generated
+        if generated is None or not self.charts:
+            return
+        where = " — all sites" if generated.board.multi_site else ""
+        for chart, bars in zip(self.charts, generated.bars, strict=True):
+            chart.setTitle(CHART_TITLES[bars.code] + where, color="#222222", size="10pt")
+            chart.show_bars(generated.week_names, bars)
+
+    # ---- choices -------------------------------------------------------------------------
+    def _load_sites(self) -> None:
+        self.context.worker.submit(site_targets, self._on_sites, self._on_error)
+
+    def _on_sites(self, targets: list[tuple[str, int]]) -> None:
+        self._targets = dict(targets)
+        fill_combo(self.site_combo, ("All sites", ALL), [(name, name) for name, _ in targets])
+        self._sync_target_editor()
+        self._on_generate()
+
+    def _on_site_changed(self) -> None:
+        self._sync_target_editor()
+        self._on_generate()
+
+    def _sync_target_editor(self) -> None:
+        site = self.site_combo.currentData()
+        one = site not in (None, ALL)
+        for widget in (self.site_target_label, self.site_target_spin, self.save_target_button):
+            widget.setVisible(one)
+        if one:
+            self.site_target_label.setText(f"{site}'s target")
+            self.site_target_spin.setValue(self._targets.get(str(site), 30))
+
+    def request(self) -> DashboardRequest | None:
+        site = self.site_combo.currentData()
+        if not site:
+            return None
+        as_of = self.date_edit.date().toPython()
+        return DashboardRequest(
+            site=str(site),
+            as_of=as_of,  # type: ignore[arg-type]
+            target_days=self.target_spin.value() or None,
+            threshold=self.threshold_spin.value() if self.hide_radio.isChecked() else None,
+        )
+
+    # ---- generating ----------------------------------------------------------------------
+    def _on_generate(self) -> None:
+        request = self.request()
+        if request is None:
+            return
+        self._token += 1
+        token = self._token
+        self.refresh_button.setEnabled(False)
+        self.context.worker.submit(
+            lambda store: generate(store, request),
+            lambda generated: self._on_generated(token, generated),
+            lambda error: self._on_failed(token, error),
+        )
+
+    def _on_generated(self, token: int, generated: GeneratedDashboard) -> None:
+        if token != self._token:
+            return
+        self.refresh_button.setEnabled(True)
+        self.generated = generated
+        board = generated.board
+        self.week_model.set_rows(dt.week_rows(generated.rows))
+        self.stock_model.set_rows(dt.stock_rows(board, generated.rows))
+        self.expiring_model.set_rows(board.expiring)
+        self.week_table.setColumnHidden(dt.WK_SITE, not board.multi_site)
+        self.stock_table.setColumnHidden(dt.ST_SITE, not board.multi_site)
+        self.expiring_table.setColumnHidden(dt.EX_SITE, not board.multi_site)
+        needed = board.count_needed
+        if needed:
+            names = "; ".join(
+                f"{line.item_name} at {line.site} (on hand {line.on_hand})" for line in needed
+            )
+            self.banner.setText(
+                f"Count needed — {names}. More was handed out than the records show: count "
+                "these items and enter the count."
+            )
+        self.banner.setVisible(bool(needed))
+        for table, empty in ((self.stock_table, "nothing on hand or given out"),
+                             (self.expiring_table, "none")):  # fmt: skip
+            label, title = self.titles[table]
+            label.setText(title if table.model().rowCount() else f"{title}: {empty}")
+        orders = len(board.reorder_lines)
+        internal = "  INTERNAL: small counts shown." if generated.request.threshold is None else ""
+        if any(any(bars.hidden) for bars in generated.bars):
+            internal += "  Grey bars: weeks with a small count of people, hidden."
+        self.summary.setText(
+            f"As of {board.as_of.isoformat()}: this week is {board.week_start.isoformat()} to "
+            f"{board.as_of.isoformat()}; {orders} item{'s' if orders != 1 else ''} to reorder."
+            + internal
+        )
+        self.message.clear_message()
+        self._show_charts()
+        self._set_outputs_enabled()
+
+    def _on_failed(self, token: int, error: OutreachError) -> None:
+        if token == self._token:
+            self.refresh_button.setEnabled(True)
+            self._on_error(error)
+
+    def _set_outputs_enabled(self) -> None:
+        ready = self.generated is not None
+        for button in (self.save_pdf_button, self.save_csv_button, self.save_order_button):
+            button.setEnabled(ready)
+
+    # ---- saving --------------------------------------------------------------------------
+    def _save(self, caption: str, stem: str, data: bytes, pattern: str, suffix: str) -> Path | None:
+        path = SaveFileDialog.ask(self, caption, self._folder / f"{stem}.{suffix}", pattern)
+        if path is None:
+            return None
+        try:
+            write_file(path, data)
+        except OSError as exc:
+            self.message.show_error(
+                f"Could not save to {path}: {exc.strerror or exc}. Choose another folder."
+            )
+            return None
+        self._folder = path.parent
+        return path
+
+    def _on_save(self, what: str) -> None:
+        generated = self.generated
+        if generated is None:
+            return
+        data = generated.pdf if what == "pdf" else generated.csv
+        pattern = "PDF (*.pdf)" if what == "pdf" else "CSV spreadsheet (*.csv)"
+        path = self._save(f"Save the dashboard {what.upper()}", generated.file_stem, data,
+                          pattern, what)  # fmt: skip
+        if path is not None:
+            self.message.show_info(f"Saved {path}.")
+
+    def _on_save_order(self) -> None:
+        """The order form as a PDF, and the same lines as a CSV beside it."""
+        generated = self.generated
+        if generated is None:
+            return
+        path = self._save("Save the order form", generated.order_stem, generated.order_pdf,
+                          "PDF (*.pdf)", "pdf")  # fmt: skip
+        if path is None:
+            return
+        sheet = path.with_suffix(".csv")
+        try:
+            write_file(sheet, generated.order_csv)
+        except OSError as exc:
+            self.message.show_error(f"Saved {path}, but not the CSV: {exc.strerror or exc}.")
+            return
+        lines = len(generated.board.reorder_lines)
+        self.message.show_info(
+            f"Saved the order form ({lines} line{'s' if lines != 1 else ''}) to {path} and "
+            f"{sheet.name}."
+        )
+
+    def _on_save_target(self) -> None:
+        site = self.site_combo.currentData()
+        if site in (None, ALL):
+            return
+        if not self.context.require_coordinator(self, "change a site's reorder target"):
+            return
+        days = self.site_target_spin.value()
+        self.context.submit_write(
+            save_target(str(site), days),
+            lambda saved: self._on_target_saved(str(site), saved),
+            self._on_error,
+        )
+
+    def _on_target_saved(self, site: str, days: int) -> None:
+        self._targets[site] = days
+        self.message.show_info(f"{site} now reorders up to {days} days of stock.")
+        self._on_generate()
+
+    def _on_error(self, error: OutreachError) -> None:
+        self.message.show_error(error.message)
