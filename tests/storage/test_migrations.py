@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from outreach_app.domain.errors import NewerSchema, StoreError
+from outreach_app.domain.values import EncounterDraft
 from outreach_app.services import checks, encounters, inventory
 from outreach_app.services.store import Store, open_store
 from outreach_app.storage import migrate, schema
@@ -267,3 +268,58 @@ SEQ_NUMBERS = " UNION ALL ".join(
 
 def test_fixture_for_the_current_head_exists() -> None:
     assert (FIXTURES / f"schema-{schema.HEAD_REVISION}.db").exists()
+
+
+def test_a_count_from_before_0003_becomes_a_fact(tmp_path: Path) -> None:
+    """A 0002 count stored expected/variance and a correction movement; after 0003 it is the
+    fact "170 swabs at T": on hand stays 170, and a late record dated before it does not move
+    it."""
+    folder = _folder_from_fixture(FIXTURES / "schema-0002.db", tmp_path / "data")
+    with sqlite3.connect(folder / "outreach.db") as conn:
+        site = conn.execute("SELECT id FROM sites WHERE name = 'Drop-in'").fetchone()[0]
+        swab = conn.execute("SELECT id FROM items WHERE code = 'SWAB'").fetchone()[0]
+        device = conn.execute("SELECT id FROM devices").fetchone()[0]
+        at = "2026-11-30 17:00:00.000000"
+        conn.execute(
+            "INSERT INTO stocktakes (id, device_id, created_at, occurred_at, site_id, note) "
+            "VALUES ('00000000000000000000000000000a01', ?, ?, ?, ?, '')",
+            (device, at, at, site),
+        )
+        conn.execute(
+            "INSERT INTO stocktake_lines (id, stocktake_id, item_id, lot_id, expected, counted,"
+            " variance, reason) VALUES ('00000000000000000000000000000a02',"
+            " '00000000000000000000000000000a01', ?, NULL, 175, 170, -5, 'LOST')",
+            (swab,),
+        )
+        conn.execute(
+            "INSERT INTO stock_movements (id, device_id, created_at, occurred_at, site_id,"
+            " item_id, lot_id, quantity, kind, reason, note, stocktake_id) VALUES"
+            " ('00000000000000000000000000000a03', ?, ?, ?, ?, ?, NULL, -5, 'count_correction',"
+            " 'LOST', 'count correction', '00000000000000000000000000000a01')",
+            (device, at, at, site, swab),
+        )
+    conn.close()
+    store = open_store(folder)
+    try:
+        with store.unit_of_work() as uow:
+            swabs = {r.site: r.on_hand for r in inventory.on_hand(uow) if r.item_code == "SWAB"}
+            corrections = uow.session.scalar(
+                select(func.count()).where(StockMovement.kind == "count_correction")
+            )
+        assert swabs["Drop-in"] == 170
+        assert corrections == 0
+        with store.unit_of_work() as uow:  # 4 swabs handed out on Nov 29, keyed in late
+            encounters.log_encounter(
+                uow,
+                EncounterDraft(
+                    site="Drop-in",
+                    occurred_at=datetime(2026, 11, 29, 17, 0, tzinfo=UTC),
+                    items={"SWAB": 4},
+                ),
+            )
+        with store.unit_of_work() as uow:
+            swabs = {r.site: r.on_hand for r in inventory.on_hand(uow) if r.item_code == "SWAB"}
+        assert swabs["Drop-in"] == 170
+        assert checks.run_checks(store).problems == []
+    finally:
+        store.close()
