@@ -36,6 +36,7 @@ from outreach_app.domain.dashboard import (
 )
 from outreach_app.domain.errors import InvalidInput
 from outreach_app.services import audit, lookup
+from outreach_app.services.ledger import ledger_balances
 from outreach_app.services.tally import (
     device_name,
     generated_at,
@@ -54,6 +55,7 @@ from outreach_app.storage.models import (
     Site,
     StockBalance,
     StockMovement,
+    StocktakeLine,
 )
 
 TARGET_KEY = "reorder_target_days:"
@@ -200,7 +202,19 @@ def _week_figures(
 
 
 def _on_hand_at(uow: UnitOfWork, site_ids: list[uuid.UUID], end: datetime) -> dict[Key, int]:
-    """Per site, item and lot at `end`: the kept balances less what was recorded after it."""
+    """Per site, item and lot at `end`: the kept balances less what was recorded after it.
+
+    A count made after `end` fixed the kept balance at its moment, so subtracting the later
+    movements would be wrong: then the ledger itself is read as of `end` (contracts §1).
+    """
+    counted_since = uow.session.scalar(
+        select(func.count())
+        .select_from(StocktakeLine)
+        .where(StocktakeLine.site_id.in_(site_ids), StocktakeLine.counted_at >= end)
+    )
+    if counted_since:
+        found = ledger_balances(uow.session, until=end, strict=True, site_ids=site_ids)
+        return {key: qty for key, qty in found.items() if qty != 0}
     on_hand: dict[Key, int] = defaultdict(int)
     for s_id, i_id, l_id, qty in uow.session.execute(
         select(

@@ -87,3 +87,35 @@ def test_an_empty_store_reads_as_zeros(store: Store) -> None:
         board = dashboard.dashboard(uow, data.AS_OF)
     assert board.stock == () and board.expiring == ()
     assert {w.this_week for w in board.weeks} == {0}
+
+
+def test_a_day_before_a_later_count_reads_the_ledger_as_of_that_day(store: Store) -> None:
+    """100 received Nov 10, 10 handed out Nov 12, a count of 70 on Nov 20: on Nov 15 the shelf
+    held 90, whatever the count said later (contracts §1: counts are facts at their moment)."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from outreach_app.domain.values import EncounterDraft, StocktakeLineDraft
+    from outreach_app.services import encounters, inventory
+    from outreach_app.services.stocktake import commit_stocktake
+
+    zone = ZoneInfo("America/Toronto")
+
+    def at(day: int, hour: int) -> datetime:
+        return datetime.combine(date(2026, 11, day), time(hour), tzinfo=zone)
+
+    with store.unit_of_work() as uow:
+        inventory.receive(uow, "Drop-in", "SYRINGE", 100, at=at(10, 9))
+        encounters.log_encounter(
+            uow, EncounterDraft(site="Drop-in", occurred_at=at(12, 12), items={"SYRINGE": 10})
+        )
+    with store.unit_of_work() as uow:
+        commit_stocktake(
+            uow, "Drop-in", at(20, 12), [StocktakeLineDraft("SYRINGE", None, 70, "LOST")]
+        )
+    with store.unit_of_work() as uow:
+        before = dashboard.dashboard(uow, date(2026, 11, 15), "Drop-in")
+        after = dashboard.dashboard(uow, date(2026, 11, 21), "Drop-in")
+    on_hand = {s.item_code: s.on_hand for s in before.stock}
+    assert on_hand["SYRINGE"] == 90
+    assert {s.item_code: s.on_hand for s in after.stock}["SYRINGE"] == 70
