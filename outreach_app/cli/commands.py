@@ -98,9 +98,9 @@ def cmd_tally_entry(args: argparse.Namespace) -> int:
             is_tally=True,
             contacts=args.contacts,
         )
-        return encounters.log_encounter(
-            uow, draft, override=args.allow_negative, move_stock=not args.no_stock
-        )
+        # Never refused for a shortfall (contracts §1): the supplies are already handed out.
+        # --allow-negative is still accepted; it changes nothing here any more.
+        return encounters.log_encounter(uow, draft, override=True, move_stock=not args.no_stock)
 
     record = write(args, tally)
     given = sum(q for _, q in record.items)
@@ -109,6 +109,8 @@ def cmd_tally_entry(args: argparse.Namespace) -> int:
         f"Recorded a tally of {record.contacts} contacts and {given} supplies at {record.site} "
         f"on {args.date.isoformat()}{stock}."
     )
+    for short in record.negative_recorded:
+        print(f"Recorded below zero: {short.describe()}. Count this item at {short.site}.")
     return 0
 
 
