@@ -76,10 +76,14 @@ def _non_negative(label: str, value: int) -> None:
 
 
 def prepare(
-    session: Session, draft: EncounterDraft, catalog: Catalog | None = None
+    session: Session,
+    draft: EncounterDraft,
+    catalog: Catalog | None = None,
+    *,
+    site: Site | None = None,  # already looked up (an import resolves each name once)
 ) -> PreparedEncounter:
     catalog = catalog or Catalog(session)
-    site = lookup.site_by_name(session, draft.site)
+    site = site or lookup.site_by_name(session, draft.site)
     if not site.active:
         raise InvalidInput(f"The site {site.name!r} is deactivated; choose an active site.")
     prepared = PreparedEncounter(draft=draft, site=site)
