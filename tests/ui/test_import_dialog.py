@@ -92,7 +92,7 @@ def test_a_good_file_imports_with_the_bar_reaching_the_end(
     path = _sheet(tmp_path, _good_rows(rows - 1) + f"2026-10-02,{FIRST_SITE},,Jane Smith,1\n")
     dialog = _dialog(qtbot, threaded_context, path)
     qtbot.waitUntil(lambda: dialog.checked is not None, timeout=20_000)
-    assert "Check the notes of rows 4501" in dialog.details.text()
+    assert "Check the note of row 4501: it looks identifying" in dialog.details.text()
     values: list[int] = []
     dialog.bar.valueChanged.connect(values.append)
     qtbot.mouseClick(dialog.import_button, LEFT)

@@ -36,15 +36,19 @@ from outreach_app.domain.values import ImportCheck, ImportResult
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.dialogs.import_jobs import ImportRun
+from outreach_app.ui.models import import_problems as ip
 from outreach_app.ui.models.import_problems import CellProblemsModel
 from outreach_app.ui.widgets.common import MessageLine, compact_table, submit_write
 
 STAGE_TEXT = {"checking": "Checking every cell…", "writing": "Writing the rows…"}
 
 
-def rows_text(rows: tuple[int, ...], limit: int = 20) -> str:
+def identifying_text(rows: tuple[int, ...], limit: int = 20) -> str:
     shown = ", ".join(str(n) for n in rows[:limit])
-    return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+    shown += f" and {len(rows) - limit} more" if len(rows) > limit else ""
+    if len(rows) == 1:
+        return f"Check the note of row {shown}: it looks identifying (a name, a phone number)."
+    return f"Check the notes of rows {shown}: they look identifying (a name, a phone number)."
 
 
 class ImportDialog(QDialog):
@@ -82,7 +86,10 @@ class ImportDialog(QDialog):
         self.table = QTableView()
         self.table.setModel(self.problems)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for column in (ip.COL_ROW, ip.COL_COLUMN):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ip.COL_PROBLEM, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         compact_table(self.table)
         self.stage = QLabel()
@@ -101,10 +108,11 @@ class ImportDialog(QDialog):
         buttons.addStretch(1)
         for button in (self.import_button, self.cancel_button, self.close_button):
             buttons.addWidget(button)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         for widget in (self.file_label, self.move_stock, self.message, self.details):
             layout.addWidget(widget)
         layout.addWidget(self.table, 1)
+        layout.addStretch(0)  # takes the table's room while the table is hidden
         layout.addWidget(self.stage)
         layout.addWidget(self.bar)
         layout.addLayout(buttons)
@@ -112,7 +120,9 @@ class ImportDialog(QDialog):
 
     def _show(self, *, table: bool, bar: bool, importable: bool = False) -> None:
         running = self.running
+        self.details.setVisible(bool(self.details.text()))
         self.table.setVisible(table)
+        self._layout.setStretch(self._layout.indexOf(self.table) + 1, 0 if table else 1)
         self.stage.setVisible(bar)
         self.bar.setVisible(bar)
         self.import_button.setVisible(importable and not running)
@@ -158,10 +168,7 @@ class ImportDialog(QDialog):
                 "show “count needed” until counted."
             )
         if checked.identifying_rows:
-            notes.append(
-                "Check the notes of rows "
-                f"{rows_text(checked.identifying_rows)}: they look identifying."
-            )
+            notes.append(identifying_text(checked.identifying_rows))
         self.message.show_info(found)
         self.details.setText("<br>".join(notes))
         self.import_button.setText("Import &anyway…" if checked.shortfalls else "&Import")
@@ -194,6 +201,7 @@ class ImportDialog(QDialog):
         self.result = result
         self.checked = None
         self.bar.setValue(self.bar.maximum())
+        self.stage.setText("Done.")
         self.message.show_info(
             f"Imported {result.encounters:,} encounters and {result.lines:,} lines "
             f"from {self.path.name}."
@@ -203,8 +211,8 @@ class ImportDialog(QDialog):
             notes.append("Stock was not moved: the rows count in reports only.")
         if result.identifying_rows:
             notes.append(
-                f"Check the notes of rows {rows_text(result.identifying_rows)}: they look "
-                "identifying. Void and log them again without the name or number."
+                identifying_text(result.identifying_rows)
+                + " Void and log it again without the name or number."
             )
         self.details.setText("<br>".join(notes))
         self._show(table=False, bar=True)

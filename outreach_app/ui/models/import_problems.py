@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+
 from outreach_app.domain.values import CellProblem
 
 from outreach_app.ui.models.rows import RowsTableModel
@@ -30,3 +32,8 @@ class CellProblemsModel(RowsTableModel):
 
     def is_number(self, column: int) -> bool:
         return column == COL_ROW
+
+    def extra(self, row: CellProblem, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:  # a long message or column name, whole
+            return row.describe()
+        return None

@@ -28,7 +28,7 @@ EXPIRING_DAYS = 60
 EXPIRED_COLOUR = QColor("#b00020")
 EXPIRING_BACKGROUND = QColor("#fff3cd")
 REORDER_BACKGROUND = QColor("#fde2e1")
-COUNT_NEEDED_BACKGROUND = QColor("#f8d7da")
+COUNT_NEEDED_BACKGROUND = QColor("#ffd8a8")  # orange: apart from the reorder pink
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +90,7 @@ class StockTableModel(RowsTableModel):
         if column == COL_ON_HAND:
             return str(r.on_hand)
         if column == COL_FLAGS:
-            notes = ["Count needed: more handed out than recorded"] if row.count_needed else []
+            notes = ["Count needed (below zero)"] if row.count_needed else []
             if row.expired:
                 notes.append("Expired")
             elif row.expiring_in is not None:
