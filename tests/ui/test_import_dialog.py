@@ -100,7 +100,7 @@ def test_a_good_file_imports_with_the_bar_reaching_the_end(
     assert dialog.bar.maximum() == rows and dialog.bar.value() == rows
     assert any(0 < v < rows for v in values)  # it moved on the way, not only at the end
     assert f"Imported {rows:,} encounters and {rows:,} lines" in dialog.message.text()
-    assert "look identifying" in dialog.details.text()
+    assert "looks identifying" in dialog.details.text()
     assert _encounters(ui_store) == rows
     assert on_hand(ui_store, FIRST_SITE, "SYRINGE") == 20_000 - 2 * (rows - 1) - 1
     qtbot.waitUntil(lambda: not threaded_context.worker.is_busy)
