@@ -11,6 +11,7 @@ from pathlib import Path
 from outreach_app.cli.demo_commands import cmd_demo
 from outreach_app.cli.opening import open_from_args, opened_store, reading, write
 from outreach_app.cli.passphrase import new_passphrase
+from outreach_app.cli.progress import terminal_progress
 from outreach_app.domain.clock import date_at_noon, to_utc
 from outreach_app.domain.codes import normalize_code
 from outreach_app.domain.values import EncounterDraft, EncounterSummary, StocktakeLineInfo
@@ -98,9 +99,9 @@ def cmd_tally_entry(args: argparse.Namespace) -> int:
             is_tally=True,
             contacts=args.contacts,
         )
-        return encounters.log_encounter(
-            uow, draft, override=args.allow_negative, move_stock=not args.no_stock
-        )
+        # Never refused for a shortfall (contracts §1): the supplies are already handed out.
+        # --allow-negative is still accepted; it changes nothing here any more.
+        return encounters.log_encounter(uow, draft, override=True, move_stock=not args.no_stock)
 
     record = write(args, tally)
     given = sum(q for _, q in record.items)
@@ -109,16 +110,27 @@ def cmd_tally_entry(args: argparse.Namespace) -> int:
         f"Recorded a tally of {record.contacts} contacts and {given} supplies at {record.site} "
         f"on {args.date.isoformat()}{stock}."
     )
+    for short in record.negative_recorded:
+        print(f"Recorded below zero: {short.describe()}. Count this item at {short.site}.")
     return 0
 
 
 def cmd_import_csv(args: argparse.Namespace) -> int:
-    result = write(
-        args,
-        lambda uow: importer.import_csv(
-            uow, args.file, move_stock=not args.no_stock, allow_negative=args.allow_negative
-        ),
-    )
+    progress = terminal_progress()  # only on a terminal (stderr)
+    try:
+        result = write(
+            args,
+            lambda uow: importer.import_csv(
+                uow,
+                args.file,
+                move_stock=not args.no_stock,
+                allow_negative=args.allow_negative,
+                progress=progress,
+            ),
+        )
+    finally:
+        if progress is not None:
+            progress.finish()
     print(
         f"Imported {result.encounters} encounters and {result.lines} lines from {args.file.name}."
     )
@@ -126,6 +138,12 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
         print("Stock was not moved (--no-stock): the rows count in reports only.")
     for short in result.negative_recorded:
         print(f"Recorded below zero: {short.describe()}.")
+    if result.identifying_rows:
+        rows = ", ".join(str(n) for n in result.identifying_rows)
+        print(
+            f"Check the notes of these rows; they look identifying (a name, a phone number): "
+            f"{rows}."
+        )
     return 0
 
 

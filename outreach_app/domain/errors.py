@@ -6,7 +6,7 @@ show the same words without a lookup table of their own.
 
 from __future__ import annotations
 
-from outreach_app.domain.values import Shortfall
+from outreach_app.domain.values import CellProblem, Shortfall
 
 
 class OutreachError(Exception):
@@ -41,6 +41,18 @@ class AlreadyImported(InvalidInput):
 
 class BadFile(InvalidInput):
     """A named file is missing, unreadable, or not one of ours."""
+
+
+class BadCells(InvalidInput):
+    """A spreadsheet refused for its cells; `cells` lists every one (row, column, message)."""
+
+    def __init__(self, message: str, cells: list[CellProblem]) -> None:
+        super().__init__(message)
+        self.cells = tuple(cells)
+
+
+class Cancelled(OutreachError):
+    """A long job stopped by the person; its unit of work rolled back, nothing was written."""
 
 
 class CoordinatorRequired(OutreachError):

@@ -119,6 +119,8 @@ class EncounterSummary:
     void_reason: str | None
     device: str
     staff: str | None
+    # What this record drew below zero (saved anyway: contracts §1, "Shortfall").
+    negative_recorded: tuple[Shortfall, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,3 +176,28 @@ class ImportResult:
     lines: int
     stock_moved: bool
     negative_recorded: tuple[Shortfall, ...] = ()
+    identifying_rows: tuple[int, ...] = ()  # spreadsheet rows whose notes look identifying
+
+
+@dataclass(frozen=True, slots=True)
+class CellProblem:
+    """One bad cell of a spreadsheet: its row (the header is row 1), column and what is wrong."""
+
+    row: int
+    column: str
+    message: str
+
+    def describe(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportCheck:
+    """What an import would add, found by the check pass (nothing written)."""
+
+    filename: str
+    encounters: int
+    lines: int
+    stock_moved: bool
+    shortfalls: tuple[Shortfall, ...] = ()  # refused unless allowed (contracts §4)
+    identifying_rows: tuple[int, ...] = ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -76,10 +76,14 @@ def _non_negative(label: str, value: int) -> None:
 
 
 def prepare(
-    session: Session, draft: EncounterDraft, catalog: Catalog | None = None
+    session: Session,
+    draft: EncounterDraft,
+    catalog: Catalog | None = None,
+    *,
+    site: Site | None = None,  # already looked up (an import resolves each name once)
 ) -> PreparedEncounter:
     catalog = catalog or Catalog(session)
-    site = lookup.site_by_name(session, draft.site)
+    site = site or lookup.site_by_name(session, draft.site)
     if not site.active:
         raise InvalidInput(f"The site {site.name!r} is deactivated; choose an active site.")
     prepared = PreparedEncounter(draft=draft, site=site)
@@ -217,15 +221,19 @@ def write_encounter(
 def log_encounter(
     uow: UnitOfWork, draft: EncounterDraft, *, override: bool = False, move_stock: bool = True
 ) -> EncounterSummary:
-    """Record an encounter (or tally record) and draw its supplies from the site's stock."""
+    """Record an encounter (or tally record) and draw its supplies from the site's stock.
+
+    A shortfall is refused unless `override` (the app asks once, then saves with it; the
+    command line always saves, contracts §1); the summary says what was drawn below zero."""
     refuse_if_ahead(uow, draft)
     prepared = prepare(uow.session, draft)
     plans = plan_stock(uow.session, prepared, uow.today()) if move_stock else None
-    if plans and not override:
-        refuse_shortfalls([p.shortfall for p in plans if p.shortfall])
+    short = [p.shortfall for p in plans or () if p.shortfall]
+    if not override:
+        refuse_shortfalls(short)
     encounter = write_encounter(uow, prepared, plans)
     uow.session.flush()
-    return summarize(uow.session, encounter)
+    return replace(summarize(uow.session, encounter), negative_recorded=tuple(short))
 
 
 def refuse_if_ahead(uow: UnitOfWork, draft: EncounterDraft) -> None:

@@ -55,6 +55,12 @@ class UnitOfWork:
         self._device.last_seq += 1
         return self._device.last_seq
 
+    def take_seqs(self, count: int) -> int:
+        """`count` sequence numbers at once, for rows inserted in bulk; returns the first."""
+        first = self.next_seq()
+        self._device.last_seq += count - 1  # type: ignore[union-attr]  # loaded by next_seq
+        return first
+
     def organisation_id(self) -> uuid.UUID:
         if self.org_id is None:
             setting = self.session.get(Setting, "org_id")
