@@ -31,8 +31,9 @@ from outreach_app.domain.codes import AgeBand, Gender, NaloxoneReason, normalize
 from outreach_app.domain.errors import AlreadyImported, BadFile, InvalidInput, OutreachError
 from outreach_app.domain.limits import MAX_QUANTITY, too_large, whole_number
 from outreach_app.domain.participant import clean_participant_code
+from outreach_app.domain.roles import Action
 from outreach_app.domain.values import EncounterDraft, ImportResult, Shortfall
-from outreach_app.services import audit
+from outreach_app.services import audit, staff
 from outreach_app.services.encounters import (
     NOTE_MAX,
     Catalog,
@@ -249,6 +250,8 @@ def import_csv(
         shortfalls = _file_shortfalls(uow, [p for _, p in prepared])
         if shortfalls and not allow_negative:
             refuse_shortfalls(shortfalls)
+        if shortfalls:
+            staff.require(uow, Action.IMPORT_ANYWAY)  # a coordinator's "import anyway"
 
     record = Import(
         id=file_id,
