@@ -11,6 +11,7 @@ from pathlib import Path
 from outreach_app.cli.demo_commands import cmd_demo
 from outreach_app.cli.opening import open_from_args, opened_store, reading, write
 from outreach_app.cli.passphrase import new_passphrase
+from outreach_app.cli.pins import new_pin
 from outreach_app.cli.progress import terminal_progress
 from outreach_app.domain.clock import date_at_noon, to_utc
 from outreach_app.domain.codes import normalize_code
@@ -35,6 +36,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     passphrase = None
     if not args.db_url and not args.no_encryption:
         passphrase = new_passphrase()
+    coordinator = " ".join(args.coordinator.split()) or "Coordinator"
     options = InitOptions(
         org=args.org,
         site=args.site,
@@ -42,6 +44,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         device=args.device,
         timezone=args.timezone,
         passphrase=passphrase,
+        coordinator=coordinator,
+        coordinator_pin=new_pin(coordinator, optional=True),
+        codes=args.codes,
     )
     init_store(args.data_dir, options, db_url=args.db_url)
     where = "the PostgreSQL database" if args.db_url else str(args.data_dir)
@@ -51,6 +56,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(
         f"Initialised {where} for {args.org} ({state}); first site: {args.site}.", file=sys.stderr
     )
+    if options.coordinator_pin is None:
+        print(
+            f"{coordinator} is the first coordinator, without a PIN yet: set it when the app "
+            "first opens (or set OUTREACH_NEW_PIN next time).",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -207,5 +218,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 from outreach_app.cli.report_commands import REPORT_HANDLERS  # noqa: E402
+from outreach_app.cli.staff_commands import STAFF_HANDLERS  # noqa: E402
 
 HANDLERS.update(REPORT_HANDLERS)
+HANDLERS.update(STAFF_HANDLERS)

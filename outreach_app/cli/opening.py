@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
 from outreach_app.cli.passphrase import existing_passphrase
+from outreach_app.cli.pins import acting_pin
 
 if TYPE_CHECKING:
     from outreach_app.services.store import Store
@@ -24,9 +25,19 @@ def open_from_args(args: argparse.Namespace) -> Store:
     from outreach_app.services.store import folder_is_encrypted, open_store
 
     if args.db_url:
-        return open_store(args.data_dir, db_url=args.db_url)
-    passphrase = existing_passphrase() if folder_is_encrypted(args.data_dir) else None
-    return open_store(args.data_dir, passphrase=passphrase)
+        store = open_store(args.data_dir, db_url=args.db_url)
+    else:
+        passphrase = existing_passphrase() if folder_is_encrypted(args.data_dir) else None
+        store = open_store(args.data_dir, passphrase=passphrase)
+    name = getattr(args, "staff", None)
+    if name:
+        try:
+            pin = acting_pin(name) if store.needs_pin(name) else None
+            store.act_as(name, pin)
+        except BaseException:
+            store.close()
+            raise
+    return store
 
 
 @contextmanager

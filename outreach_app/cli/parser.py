@@ -10,6 +10,7 @@ from outreach_app import __version__
 from outreach_app.cli import args as types
 from outreach_app.cli.demo_commands import add_demo_parser
 from outreach_app.cli.report_commands import add_report_parsers
+from outreach_app.cli.staff_commands import add_staff_parsers
 from outreach_app.domain.codes import SiteKind
 
 
@@ -30,6 +31,11 @@ def build_parser() -> Parser:
         type=types.db_url,
         help="a PostgreSQL database instead of the folder's file (postgresql://USER@HOST/DB)",
     )
+    parser.add_argument(
+        "--staff",
+        metavar="NAME",
+        help="act as this person (default: the first coordinator); their PIN from OUTREACH_PIN",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
 
     p = sub.add_parser("init", help="create and seed a data folder (encrypted by default)")
@@ -39,6 +45,8 @@ def build_parser() -> Parser:
     p.add_argument("--device", default="This computer")
     p.add_argument("--timezone")
     p.add_argument("--no-encryption", action="store_true")
+    p.add_argument("--codes", default="random", choices=["random", "own"])
+    p.add_argument("--coordinator", default="Coordinator", metavar="NAME")
 
     p = sub.add_parser("import-csv", help="encounters from a spreadsheet export")
     p.add_argument("file", type=Path, metavar="FILE")
@@ -84,4 +92,5 @@ def build_parser() -> Parser:
     p.add_argument("file", type=Path, metavar="FILE")
     add_report_parsers(sub)
     add_demo_parser(sub)
+    add_staff_parsers(sub)
     return parser

@@ -59,6 +59,14 @@ class CoordinatorRequired(OutreachError):
     """The action needs the coordinator override or PIN."""
 
 
+class RoleRefused(CoordinatorRequired):
+    """The person acting has a role that may not do this (contracts §10): exit 1."""
+
+
+class PinRefused(OutreachError):
+    """A wrong PIN, or too many wrong ones in a row (then a wait): exit 1."""
+
+
 class StoreError(OutreachError):
     """The data store itself cannot be opened (contracts §3, exit 3)."""
 

@@ -36,7 +36,7 @@ Planned = tuple[uuid.UUID, PreparedEncounter, list[tuple[uuid.UUID, Draw]]]
 COLUMNS = {
     "encounters": (
         "id", "device_id", "seq", "staff_id", "created_at", "occurred_at", "site_id",
-        "is_tally", "contacts", "participant_code", "age_band", "gender", "is_new",
+        "is_tally", "contacts", "participant_key", "age_band", "gender", "is_new",
         "people_served", "syringes_returned", "reversals_reported", "naloxone_reason",
         "naloxone_training", "note", "moves_stock", "import_id",
     ),
@@ -130,6 +130,7 @@ class BulkWriter:
         self._rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in COLUMNS}
         v = self._v
         self._device, self._staff = v.id(uow.device_id), v.id(uow.staff_id)
+        self._code_key = uow.code_key  # codes are stored only keyed (contracts §10)
         self._now, self._import = v.moment(uow.now()), v.id(import_id)
         self._moves = moves_stock
         self._distribute = MovementKind.DISTRIBUTE.value
@@ -139,10 +140,10 @@ class BulkWriter:
         encounter_id, p, draws = planned
         v, draft = self._v, planned[1].draft
         eid, site, when = v.row_id(encounter_id), v.id(p.site.id), v.moment(draft.occurred_at)
-        tally = draft.is_tally
+        tally, code = draft.is_tally, self._code_key(p.participant_code)
         self._rows["encounters"].append(
             (eid, self._device, seq(), self._staff, self._now, when, site, tally,
-             draft.contacts if tally else 0, p.participant_code, p.age_band, p.gender,
+             draft.contacts if tally else 0, code, p.age_band, p.gender,
              None if tally else draft.is_new, 0 if tally else draft.people_served,
              draft.syringes_returned, draft.reversals_reported, p.naloxone_reason,
              draft.naloxone_training, draft.note.strip(), self._moves, self._import)

@@ -33,13 +33,14 @@ from outreach_app.domain.errors import (
     OutreachError,
 )
 from outreach_app.domain.identifying import looks_identifying
+from outreach_app.domain.roles import Action
 from outreach_app.domain.values import (
     EncounterDraft,
     ImportCheck,
     ImportResult,
     Shortfall,
 )
-from outreach_app.services import audit
+from outreach_app.services import audit, staff
 from outreach_app.services.encounters import (
     Catalog,
     PreparedEncounter,
@@ -130,6 +131,8 @@ def import_csv(
     checked = _check(uow, path, move_stock, progress, is_cancelled)
     if checked.shortfalls and not allow_negative:
         refuse_shortfalls(checked.shortfalls)
+    if checked.shortfalls:
+        staff.require(uow, Action.IMPORT_ANYWAY)  # a coordinator's "import anyway"
     session = uow.session
     session.add(
         Import(
