@@ -161,7 +161,7 @@ def import_csv(
         step(done)
     writer.flush()
     step(total, force=True)
-    audit.record(uow, "import-csv", f"{total} encounters from {checked.filename}")
+    audit.record_range(uow, "import-csv", f"{total} encounters from {checked.filename}")
     return ImportResult(
         total,
         checked.lines,
