@@ -19,7 +19,7 @@ import json
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -32,15 +32,15 @@ from outreach_app.domain.errors import (
     Cancelled,
     OutreachError,
 )
-from outreach_app.domain.identifying import looks_identifying
 from outreach_app.domain.roles import Action
+from outreach_app.domain.text_warnings import text_hints
 from outreach_app.domain.values import (
     EncounterDraft,
     ImportCheck,
     ImportResult,
     Shortfall,
 )
-from outreach_app.services import audit, staff
+from outreach_app.services import audit, free_text, staff
 from outreach_app.services.encounters import (
     Catalog,
     PreparedEncounter,
@@ -134,6 +134,9 @@ def import_csv(
     if checked.shortfalls:
         staff.require(uow, Action.IMPORT_ANYWAY)  # a coordinator's "import anyway"
     session = uow.session
+    for _, prepared in checked.rows:  # rows a purge already covers arrive without their note
+        note = free_text.purged_note(session, prepared.draft.occurred_at, prepared.draft.note)
+        prepared.draft = replace(prepared.draft, note=note)
     session.add(
         Import(
             id=checked.file_id,
@@ -220,7 +223,7 @@ def _check(
         )
         if draft is not None:
             drafts.append((number, draft))
-            if draft.note and looks_identifying(draft.note):
+            if text_hints(draft.note):  # names, phones, dates, addresses: listed, not refused
                 identifying.append(number)
     if not drafts and not errors.cells:
         raise BadFile(f"{path.name} has no rows below its header; nothing was imported.")

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+import outreach_app.services.free_text  # noqa: F401 - its flush hook empties purged text
 from outreach_app.domain import identity
 from outreach_app.domain.clock import system_zone, utc_now
 from outreach_app.domain.codes import SiteKind, parse_enum

@@ -1,4 +1,4 @@
-"""The schema (revision 0004): the organisation's shared rows and its append-only records.
+"""The schema (revision 0005): the organisation's shared rows and its append-only records.
 
 Every record carries its id, the device that made it, that device's sequence number, who made it
 and when. Records are never updated or deleted (the database refuses it, `storage/triggers.py`),
@@ -362,3 +362,13 @@ class AuditEntry(RecordMixin, Base):
     records_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     prev_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     entry_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+
+
+class Purge(RecordMixin, Base):
+    """A purge (contracts §10): free text of records that occurred before `cut_off` is emptied,
+    here and on every device it reaches, also for records that arrive after it. Random id: a
+    purge is made once, by one person."""
+
+    __tablename__ = "purges"
+    cut_off: Mapped[datetime]
+    older_than_months: Mapped[int] = mapped_column(Integer)

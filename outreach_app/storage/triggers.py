@@ -28,6 +28,7 @@ APPEND_ONLY: dict[str, tuple[str, ...]] = {
     "imports": (),
     "record_copies": ("reason",),
     "audit_log": (),
+    "purges": (),
 }
 BALANCE_TRIGGERS = ("stock_balances_follow_movements", "stock_balances_follow_counts")
 REFUSAL = "records are never changed or deleted; record a correction instead"
@@ -65,6 +66,13 @@ def existing_triggers(conn: Connection) -> set[str]:
 def missing_triggers(conn: Connection) -> list[str]:
     present = existing_triggers(conn)
     return [name for name in expected_triggers() if name not in present]
+
+
+def _present(conn: Connection) -> list[tuple[str, tuple[str, ...]]]:
+    """The append-only tables that exist yet: an earlier migration runs before a later one
+    adds its table (that one installs the triggers again as its last step)."""
+    tables = set(inspect(conn).get_table_names())
+    return [(table, columns) for table, columns in APPEND_ONLY.items() if table in tables]
 
 
 def _columns(conn: Connection, table: str) -> list[str]:
@@ -113,7 +121,7 @@ def _install_sqlite(conn: Connection) -> None:
         conn.exec_driver_sql(f'DROP TRIGGER IF EXISTS "{name}"')
     conn.exec_driver_sql(SQLITE_MOVEMENTS)
     conn.exec_driver_sql(SQLITE_COUNTS)
-    for table, purgeable in APPEND_ONLY.items():
+    for table, purgeable in _present(conn):
         kept = [f'NEW."{c}" IS OLD."{c}"' for c in _columns(conn, table) if c not in purgeable]
         emptied = [f'(NEW."{c}" IS OLD."{c}" OR NEW."{c}" = \'\')' for c in purgeable]
         allowed = " AND ".join(kept + emptied)
@@ -216,7 +224,7 @@ def _install_postgres(conn: Connection) -> None:
             f'CREATE TRIGGER "{name}" AFTER INSERT ON "{table}" '
             f"FOR EACH ROW EXECUTE FUNCTION {name}()"
         )
-    for table, purgeable in APPEND_ONLY.items():
+    for table, purgeable in _present(conn):
         args = ", ".join(f"'{c}'" for c in purgeable)
         for suffix, event in (("no_update", "UPDATE"), ("no_delete", "DELETE")):
             name = f"{table}_{suffix}"

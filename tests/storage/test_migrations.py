@@ -268,6 +268,7 @@ SEQ_NUMBERS = " UNION ALL ".join(
         "stock_movements",
         "stocktakes",
         "audit_log",
+        "purges",
     )
 )
 
