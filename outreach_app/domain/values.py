@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from outreach_app.domain.text_warnings import TextWarning
+
 
 @dataclass(frozen=True, slots=True)
 class SiteInfo:
@@ -121,6 +123,8 @@ class EncounterSummary:
     staff: str | None
     # What this record drew below zero (saved anyway: contracts §1, "Shortfall").
     negative_recorded: tuple[Shortfall, ...] = ()
+    # Free text of this action that looks identifying (saved anyway: issue 10 point 5).
+    text_warnings: tuple[TextWarning, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +152,7 @@ class MovementInfo:
     staff: str | None
     reverses: uuid.UUID | None
     balance: int = 0
+    text_warnings: tuple[TextWarning, ...] = ()  # as on EncounterSummary
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ from outreach_app.domain.participant import (
 )
 from outreach_app.domain.roles import Action
 from outreach_app.domain.values import EncounterDraft, EncounterSummary, Shortfall
-from outreach_app.services import audit, lookup, staff
+from outreach_app.services import audit, free_text, lookup, staff
 from outreach_app.services.ledger import PlannedDraw, plan_draw, write_draws
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import (
@@ -248,7 +248,11 @@ def log_encounter(
     uow.session.flush()
     what = "tally" if draft.is_tally else "encounter"
     audit.record(uow, what, f"{what} at {prepared.site.name}")
-    return replace(summarize(uow.session, encounter), negative_recorded=tuple(short))
+    return replace(
+        summarize(uow.session, encounter),
+        negative_recorded=tuple(short),
+        text_warnings=free_text.take(uow),
+    )
 
 
 def refuse_if_ahead(uow: UnitOfWork, draft: EncounterDraft) -> None:
@@ -289,7 +293,7 @@ def void_encounter(uow: UnitOfWork, encounter_id: uuid.UUID, reason: str) -> Enc
     session.flush()
     site = session.get(Site, encounter.site_id)
     audit.record(uow, "void", f"a record at {site.name if site else '?'}")  # never the reason
-    return summarize(session, encounter)
+    return replace(summarize(session, encounter), text_warnings=free_text.take(uow))
 
 
 def reversal_of(uow: UnitOfWork, movement: StockMovement, note: str) -> StockMovement:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from outreach_app.domain.errors import InvalidInput, ShortfallError
 from outreach_app.domain.lots import Draw
 from outreach_app.domain.roles import Action
 from outreach_app.domain.values import MovementInfo, OnHandRow, Shortfall
-from outreach_app.services import audit, lookup, staff
+from outreach_app.services import audit, free_text, lookup, staff
 from outreach_app.services.encounters import refuse_shortfalls, reversal_of
 from outreach_app.services.ledger import PlannedDraw, balance, plan_draw, write_draws
 from outreach_app.services.uow import UnitOfWork
@@ -61,7 +62,7 @@ def receive(
     audit.record(
         uow, "receive", f"{qty} {item.code} at {site_row.name}" + (f" lot {lot}" if lot else "")
     )
-    return movement_info(session, movement)
+    return replace(movement_info(session, movement), text_warnings=free_text.take(uow))
 
 
 def _not_in_future(uow: UnitOfWork, at: datetime | None) -> datetime:
@@ -259,7 +260,7 @@ def adjust(
     session.add(movement)
     session.flush()
     audit.record(uow, "adjust", f"{qty:+d} {item.code} at {site_row.name} ({code.value})")
-    return movement_info(session, movement)
+    return replace(movement_info(session, movement), text_warnings=free_text.take(uow))
 
 
 def reverse_movement(uow: UnitOfWork, movement_id: uuid.UUID, reason: str) -> MovementInfo:
@@ -284,7 +285,7 @@ def reverse_movement(uow: UnitOfWork, movement_id: uuid.UUID, reason: str) -> Mo
     session.add(reversal)
     session.flush()
     audit.record(uow, "reverse", f"a {movement.kind} movement")  # never the typed reason
-    return movement_info(session, reversal)
+    return replace(movement_info(session, reversal), text_warnings=free_text.take(uow))
 
 
 def movement_info(
