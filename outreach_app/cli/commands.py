@@ -80,6 +80,8 @@ def cmd_receive(args: argparse.Namespace) -> int:
     )
     lot = f" lot {movement.lot}" if movement.lot else ""
     print(f"Received {movement.quantity} {movement.item_code}{lot} at {movement.site}.")
+    for warning in movement.text_warnings:  # --source text that looks identifying
+        print(warning.describe(), file=sys.stderr)
     return 0
 
 
@@ -153,7 +155,8 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
         rows = ", ".join(str(n) for n in result.identifying_rows)
         print(
             f"Check the notes of these rows; they look identifying (a name, a phone number): "
-            f"{rows}."
+            f"{rows}.",
+            file=sys.stderr,
         )
     return 0
 
@@ -217,8 +220,10 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
 }
 
+from outreach_app.cli.privacy_commands import PRIVACY_HANDLERS  # noqa: E402
 from outreach_app.cli.report_commands import REPORT_HANDLERS  # noqa: E402
 from outreach_app.cli.staff_commands import STAFF_HANDLERS  # noqa: E402
 
 HANDLERS.update(REPORT_HANDLERS)
 HANDLERS.update(STAFF_HANDLERS)
+HANDLERS.update(PRIVACY_HANDLERS)

@@ -31,6 +31,7 @@ class Action(StrEnum):
     AUDIT = "view the audit log"
     IMPORT_ANYWAY = "import a spreadsheet despite a shortfall"
     SETTINGS = "change the organisation's settings"
+    PASSPHRASE = "change the passphrase"
 
 
 COORDINATOR_ONLY = frozenset(Action)
