@@ -55,9 +55,14 @@ class OpeningCheck(QObject):
 
 
 def back_up_and_close(store: Any) -> None:
-    """The day's backup (a failure is logged, never stops the closing), then the store closes."""
-    from outreach_app.services import backups
+    """The scheduled purge when due, the day's backup (a failure of either is logged, never
+    stops the closing), then the store closes."""
+    from outreach_app.services import backups, retention
 
+    try:  # the coordinators' schedule ("purge notes older than N months"), when it is due
+        retention.run_schedule(store)
+    except Exception:
+        log.exception("scheduled purge on close failed")
     try:
         backups.daily_backup(store)
     except Exception:

@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -110,7 +111,7 @@ def test_moments_cover_exactly_the_purgeable_columns() -> None:
 
 
 def test_cut_off_is_local_midnight_months_before() -> None:
-    zone = __import__("zoneinfo").ZoneInfo("America/Toronto")
+    zone = ZoneInfo("America/Toronto")
     assert retention.cut_off_for(date(2026, 3, 31), 1, zone) == datetime(
         2026, 2, 28, 5, 0, tzinfo=UTC
     )

@@ -18,6 +18,7 @@ from outreach_app.domain.values import ItemInfo
 
 from outreach_app.ui.dialogs.request_form import RequestForm
 from outreach_app.ui.widgets.common import date_edit
+from outreach_app.ui.widgets.text_warning import TextWarning
 
 REASON_LABELS = {
     "DAMAGED": "Damaged",
@@ -127,6 +128,7 @@ class ReceiveDialog(_StockForm):
         self.form.addRow("&Lot", self.lot_edit)
         self.form.addRow("&Expires", self.expires_edit)
         self.form.addRow("S&ource", self.source_edit)
+        self.form.addRow("", TextWarning(self.source_edit))
         self.item_combo.currentIndexChanged.connect(self._on_item_changed)
         self._on_item_changed()
 
@@ -180,6 +182,7 @@ class TransferDialog(_StockForm):
         self.form.addRow("&Quantity", self.qty_spin)
         self.form.addRow("&Lot", self.lot_combo)
         self.form.addRow("&Note", self.note_edit)
+        self.form.addRow("", TextWarning(self.note_edit))
         self.item_combo.currentIndexChanged.connect(self._on_item_changed)
         self.from_combo.currentIndexChanged.connect(self._on_item_changed)
         self._on_item_changed()
@@ -230,6 +233,7 @@ class AdjustDialog(_StockForm):
         self.form.addRow("&Change", self.qty_spin)
         self.form.addRow("&Reason", self.reason_combo)
         self.form.addRow("&Note", self.note_edit)
+        self.form.addRow("", TextWarning(self.note_edit))
         self.item_combo.currentIndexChanged.connect(self._on_item_changed)
         self.site_combo.currentIndexChanged.connect(self._on_item_changed)
         self._on_item_changed()

@@ -40,6 +40,7 @@ from outreach_app.ui.widgets.common import (
     org_zone,
     submit_write,
 )
+from outreach_app.ui.widgets.text_warning import TextWarning
 
 
 class ReasonDelegate(QStyledItemDelegate):
@@ -123,6 +124,7 @@ class StocktakeDialog(QDialog):
         layout.addWidget(self.busy)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.note_edit)
+        layout.addWidget(TextWarning(self.note_edit))
         layout.addLayout(buttons)
 
     def _load(self) -> None:

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from outreach_app.ui.widgets.text_warning import TextWarning
+
 
 class VoidDialog(QDialog):
     def __init__(self, description: str, parent: QWidget | None = None) -> None:
@@ -28,6 +30,7 @@ class VoidDialog(QDialog):
         self.reason_edit.setPlaceholderText("e.g. entered twice, wrong site")
         self.reason_edit.setMaxLength(200)
         layout.addWidget(self.reason_edit)
+        layout.addWidget(TextWarning(self.reason_edit))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

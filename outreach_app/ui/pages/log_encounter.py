@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QCompleter, QVBoxLayout, QWidget
 
 from outreach_app.domain.clock import utc_now
 from outreach_app.domain.errors import OutreachError, ShortfallError
-from outreach_app.domain.identifying import identifying_hints
+from outreach_app.domain.text_warnings import text_hints
 from outreach_app.domain.values import EncounterDraft, EncounterSummary
 
 from outreach_app.ui.context import AppContext
@@ -246,7 +246,7 @@ class LogEncounterPage(Page):
     # Note ----------------------------------------------------------------------------------
 
     def _on_note_changed(self, text: str) -> None:
-        hints = identifying_hints(text)
+        hints = text_hints(text)  # names, phones, dates, addresses
         self.form.note_warning.setVisible(bool(hints))
         if hints:
             self.form.note_warning.setText(
