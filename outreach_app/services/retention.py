@@ -193,9 +193,10 @@ def rewrite_backups(store: Store, cut_off: datetime) -> tuple[list[str], list[st
     """Each of the folder's own backups purged in place; those that cannot be are removed."""
     rewritten, removed = [], []
     for path in _backup_files(store.folder.backups):
-        if path.suffix != ".db":  # a copy that never finished (`.partial`), a journal
-            _shred(path)
-            continue
+        if path.suffix != ".db":
+            if _leftover(path.name):  # a copy that never finished, a journal beside a backup
+                _shred(path)
+            continue  # anything else there is not the app's
         try:
             _purge_backup(path, store.passphrase, cut_off)
             rewritten.append(path.name)
@@ -204,6 +205,12 @@ def rewrite_backups(store: Store, cut_off: datetime) -> tuple[list[str], list[st
             _shred(path)
             removed.append(path.name)
     return rewritten, removed
+
+
+def _leftover(name: str) -> bool:
+    return (name.startswith(".") and ".partial" in name) or name.endswith(
+        (".db-journal", ".db-wal", ".db-shm")
+    )
 
 
 def _open_backup(path: Path, passphrase: str | None) -> Any:

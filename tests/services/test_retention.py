@@ -130,13 +130,16 @@ def test_nothing_purged_is_left_in_the_folder_its_wal_or_backups(plain_folder: P
         backups.backup_before(store, "zz-test")
         # An old backup of another schema (typed codes and notes of 0003): cannot be purged.
         shutil.copyfile(FIXTURES / "schema-0003.db", plain_folder / "backups" / "zz-old.db")
+        # A copy that never finished (the app's) and a file of the user's own.
+        (plain_folder / "backups" / ".zz.db.partial").write_text(f"{MARK} note")
+        (plain_folder / "backups" / "zz-readme.txt").write_text("ZZ the user's own file")
         before = _figures(store)
         wal = Path(f"{plain_folder / 'outreach.db'}-wal")
         assert wal.exists()
         # The unencrypted folder shows the marker before: in the file or WAL, and the backups.
         seen = _scan(plain_folder, MARK.encode())
         assert {"outreach.db", "outreach.db-wal"} & set(seen)
-        assert sum(name.startswith("backups/") for name in seen) == 2
+        assert sum(name.startswith("backups/") for name in seen) == 3  # two and the partial
 
         result = retention.purge(store, 12)
 
@@ -157,6 +160,8 @@ def test_nothing_purged_is_left_in_the_folder_its_wal_or_backups(plain_folder: P
     assert _scan(plain_folder, f"{MARK} count".encode()) == []
     assert _scan(plain_folder, b"ZZ synthetic fixture note") == []  # the old backup is gone
     assert KEEP.encode() in (plain_folder / "outreach.db").read_bytes()
+    assert (plain_folder / "backups" / "zz-readme.txt").exists()
+    assert not (plain_folder / "backups" / ".zz.db.partial").exists()
     for backup in (plain_folder / "backups").glob("*.db"):
         with sqlite3.connect(backup) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
