@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.pool import NullPool
 
 from outreach_app.domain.errors import BadFile, StoreError
+from outreach_app.storage.diskfull import disk_full, is_disk_full
 from outreach_app.storage.engine import make_engine, sqlite_url
 
 
@@ -99,6 +100,8 @@ def copy_database(source: Engine, dest: Path, passphrase: str | None) -> None:
         raise
     except Exception as exc:
         tmp.unlink(missing_ok=True)
+        if is_disk_full(exc):
+            raise disk_full(f"the backup {dest}") from exc
         raise StoreError(f"The backup to {dest} failed: {exc.__class__.__name__}.") from exc
     finally:
         target_engine.dispose()
