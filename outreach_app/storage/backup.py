@@ -45,6 +45,16 @@ def _check_tables(cursor: Any) -> None:
         raise BadFile("The file is not an Outreach Tally database.")
 
 
+def _check_whole(cursor: Any, path: Path) -> None:
+    """A copy cut short inside its last page still opens (SQLite reads the missing bytes as
+    zeros) and passes integrity_check when that page is a free one; restored, it would leave a
+    folder that does not open. The file must hold every page its header counts."""
+    (pages,) = cursor.execute("PRAGMA page_count").fetchone()
+    (page_size,) = cursor.execute("PRAGMA page_size").fetchone()
+    if path.stat().st_size != pages * page_size:
+        raise BadFile(f"{path.name} is incomplete (cut short); nothing was replaced.")
+
+
 def read_backup_revision(path: Path, passphrase: str | None) -> str:
     """Check a file is a healthy database of ours, without writing to it; returns its revision.
 
@@ -56,6 +66,7 @@ def read_backup_revision(path: Path, passphrase: str | None) -> str:
         raise BadFile(f"{path.name} cannot be opened as a database.") from exc
     try:
         cursor = conn.cursor()
+        _check_whole(cursor, path)
         _check_tables(cursor)
         row = cursor.execute("SELECT version_num FROM alembic_version").fetchone()
         cursor.close()
