@@ -51,7 +51,7 @@ def _check_whole(cursor: Any, path: Path) -> None:
     folder that does not open. The file must hold every page its header counts."""
     (pages,) = cursor.execute("PRAGMA page_count").fetchone()
     (page_size,) = cursor.execute("PRAGMA page_size").fetchone()
-    if path.stat().st_size != pages * page_size:
+    if path.stat().st_size != int(pages) * int(page_size):  # SQLCipher answers page_size as text
         raise BadFile(f"{path.name} is incomplete (cut short); nothing was replaced.")
 
 

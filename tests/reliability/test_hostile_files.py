@@ -60,6 +60,7 @@ def test_import_csv_of_hostile_files(kind: str, plain_folder: Path, tmp_path: Pa
     tally = Tally()
     sheet = tmp_path / "zz-hostile.csv"
     fuzz(strategy, lambda data: check_import(folder, None, sheet, data, tally), EXAMPLES[kind])
+    print(f"import-{kind}: {tally}")  # the figures README's reliability table quotes (pytest -s)
     assert tally.failures == []
     assert tally.examples >= EXAMPLES[kind] // 2  # hypothesis may stop early on small spaces
     if kind == "encodings":  # UTF-8 with or without BOM imports; the others' accents do not
@@ -82,6 +83,7 @@ def test_restore_of_random_and_damaged_files(
     share = 1 if backend == "sqlite" else 2  # each SQLCipher open derives its key (~0.2 s)
     fuzz(random_files, restore, EXAMPLES["restore"] // share)
     fuzz(truncations(good), restore, EXAMPLES["cut"] // share)
+    print(f"restore-{backend}: {tally}")
     assert tally.failures == []
     assert tally.refused > 0
 

@@ -33,6 +33,11 @@ def test_kill_minus_nine_loses_nothing_acknowledged(
     seed = zlib.crc32(f"{kind}-{backend}".encode())  # random moments, the same on every run
     outcomes = run_trials(kind, backend, TRIALS, tmp_path, seed, window_scale=WINDOW_SCALE)
     assert len(outcomes) == TRIALS
+    acked = sum(o.acknowledged for o in outcomes)
+    print(
+        f"{kind}-{backend}: {TRIALS} trials, {acked} acknowledged,"
+        f" stages {[o.stage for o in outcomes]}"
+    )
     for number, outcome in enumerate(outcomes, start=1):
         assert outcome.lost == [], f"trial {number} (killed after {outcome.killed_after_s:.2f} s)"
         assert outcome.problems == [], (
