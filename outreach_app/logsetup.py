@@ -26,6 +26,10 @@ class _LazyFileHandler(logging.handlers.RotatingFileHandler):
         Path(self.baseFilename).parent.mkdir(exist_ok=True)
         return super()._open()
 
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A record that cannot be written (a full disk) is dropped: logging's default prints a
+        traceback on the user's terminal, which a message must never carry (contracts §3)."""
+
 
 def configure_file_logging(data_dir: Path) -> Path | None:
     """Log to the data folder when it exists; a missing folder is not created just to log."""

@@ -8,6 +8,7 @@ through a temporary file and `os.replace`, so a refusal leaves no half-written r
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 import tempfile
@@ -21,6 +22,9 @@ from outreach_app.cli.opening import reading
 from outreach_app.domain.clock import Period
 from outreach_app.domain.errors import BadFile
 from outreach_app.domain.suppression import DEFAULT_THRESHOLD
+
+# A full disk, a file past the system's size limit, a full quota.
+DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
 def _period_options(p: argparse.ArgumentParser) -> None:
@@ -100,9 +104,10 @@ def write_outputs(outputs: list[tuple[Path, bytes]]) -> None:
         for tmp, target in staged:
             os.replace(tmp, target)
     except OSError as exc:
-        raise BadFile(
-            f"Could not write the report: {exc.strerror or exc}. Nothing was written."
-        ) from exc
+        reason = exc.strerror or str(exc)
+        if exc.errno in DISK_FULL_ERRNOS:  # EFBIG reads "File too large": it is the disk
+            reason = "the disk is full (free some space or choose another disk)"
+        raise BadFile(f"Could not write the report: {reason}. Nothing was written.") from exc
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)

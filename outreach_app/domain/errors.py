@@ -105,5 +105,9 @@ class StoreBusy(StoreError):
     """Another writer kept the data busy through every retry (contracts §3: exit 3)."""
 
 
+class DiskFull(StoreError):
+    """The disk holding the data is full (or failing): the write was rolled back (exit 3)."""
+
+
 class FolderInUse(OutreachError):
     """The data folder is open in the app (here or on another computer): exit 1."""

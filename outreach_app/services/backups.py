@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from outreach_app.domain.clock import utc_now
-from outreach_app.domain.errors import BadFile, InvalidInput
+from outreach_app.domain.errors import BadFile, DiskFull, InvalidInput
 from outreach_app.services.store import Store, open_store
 from outreach_app.storage.backup import copy_database, read_backup_revision
 from outreach_app.storage.folder import SQLITE_HEADER
@@ -38,7 +38,10 @@ def backup_to(store: Store, out: Path) -> Path:
         raise BadFile(f"{out} already exists. Choose a new file name; nothing was written.")
     if not out.parent.is_dir():
         raise BadFile(f"The folder {out.parent} does not exist.")
-    copy_database(store.engine, out, store.passphrase)
+    try:
+        copy_database(store.engine, out, store.passphrase)
+    except DiskFull as exc:  # the named file could not be written, not the data: exit 1 (§3)
+        raise BadFile(exc.message) from exc
     return out
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random
 
 from outreach_app.domain.errors import StoreBusy
+from outreach_app.storage.diskfull import disk_full, is_disk_full
 from outreach_app.storage.locking import DEFAULT_WAIT_MS, UNIT, WAIT_MS, WRITE, is_busy
 
 log = logging.getLogger(__name__)
@@ -77,10 +78,16 @@ def begin_write(sessions: sessionmaker[Session], policy: WritePolicy) -> Session
 
 @contextmanager
 def committing(session: Session) -> Iterator[Session]:
-    """Commit when the block succeeds, roll back on any error, close either way."""
+    """Commit when the block succeeds, roll back on any error, close either way; a full disk
+    becomes `DiskFull`, a message a person can act on."""
     try:
         yield session
         session.commit()
+    except DBAPIError as exc:
+        session.rollback()
+        if is_disk_full(exc):  # SQLite rolled the transaction back: nothing was written
+            raise disk_full("the new records") from exc
+        raise
     except BaseException:
         session.rollback()
         raise

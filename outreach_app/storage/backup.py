@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.pool import NullPool
 
 from outreach_app.domain.errors import BadFile, StoreError
+from outreach_app.storage.diskfull import disk_full, is_disk_full
 from outreach_app.storage.engine import make_engine, sqlite_url
 
 
@@ -44,6 +45,16 @@ def _check_tables(cursor: Any) -> None:
         raise BadFile("The file is not an Outreach Tally database.")
 
 
+def _check_whole(cursor: Any, path: Path) -> None:
+    """A copy cut short inside its last page still opens (SQLite reads the missing bytes as
+    zeros) and passes integrity_check when that page is a free one; restored, it would leave a
+    folder that does not open. The file must hold every page its header counts."""
+    (pages,) = cursor.execute("PRAGMA page_count").fetchone()
+    (page_size,) = cursor.execute("PRAGMA page_size").fetchone()
+    if path.stat().st_size != int(pages) * int(page_size):  # SQLCipher answers page_size as text
+        raise BadFile(f"{path.name} is incomplete (cut short); nothing was replaced.")
+
+
 def read_backup_revision(path: Path, passphrase: str | None) -> str:
     """Check a file is a healthy database of ours, without writing to it; returns its revision.
 
@@ -55,6 +66,7 @@ def read_backup_revision(path: Path, passphrase: str | None) -> str:
         raise BadFile(f"{path.name} cannot be opened as a database.") from exc
     try:
         cursor = conn.cursor()
+        _check_whole(cursor, path)
         _check_tables(cursor)
         row = cursor.execute("SELECT version_num FROM alembic_version").fetchone()
         cursor.close()
@@ -99,6 +111,8 @@ def copy_database(source: Engine, dest: Path, passphrase: str | None) -> None:
         raise
     except Exception as exc:
         tmp.unlink(missing_ok=True)
+        if is_disk_full(exc):
+            raise disk_full(f"the backup {dest}") from exc
         raise StoreError(f"The backup to {dest} failed: {exc.__class__.__name__}.") from exc
     finally:
         target_engine.dispose()

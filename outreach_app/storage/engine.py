@@ -20,6 +20,7 @@ from outreach_app.domain.errors import (
     WrongPassphrase,
 )
 from outreach_app.storage import locking
+from outreach_app.storage.diskfull import disk_full, is_disk_full
 from outreach_app.storage.folder import SQLITE_HEADER
 
 BUSY_TIMEOUT_MS = 5000
@@ -106,6 +107,8 @@ def probe_connection(engine: Engine, path: Path, encrypted: bool) -> None:
                     "(OUTREACH_PASSPHRASE or the prompt)."
                 ) from None
             raise NotADatabase(f"{path} is not a database. Restore it from a backup.") from None
+        if is_disk_full(exc):
+            raise disk_full(str(path)) from None
         if "readonly" in text or "read-only" in text or "unable to open" in text:
             raise StoreError(
                 f"The database {path} cannot be opened for writing ({text}). "
