@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from outreach_app.ui.widgets.modal import run_modal
+
 
 class VoidDialog(QDialog):
     def __init__(self, description: str, parent: QWidget | None = None) -> None:
@@ -48,6 +50,6 @@ class VoidDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, description: str) -> str | None:
         dialog = cls(description, parent)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.reason():
+        if run_modal(dialog) == QDialog.DialogCode.Accepted and dialog.reason():
             return dialog.reason()
         return None
