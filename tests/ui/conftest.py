@@ -83,7 +83,11 @@ def sign_in(qtbot: Any, window: Any, name: str = COORDINATOR, pin: str = PIN) ->
         qtbot.keyClick(screen.again, Qt.Key.Key_Return)
     else:
         qtbot.keyClick(screen.pin, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+    try:
+        qtbot.waitUntil(lambda: not window.locked, timeout=10_000)
+    except qtbot.TimeoutError:
+        state = (screen.error.text(), screen.busy.isVisible(), window.worker.is_busy)
+        raise AssertionError(f"not signed in: {state!r}") from None
 
 
 class Confirm:

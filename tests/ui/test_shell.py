@@ -148,6 +148,7 @@ def test_idle_timer_locks(qtbot, plain_folder, tmp_path):
     window.idle_timer.setInterval(10)
     window.idle_timer.start()
     qtbot.waitUntil(lambda: window.locked)
+    window.idle_timer.setInterval(600_000)  # not again at once after the sign-in
     assert window.central.currentWidget() is window.sign_in.screen
     sign_in(qtbot, window)
     assert not window.locked
