@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
@@ -65,6 +66,10 @@ class MenuBar:
                 file_menu, "S&witch person…", SWITCH_KEYS, handlers.switch_person
             )
         self.lock_action = self._add(file_menu, "&Lock now", "Ctrl+L", handlers.lock)
+        # Locking and switching work from every window (a Ledger or Stocktake window has focus).
+        for action in (self.lock_action, getattr(self, "switch_action", None)):
+            if action is not None:
+                action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         if handlers.lock_and_close is not None:
             self._add(file_menu, "Lock and &close", None, handlers.lock_and_close)
         self._add(file_menu, "Idle lock &after…", None, handlers.idle_setting)

@@ -27,7 +27,8 @@ WHY = {
     ),
     LockKind.SWITCH: (
         "Switch person",
-        "Type the first letter of your name, then your PIN. What is on screen stays as it was.",
+        "Type the first letters of your name, then your PIN and Enter. What is on screen "
+        "stays as it was.",
     ),
     LockKind.CLOSED: ("Sign in", "The data is open again. Type your PIN to carry on."),
 }

@@ -119,12 +119,14 @@ def test_wrong_pins_are_refused_and_the_wait_is_shown(qtbot, plain_folder, tmp_p
     _type_pin(qtbot, screen, "0000")  # the third: the next try waits
     assert "Wait 5 seconds before the next try" in screen.error.text()
     assert screen.waiting == 5 and not screen.button.isEnabled()
-    assert screen.wait.text() == "Wait 5 seconds before the next try."
+    assert screen.wait.text() == "The next try is possible in 5 seconds."
     _type_pin(qtbot, screen, WORKER_PIN)  # Enter while waiting does nothing
     assert window.locked
     qtbot.waitUntil(lambda: screen.waiting == 4, timeout=3000)  # a countdown, by the second
-    assert screen.wait.text() == "Wait 4 seconds before the next try."
+    assert screen.wait.text() == "The next try is possible in 4 seconds."
     assert window.locked and window.context.person is None
+    screen.names.setCurrentIndex(screen.names.findData(COORDINATOR))  # the wait was Sam's
+    assert screen.waiting == 0 and screen.button.isEnabled() and screen.wait.text() != ""
     close_window(qtbot, window)
 
 
@@ -137,13 +139,14 @@ def test_switching_person_changes_who_is_stamped_on_the_next_encounter(
     _save_encounter(qtbot, window, "ZZ-TEST-11")
     coordinator, worker = person(app_store), person(app_store, WORKER)
     assert _stamped(app_store)[0] == coordinator.id
-    # Ctrl+Shift+P, the first letter of the name, the PIN: nothing else.
+    # Ctrl+Shift+P, the first letters of the name, the PIN and Enter: nothing else.
     qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_P, CTRL_SHIFT)
     screen = window.sign_in.screen
     assert window.locked and screen.names.hasFocus()
-    qtbot.keyClicks(screen.names, "Z")
-    assert screen.person().name == WORKER and screen.pin.hasFocus()
-    qtbot.keyClicks(screen.pin, WORKER_PIN)
+    qtbot.keyClicks(screen.names, "ZZ T")
+    assert screen.person().name == WORKER
+    qtbot.keyClicks(screen.names, WORKER_PIN)  # the first digit moves on to the PIN
+    assert screen.pin.hasFocus() and screen.pin.text() == WORKER_PIN
     qtbot.keyClick(screen.pin, Qt.Key.Key_Return)
     assert not window.locked and window.context.person.name == WORKER
     assert f"<b>{WORKER}</b> (worker)" in window.sign_in.status.text()

@@ -138,7 +138,7 @@ class AuditDialog(QDialog):
         period = self.period()
         self.summary.setText(
             f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'} from {period.start} to "
-            f"{period.end}, oldest first. `outreach check` verifies every entry."
+            f"{period.end}, oldest first. The check (outreach check) verifies every entry."
         )
 
     def _on_save(self) -> None:

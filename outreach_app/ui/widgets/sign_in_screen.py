@@ -12,9 +12,11 @@ shown as a countdown and the button stays off until it ends.
 
 from __future__ import annotations
 
+import time
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -62,8 +64,9 @@ class SignInScreen(QWidget):
         self.names.setFixedWidth(320)
         self.names.setAccessibleName("Your name")
         self.names.currentIndexChanged.connect(self._on_person_changed)
-        # A letter typed on the list chooses the person; then the PIN is typed at once.
-        self.names.activated.connect(lambda _i: self._focus_pin())
+        # Letters typed on the list choose the person; the first digit starts the PIN, so
+        # switching person is Ctrl+Shift+P, a few letters of the name, the PIN and Enter.
+        self.names.installEventFilter(self)
         self.pin = pin_edit("PIN")
         self.pin.returnPressed.connect(self._on_submit)
         self.again = pin_edit("the same PIN again")
@@ -87,6 +90,7 @@ class SignInScreen(QWidget):
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._on_tick)
         self._people: list[Person] = []
+        self._typed, self._typed_at = "", 0.0  # the letters of a name typed on the list
         form = QFormLayout()
         form.addRow("&Name", self.names)
         form.addRow("&PIN", self.pin)
@@ -111,6 +115,7 @@ class SignInScreen(QWidget):
         or on the PIN of the person chosen (start, idle lock)."""
         self.title.setText(f"<h2>{title}</h2>")
         self.explain.setText(explain)
+        self.explain.setMinimumHeight(self.explain.heightForWidth(440))  # else cut off
         self.pin.clear()
         self.again.clear()
         self.error.clear()
@@ -172,13 +177,42 @@ class SignInScreen(QWidget):
         else:
             self._focus_pin()
 
+    def _search(self, text: str) -> None:
+        """The name starting with what was typed in the last second ("ZZ S" → ZZ Sam)."""
+        now = time.monotonic()
+        self._typed = (self._typed if now - self._typed_at < 1.0 else "") + text
+        self._typed_at = now
+        wanted = self._typed.casefold()
+        for index, person in enumerate(self._people):
+            if person.name.casefold().startswith(wanted):
+                self.names.setCurrentIndex(index)
+                return
+
     def _focus_pin(self) -> None:
         self.pin.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.names and isinstance(event, QKeyEvent):
+            text = event.text()
+            if event.type() == QEvent.Type.KeyPress and text.isdigit():
+                self._focus_pin()
+                self.pin.insert(text)
+                return True
+            if event.type() == QEvent.Type.KeyPress and text.isprintable() and text:
+                self._search(text)  # a space in a name must not open the list
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if event.type() == QEvent.Type.KeyPress:
+                    self._focus_pin()
+                return True
+        return super().eventFilter(watched, event)
 
     def _on_person_changed(self, _index: int) -> None:
         self.pin.clear()
         self.again.clear()
         self.error.clear()
+        self._seconds = 0  # the wait is someone else's: the services count per person
+        self._tick.stop()
         self._show_mode()
 
     def _show_mode(self) -> None:
@@ -207,8 +241,11 @@ class SignInScreen(QWidget):
         self.button.setEnabled(usable and self._seconds == 0 and not self.busy.isVisible())
 
     def _show_wait(self) -> None:
+        seconds = self._seconds
         self.wait.setText(
-            f"Wait {self._seconds} seconds before the next try." if self._seconds else ""
+            f"The next try is possible in {seconds} second{'s' if seconds != 1 else ''}."
+            if seconds
+            else ""
         )
         self._enable()
 
