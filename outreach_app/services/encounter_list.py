@@ -50,6 +50,7 @@ class EncounterRow:
     supplies: str  # "SYRINGE 10, NALOXONE-NASAL 1"
     voided: bool
     void_reason: str | None
+    staff_id: uuid.UUID | None = None  # who recorded it (a worker may void only their own)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +171,7 @@ def encounter_rows(session: Session, ids: list[uuid.UUID]) -> list[EncounterRow]
                 supplies=", ".join(f"{code} {qty}" for _, code, qty in lines),
                 voided=enc_id in voids,
                 void_reason=voids.get(enc_id),
+                staff_id=enc.staff_id,
             )
         )
     return rows

@@ -1,4 +1,10 @@
-"""What every page shares: the worker, the current site, and the coordinator gate."""
+"""What every page shares: the worker, the current site, and the person signed in.
+
+The person's role decides what the pages offer (`may`, from domain/roles.py so the rule lives
+once); the services refuse whatever the caller, so a disabled button is a courtesy, not the
+guard. `require_coordinator` is for the few places that find out late (a shortfall on import):
+a coordinator signed in goes ahead, anyone else is told a coordinator must do it.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +15,17 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from outreach_app.domain.errors import OutreachError
+from outreach_app.domain.roles import Action, Role, may
 
+from outreach_app.ui.widgets.role_notice import CoordinatorOnly
 from outreach_app.ui.worker import DbWorker
-
-# (parent widget, what the action is) -> True when the coordinator PIN was given (or is
-# still unlocked). The main window installs the real PIN dialog; tests install a stand-in.
-CoordinatorGate = Callable[[QWidget | None, str], bool]
 
 
 class AppContext(QObject):
     site_changed = Signal(str)
     data_changed = Signal()  # emitted after any write, so pages refresh what they show
     writes_state_changed = Signal(str)  # "" when writes may go ahead, else why they wait
+    person_changed = Signal(object)  # the person signed in (id, name, role), or None
 
     def __init__(
         self,
@@ -28,14 +33,15 @@ class AppContext(QObject):
         *,
         org_name: str,
         current_site: str,
-        coordinator_gate: CoordinatorGate,
+        person: Any = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.worker = worker
         self.org_name = org_name
         self._site = current_site
-        self.coordinator_gate = coordinator_gate
+        self.person: Any = None  # a StaffInfo of the services: id, name, role
+        self.set_person(person)
         self._writes_hold: str = ""  # why writes wait (the quick check runs); "" when free
         self._held: list[tuple] = []
         self._refused = False  # the check failed: writes are refused, not held
@@ -49,8 +55,25 @@ class AppContext(QObject):
             self._site = name
             self.site_changed.emit(name)
 
-    def require_coordinator(self, parent: QWidget | None, action: str) -> bool:
-        return self.coordinator_gate(parent, action)
+    def set_person(self, person: Any) -> None:
+        """`person` signed in (None: nobody): the worker's jobs act as them from now on."""
+        self.person = person
+        self.worker.acting = person.id if person is not None else None
+        self.person_changed.emit(person)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.person is not None and self.person.role == Role.COORDINATOR.value
+
+    def may(self, action: Action) -> bool:
+        return self.person is not None and may(self.person.role, action)
+
+    def require_coordinator(self, parent: QWidget | None, what: str) -> bool:
+        """True for a coordinator signed in; anyone else is told a coordinator must do `what`."""
+        if self.is_coordinator:
+            return True
+        CoordinatorOnly.tell(parent, what, self.person.name if self.person else None)
+        return False
 
     # Writes wait while the data file is being checked after opening; reads go ahead.
 

@@ -3,7 +3,8 @@
 SHORTCUTS_TEXT = """Ctrl+1 … Ctrl+8   pages (Log encounter, Tally counter, Encounters, Inventory,
                   Catalog & sites, Reports, Paper tally entry, Dashboard)
 Ctrl+Shift+S      choose the site
-Ctrl+L            lock now (also after 10 idle minutes)
+Ctrl+L            lock now (also after 10 idle minutes): anyone signs in with a PIN
+Ctrl+Shift+P      switch person: letters of the name, the PIN, Enter
 
 Log encounter
   Enter (code)    go to the supplies

@@ -4,7 +4,8 @@ lock, and follows the store from opening to closing.
 What each part does lives in its own module: the pages and their menus in `page_registry`, the
 menu bar in `menus`, opening the store (at start and at unlock) in `store_opener`, the lock and
 the idle watcher in `window_lock`, the check after opening and the backup on close in
-`store_upkeep`. The window knows a page only through `widgets.page.Page`.
+`store_upkeep`, signing in and the lock's effect on the worker in `window_session`, the Audit
+and Staff dialogs in `dialogs/`. The window knows a page only through `widgets.page.Page`.
 
 Start-up: the window can show before the store is open (`MainWindow(None, ...)` says "Opening
 your data…"; `open_in_background` opens the store off the GUI thread, an encrypted one with the
@@ -34,15 +35,16 @@ from outreach_app.logsetup import log_path
 
 from outreach_app.ui import page_registry
 from outreach_app.ui.context import AppContext
-from outreach_app.ui.dialogs.coordinator_pin import CoordinatorGate
-from outreach_app.ui.help_text import SHORTCUTS_TEXT
 from outreach_app.ui.menus import MenuBar, MenuHandlers
 from outreach_app.ui.page_registry import PAGES, LazyPages
+from outreach_app.ui.sign_in import SignIn
 from outreach_app.ui.store_opener import StoreOpener, site_names
 from outreach_app.ui.store_upkeep import OpeningCheck, back_up_and_close
+from outreach_app.ui.tool_windows import open_tool, show_shortcuts, show_unexpected
 from outreach_app.ui.widgets.page import Page
 from outreach_app.ui.widgets.site_bar import SiteBar
 from outreach_app.ui.window_lock import WindowLock
+from outreach_app.ui.window_session import WindowSession
 from outreach_app.ui.worker import DbWorker
 
 ORGANISATION = "OutreachTally"
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
         self._waiting_to_close = False
         self._closed = False
         self.worker: DbWorker | None = None
+        self.tool_windows: dict[str, QWidget] = {}  # Import, Audit, Staff: kept alive here
         self.opener = StoreOpener(data_dir, db_url, synchronous=synchronous, parent=self)
         self.opener.started.connect(self._on_open_started)
         self.opener.opened.connect(self._on_opened)
@@ -82,7 +85,6 @@ class MainWindow(QMainWindow):
         self.opener.failed.connect(self._on_open_failed)
         self.opener.cancelled.connect(lambda: self.opening_failed.emit(0))
         self.window_lock = WindowLock(self.settings, parent=self)
-        self.window_lock.locked_changed.connect(self._on_locked_changed)
         self.window_lock.unlock_requested.connect(self._on_unlock)
         self.opening_label = QLabel("<h3>Opening your data…</h3>")
         self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -137,8 +139,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("The passphrase was not right.")
 
     def _on_opened(self, store: Any, sites: list[str]) -> None:
-        if self.worker is not None:  # unlocking after a lock
-            self._on_unlocked(store)
+        if self.worker is not None:  # the passphrase after Lock and close
+            self.session.reopened(store)
         else:
             self.attach_store(store, sites)
 
@@ -154,14 +156,15 @@ class MainWindow(QMainWindow):
         self.opening_failed.emit(3 if isinstance(error, StoreError) else 1)
 
     def attach_store(self, store: Any, sites: list[str] | None = None) -> None:
-        """The store is open: the worker, the context, the first page, menus, the check."""
+        """The store is open: the worker, the context, the first page, menus, the check, and
+        the sign-in screen in front of them (nothing else runs on the worker until then)."""
         self.setWindowTitle(f"Outreach Tally — {store.org_name}")
         self.encrypted = bool(getattr(store, "encrypted", False))
         self.window_lock.encrypted = self.encrypted
         self.worker = DbWorker(
             store, synchronous=self._synchronous, log_file=log_path(self.data_dir), parent=self
         )
-        self.gate = CoordinatorGate(lambda: self.worker.store)
+        self.worker.acting = None  # nobody until someone signs in
         if sites is None:
             sites = site_names(store)
         last = str(self.settings.value("last_site", ""))
@@ -169,19 +172,30 @@ class MainWindow(QMainWindow):
             self.worker,
             org_name=store.org_name,
             current_site=last if last in sites else sites[0],
-            coordinator_gate=self.gate,
             parent=self,
         )
+        self.sign_in = SignIn(self.context, self.settings, self)
+        self.statusBar().addPermanentWidget(self.sign_in.status)
         self._build(sites)
+        self.session = WindowSession(
+            context=self.context,
+            lock=self.window_lock,
+            sign_in=self.sign_in,
+            show=lambda widget: self.central.setCurrentWidget(widget or self._body),
+            chrome=self._chrome,
+            status=self.statusBar().showMessage,
+            parent=self,
+        )
+        self.session.start()
+        self.context.person_changed.connect(lambda _p: self.menus.follow_role(self.context.may))
         self._restore_page()
-        self.worker.unexpected_error.connect(self._on_unexpected)
+        self.worker.unexpected_error.connect(
+            lambda message: show_unexpected(self, self.data_dir, message)
+        )
         self.worker.busy_changed.connect(self._on_busy)
         self.context.data_changed.connect(self._reload_sites)
         self.context.site_changed.connect(self._on_site_changed)
         self.context.writes_state_changed.connect(self._on_writes_state)
-        self.statusBar().showMessage("Ready")
-        if self.isVisible():
-            self.window_lock.start_watching()
         if self._run_check:
             OpeningCheck(self.context, self, self.statusBar().showMessage).start()
 
@@ -206,6 +220,7 @@ class MainWindow(QMainWindow):
         self._body = splitter
         self.central.addWidget(splitter)
         self.central.addWidget(self.lock_screen)
+        self.central.addWidget(self.sign_in.screen)
         self.central.setCurrentWidget(splitter)
         self.central.removeWidget(self.opening_label)
         self.opening_label.deleteLater()
@@ -223,8 +238,12 @@ class MainWindow(QMainWindow):
                 choose_site=self.site_toolbar.choose,
                 trigger=self._trigger,
                 build_page=self.pages.widget,
-                shortcuts_help=self._on_shortcuts,
-                import_spreadsheet=self._on_import_spreadsheet,
+                shortcuts_help=lambda: show_shortcuts(self),
+                import_spreadsheet=lambda: open_tool(self, "import"),
+                switch_person=lambda: self.session.switch_person(),
+                lock_and_close=lambda: self.session.lock_and_close(),
+                audit=lambda: open_tool(self, "audit"),
+                staff=lambda: open_tool(self, "staff"),
             ),
         )
 
@@ -291,27 +310,16 @@ class MainWindow(QMainWindow):
         if self.worker is not None:
             self.window_lock.start_watching()
 
-    def _on_locked_changed(self, locked: bool) -> None:
-        if locked:
-            self.gate.lock()
-            self.central.setCurrentWidget(self.lock_screen)
-            self.worker.submit(lambda store: store.close())  # queued after any running job
-        else:
-            self.central.setCurrentWidget(self._body)
-        self.site_toolbar.setEnabled(not locked)
-        self.menuBar().setEnabled(not locked)
-        self.statusBar().showMessage("Locked" if locked else "Unlocked", 0 if locked else 3000)
+    def _chrome(self, enabled: bool) -> None:
+        self.site_toolbar.setEnabled(enabled)
+        self.menuBar().setEnabled(enabled)
 
     def _on_unlock(self, passphrase: str) -> None:
-        """Reopens the store on a background thread (key derivation, probe, maybe a migration)."""
+        """After Lock and close: reopens the store on a background thread (key derivation,
+        probe, maybe a migration); the sign-in follows."""
         if not self.opener.busy:
             self.window_lock.opening()
             self.opener.open(passphrase)
-
-    def _on_unlocked(self, store: Any) -> None:
-        self.worker.store = store
-        self.window_lock.unlocked()
-        self.context.data_changed.emit()
 
     # Errors, busy, closing -------------------------------------------------------------------
 
@@ -324,23 +332,6 @@ class MainWindow(QMainWindow):
     def _on_writes_state(self, why: str) -> None:
         if why:
             self.statusBar().showMessage(why)
-
-    def _on_unexpected(self, message: str) -> None:
-        where = log_path(self.data_dir)
-        QMessageBox.critical(
-            self,
-            "Something went wrong",
-            f"{message}\n\nThe details (no participant data) are in the log:\n{where}",
-        )
-
-    def _on_import_spreadsheet(self) -> None:
-        from outreach_app.ui.dialogs.import_dialog import open_import  # imports the services
-
-        if not self.locked:
-            self.import_dialog = open_import(self.context, self)
-
-    def _on_shortcuts(self) -> None:
-        QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS_TEXT)
 
     def closeEvent(self, event: Any) -> None:
         """Never waits on the GUI thread: the jobs already queued (a save just clicked) and
@@ -364,11 +355,12 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         self._show_finishing()
-        locked = self.locked  # locked: the store is closed already, nothing to back up
+        closed = self.window_lock.store_closed  # Lock and close: nothing open to back up
         self.worker.submit(
-            lambda store: None if locked else back_up_and_close(store),
+            lambda store: None if closed else back_up_and_close(store),
             self._on_finished,
             self._on_finished,
+            urgent=True,  # locked: the held jobs are dropped, the backup still runs
         )
         self.worker.shutdown(wait=False)  # nothing more is accepted; the queue runs out
         if self._closed:  # a synchronous worker finished inside submit

@@ -2,7 +2,9 @@
 `page_registry.MENUS`), and Help.
 
 Every action is also added to the window, so its shortcut works wherever the focus is; the
-handlers decide what a shortcut may do while the window is locked.
+handlers decide what a shortcut may do while the window is locked. An entry that only a
+coordinator may use (`MenuEntry.needs`, the window's own Audit… and Staff…) follows the role of
+the person signed in (`follow_role`); the services refuse it anyway.
 """
 
 from __future__ import annotations
@@ -11,11 +13,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from outreach_app.domain.roles import Action
+
 from outreach_app.ui.page_registry import MENUS, PAGES, page_index
 from outreach_app.ui.widgets.page import Page
+from outreach_app.ui.widgets.role_notice import SWITCH_KEYS
 
 
 def literal(text: str) -> str:
@@ -39,18 +45,33 @@ class MenuHandlers:
     build_page: Callable[[int], object]
     shortcuts_help: Callable[[], None]
     import_spreadsheet: Callable[[], None] | None = None
+    switch_person: Callable[[], None] | None = None
+    lock_and_close: Callable[[], None] | None = None
+    audit: Callable[[], None] | None = None
+    staff: Callable[[], None] | None = None
 
 
 class MenuBar:
     def __init__(self, window: QMainWindow, handlers: MenuHandlers) -> None:
         self._window = window
         self._page_menus: dict[int, tuple[QMenu, set[str]]] = {}
+        self._needs: list[tuple[QAction, Action, bool]] = []  # action, role rule, hide or not
         bar = window.menuBar()
         file_menu = bar.addMenu("&File")
         if handlers.import_spreadsheet is not None:
             self._add(file_menu, "&Import spreadsheet…", None, handlers.import_spreadsheet)
             file_menu.addSeparator()
+        if handlers.switch_person is not None:
+            self.switch_action = self._add(
+                file_menu, "S&witch person…", SWITCH_KEYS, handlers.switch_person
+            )
         self.lock_action = self._add(file_menu, "&Lock now", "Ctrl+L", handlers.lock)
+        # Locking and switching work from every window (a Ledger or Stocktake window has focus).
+        for action in (self.lock_action, getattr(self, "switch_action", None)):
+            if action is not None:
+                action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        if handlers.lock_and_close is not None:
+            self._add(file_menu, "Lock and &close", None, handlers.lock_and_close)
         self._add(file_menu, "Idle lock &after…", None, handlers.idle_setting)
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", "Ctrl+Q", handlers.quit)
@@ -69,16 +90,37 @@ class MenuBar:
             menu = bar.addMenu(page_menu.title)
             self._page_menus[index] = (menu, {entry.action for entry in page_menu.entries})
             for entry in page_menu.entries:
-                self._add(
+                action = self._add(
                     menu,
                     entry.text,
                     entry.keys,
                     lambda _=False, i=index, name=entry.action: handlers.trigger(i, name),
                 )
+                if entry.needs is not None:
+                    self._needs.append((action, entry.needs, False))
+            if page_menu.page == "Encounters":
+                self._add_coordinator_entries(menu, handlers)
             if not page_menu.entries:  # filled by the page: opening the menu builds it
                 menu.aboutToShow.connect(lambda i=index: handlers.build_page(i))
         help_menu = bar.addMenu("&Help")
         self._add(help_menu, "&Keyboard shortcuts", "F1", handlers.shortcuts_help)
+
+    def _add_coordinator_entries(self, menu: QMenu, handlers: MenuHandlers) -> None:
+        menu.addSeparator()
+        if handlers.audit is not None:
+            audit = self._add(menu, "&Audit…", None, handlers.audit)
+            self._needs.append((audit, Action.AUDIT, True))
+        if handlers.staff is not None:
+            staff = self._add(menu, "S&taff…", None, handlers.staff)
+            self._needs.append((staff, Action.STAFF, True))
+
+    def follow_role(self, may: Callable[[Action], bool]) -> None:
+        """Entries the person signed in may not use: off (or hidden, the coordinators' own)."""
+        for action, needs, hide in self._needs:
+            allowed = may(needs)
+            action.setEnabled(allowed)
+            if hide:
+                action.setVisible(allowed)
 
     def page_built(self, index: int, page: Page) -> None:
         """The page's actions its menu does not declare join the menu, with their own keys."""

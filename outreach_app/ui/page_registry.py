@@ -17,6 +17,8 @@ from typing import NamedTuple
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
+from outreach_app.domain.roles import Action
+
 from outreach_app.ui.context import AppContext
 
 
@@ -30,6 +32,7 @@ class MenuEntry(NamedTuple):
     action: str  # the name of the page's action (`Page.page_actions()`)
     text: str
     keys: str  # a window-wide shortcut, usable before the page is built
+    needs: Action | None = None  # only for a role that may (domain/roles.py); else disabled
 
 
 class PageMenu(NamedTuple):
@@ -61,8 +64,8 @@ MENUS = (
         "Inventory",
         (
             MenuEntry("receive", "&Receive…", "Ctrl+Shift+R"),
-            MenuEntry("transfer", "&Transfer…", "Ctrl+Shift+T"),
-            MenuEntry("adjust", "A&djust…", "Ctrl+Shift+D"),
+            MenuEntry("transfer", "&Transfer…", "Ctrl+Shift+T", Action.TRANSFER),
+            MenuEntry("adjust", "A&djust…", "Ctrl+Shift+D", Action.ADJUST),
             MenuEntry("stocktake", "&Stocktake…", "Ctrl+Shift+K"),
             MenuEntry("bag_out", "Bag &out…", "Ctrl+Shift+O"),
             MenuEntry("bag_in", "Bag &in…", "Ctrl+Shift+I"),

@@ -12,6 +12,12 @@ Generate while the job ran always gets it back. A job without `on_error` reports
 
 `shutdown` lets the jobs already queued finish on the worker thread; jobs submitted after it are
 refused, never run on the GUI thread.
+
+The person acting: each job runs with `store.staff_id` set to `acting` as it was when the job was
+submitted (the person signed in), so a save clicked before someone else signs in is still
+stamped with who clicked it. While the window is locked the worker is `pause`d: jobs submitted
+meanwhile wait (nothing reopens or writes) and run after `resume`, as the person then signed in;
+only `urgent` jobs (signing in, closing) go ahead.
 """
 
 from __future__ import annotations
@@ -65,6 +71,9 @@ class DbWorker(QObject):
         self._pool = None if synchronous else ThreadPoolExecutor(1, thread_name_prefix="db")
         self._pending = 0
         self._shut = False
+        self.acting: Any = getattr(store, "staff_id", None)  # the id stamped on what jobs write
+        self._paused = False
+        self._held: list[tuple[Job, Any, Any]] = []
         self._delivered.connect(self._deliver)
 
     @property
@@ -75,20 +84,46 @@ class DbWorker(QObject):
     def is_shut_down(self) -> bool:
         return self._shut
 
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    @property
+    def held(self) -> int:
+        """How many jobs wait for `resume`."""
+        return len(self._held)
+
+    def pause(self) -> None:
+        """From now on jobs wait for `resume` (those already queued still run)."""
+        self._paused = True
+
+    def resume(self) -> None:
+        """The jobs held while paused run, in order, as the person acting now."""
+        self._paused = False
+        held, self._held = self._held, []
+        for job, on_done, on_error in held:
+            self.submit(job, on_done, on_error)
+
     def submit(
         self,
         job: Job,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[OutreachError], None] | None = None,
+        *,
+        urgent: bool = False,
     ) -> Future[Any] | None:
         if self._shut:
             # The window is closing: the store is (or is about to be) closed, and running the
             # job here would block the GUI thread on it.
             log.info("a job submitted after shutdown was not run")
             return None
+        if self._paused and not urgent:
+            self._held.append((job, on_done, on_error))
+            return None
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
+        job = _acting_as(self.acting, job)
         if self._pool is None:
             try:
                 result = job(self.store)
@@ -145,7 +180,19 @@ class DbWorker(QObject):
         """No job is accepted after this. `wait=False` returns at once; the jobs already queued
         still run on the worker thread and deliver their results."""
         self._shut = True
+        if self._held:  # submitted while locked, by nobody signed in: nothing to finish
+            log.info("%d jobs held while locked were not run", len(self._held))
+            self._held = []
         if self._pool is not None:
             self._pool.shutdown(wait=wait)
             if wait:
                 self._pool = None
+
+
+def _acting_as(staff_id: Any, job: Job) -> Job:
+    def run(store: Any) -> Any:
+        if hasattr(store, "staff_id"):
+            store.staff_id = staff_id  # one worker thread: no other job sees it change
+        return job(store)
+
+    return run

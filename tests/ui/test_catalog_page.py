@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from outreach_app.services import catalog
+from tests.ui.conftest import WORKER, add_worker, person
 
 from outreach_app.ui.dialogs.catalog_dialogs import (
     ItemDialog,
@@ -51,7 +52,9 @@ def test_models_pass_the_model_tester(ui_store, context, qtbot, qtmodeltester):
     assert kit.code == "KIT-INJECT"
 
 
-def test_add_site_and_deactivate_keeps_it_in_history(ui_store, context, gate, qtbot, monkeypatch):
+def test_add_site_and_deactivate_keeps_it_in_history(
+    ui_store, context, refusals, qtbot, monkeypatch
+):
     page = _show(CatalogPage(context), qtbot)
     dialog = _show(SiteDialog(), qtbot)
     qtbot.mouseClick(dialog.ok_button, LEFT)
@@ -64,7 +67,7 @@ def test_add_site_and_deactivate_keeps_it_in_history(ui_store, context, gate, qt
         SiteDialog, "ask", classmethod(lambda cls, parent, site=None: dialog.request())
     )
     qtbot.mouseClick(page.add_button, LEFT)
-    assert gate.asked == ["edit the catalog"]
+    assert refusals.told == []  # a coordinator is signed in: no second PIN
     with ui_store.unit_of_work() as uow:
         assert ("Van 2", "van") in [(s.name, s.kind) for s in catalog.list_sites(uow)]
 
@@ -83,8 +86,8 @@ def test_add_site_and_deactivate_keeps_it_in_history(ui_store, context, gate, qt
     assert model.index(row, 0).data(ct.ActiveRole) is False
 
 
-def test_edit_item_reorder_level_refused_without_the_pin(
-    ui_store, context, gate, qtbot, monkeypatch
+def test_edit_item_reorder_level_refused_to_a_worker(
+    ui_store, context, refusals, qtbot, monkeypatch
 ):
     page = _show(CatalogPage(context), qtbot)
     _select(page, ITEMS, "COOKER")
@@ -96,12 +99,16 @@ def test_edit_item_reorder_level_refused_without_the_pin(
     request = dialog.request()
     assert request.reorder_level == 350
     monkeypatch.setattr(ItemDialog, "ask", classmethod(lambda cls, parent, item=None: request))
-    gate.allow = False
-    qtbot.mouseClick(page.edit_button, LEFT)
+    add_worker(ui_store)
+    context.set_person(person(ui_store, WORKER))
+    assert not page.edit_button.isEnabled() and not page.add_button.isEnabled()
+    page._on_edit()  # reached anyway (a double click): told a coordinator must
+    assert refusals.told == ["edit the catalog"]
     with ui_store.unit_of_work() as uow:
         cooker = next(i for i in catalog.list_items(uow) if i.code == "COOKER")
     assert cooker.reorder_level == 200
-    gate.allow = True
+    context.set_person(person(ui_store))
+    assert page.edit_button.isEnabled()
     qtbot.mouseClick(page.edit_button, LEFT)
     with ui_store.unit_of_work() as uow:
         cooker = next(i for i in catalog.list_items(uow) if i.code == "COOKER")

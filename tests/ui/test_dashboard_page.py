@@ -104,13 +104,13 @@ def test_charts_draw_the_five_weeks(page: DashboardPage, qtbot: Any) -> None:
 
 
 def test_a_site_target_and_the_order_form(
-    page: DashboardPage, gate: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    page: DashboardPage, refusals: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page.site_combo.setCurrentIndex(page.site_combo.findData("Van"))
     assert page.site_target_spin.value() == 30 and page.site_target_spin.isVisibleTo(page)
     page.site_target_spin.setValue(60)
     page.save_target_button.click()
-    assert gate.asked == ["change a site's reorder target"]
+    assert refusals.told == []  # the coordinator signed in keeps it; no second PIN
     # 60 days: SYRINGE 60 x 50 / 28 - 50 = 57.1 -> 58; COOKER 60 x 5 / 28 = 10.7 -> 11
     target = tmp_path / "order.pdf"
     monkeypatch.setattr(SaveFileDialog, "ask", classmethod(lambda cls, *a: target))

@@ -13,7 +13,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from outreach_app.storage.models import Encounter
 from tests.conftest import FIRST_SITE
-from tests.ui.conftest import close_window
+from tests.ui.conftest import WORKER, add_worker, close_window, person, sign_in
 from tests.ui.pages_support import on_hand, receive
 
 from outreach_app.ui.dialogs.import_dialog import ImportDialog
@@ -126,16 +126,21 @@ def test_cancel_writes_nothing(qtbot, context, ui_store, tmp_path):
     assert dialog.result is not None and _encounters(ui_store) == 4500
 
 
-def test_a_shortfall_needs_the_coordinator_to_import_anyway(
-    qtbot, context, ui_store, tmp_path, gate
+def test_a_shortfall_needs_a_coordinator_to_import_anyway(
+    qtbot, context, ui_store, tmp_path, refusals
 ):
+    add_worker(ui_store)
+    context.set_person(person(ui_store, WORKER))
     dialog = _dialog(qtbot, context, _sheet(tmp_path, _good_rows(3)))  # nothing on hand
     assert "SYRINGE at Drop-in: 6 wanted, 0 on hand (short by 6)" in dialog.details.text()
     assert dialog.import_button.text() == "Import &anyway…"
-    gate.allow = False
-    qtbot.mouseClick(dialog.import_button, LEFT)
-    assert gate.asked == ["import despite a shortfall"] and _encounters(ui_store) == 0
-    gate.allow = True
+    assert not dialog.import_button.isEnabled()
+    assert "Only a coordinator can import this file anyway" in dialog.details.text()
+    dialog._on_import()  # reached anyway: told a coordinator must
+    assert refusals.told == ["import despite a shortfall"] and _encounters(ui_store) == 0
+    context.set_person(person(ui_store))
+    qtbot.mouseClick(dialog.check_again, LEFT)
+    assert dialog.import_button.isEnabled()
     qtbot.mouseClick(dialog.import_button, LEFT)
     assert _encounters(ui_store) == 3 and on_hand(ui_store, FIRST_SITE, "SYRINGE") == -6
     assert "Recorded below zero: SYRINGE at Drop-in" in dialog.details.text()
@@ -150,10 +155,11 @@ def test_file_menu_opens_it(qtbot, ui_store, plain_folder, tmp_path, monkeypatch
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    sign_in(qtbot, window)
     file_menu = window.menuBar().actions()[0].menu()
     action = next(a for a in file_menu.actions() if a.text() == "&Import spreadsheet…")
     action.trigger()
-    dialog = window.import_dialog
+    dialog = window.tool_windows["import"]
     assert isinstance(dialog, ImportDialog) and dialog.isVisible()
     qtbot.mouseClick(dialog.import_button, LEFT)
     qtbot.waitUntil(lambda: dialog.result is not None)  # writes wait for the opening check

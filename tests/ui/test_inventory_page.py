@@ -11,6 +11,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from outreach_app.services import catalog, encounter_list, inventory
+from tests.ui.conftest import WORKER, add_worker, person
 from tests.ui.pages_support import log, on_hand, receive
 
 from outreach_app.ui.dialogs.ledger_dialog import LedgerDialog
@@ -57,7 +58,9 @@ def _flag_of(page: InventoryPage, code: str, lot: str | None = None) -> str:
     raise AssertionError(f"{code} {lot} not shown")
 
 
-def test_on_hand_flags_expired_expiring_and_reorder(ui_store, context, qtbot, qtmodeltester):
+def test_on_hand_flags_expired_expiring_and_reorder(
+    ui_store, context, refusals, qtbot, qtmodeltester
+):
     today = date.today()
     receive(ui_store, "NALOXONE-NASAL", 5, lot="ZZ-OLD", expires=today - timedelta(days=3))
     receive(ui_store, "NALOXONE-NASAL", 30, lot="ZZ-SOON", expires=today + timedelta(days=30))
@@ -108,7 +111,9 @@ def test_receive_dialog_through_its_widgets(ui_store, context, qtbot, monkeypatc
     assert _flag_of(page, "NALOXONE-NASAL", "ZZ-LOT-1") == ""  # the page refreshed
 
 
-def test_transfer_and_shortfall_needs_the_coordinator(ui_store, context, gate, qtbot, monkeypatch):
+def test_transfer_with_a_shortfall_asks_the_coordinator_to_confirm(
+    ui_store, context, confirm, refusals, qtbot, monkeypatch
+):
     _add_van(ui_store)
     receive(ui_store, "SYRINGE", 100)
     page = _page(context, qtbot)
@@ -122,21 +127,23 @@ def test_transfer_and_shortfall_needs_the_coordinator(ui_store, context, gate, q
     qtbot.mouseClick(page.transfer_button, LEFT)
     assert on_hand(ui_store, "Drop-in", "SYRINGE") == 60
     assert on_hand(ui_store, "Van 1", "SYRINGE") == 40
-    assert gate.asked == []
+    assert confirm.asked == [] and refusals.told == []
 
     too_many = TransferRequest("Drop-in", "Van 1", "SYRINGE", 100, None, "")
     monkeypatch.setattr(TransferDialog, "ask", classmethod(lambda cls, parent, c: too_many))
-    gate.allow = False
+    confirm.allow = False
     qtbot.mouseClick(page.transfer_button, LEFT)
-    assert gate.asked == ["override a shortfall"]
+    assert len(confirm.asked) == 1  # the coordinator signed in confirms; no second PIN
     assert "Not enough on hand" in page.message.text()
     assert on_hand(ui_store, "Drop-in", "SYRINGE") == 60
-    gate.allow = True
+    confirm.allow = True
     qtbot.mouseClick(page.transfer_button, LEFT)
     assert on_hand(ui_store, "Drop-in", "SYRINGE") == -40
 
 
-def test_adjust_with_reason_behind_the_gate(ui_store, context, gate, qtbot, monkeypatch):
+def test_adjust_with_reason_by_a_coordinator_and_not_a_worker(
+    ui_store, context, qtbot, monkeypatch
+):
     receive(ui_store, "CONDOM", 50)
     page = _page(context, qtbot)
     dialog = _show(AdjustDialog(page.choices), qtbot)
@@ -148,12 +155,14 @@ def test_adjust_with_reason_behind_the_gate(ui_store, context, gate, qtbot, monk
     assert request == AdjustRequest("Drop-in", "CONDOM", None, -5, "DAMAGED", "")
 
     monkeypatch.setattr(AdjustDialog, "ask", classmethod(lambda cls, parent, c: request))
-    gate.allow = False
+    add_worker(ui_store)
+    context.set_person(person(ui_store, WORKER))
+    assert not page.adjust_button.isEnabled() and not page.transfer_button.isEnabled()
+    page._on_adjust()  # reached anyway: the services refuse, naming the role
+    assert "worker" in page.message.text() and on_hand(ui_store, "Drop-in", "CONDOM") == 50
+    context.set_person(person(ui_store))
+    assert page.adjust_button.isEnabled()
     qtbot.mouseClick(page.adjust_button, LEFT)
-    assert on_hand(ui_store, "Drop-in", "CONDOM") == 50
-    gate.allow = True
-    qtbot.mouseClick(page.adjust_button, LEFT)
-    assert gate.asked == ["adjust stock", "adjust stock"]
     assert on_hand(ui_store, "Drop-in", "CONDOM") == 45
     with ui_store.unit_of_work() as uow:
         last = inventory.ledger(uow, "Drop-in", "CONDOM")[-1]
@@ -184,7 +193,7 @@ def _open_editor(view: Any, index: Any, kind: type) -> Any:
 
 
 def test_stocktake_counts_at_the_moment_the_sheet_opened(
-    ui_store, context, gate, qtbot, qtmodeltester
+    ui_store, context, refusals, qtbot, qtmodeltester
 ):
     receive(ui_store, "SYRINGE", 500)
     receive(ui_store, "SWAB", 100)
@@ -208,7 +217,7 @@ def test_stocktake_counts_at_the_moment_the_sheet_opened(
     assert sheet.model.index(swab, st.COL_VARIANCE).data() == "-4"
     assert "1 difference need a reason" in sheet.summary.text()
     qtbot.mouseClick(sheet.commit_button, LEFT)
-    assert "reason" in sheet.message.text() and gate.asked == []
+    assert "reason" in sheet.message.text()
 
     combo = _open_editor(sheet.table, sheet.model.index(swab, st.COL_REASON), QComboBox)
     combo.setCurrentIndex(combo.findData("LOST"))
@@ -218,7 +227,7 @@ def test_stocktake_counts_at_the_moment_the_sheet_opened(
     assert "need a reason" not in sheet.summary.text()
 
     qtbot.mouseClick(sheet.commit_button, LEFT)
-    assert gate.asked == []  # counts need no coordinator (contracts §10)
+    assert refusals.told == []  # counts need no coordinator (contracts §10)
     assert not sheet.isVisible()
     assert on_hand(ui_store, "Drop-in", "SYRINGE") == 490  # the 10 given later still count
     assert on_hand(ui_store, "Drop-in", "SWAB") == 96
@@ -246,7 +255,7 @@ def test_committing_a_stocktake_on_the_real_worker_stays_responsive(
 
 
 def test_shift_bag_out_and_in_records_the_rest_as_a_tally_record(
-    ui_store, context, qtbot, qtmodeltester
+    ui_store, context, refusals, qtbot, qtmodeltester
 ):
     _add_van(ui_store)
     receive(ui_store, "SYRINGE", 200)
@@ -298,7 +307,9 @@ def test_shift_bag_out_and_in_records_the_rest_as_a_tally_record(
     assert "SYRINGE 50" in tally[0].supplies
 
 
-def test_ledger_shows_every_movement_with_running_balance(ui_store, context, qtbot, qtmodeltester):
+def test_ledger_shows_every_movement_with_running_balance(
+    ui_store, context, refusals, qtbot, qtmodeltester
+):
     receive(ui_store, "CONDOM", 100)
     log(ui_store, minutes_ago=0, participant_code="ZZ-TEST-03", items={"CONDOM": 12})
     page = _page(context, qtbot)

@@ -47,7 +47,7 @@ def test_save_clears_the_form_and_undo_voids(qtbot, context, app_store):
         assert participants.last_visit(uow, "ZZ-TEST-02") is None  # voided visits do not count
 
 
-def test_shortfall_asks_once_then_saves_below_zero(qtbot, context, app_store, gate, confirm):
+def test_shortfall_asks_once_then_saves_below_zero(qtbot, context, app_store, refusals, confirm):
     """Contracts §1: one confirmation, no PIN; the record is saved and the stock goes below 0."""
     page = _page(qtbot, context)
     row = _row(page, "NALOXONE-NASAL")
@@ -61,7 +61,7 @@ def test_shortfall_asks_once_then_saves_below_zero(qtbot, context, app_store, ga
     confirm.asked.clear()
     qtbot.mouseClick(page.form.save, Qt.MouseButton.LeftButton)
     assert confirm.asked == ["NALOXONE-NASAL at Drop-in: 7 wanted, 5 on hand (short by 2)"]
-    assert gate.asked == []  # no coordinator PIN at the point of contact
+    assert refusals.told == []  # no coordinator PIN at the point of contact
     assert "Saved" in page.form.message.text()
     assert "Recorded below zero: NALOXONE-NASAL at Drop-in (count needed)" in (
         page.form.message.text()

@@ -17,7 +17,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 
 from outreach_app.logsetup import log_path
 from outreach_app.services.store import open_store
-from tests.ui.conftest import close_window
+from tests.ui.conftest import close_window, sign_in
 
 from outreach_app.ui.main_window import MainWindow
 from outreach_app.ui.page_registry import page_index
@@ -32,6 +32,7 @@ def _window(qtbot, folder, tmp_path):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    sign_in(qtbot, window)
     qtbot.waitUntil(lambda: window.context.writes_hold == "", timeout=10_000)
     return window
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from outreach_app.services.store import open_store
 from tests.conftest import FIRST_SITE
-from tests.ui.conftest import close_window
+from tests.ui.conftest import close_window, sign_in
 
 from outreach_app.ui import app
 from outreach_app.ui.dialogs.opening import SetupDialog, UnlockDialog
@@ -38,6 +38,7 @@ def _window(qtbot, folder, tmp_path, synchronous=False):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    sign_in(qtbot, window)
     return window
 
 

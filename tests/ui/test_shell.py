@@ -1,4 +1,4 @@
-"""The shell: first-run setup, unlock, idle lock, coordinator PIN, responsiveness, close."""
+"""The shell: first-run setup, unlock, idle lock, lock and close, responsiveness, close."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from outreach_app.services import auth, encounter_list
 from outreach_app.services.store import folder_is_encrypted, open_store
 from tests.conftest import PASSPHRASE
-from tests.ui.conftest import close_window
+from tests.ui.conftest import close_window, sign_in
 
-from outreach_app.ui.dialogs import coordinator_pin
 from outreach_app.ui.dialogs.opening import SetupDialog, UnlockDialog
 from outreach_app.ui.main_window import MainWindow
 
@@ -34,6 +33,7 @@ def _window(qtbot, store, folder, tmp_path, synchronous=True):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    sign_in(qtbot, window)
     return window
 
 
@@ -96,7 +96,9 @@ def test_unlock_wrong_then_right_changes_nothing(qtbot, encrypted_folder, tmp_pa
     close_window(qtbot, window)
 
 
-def test_lock_hides_data_and_keeps_typed_text(qtbot, encrypted_folder, tmp_path):
+def test_lock_and_close_asks_the_passphrase_then_a_pin_and_keeps_typed_text(
+    qtbot, encrypted_folder, tmp_path
+):
     store = open_store(encrypted_folder, passphrase=PASSPHRASE)
     window = _window(qtbot, store, encrypted_folder, tmp_path)
     qtbot.waitUntil(lambda: window.context.writes_hold == "")  # quick check passed
@@ -104,7 +106,7 @@ def test_lock_hides_data_and_keeps_typed_text(qtbot, encrypted_folder, tmp_path)
     window.show_page(0)
     qtbot.keyClicks(page.form.code, "ZZ-TEST-09")
     qtbot.keyClicks(page.form.note, "half typed")
-    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    window.session.lock_and_close()
     assert window.locked
     assert window.central.currentWidget() is window.lock_screen
     assert not page.isVisible() and not window.site_toolbar.isEnabled()
@@ -114,6 +116,8 @@ def test_lock_hides_data_and_keeps_typed_text(qtbot, encrypted_folder, tmp_path)
     window.lock_screen.passphrase.clear()
     qtbot.keyClicks(window.lock_screen.passphrase, PASSPHRASE)
     qtbot.keyClick(window.lock_screen.passphrase, Qt.Key.Key_Return)
+    assert window.locked and window.central.currentWidget() is window.sign_in.screen
+    sign_in(qtbot, window)
     assert not window.locked and page.isVisible()
     assert page.form.code.text() == "ZZ-TEST-09" and page.form.note.text() == "half typed"
     page.form.referral_boxes["OAT"].setChecked(True)
@@ -122,37 +126,32 @@ def test_lock_hides_data_and_keeps_typed_text(qtbot, encrypted_folder, tmp_path)
     window.close()
 
 
+def test_ctrl_l_asks_only_a_pin_and_keeps_the_store_open(qtbot, encrypted_folder, tmp_path):
+    store = open_store(encrypted_folder, passphrase=PASSPHRASE)
+    window = _window(qtbot, store, encrypted_folder, tmp_path)
+    page = window.pages.widget(0)
+    qtbot.keyClicks(page.form.note, "half typed")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.locked and window.central.currentWidget() is window.sign_in.screen
+    assert window.worker.store is store and not window.window_lock.store_closed
+    assert window.context.person is None and "Nobody" in window.sign_in.status.text()
+    sign_in(qtbot, window)
+    assert page.form.note.text() == "half typed"
+    assert "Coordinator" in window.sign_in.status.text()
+    window.close()
+
+
 def test_idle_timer_locks(qtbot, plain_folder, tmp_path):
     window = _window(qtbot, open_store(plain_folder), plain_folder, tmp_path)
     window.idle_timer.setInterval(10)
     window.idle_timer.start()
     qtbot.waitUntil(lambda: window.locked)
-    qtbot.mouseClick(window.lock_screen.button, Qt.MouseButton.LeftButton)
+    window.idle_timer.setInterval(600_000)  # not again at once after the sign-in
+    assert window.central.currentWidget() is window.sign_in.screen
+    sign_in(qtbot, window)
     assert not window.locked
-    window.close()
-
-
-def test_first_coordinator_action_sets_the_pin_then_stays_unlocked(
-    qtbot, plain_folder, tmp_path, monkeypatch
-):
-    asked = []
-
-    def fake_ask(cls, parent, action, check, *, first_time):
-        asked.append((action, first_time))
-        return check("2468") is None
-
-    monkeypatch.setattr(coordinator_pin.CoordinatorPinDialog, "ask", classmethod(fake_ask))
-    window = _window(qtbot, open_store(plain_folder), plain_folder, tmp_path)
-    assert window.context.require_coordinator(window, "Edit the catalog")
-    assert asked == [("Edit the catalog", True)]
-    assert window.context.require_coordinator(window, "Adjust stock")
-    assert len(asked) == 1  # unlocked for 10 minutes
-    with window.worker.store.unit_of_work() as uow:
-        assert auth.verify_coordinator_pin(uow, "2468")
-    window.lock()
-    qtbot.mouseClick(window.lock_screen.button, Qt.MouseButton.LeftButton)
-    assert window.context.require_coordinator(window, "Adjust stock")
-    assert asked[-1] == ("Adjust stock", False)  # locking forgets the PIN
     window.close()
 
 
@@ -208,7 +207,8 @@ def test_stock_and_record_actions_have_menu_shortcuts(qtbot, plain_folder, tmp_p
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}
     shown = {a.text(): a.shortcut().toString() for a in menus["&Stock"].actions()}
     assert shown["&Receive…"] == "Ctrl+Shift+R" and shown["&Stocktake…"] == "Ctrl+Shift+K"
-    assert [a.shortcut().toString() for a in menus["&Records"].actions()] == ["Ctrl+Shift+V"]
+    records = [a.shortcut().toString() for a in menus["&Records"].actions()]
+    assert [keys for keys in records if keys] == ["Ctrl+Shift+V"]
     qtbot.keyClick(
         QApplication.focusWidget() or window,
         Qt.Key.Key_R,

@@ -41,13 +41,13 @@ def _tallies(store: Any) -> list[Any]:
 
 
 def test_tally_counter_asks_once_per_item_and_saves_every_click(
-    qtbot, context, ui_store, gate, confirm
+    qtbot, context, ui_store, refusals, confirm
 ):
     page = _show(TallyCounterPage(context), qtbot)  # a fresh folder: nothing on hand
     for _ in range(3):
         qtbot.mouseClick(page.tiles["COOKER"], LEFT)
     assert confirm.asked == ["COOKER at Drop-in: 1 wanted, 0 on hand (short by 1)"]
-    assert gate.asked == []
+    assert refusals.told == []
     assert page.counts["COOKER"] == 3 and len(_tallies(ui_store)) == 3
     assert on_hand(ui_store, "Drop-in", "COOKER") == -3
     assert "Recorded below zero: COOKER at Drop-in (count needed)" in page.message.text()
@@ -61,7 +61,9 @@ def test_tally_counter_going_back_counts_nothing(qtbot, context, ui_store, confi
     assert _tallies(ui_store) == [] and "Not counted" in page.message.text()
 
 
-def test_bag_out_with_a_shortfall_asks_once_and_checks_out(qtbot, context, ui_store, gate, confirm):
+def test_bag_out_with_a_shortfall_asks_once_and_checks_out(
+    qtbot, context, ui_store, refusals, confirm
+):
     with ui_store.unit_of_work() as uow:
         catalog.add_site(uow, "Van 1", "van")
     receive(ui_store, "SYRINGE", 10)
@@ -71,7 +73,7 @@ def test_bag_out_with_a_shortfall_asks_once_and_checks_out(qtbot, context, ui_st
     assert model.setData(model.index(row, qt.COL_QTY), 30, Qt.ItemDataRole.EditRole)
     qtbot.mouseClick(dialog.save_button, LEFT)
     assert confirm.asked == ["SYRINGE at Drop-in: 30 wanted, 10 on hand (short by 20)"]
-    assert gate.asked == []
+    assert refusals.told == []
     assert on_hand(ui_store, "Van 1", "SYRINGE") == 30
     assert on_hand(ui_store, "Drop-in", "SYRINGE") == -20
 

@@ -8,7 +8,7 @@ import sys
 
 from PySide6.QtCore import QSettings
 
-from tests.ui.conftest import close_window
+from tests.ui.conftest import close_window, sign_in
 
 from outreach_app.ui.main_window import PAGES, MainWindow
 
@@ -34,6 +34,7 @@ def test_a_plain_folder_opens_behind_the_shown_window(qtbot, plain_folder, tmp_p
     assert window.opening_label.isVisible() and window.worker is None
     window.open_in_background()
     qtbot.waitUntil(lambda: window.worker is not None, timeout=10_000)
+    sign_in(qtbot, window)
     titles = [title for title, _module, _cls in PAGES]
     assert window.pages.is_built(0)
     assert not any(window.pages.is_built(i) for i in range(1, len(PAGES)))

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from outreach_app.domain.clock import date_at_noon
 from outreach_app.services import encounter_list
 from tests.conftest import FIRST_SITE
+from tests.ui.conftest import sign_in
 from tests.ui.pages_support import on_hand
 
 from outreach_app.ui.main_window import MainWindow
@@ -66,13 +67,13 @@ def test_typed_through_with_the_keyboard_and_saved(qtbot, context, app_store):
     assert QApplication.focusWidget() is page.contacts  # ready for the next sheet
 
 
-def test_a_shortfall_asks_once_then_saves(qtbot, context, ui_store, gate, confirm):
+def test_a_shortfall_asks_once_then_saves(qtbot, context, ui_store, refusals, confirm):
     page = _page(qtbot, context)  # a fresh folder: nothing on hand
     page.contacts.setValue(3)
     page.spins["SYRINGE"].setValue(5)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert confirm.asked == ["SYRINGE at Drop-in: 5 wanted, 0 on hand (short by 5)"]
-    assert gate.asked == []
+    assert refusals.told == []
     records = _records(ui_store)
     assert [(r.contacts, r.supplies) for r in records] == [(3, "SYRINGE 5")]
     assert on_hand(ui_store, FIRST_SITE, "SYRINGE") == -5
@@ -90,11 +91,11 @@ def test_going_back_saves_nothing_and_keeps_the_form(qtbot, context, ui_store, c
     assert page.spins["SYRINGE"].value() == 5 and page.message.isVisible()
 
 
-def test_an_empty_sheet_is_not_saved(qtbot, context, ui_store, gate):
+def test_an_empty_sheet_is_not_saved(qtbot, context, ui_store, refusals):
     page = _page(qtbot, context)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert "Nothing to save" in page.message.text()
-    assert _records(ui_store) == [] and gate.asked == []
+    assert _records(ui_store) == [] and refusals.told == []
 
 
 def test_the_window_opens_it_with_ctrl_7_and_from_reports(qtbot, app_store, plain_folder, tmp_path):
@@ -103,6 +104,7 @@ def test_the_window_opens_it_with_ctrl_7_and_from_reports(qtbot, app_store, plai
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    sign_in(qtbot, window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(

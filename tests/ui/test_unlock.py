@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 
 from outreach_app.services.store import open_store
 from tests.conftest import PASSPHRASE
-from tests.ui.conftest import close_window
+from tests.ui.conftest import close_window, sign_in
 
 from outreach_app.ui import background
 from outreach_app.ui.background import BackgroundCall
@@ -44,6 +44,7 @@ def test_the_window_shows_as_soon_as_the_passphrase_is_entered(qtbot, encrypted_
     assert events[0] == "timer"
     assert window.worker is not None and dialog.store is window.worker.store
     assert not dialog.opening and not dialog.isVisible()
+    sign_in(qtbot, window)  # then the PIN
     qtbot.waitUntil(lambda: window.context.writes_hold == "", timeout=10_000)
     close_window(qtbot, window)
 
@@ -89,11 +90,12 @@ def test_lock_screen_unlock_runs_off_the_gui_thread(qtbot, encrypted_folder, tmp
     window = MainWindow(store, encrypted_folder, synchronous=False, settings=settings)
     qtbot.addWidget(window)
     window.show()
+    sign_in(qtbot, window)
     qtbot.waitUntil(lambda: window.context.writes_hold == "", timeout=10_000)
-    window.lock()
+    window.session.lock_and_close()
     events = []
-    unlocked = window._on_unlocked
-    window._on_unlocked = lambda store: (events.append("unlocked"), unlocked(store))
+    reopened = window.session.reopened
+    window.session.reopened = lambda store: (events.append("unlocked"), reopened(store))
     qtbot.keyClicks(window.lock_screen.passphrase, PASSPHRASE)
     qtbot.keyClick(window.lock_screen.passphrase, Qt.Key.Key_Return)
     QTimer.singleShot(0, lambda: events.append("timer"))
@@ -101,8 +103,11 @@ def test_lock_screen_unlock_runs_off_the_gui_thread(qtbot, encrypted_folder, tmp
     assert window.lock_screen.busy.isVisible()
     qtbot.waitUntil(lambda: "unlocked" in events, timeout=10_000)
     assert events[0] == "timer"
-    assert not window.locked and not window.lock_screen.busy.isVisible()
-    window.close()
+    assert window.locked and not window.lock_screen.busy.isVisible()
+    assert window.central.currentWidget() is window.sign_in.screen  # then the PIN
+    sign_in(qtbot, window)
+    assert not window.locked
+    close_window(qtbot, window)
 
 
 def test_a_result_after_cancel_is_discarded_not_delivered(qtbot):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 
 from outreach_app.services.store import open_store
+from tests.ui.conftest import sign_in
 
 from outreach_app.ui.main_window import MainWindow
 from outreach_app.ui.page_registry import page_index
@@ -18,6 +19,7 @@ def _window(qtbot, folder, tmp_path):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    sign_in(qtbot, window)
     return window
 
 

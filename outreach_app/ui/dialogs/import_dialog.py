@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from outreach_app.domain.errors import BadCells, Cancelled, OutreachError
+from outreach_app.domain.roles import Action
 from outreach_app.domain.values import ImportCheck, ImportResult
 
 from outreach_app.ui.context import AppContext
@@ -40,6 +41,10 @@ from outreach_app.ui.models import import_problems as ip
 from outreach_app.ui.models.import_problems import CellProblemsModel
 from outreach_app.ui.widgets.common import MessageLine, compact_table, submit_write
 
+COORDINATOR_MUST = (
+    "<br><b>Only a coordinator can import this file anyway:</b> ask one to sign in "
+    "(Switch person) and import it."
+)
 STAGE_TEXT = {"checking": "Checking every cell…", "writing": "Writing the rows…"}
 
 
@@ -166,12 +171,15 @@ class ImportDialog(QDialog):
                 f"<b>Not enough on hand for the whole file:</b><ul>{shorts}</ul>"
                 "A coordinator can import anyway: the stock goes below zero and the items "
                 "show “count needed” until counted."
+                + ("" if self._context.may(Action.IMPORT_ANYWAY) else COORDINATOR_MUST)
             )
         if checked.identifying_rows:
             notes.append(identifying_text(checked.identifying_rows))
         self.message.show_info(found)
         self.details.setText("<br>".join(notes))
         self.import_button.setText("Import &anyway…" if checked.shortfalls else "&Import")
+        allowed = not checked.shortfalls or self._context.may(Action.IMPORT_ANYWAY)
+        self.import_button.setEnabled(allowed)  # the services refuse a worker's anyway
         self._show(table=False, bar=False, importable=True)
         self.import_button.setFocus()
 

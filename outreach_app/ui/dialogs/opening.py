@@ -99,7 +99,9 @@ class SetupDialog(QDialog):
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(12)
-        self.pin.setToolTip("4 to 12 digits; asked for overrides, stock changes and the catalog")
+        self.pin.setToolTip(
+            "4 to 12 digits: the first coordinator signs in with it on this computer"
+        )
         self.error = QLabel("")
         self.error.setWordWrap(True)
         self.error.setStyleSheet(ERROR_STYLE)

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from outreach_app.ui.widgets.modal import run_modal
+
 ERROR_STYLE = "color: #8a1c1c;"
 
 
@@ -67,4 +69,4 @@ class RequestForm(QDialog):
     def ask(cls, parent: QWidget | None, *args: Any) -> Any:
         """The request, or None when cancelled. `args` go to the constructor before `parent`."""
         dialog = cls(*args, parent=parent)
-        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return dialog.request() if run_modal(dialog) == QDialog.DialogCode.Accepted else None

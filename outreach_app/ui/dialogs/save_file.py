@@ -7,7 +7,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+
+from outreach_app.ui.widgets.modal import run_modal
 
 
 class SaveFileDialog:
@@ -16,10 +18,13 @@ class SaveFileDialog:
         cls, parent: QWidget | None, caption: str, suggested: Path, pattern: str
     ) -> Path | None:
         """The file chosen, or None when cancelled. `pattern` is a Qt filter ("PDF (*.pdf)")."""
-        name, _chosen = QFileDialog.getSaveFileName(parent, caption, str(suggested), pattern)
-        if not name:
+        dialog = QFileDialog(parent, caption, str(suggested), pattern)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        # run_modal, not getSaveFileName: the idle lock hides the dialog without cancelling it
+        if run_modal(dialog) != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
             return None
-        path = Path(name)
+        path = Path(dialog.selectedFiles()[0])
         wanted = pattern.rsplit("*", 1)[-1].rstrip(")")  # ".pdf"
         return path if path.suffix.lower() == wanted else path.with_name(path.name + wanted)
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from outreach_app.ui.widgets.modal import run_modal
 from outreach_app.ui.widgets.text_warning import TextWarning
 
 
@@ -51,6 +52,6 @@ class VoidDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, description: str) -> str | None:
         dialog = cls(description, parent)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.reason():
+        if run_modal(dialog) == QDialog.DialogCode.Accepted and dialog.reason():
             return dialog.reason()
         return None

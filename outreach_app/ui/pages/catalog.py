@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from outreach_app.domain.errors import OutreachError
+from outreach_app.domain.roles import Action
 from outreach_app.services import catalog
 
 from outreach_app.ui.context import AppContext
@@ -122,6 +123,7 @@ class CatalogPage(Page):
         self.toggle_button.clicked.connect(self._on_toggle)
         self.inactive_check.toggled.connect(self._on_refresh)
         self.tabs.currentChanged.connect(self._on_selection_changed)
+        self._context.person_changed.connect(self._on_selection_changed)
         for table in self.tables:
             table.selectionModel().selectionChanged.connect(self._on_selection_changed)
             table.doubleClicked.connect(self._on_edit)
@@ -159,8 +161,10 @@ class CatalogPage(Page):
     def _on_selection_changed(self, *args: Any) -> None:
         entry = self.selected()
         tab = self.tabs.currentIndex()
-        self.edit_button.setEnabled(entry is not None and tab in (SITES, ITEMS))
-        self.toggle_button.setEnabled(entry is not None)
+        allowed = self._context.may(Action.CATALOG)  # a worker sees the catalog, changes nothing
+        self.add_button.setEnabled(allowed)
+        self.edit_button.setEnabled(allowed and entry is not None and tab in (SITES, ITEMS))
+        self.toggle_button.setEnabled(allowed and entry is not None)
         self.toggle_button.setText("Re&activate" if entry and not entry.active else "&Deactivate")
 
     # ---- changes -------------------------------------------------------------------------

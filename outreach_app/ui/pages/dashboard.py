@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from outreach_app.domain.errors import OutreachError
+from outreach_app.domain.roles import Action
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.dialogs.save_file import SaveFileDialog, write_file
@@ -32,6 +33,7 @@ from outreach_app.ui.pages.dashboard_jobs import (
 )
 from outreach_app.ui.pages.dashboard_view import DashboardLayout
 from outreach_app.ui.widgets.common import RefreshWhenShown, fill_combo
+from outreach_app.ui.widgets.page import follow_role, small_counts_follow_role
 
 ALL = "all"
 CHART_TITLES = {"contacts": "Contacts per week", "syringes_distributed": "Syringes given per week"}
@@ -63,6 +65,8 @@ class DashboardPage(DashboardLayout):
         self.save_csv_button.clicked.connect(lambda: self._on_save("csv"))
         self.save_order_button.clicked.connect(self._on_save_order)
         self.save_target_button.clicked.connect(self._on_save_target)
+        small_counts_follow_role(self.context, self.hide_radio, self.show_radio)
+        follow_role(self.context, ((self.save_target_button, Action.SETTINGS),))
         refresh = QAction("Refresh dashboard", self)
         refresh.setShortcut(QKeySequence("F5"))
         refresh.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from outreach_app.domain.clock import Period
 from outreach_app.domain.errors import OutreachError
+from outreach_app.domain.roles import Action
 from outreach_app.services import catalog, encounter_list, encounters
 
 from outreach_app.ui.context import AppContext
@@ -174,6 +175,7 @@ class EncountersPage(Page):
         self.code_edit.textChanged.connect(self._code_timer.start)
         self.code_edit.returnPressed.connect(self._on_filters_changed)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self._context.person_changed.connect(lambda _p: self._on_selection_changed())
         self.void_button.clicked.connect(self._on_void)
         self._void_action = button_action(self.void_button)
         self.model.load_failed.connect(self.message.show_error)
@@ -277,7 +279,10 @@ class EncountersPage(Page):
 
     def _on_selection_changed(self, *_: QItemSelection) -> None:
         row = self.selected_row()
-        self.void_button.setEnabled(row is not None and not row.voided)
+        person = self._context.person  # a worker voids only their own records
+        own = row is not None and person is not None and row.staff_id == person.id
+        may_void = own or self._context.may(Action.VOID_OTHERS)
+        self.void_button.setEnabled(row is not None and not row.voided and may_void)
         if row is None:
             self._show_detail(None)
             return

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from outreach_app.domain.errors import OutreachError, ShortfallError
+from outreach_app.domain.roles import Action
 from outreach_app.services import catalog, inventory
 
 from outreach_app.ui.context import AppContext
@@ -49,7 +50,8 @@ from outreach_app.ui.widgets.common import (
     fill_combo,
     submit_write,
 )
-from outreach_app.ui.widgets.page import Page, button_action
+from outreach_app.ui.widgets.page import Page, button_action, follow_role
+from outreach_app.ui.widgets.shortfall import ShortfallConfirm
 
 
 class InventoryPage(Page):
@@ -78,9 +80,9 @@ class InventoryPage(Page):
         self.ledger_button = QPushButton("&Ledger…")
         tips = (
             (self.receive_button, "Record supplies arriving at a site"),
-            (self.transfer_button, "Move supplies between sites"),
+            (self.transfer_button, "Move supplies between sites (coordinator)"),
             (self.adjust_button, "Correct stock with a reason (coordinator)"),
-            (self.stocktake_button, "Count a site's shelf and reconcile (coordinator)"),
+            (self.stocktake_button, "Count a site's shelf and reconcile"),
             (self.bag_out_button, "Load a bag or van for a shift"),
             (self.bag_in_button, "Count back what returns at the end of a shift"),
             (self.ledger_button, "Every movement of the selected item, with running balance"),
@@ -164,6 +166,10 @@ class InventoryPage(Page):
         self.flagged_check.toggled.connect(self.proxy.set_only_flagged)
         self.empty_check.toggled.connect(self.proxy.set_hide_empty)
         self._refresher = RefreshWhenShown(self, self._context, self._on_refresh)
+        follow_role(
+            self._context,
+            ((self.transfer_button, Action.TRANSFER), (self.adjust_button, Action.ADJUST)),
+        )
 
     def page_actions(self) -> dict[str, QAction]:
         return self._actions
@@ -304,7 +310,7 @@ class InventoryPage(Page):
             if (
                 isinstance(error, ShortfallError)
                 and not override
-                and self._context.require_coordinator(self, "override a shortfall")
+                and ShortfallConfirm.ask(self, error.shortfalls, "this transfer")
             ):
                 self._on_transfer(request=request, override=True)
             else:
@@ -319,7 +325,7 @@ class InventoryPage(Page):
 
     def _on_adjust(self) -> None:
         request = AdjustDialog.ask(self, self.choices)
-        if request is None or not self._context.require_coordinator(self, "adjust stock"):
+        if request is None:
             return
 
         def job(store: Any) -> Any:
@@ -331,7 +337,7 @@ class InventoryPage(Page):
                     request.qty,
                     request.reason,
                     lot=request.lot,
-                    override=True,  # the coordinator has just confirmed
+                    override=True,  # a coordinator's correction (the services check the role)
                     note=request.note,
                 )
 

@@ -39,6 +39,7 @@ from outreach_app.ui.pages.report_jobs import (
 )
 from outreach_app.ui.pages.reports_view import TRACE_HINT, ReportsView
 from outreach_app.ui.widgets.common import RefreshWhenShown, fill_combo
+from outreach_app.ui.widgets.page import small_counts_follow_role
 from outreach_app.ui.widgets.page_preview import page_image
 
 ALL = "all"
@@ -70,6 +71,7 @@ class ReportsPage(ReportsView):
         self._load_sites()
 
     def _connect(self) -> None:
+        small_counts_follow_role(self.context, self.hide_radio, self.show_radio)
         self.kind_combo.currentIndexChanged.connect(self._on_kind_changed)
         self.mode_combo.currentIndexChanged.connect(self._on_mode_changed)
         self.generate_button.clicked.connect(self._on_generate)

@@ -1,7 +1,8 @@
-"""What the window shows while locked: no data, only a passphrase field.
+"""What the window shows after "Lock and close": no data, only a passphrase field (a button
+for an unencrypted folder or PostgreSQL); the sign-in screen follows once the data is open.
 
 The pages stay alive underneath (hidden), so anything typed into an unsaved form is still
-there after unlocking; the store itself is closed while locked.
+there after unlocking; the store itself is closed meanwhile.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class LockScreen(QWidget):
         self.passphrase.setPlaceholderText("passphrase")
         self.passphrase.setFixedWidth(320)
         self.passphrase.returnPressed.connect(self._on_unlock)
-        self.button = QPushButton("&Unlock")
+        self.button = QPushButton("&Open")
         self.button.setFixedWidth(320)
         self.button.clicked.connect(self._on_unlock)
         self.busy = QProgressBar()  # while the store opens off the GUI thread
@@ -50,10 +51,11 @@ class LockScreen(QWidget):
         self.error.clear()
         self.passphrase.setVisible(encrypted)
         self.explain.setText(
-            "The data is hidden and closed. Type the passphrase to carry on; anything typed "
-            "into a form before locking is kept."
+            "The data is hidden and closed. Type the passphrase to open it, then sign in with "
+            "your PIN; anything typed into a form before locking is kept."
             if encrypted
-            else "The data is hidden. Unlock to carry on; anything typed into a form is kept."
+            else "The data is hidden and closed. Open it, then sign in with your PIN; anything "
+            "typed into a form is kept."
         )
         self.explain.setMinimumHeight(self.explain.heightForWidth(self.explain.width()))
         (self.passphrase if encrypted else self.button).setFocus()

@@ -7,9 +7,14 @@ menu wraps them with `button_action`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QWidget
+
+from outreach_app.domain.roles import Action
 
 
 class Page(QWidget):
@@ -32,3 +37,30 @@ def button_action(button: QAbstractButton) -> QAction:
     action = QAction(button.text(), button)
     action.triggered.connect(button.click)
     return action
+
+
+def follow_role(context: Any, rules: Iterable[tuple[QWidget, Action]]) -> None:
+    """Each widget is enabled while the person signed in may do its action (domain/roles.py),
+    now and after every sign-in; the services refuse it anyway."""
+    rules = tuple(rules)
+
+    def apply(_person: Any = None) -> None:
+        for widget, action in rules:
+            widget.setEnabled(context.may(action))
+
+    context.person_changed.connect(apply)
+    apply()
+
+
+def small_counts_follow_role(context: Any, hide: QAbstractButton, show: QAbstractButton) -> None:
+    """ "Show small counts (internal)" only for a role that may; anyone else's reports are
+    suppressed (it goes back to hiding them when such a person signs in)."""
+
+    def apply(_person: Any = None) -> None:
+        allowed = context.may(Action.UNSUPPRESSED)
+        show.setEnabled(allowed)
+        if not allowed and show.isChecked():
+            hide.setChecked(True)
+
+    context.person_changed.connect(apply)
+    apply()

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from outreach_app.domain.values import Shortfall
 
+from outreach_app.ui.widgets.modal import run_modal
+
 TITLE = "Less on hand than handed out"
 SAVE_ANYWAY = "&Save anyway"
 GO_BACK = "&Go back"
@@ -59,5 +61,5 @@ class ShortfallConfirm:
     ) -> bool:
         """True to save with the shortfall; False to go back to the form."""
         box = cls.dialog(parent, shortfalls, what)
-        box.exec()
+        run_modal(box)
         return box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole

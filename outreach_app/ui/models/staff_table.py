@@ -1,0 +1,36 @@
+"""The staff list (Staff…, coordinators): name, role, active, whether a PIN is set here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from outreach_app.ui.models.rows import RowsTableModel
+
+COL_NAME = 0
+COL_ROLE = 1
+COL_STATE = 2
+COL_PIN = 3
+INACTIVE_COLOUR = QColor("#6b6b6b")
+
+
+class StaffTableModel(RowsTableModel):
+    HEADERS = ("Name", "Role", "State", "PIN on this device")
+
+    def display(self, row: Any, column: int) -> str:
+        if column == COL_NAME:
+            return str(row.name)
+        if column == COL_ROLE:
+            return str(row.role)
+        if column == COL_STATE:
+            return "active" if row.active else "deactivated"
+        if column == COL_PIN:
+            return "set" if row.has_pin else "not set"
+        return ""
+
+    def extra(self, row: Any, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and not row.active:
+            return INACTIVE_COLOUR
+        return None

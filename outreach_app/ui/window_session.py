@@ -1,0 +1,104 @@
+"""Who may see the window: the data stays behind the sign-in screen until someone signs in (at
+start, after the idle lock, when switching person, after "Lock and close" and its passphrase).
+
+While locked the database worker is paused: nothing queued meanwhile reopens the store or
+writes; the jobs wait and run after the sign-in, as the person then signed in. Only the sign-in's
+own jobs, and closing the store for "Lock and close", go ahead (`urgent`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
+
+from outreach_app.ui.context import AppContext
+from outreach_app.ui.sign_in import SignIn
+from outreach_app.ui.window_lock import LockKind, WindowLock
+
+WHY = {
+    LockKind.START: ("Sign in", "Choose your name and type your PIN."),
+    LockKind.IDLE: (
+        "Locked",
+        "The data is hidden. Anyone on the staff may sign in; anything typed into a form "
+        "before locking is kept.",
+    ),
+    LockKind.SWITCH: (
+        "Switch person",
+        "Type the first letters of your name, then your PIN and Enter. What is on screen "
+        "stays as it was.",
+    ),
+    LockKind.CLOSED: ("Sign in", "The data is open again. Type your PIN to carry on."),
+}
+
+
+class WindowSession(QObject):
+    """Connects the lock, the sign-in and the worker; `show(widget)` puts the sign-in screen,
+    the passphrase screen or (None) the pages in the window; `chrome(enabled)` turns the menus
+    and the site bar on or off; `status(text, ms)` writes the status bar."""
+
+    def __init__(
+        self,
+        *,
+        context: AppContext,
+        lock: WindowLock,
+        sign_in: SignIn,
+        show: Callable[[QWidget | None], None],
+        chrome: Callable[[bool], None],
+        status: Callable[[str, int], None],
+        parent: QObject,
+    ) -> None:
+        super().__init__(parent)
+        self._context, self._lock, self._sign_in = context, lock, sign_in
+        self._show, self._chrome, self._status = show, chrome, status
+        lock.locked_changed.connect(self._on_locked_changed)
+        sign_in.signed_in.connect(self._on_signed_in)
+
+    def start(self) -> None:
+        """Nobody is signed in yet: every job but the sign-in's waits."""
+        self._context.worker.pause()
+        self._lock.lock(LockKind.START)
+
+    def switch_person(self) -> None:
+        self._lock.lock(LockKind.SWITCH)
+
+    def lock_and_close(self) -> None:
+        self._lock.lock(LockKind.CLOSED)
+
+    def reopened(self, store: Any) -> None:
+        """After Lock and close: the passphrase opened the store; now the PIN."""
+        self._context.worker.store = store
+        self._lock.reopened()
+        self._ask(LockKind.CLOSED)
+
+    def _on_locked_changed(self, locked: bool) -> None:
+        worker = self._context.worker
+        if not locked:
+            worker.resume()  # the jobs held meanwhile, as the person now signed in
+            self._show(None)
+            self._chrome(True)
+            return
+        worker.pause()
+        self._context.set_person(None)
+        self._chrome(False)
+        kind = self._lock.kind or LockKind.IDLE
+        if self._lock.store_closed:
+            worker.submit(lambda store: store.close(), urgent=True)  # after the running jobs
+            self._show(self._lock.screen)
+            self._status("Locked and closed", 0)
+            return
+        self._ask(kind)
+
+    def _ask(self, kind: LockKind) -> None:
+        title, explain = WHY[kind]
+        self._show(self._sign_in.screen)
+        self._sign_in.ask(title, explain, choose_name=kind is LockKind.SWITCH)
+        self._status("Locked" if kind is LockKind.IDLE else "Sign in", 0)
+
+    def _on_signed_in(self, person: Any) -> None:
+        if self._lock.locked:
+            self._lock.unlocked()
+            self._context.data_changed.emit()  # pages refresh what they show, as this person
+        self._status(f"Signed in as {person.name}.", 3000)
