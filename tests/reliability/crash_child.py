@@ -27,6 +27,7 @@ from pathlib import Path
 
 IMPORT_ROWS = 120
 SITE = "Drop-in"
+LOGGED_NOTE = "ZZ crash trial"
 KIT_ITEMS = 5  # KIT-INJECT expands to SYRINGE, SWAB, COOKER, WATER, FILTER
 
 
@@ -52,6 +53,7 @@ def log_forever(store, trial: int) -> None:  # type: ignore[no-untyped-def]
             kits={"KIT-INJECT": 1},
             participant_code=f"ZZ-CRASH-{trial:02d}{n % 50:02d}",
             syringes_returned=n % 3,
+            note=LOGGED_NOTE,  # how the checker knows a logged encounter (codes are keyed)
         )
         record = store.write(lambda uow, d=draft: encounters.log_encounter(uow, d, override=True))
         say(f"ack encounter {record.id.hex}")

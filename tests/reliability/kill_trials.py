@@ -36,7 +36,7 @@ from outreach_app.services import inventory
 from outreach_app.services.store import InitOptions, init_store, open_store
 from outreach_app.storage.backup import verify_database_file
 from outreach_app.storage.schema import HEAD_REVISION
-from tests.reliability.crash_child import IMPORT_ROWS, KIT_ITEMS, SITE
+from tests.reliability.crash_child import IMPORT_ROWS, KIT_ITEMS, LOGGED_NOTE, SITE
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE_0001 = REPO / "tests" / "fixtures" / "schema-0001.db"
@@ -77,6 +77,7 @@ def new_folder(folder: Path, backend: str) -> Path:
         device="ZZ crash rig",
         timezone="America/Toronto",
         passphrase=passphrase_of(backend),
+        codes="own",  # the trials' codes are visibly synthetic (ZZ-CRASH-…), not printed ones
     )
     init_store(folder, options)
     store = open_store(folder, passphrase=passphrase_of(backend))
@@ -289,10 +290,9 @@ def _judge_records(conn: Any, acks: list[str], outcome: Outcome) -> None:
             outcome.lost.append(line.removeprefix("ack "))
     # A logged encounter (no import, not from a fixture) holds its whole kit: five item lines.
     short = conn.execute(
-        "SELECT count(*) FROM encounters e WHERE e.import_id IS NULL AND e.participant_code "
-        "LIKE 'ZZ-CRASH-%' AND (SELECT count(*) FROM encounter_items i "
-        "WHERE i.encounter_id = e.id) != ?",
-        (KIT_ITEMS,),
+        "SELECT count(*) FROM encounters e WHERE e.import_id IS NULL AND e.note = ? "
+        "AND (SELECT count(*) FROM encounter_items i WHERE i.encounter_id = e.id) != ?",
+        (LOGGED_NOTE, KIT_ITEMS),
     ).fetchone()[0]
     if short:
         outcome.problems.append(f"{short} logged encounters without all their kit's lines")
