@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
 from outreach_app.cli.passphrase import existing_passphrase
+from outreach_app.i18n import choose_language, set_language
 
 if TYPE_CHECKING:
     from outreach_app.services.store import Store
@@ -24,9 +25,23 @@ def open_from_args(args: argparse.Namespace) -> Store:
     from outreach_app.services.store import folder_is_encrypted, open_store
 
     if args.db_url:
-        return open_store(args.data_dir, db_url=args.db_url)
-    passphrase = existing_passphrase() if folder_is_encrypted(args.data_dir) else None
-    return open_store(args.data_dir, passphrase=passphrase)
+        store = open_store(args.data_dir, db_url=args.db_url)
+    else:
+        passphrase = existing_passphrase() if folder_is_encrypted(args.data_dir) else None
+        store = open_store(args.data_dir, passphrase=passphrase)
+    if getattr(args, "lang", None) is None:
+        _follow_device_language(store)
+    return store
+
+
+def _follow_device_language(store: Store) -> None:
+    """Without --lang, the language chosen in the app on this device (contracts §3)."""
+    from outreach_app.services.preferences import device_language
+
+    with store.reading() as uow:
+        chosen = device_language(uow)
+    if chosen is not None:
+        set_language(choose_language(setting=chosen))
 
 
 @contextmanager

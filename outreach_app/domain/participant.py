@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from outreach_app.domain.errors import InvalidInput
+from outreach_app.i18n import _l
 
 _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_.\-]{0,23}$")
 
@@ -16,7 +17,9 @@ def clean_participant_code(text: str | None) -> str | None:
     code = text.strip().upper()
     if not _CODE.match(code):
         raise InvalidInput(
-            "A participant code is a short program code of letters, digits and hyphens "
-            "(at most 24, no spaces), never a name. Leave it blank for an anonymous contact."
+            _l(
+                "A participant code is a short program code of letters, digits and hyphens "
+                "(at most 24, no spaces), never a name. Leave it blank for an anonymous contact."
+            )
         )
     return code

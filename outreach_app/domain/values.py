@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from outreach_app.i18n import Text, _l
+
 
 @dataclass(frozen=True, slots=True)
 class SiteInfo:
@@ -62,13 +64,27 @@ class Shortfall:
     def missing(self) -> int:
         return self.wanted - self.available
 
-    def describe(self) -> str:
+    def text(self) -> Text:
+        """The shortfall in words, translated when shown."""
         if self.expired_lot:
-            return f"{self.item_code} at {self.site}: lot {self.expired_lot} has expired"
-        return (
-            f"{self.item_code} at {self.site}: {self.wanted} wanted, {self.available} on hand "
-            f"(short by {self.missing})"
+            return _l(
+                "{item} at {site}: lot {lot} has expired",
+                item=self.item_code,
+                site=self.site,
+                lot=self.expired_lot,
+            )
+        return _l(
+            "{item} at {site}: {wanted} wanted, {available} on hand (short by {missing})",
+            item=self.item_code,
+            site=self.site,
+            wanted=self.wanted,
+            available=self.available,
+            missing=self.missing,
         )
+
+    def describe(self) -> str:
+        """The shortfall in words, in the current language."""
+        return str(self.text())
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from outreach_app.domain.errors import AlreadyImported, BadFile, InvalidInput, O
 from outreach_app.domain.limits import MAX_QUANTITY, too_large, whole_number
 from outreach_app.domain.participant import clean_participant_code
 from outreach_app.domain.values import EncounterDraft, ImportResult, Shortfall
+from outreach_app.i18n import Text, _l, _nl, join
 from outreach_app.services import audit
 from outreach_app.services.encounters import (
     NOTE_MAX,
@@ -72,28 +73,35 @@ _NO = {"no", "n", "false", "0", "non"}
 
 @dataclass
 class _Errors:
-    cells: list[str]
+    cells: list[Text]
 
-    def add(self, row: int, column: str, message: str) -> None:
-        self.cells.append(f"row {row}, column {_clip(column)}: {message}")
+    def add(self, row: int, column: str | Text, message: Text | str) -> None:
+        self.cells.append(
+            _l("row {row}, column {column}: {message}", row=row, column=column, message=message)
+        )
 
 
-def _clip(text: str) -> str:
+def _clip(text: str) -> str | Text:
     """A column name as written, cut short when it is long (a 10 MB cell is not repeated)."""
-    return text if len(text) <= _SHOWN else f"{text[:_SHOWN]}… ({len(text):,} characters)"
+    if len(text) <= _SHOWN:
+        return text
+    return _l("{start}… ({count:,} characters)", start=text[:_SHOWN], count=len(text))
 
 
-def _shown(cell: str) -> str:
+def _shown(cell: str) -> str | Text:
     """A cell's value quoted in a message, cut short when it is long."""
     if len(cell) <= _SHOWN:
         return repr(cell)
-    return f"{cell[:_SHOWN]!r}… ({len(cell):,} characters)"
+    return _l("{start}… ({count:,} characters)", start=repr(cell[:_SHOWN]), count=len(cell))
 
 
-def _not_whole(cell: str) -> str:
+def _not_whole(cell: str) -> Text:
     if any(ch.isdigit() and ch not in "0123456789" for ch in cell):
-        return f"{_shown(cell)} has digits other than 0-9; type the number with the digits 0-9"
-    return f"{_shown(cell)} is not a whole number of 0 or more"
+        return _l(
+            "{value} has digits other than 0-9; type the number with the digits 0-9",
+            value=_shown(cell),
+        )
+    return _l("{value} is not a whole number of 0 or more", value=_shown(cell))
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -101,8 +109,11 @@ def _decode(raw: bytes, name: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BadFile(
-            f"{name} is not UTF-8 text. In the spreadsheet, save it as 'CSV UTF-8' and "
-            "import again."
+            _l(
+                "{name} is not UTF-8 text. In the spreadsheet, save it as 'CSV UTF-8' and "
+                "import again.",
+                name=name,
+            )
         ) from None
 
 
@@ -115,8 +126,11 @@ def _read_rows(text: str, delimiter: str) -> list[list[str]]:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise BadFile(
-            f"The file cannot be read as a spreadsheet export ({exc}); nothing was written. "
-            "Save it again from the spreadsheet as CSV UTF-8."
+            _l(
+                "The file cannot be read as a spreadsheet export ({reason}); nothing was "
+                "written. Save it again from the spreadsheet as CSV UTF-8.",
+                reason=exc,
+            )
         ) from None
     finally:
         csv.field_size_limit(previous)
@@ -154,9 +168,11 @@ def import_csv(
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise BadFile(f"{path} does not exist. Check the file name.") from None
+        raise BadFile(_l("{path} does not exist. Check the file name.", path=path)) from None
     except OSError as exc:
-        raise BadFile(f"{path} cannot be read ({exc.strerror}).") from None
+        raise BadFile(
+            _l("{path} cannot be read ({reason}).", path=path, reason=exc.strerror)
+        ) from None
     session = uow.session
     # Imports made before revision 0003 are known by their bytes only.
     _refuse_if_imported(
@@ -168,7 +184,7 @@ def import_csv(
     referral_separator = "|" if delimiter == ";" else ";"
     rows = _read_rows(text, delimiter)
     if not rows or not any(cell.strip() for cell in rows[0]):
-        raise BadFile(f"{path.name} is empty: row 1 must hold the column names.")
+        raise BadFile(_l("{name} is empty: row 1 must hold the column names.", name=path.name))
 
     catalog = Catalog(session)
     errors = _Errors([])
@@ -188,17 +204,17 @@ def import_csv(
         else:
             errors.add(
                 1,
-                name or "(blank)",
-                "unknown column; use the names in the import guide or an item or kit code",
+                name or _l("(blank)"),
+                _l("unknown column; use the names in the import guide or an item or kit code"),
             )
             columns.append(("unknown", code))
             continue
         if columns[-1][1] in seen:
-            errors.add(1, name, "this column appears twice")
+            errors.add(1, name, _l("this column appears twice"))
         seen.add(columns[-1][1])
     for required in REQUIRED:
         if required not in seen:
-            errors.add(1, required, "this required column is missing")
+            errors.add(1, required, _l("this required column is missing"))
 
     sites = {s.name.lower(): s for s in session.scalars(select(Site))}
     drafts: list[tuple[int, EncounterDraft]] = []
@@ -210,7 +226,7 @@ def import_csv(
         positions[number] = len(normalised) + 1
         normalised.append(_normalised_row(columns, cells))
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-            errors.add(number, f"#{len(header) + 1}", "more cells than column names")
+            errors.add(number, f"#{len(header) + 1}", _l("more cells than column names"))
         values: dict[str, str] = {}
         items: dict[str, int] = {}
         kits: dict[str, int] = {}
@@ -231,7 +247,9 @@ def import_csv(
         if draft is not None:
             drafts.append((number, draft))
     if not drafts and not errors.cells:
-        raise BadFile(f"{path.name} has no rows below its header; nothing was imported.")
+        raise BadFile(
+            _l("{name} has no rows below its header; nothing was imported.", name=path.name)
+        )
     file_id = identity.import_id(uow.organisation_secret(), _digest(normalised))
     _refuse_if_imported(uow, path, session.get(Import, file_id))
     _raise_cell_errors(errors, path)
@@ -241,7 +259,7 @@ def import_csv(
         try:
             prepared.append((number, prepare(session, draft, catalog)))
         except OutreachError as exc:
-            errors.add(number, "(row)", exc.message)
+            errors.add(number, _l("(row)"), exc.text)
     _raise_cell_errors(errors, path)
 
     shortfalls: list[Shortfall] = []
@@ -298,8 +316,13 @@ def _refuse_if_imported(uow: UnitOfWork, path: Path, earlier: Import | None) -> 
         return
     when = earlier.created_at.astimezone(uow.zone).strftime("%Y-%m-%d %H:%M")
     raise AlreadyImported(
-        f"{path.name} was already imported on {when} (as {earlier.filename}); "
-        "nothing was added. Export only the new rows to import them."
+        _l(
+            "{name} was already imported on {when} (as {earlier}); nothing was added. Export "
+            "only the new rows to import them.",
+            name=path.name,
+            when=when,
+            earlier=earlier.filename,
+        )
     )
 
 
@@ -308,13 +331,24 @@ def _raise_cell_errors(errors: _Errors, path: Path) -> None:
     count = len(errors.cells)
     if not count:
         return
-    cells = "this cell" if count == 1 else f"these {count} cells"
+    listed = join(list(errors.cells), "\n  ")
     # A long list scrolls its first line away: say again at the end what it was.
-    tail = f"\n{count} cells to fix in {path.name}; nothing was written." if count > 10 else ""
+    tail = (
+        _l("\n{count} cells to fix in {name}; nothing was written.", count=count, name=path.name)
+        if count > 10
+        else ""
+    )
     raise InvalidInput(
-        f"{path.name} was not imported; nothing was written. Fix {cells} and import again:\n  "
-        + "\n  ".join(errors.cells)
-        + tail
+        _nl(
+            "{name} was not imported; nothing was written. Fix this cell and import "
+            "again:\n  {cells}{tail}",
+            "{name} was not imported; nothing was written. Fix these {n} cells and import "
+            "again:\n  {cells}{tail}",
+            count,
+            name=path.name,
+            cells=listed,
+            tail=tail,
+        )
     )
 
 
@@ -333,12 +367,12 @@ def _draft_from_row(
     occurred: datetime | None = None
     when = values.get("occurred_at", "")
     if not when:
-        errors.add(number, "occurred_at", "required; give a date (YYYY-MM-DD) or date-time")
+        errors.add(number, "occurred_at", _l("required; give a date (YYYY-MM-DD) or date-time"))
     else:
         try:
             occurred, date_only = _parse_when(when, uow.zone)
         except NonexistentLocalTime as exc:
-            errors.add(number, "occurred_at", f"{exc}; check the time")
+            errors.add(number, "occurred_at", _l("{reason}; check the time", reason=exc.args[0]))
         except (ValueError, OverflowError):
             errors.add(number, "occurred_at", _not_a_date(when))
         else:
@@ -348,15 +382,17 @@ def _draft_from_row(
                 occurred = None
     site_name = values.get("site", "")
     if not site_name:
-        errors.add(number, "site", "required; give the site's name")
+        errors.add(number, "site", _l("required; give the site's name"))
     elif site_name.lower() not in sites:
-        errors.add(number, "site", f"no site is called {_shown(site_name)}")
+        errors.add(number, "site", _l("no site is called {name}", name=_shown(site_name)))
     code = None
     try:
         code = clean_participant_code(values.get("participant_code"))
     except InvalidInput:
         errors.add(
-            number, "participant_code", "not a program code (letters, digits, hyphens; no names)"
+            number,
+            "participant_code",
+            _l("not a program code (letters, digits, hyphens; no names)"),
         )
     for column, enum in (
         ("age_band", AgeBand),
@@ -368,14 +404,20 @@ def _draft_from_row(
             errors.add(
                 number,
                 column,
-                f"unknown code {_shown(text)}; use one of " + ", ".join(m.value for m in enum),
+                _l(
+                    "unknown code {code}; use one of {options}",
+                    code=_shown(text),
+                    options=", ".join(m.value for m in enum),
+                ),
             )
     flags: dict[str, bool | None] = {}
     for column in ("new", "naloxone_training"):
         try:
             flags[column] = _parse_bool(values.get(column, ""))
         except ValueError:
-            errors.add(number, column, f"{_shown(values[column])} is not yes, no or blank")
+            errors.add(
+                number, column, _l("{value} is not yes, no or blank", value=_shown(values[column]))
+            )
     counts: dict[str, int] = {}
     for column, default in (
         ("people_served", 1),
@@ -396,13 +438,17 @@ def _draft_from_row(
     )
     for ref in referrals:
         if normalize_code(ref) not in catalog.referrals:
-            errors.add(number, "referrals", f"unknown referral code {_shown(ref)}")
+            errors.add(number, "referrals", _l("unknown referral code {code}", code=_shown(ref)))
     note = values.get("notes", "")
     if len(note) > NOTE_MAX:
         errors.add(
             number,
             "notes",
-            f"the note has {len(note):,} characters; keep it to {NOTE_MAX} or fewer",
+            _l(
+                "the note has {count:,} characters; keep it to {limit} or fewer",
+                count=len(note),
+                limit=NOTE_MAX,
+            ),
         )
     if len(errors.cells) > before or occurred is None:
         return None
@@ -425,14 +471,22 @@ def _draft_from_row(
     )
 
 
-def _too_large(cell: str) -> str:
-    return f"{_shown(cell)} is more than {MAX_QUANTITY:,}; check the number"
+def _too_large(cell: str) -> Text:
+    return _l(
+        "{value} is more than {limit:,}; check the number", value=_shown(cell), limit=MAX_QUANTITY
+    )
 
 
-def _not_a_date(cell: str) -> str:
+def _not_a_date(cell: str) -> Text:
     if any(ch.isdigit() and ch not in "0123456789" for ch in cell):
-        return f"{_shown(cell)} has digits other than 0-9; type the date with the digits 0-9"
-    return f"{_shown(cell)} is not a real date or date-time (YYYY-MM-DD or YYYY-MM-DD HH:MM)"
+        return _l(
+            "{value} has digits other than 0-9; type the date with the digits 0-9",
+            value=_shown(cell),
+        )
+    return _l(
+        "{value} is not a real date or date-time (YYYY-MM-DD or YYYY-MM-DD HH:MM)",
+        value=_shown(cell),
+    )
 
 
 def _file_shortfalls(uow: UnitOfWork, prepared: list[PreparedEncounter]) -> list[Shortfall]:

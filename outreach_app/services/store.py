@@ -26,6 +26,7 @@ from outreach_app.domain.errors import (
     PassphraseRequired,
     StoreError,
 )
+from outreach_app.i18n import _l
 from outreach_app.services import writes
 from outreach_app.services.folder_state import folder_is_encrypted
 from outreach_app.services.seed import seed_catalog
@@ -121,7 +122,10 @@ def resolve_zone(name: str | None) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(
-            f"Unknown time zone {name!r}. Use a name such as America/Toronto or Europe/Paris."
+            _l(
+                "Unknown time zone {name!r}. Use a name such as America/Toronto or Europe/Paris.",
+                name=name,
+            )
         ) from None
 
 
@@ -133,15 +137,20 @@ def _open_postgres(db_url: str) -> Engine:
     except OperationalError:
         engine.dispose()
         raise StoreError(
-            "The PostgreSQL database cannot be reached. Check --db-url, that the server is "
-            "running and that this computer may connect to it."
+            _l(
+                "The PostgreSQL database cannot be reached. Check --db-url, that the server is "
+                "running and that this computer may connect to it."
+            )
         ) from None
     except DBAPIError as exc:  # e.g. ?foo=bar: psycopg refuses an option it does not know
         engine.dispose()
         reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "refused"
         raise StoreError(
-            f"The PostgreSQL address given in --db-url cannot be used ({reason}). Check the "
-            "options after '?' in it."
+            _l(
+                "The PostgreSQL address given in --db-url cannot be used ({reason}). Check the "
+                "options after '?' in it.",
+                reason=reason,
+            )
         ) from None
     return engine
 
@@ -152,7 +161,7 @@ def _load_store(
     with Session(engine) as session:
         settings = {s.key: s.value for s in session.scalars(select(Setting))}
     if "org_name" not in settings:
-        raise NotInitialised("This database is not initialised. Run `outreach init` first.")
+        raise NotInitialised(_l("This database is not initialised. Run `outreach init` first."))
     return Store(
         engine=engine,
         zone=ZoneInfo(settings["timezone"]),
@@ -173,7 +182,10 @@ def open_store(data_dir: Path, db_url: str | None = None, passphrase: str | None
             with engine.connect() as conn:
                 if not has_any_table(conn):
                     raise NotInitialised(
-                        "This PostgreSQL database is empty. Run `outreach --db-url URL init` first."
+                        _l(
+                            "This PostgreSQL database is empty. Run `outreach --db-url URL init` "
+                            "first."
+                        )
                     )
             upgrade_to_head(engine)
             return _load_store(engine, folder, None, None)
@@ -186,8 +198,10 @@ def open_store(data_dir: Path, db_url: str | None = None, passphrase: str | None
     engines.check_file_shape(path, record.encrypted)
     if record.encrypted and not passphrase:
         raise PassphraseRequired(
-            "This data folder is encrypted. Set OUTREACH_PASSPHRASE or run from a terminal to "
-            "be asked for the passphrase."
+            _l(
+                "This data folder is encrypted. Set OUTREACH_PASSPHRASE or run from a terminal "
+                "to be asked for the passphrase."
+            )
         )
     key = passphrase if record.encrypted else None
     engine = engines.make_engine(engines.sqlite_url(path, key))
@@ -195,7 +209,7 @@ def open_store(data_dir: Path, db_url: str | None = None, passphrase: str | None
         engines.probe_connection(engine, path, record.encrypted)
         with engine.connect() as conn:
             if not has_any_table(conn):
-                raise StoreError(f"{path} is empty. Restore it from a backup.")
+                raise StoreError(_l("{path} is empty. Restore it from a backup.", path=path))
 
         def backup_before_migration() -> None:
             stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
@@ -222,8 +236,11 @@ def _seed_new_database(engine: Engine, options: InitOptions, zone: ZoneInfo) -> 
     kind = parse_enum(SiteKind, options.site_kind)
     if kind is None:
         raise InvalidInput(
-            f"Unknown site kind {options.site_kind!r}; use one of "
-            + ", ".join(k.value for k in SiteKind)
+            _l(
+                "Unknown site kind {kind!r}; use one of {options}",
+                kind=options.site_kind,
+                options=", ".join(k.value for k in SiteKind),
+            )
         )
     upgrade_to_head(engine)
     device_id = uuid.uuid4()
@@ -250,7 +267,7 @@ def _seed_new_database(engine: Engine, options: InitOptions, zone: ZoneInfo) -> 
 
 def init_store(data_dir: Path, options: InitOptions, db_url: str | None = None) -> None:
     if not options.org.strip() or not options.site.strip():
-        raise InvalidInput("Give the organisation and the first site a name.")
+        raise InvalidInput(_l("Give the organisation and the first site a name."))
     zone = resolve_zone(options.timezone)
     if db_url:
         engine = _open_postgres(db_url)
@@ -258,8 +275,10 @@ def init_store(data_dir: Path, options: InitOptions, db_url: str | None = None) 
             with engine.connect() as conn:
                 if has_any_table(conn):
                     raise AlreadyInitialised(
-                        "This PostgreSQL database already has tables; `init` only seeds an empty "
-                        "database. Nothing was changed."
+                        _l(
+                            "This PostgreSQL database already has tables; `init` only seeds an "
+                            "empty database. Nothing was changed."
+                        )
                     )
             _seed_new_database(engine, options, zone)
         finally:
@@ -268,14 +287,23 @@ def init_store(data_dir: Path, options: InitOptions, db_url: str | None = None) 
     folder = DataFolder(data_dir)
     if folder.is_initialised():
         raise AlreadyInitialised(
-            f"{data_dir} is already initialised. Nothing was changed; use another --data-dir "
-            "for a new data folder."
+            _l(
+                "{path} is already initialised. Nothing was changed; use another --data-dir for "
+                "a new data folder.",
+                path=data_dir,
+            )
         )
     created_folder = not data_dir.exists()
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(f"Cannot create the data folder {data_dir}: {exc.strerror}.") from None
+        raise StoreError(
+            _l(
+                "Cannot create the data folder {path}: {reason}.",
+                path=data_dir,
+                reason=exc.strerror,
+            )
+        ) from None
     folder.check_writable()
     record = FolderRecord(encrypted=options.passphrase is not None)
     path = folder.database_path(record)
