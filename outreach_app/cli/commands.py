@@ -51,13 +51,20 @@ def cmd_init(args: argparse.Namespace) -> int:
             site=args.site,
         )
     else:
-        message = _(
-            "Initialised {path} for {org} (encrypted); first site: {site}."
+        message = (
+            _(
+                "Initialised {path} for {org} (encrypted); first site: {site}.",
+                path=args.data_dir,
+                org=args.org,
+                site=args.site,
+            )
             if passphrase
-            else "Initialised {path} for {org} (not encrypted); first site: {site}.",
-            path=args.data_dir,
-            org=args.org,
-            site=args.site,
+            else _(
+                "Initialised {path} for {org} (not encrypted); first site: {site}.",
+                path=args.data_dir,
+                org=args.org,
+                site=args.site,
+            )
         )
     print(message, file=sys.stderr)
     return 0
@@ -131,18 +138,27 @@ def cmd_tally_entry(args: argparse.Namespace) -> int:
 
     record = write(args, tally)
     given = sum(q for _code, q in record.items)
-    print(
-        _(
-            "Recorded a tally of {contacts} contacts and {given} supplies at {site} on {day} "
-            "(stock not moved)."
-            if args.no_stock
-            else "Recorded a tally of {contacts} contacts and {given} supplies at {site} on {day}.",
-            contacts=record.contacts,
-            given=given,
-            site=record.site,
-            day=args.date.isoformat(),
+    args_ = {
+        "contacts": record.contacts,
+        "given": given,
+        "site": record.site,
+        "day": args.date.isoformat(),
+    }
+    if args.no_stock:
+        print(
+            _(
+                "Recorded a tally of {contacts} contacts and {given} supplies at {site} on {day} "
+                "(stock not moved).",
+                **args_,
+            )
         )
-    )
+    else:
+        print(
+            _(
+                "Recorded a tally of {contacts} contacts and {given} supplies at {site} on {day}.",
+                **args_,
+            )
+        )
     return 0
 
 
