@@ -13,16 +13,18 @@ from outreach_app.domain.figures import SUMMARY_LABELS, DisplayRow
 from outreach_app.i18n import N_, _
 from outreach_app.services.tally_rows import NOT_RECORDED, REASON_LABELS
 
+# In English a PDF prints the CSV's own label ("Gender: trans-woman", "Age not-recorded"), so the
+# two read alike; the other languages translate the code's words.
 GENDER_WORDS: dict[str, str] = {
     Gender.WOMAN.value: N_("woman"),
     Gender.MAN.value: N_("man"),
-    Gender.TRANS_WOMAN.value: N_("trans woman"),
-    Gender.TRANS_MAN.value: N_("trans man"),
+    Gender.TRANS_WOMAN.value: N_("trans-woman"),
+    Gender.TRANS_MAN.value: N_("trans-man"),
     Gender.NON_BINARY.value: N_("non-binary"),
     Gender.TWO_SPIRIT.value: N_("two-spirit"),
     Gender.OTHER.value: N_("other"),
-    Gender.NOT_STATED.value: N_("not stated"),
-    NOT_RECORDED: N_("not recorded"),
+    Gender.NOT_STATED.value: N_("not-stated"),
+    NOT_RECORDED: N_("not-recorded"),
 }
 
 
@@ -37,7 +39,7 @@ def figure_label(row: DisplayRow) -> str:
         name = row.label.partition(": ")[2] or value
         return _("Kits: {name}", name=name) if kind == "kits" else _("Doses: {name}", name=name)
     if row.section == "demographics" and kind == "age":
-        band = _("not recorded") if value == NOT_RECORDED else value
+        band = _("not-recorded") if value == NOT_RECORDED else value
         return _("Age {band}", band=band)
     if row.section == "demographics" and kind == "gender":
         return _("Gender: {gender}", gender=_(GENDER_WORDS.get(value, value)))
