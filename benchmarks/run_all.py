@@ -21,7 +21,12 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.context import Context  # noqa: E402
 from benchmarks.generate import generate, reuse  # noqa: E402
 
-MODULES = ("benchmarks.bench_storage", "benchmarks.bench_reports", "benchmarks.bench_app")
+MODULES = (
+    "benchmarks.bench_storage",
+    "benchmarks.bench_reports",
+    "benchmarks.bench_app",
+    "benchmarks.bench_import",
+)
 
 
 def _commit() -> str:
@@ -66,7 +71,7 @@ def main() -> int:
         "--only",
         action="append",
         choices=[name.rsplit(".", 1)[1].removeprefix("bench_") for name in MODULES],
-        help="run only this benchmark module (repeatable): storage, reports, app",
+        help="run only this benchmark module (repeatable): storage, reports, app, import",
     )
     args = parser.parse_args()
     modules = [m for m in MODULES if not args.only or m.rsplit("_", 1)[1] in args.only]

@@ -11,6 +11,8 @@ from pathlib import Path
 from outreach_app.cli.demo_commands import cmd_demo
 from outreach_app.cli.opening import open_from_args, opened_store, reading, write
 from outreach_app.cli.passphrase import new_passphrase
+from outreach_app.cli.pins import new_pin
+from outreach_app.cli.progress import terminal_progress
 from outreach_app.domain.clock import date_at_noon, to_utc
 from outreach_app.domain.codes import normalize_code
 from outreach_app.domain.values import EncounterDraft, EncounterSummary, StocktakeLineInfo
@@ -35,6 +37,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     passphrase = None
     if not args.db_url and not args.no_encryption:
         passphrase = new_passphrase()
+    coordinator = " ".join(args.coordinator.split()) or "Coordinator"
     options = InitOptions(
         org=args.org,
         site=args.site,
@@ -42,6 +45,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         device=args.device,
         timezone=args.timezone,
         passphrase=passphrase,
+        coordinator=coordinator,
+        coordinator_pin=new_pin(coordinator, optional=True),
+        codes=args.codes,
     )
     init_store(args.data_dir, options, db_url=args.db_url)
     if args.db_url:
@@ -67,6 +73,15 @@ def cmd_init(args: argparse.Namespace) -> int:
             )
         )
     print(message, file=sys.stderr)
+    if options.coordinator_pin is None:
+        print(
+            _(
+                "{name} is the first coordinator, without a PIN yet: set it when the app first "
+                "opens (or set OUTREACH_NEW_PIN next time).",
+                name=coordinator,
+            ),
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -132,9 +147,9 @@ def cmd_tally_entry(args: argparse.Namespace) -> int:
             is_tally=True,
             contacts=args.contacts,
         )
-        return encounters.log_encounter(
-            uow, draft, override=args.allow_negative, move_stock=not args.no_stock
-        )
+        # Never refused for a shortfall (contracts §1): the supplies are already handed out.
+        # --allow-negative is still accepted; it changes nothing here any more.
+        return encounters.log_encounter(uow, draft, override=True, move_stock=not args.no_stock)
 
     record = write(args, tally)
     given = sum(q for _code, q in record.items)
@@ -159,16 +174,33 @@ def cmd_tally_entry(args: argparse.Namespace) -> int:
                 **args_,
             )
         )
+    for short in record.negative_recorded:
+        print(
+            _(
+                "Recorded below zero: {shortfall}. Count this item at {site}.",
+                shortfall=short.describe(),
+                site=short.site,
+            )
+        )
     return 0
 
 
 def cmd_import_csv(args: argparse.Namespace) -> int:
-    result = write(
-        args,
-        lambda uow: importer.import_csv(
-            uow, args.file, move_stock=not args.no_stock, allow_negative=args.allow_negative
-        ),
-    )
+    progress = terminal_progress()  # only on a terminal (stderr)
+    try:
+        result = write(
+            args,
+            lambda uow: importer.import_csv(
+                uow,
+                args.file,
+                move_stock=not args.no_stock,
+                allow_negative=args.allow_negative,
+                progress=progress,
+            ),
+        )
+    finally:
+        if progress is not None:
+            progress.finish()
     print(
         _(
             "Imported {encounters} encounters and {lines} lines from {name}.",
@@ -181,6 +213,16 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
         print(_("Stock was not moved (--no-stock): the rows count in reports only."))
     for short in result.negative_recorded:
         print(_("Recorded below zero: {shortfall}.", shortfall=short.describe()))
+    if result.identifying_rows:
+        print(
+            ngettext(
+                "Check the note of row {rows}: it looks identifying (a name, a phone number).",
+                "Check the notes of these rows; they look identifying (a name, a phone number): "
+                "{rows}.",
+                len(result.identifying_rows),
+                rows=", ".join(str(n) for n in result.identifying_rows),
+            )
+        )
     return 0
 
 
@@ -262,5 +304,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 from outreach_app.cli.report_commands import REPORT_HANDLERS  # noqa: E402
+from outreach_app.cli.staff_commands import STAFF_HANDLERS  # noqa: E402
 
 HANDLERS.update(REPORT_HANDLERS)
+HANDLERS.update(STAFF_HANDLERS)

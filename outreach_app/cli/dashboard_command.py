@@ -86,7 +86,13 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     from outreach_app.services import dashboard
 
     with reading(args) as uow:
-        board = dashboard.dashboard(uow, args.as_of, args.site, target_days=args.target_days)
+        board = dashboard.dashboard(
+            uow,
+            args.as_of,
+            args.site,
+            target_days=args.target_days,
+            unsuppressed=args.no_suppress,
+        )
     threshold = None if args.no_suppress else args.suppress
     outputs = [(args.out, dashboard_pdf(board, threshold))]
     if args.csv:

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
 from outreach_app.cli.passphrase import existing_passphrase
+from outreach_app.cli.pins import acting_pin
 from outreach_app.i18n import choose_language, set_language
 
 if TYPE_CHECKING:
@@ -29,8 +30,16 @@ def open_from_args(args: argparse.Namespace) -> Store:
     else:
         passphrase = existing_passphrase() if folder_is_encrypted(args.data_dir) else None
         store = open_store(args.data_dir, passphrase=passphrase)
-    if getattr(args, "lang", None) is None:
-        _follow_device_language(store)
+    try:
+        if getattr(args, "lang", None) is None:
+            _follow_device_language(store)  # before --staff, so its PIN prompt is in it too
+        name = getattr(args, "staff", None)
+        if name:
+            pin = acting_pin(name) if store.needs_pin(name) else None
+            store.act_as(name, pin)
+    except BaseException:
+        store.close()
+        raise
     return store
 
 

@@ -10,6 +10,7 @@ from outreach_app import __version__
 from outreach_app.cli import args as types
 from outreach_app.cli.demo_commands import add_demo_parser
 from outreach_app.cli.report_commands import add_report_parsers
+from outreach_app.cli.staff_commands import add_staff_parsers
 from outreach_app.domain.codes import SiteKind
 from outreach_app.i18n import LANGUAGES, _
 
@@ -41,6 +42,11 @@ def build_parser() -> Parser:
             "else the system's); CSV files never change"
         ),
     )
+    parser.add_argument(
+        "--staff",
+        metavar="NAME",
+        help=_("act as this person (default: the first coordinator); their PIN from OUTREACH_PIN"),
+    )
     sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
 
     p = sub.add_parser("init", help=_("create and seed a data folder (encrypted by default)"))
@@ -50,6 +56,8 @@ def build_parser() -> Parser:
     p.add_argument("--device", default="This computer")
     p.add_argument("--timezone")
     p.add_argument("--no-encryption", action="store_true")
+    p.add_argument("--codes", default="random", choices=["random", "own"])
+    p.add_argument("--coordinator", default="Coordinator", metavar="NAME")
 
     p = sub.add_parser("import-csv", help=_("encounters from a spreadsheet export"))
     p.add_argument("file", type=Path, metavar="FILE")
@@ -97,4 +105,5 @@ def build_parser() -> Parser:
     p.add_argument("file", type=Path, metavar="FILE")
     add_report_parsers(sub)
     add_demo_parser(sub)
+    add_staff_parsers(sub)
     return parser

@@ -134,7 +134,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     period = period_from_args(args)
     with reading(args) as uow:
         if args.report_kind == "monthly":
-            figures = tally.monthly_tally(uow, period, args.site)
+            figures = tally.monthly_tally(uow, period, args.site, unsuppressed=args.no_suppress)
         else:
             stock = reconciliation.reconcile(uow, period, args.site)
     outputs: list[tuple[Path, bytes]]

@@ -8,7 +8,7 @@ the moment it is shown; the log keeps the English (`english()`).
 
 from __future__ import annotations
 
-from outreach_app.domain.values import Shortfall
+from outreach_app.domain.values import CellProblem, Shortfall
 from outreach_app.i18n import Text
 
 
@@ -58,8 +58,28 @@ class BadFile(InvalidInput):
     """A named file is missing, unreadable, or not one of ours."""
 
 
+class BadCells(InvalidInput):
+    """A spreadsheet refused for its cells; `cells` lists every one (row, column, message)."""
+
+    def __init__(self, message: Text | str, cells: list[CellProblem]) -> None:
+        super().__init__(message)
+        self.cells = tuple(cells)
+
+
+class Cancelled(OutreachError):
+    """A long job stopped by the person; its unit of work rolled back, nothing was written."""
+
+
 class CoordinatorRequired(OutreachError):
     """The action needs the coordinator override or PIN."""
+
+
+class RoleRefused(CoordinatorRequired):
+    """The person acting has a role that may not do this (contracts §10): exit 1."""
+
+
+class PinRefused(OutreachError):
+    """A wrong PIN, or too many wrong ones in a row (then a wait): exit 1."""
 
 
 class StoreError(OutreachError):

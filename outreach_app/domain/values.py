@@ -135,6 +135,8 @@ class EncounterSummary:
     void_reason: str | None
     device: str
     staff: str | None
+    # What this record drew below zero (saved anyway: contracts §1, "Shortfall").
+    negative_recorded: tuple[Shortfall, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,3 +192,38 @@ class ImportResult:
     lines: int
     stock_moved: bool
     negative_recorded: tuple[Shortfall, ...] = ()
+    identifying_rows: tuple[int, ...] = ()  # spreadsheet rows whose notes look identifying
+
+
+@dataclass(frozen=True, slots=True)
+class CellProblem:
+    """One bad cell of a spreadsheet: its row (the header is row 1), column and what is wrong."""
+
+    row: int
+    column: str | Text  # as written in row 1; a label such as "(row)" translates when shown
+    message: str | Text  # translated when shown (`str(...)`)
+
+    def text(self) -> Text:
+        """The cell and what is wrong with it, translated when shown."""
+        return _l(
+            "row {row}, column {column}: {message}",
+            row=self.row,
+            column=self.column,
+            message=self.message,
+        )
+
+    def describe(self) -> str:
+        """The cell and what is wrong with it, in the current language."""
+        return str(self.text())
+
+
+@dataclass(frozen=True, slots=True)
+class ImportCheck:
+    """What an import would add, found by the check pass (nothing written)."""
+
+    filename: str
+    encounters: int
+    lines: int
+    stock_moved: bool
+    shortfalls: tuple[Shortfall, ...] = ()  # refused unless allowed (contracts §4)
+    identifying_rows: tuple[int, ...] = ()

@@ -1,15 +1,244 @@
-"""Who changed what: one entry per action. Never participant codes or notes.
+"""Who did what: one entry per action, chained per device (contracts §10).
 
-The chain of hashes over entries and the records they cover (contracts §10) comes with the
-staff and audit work; the columns are there from revision 0003.
+Each entry holds the person, the time, the device, the action, a short summary (never a
+participant code, a note or a typed reason: those are personal or purgeable), the hash of the
+records the action wrote, and the hash of the device's previous entry. An entry covers the
+records its device numbered between the previous entry and itself (sequence numbers are per
+device and given in order under the write lock), so `verify` can recompute every records' hash
+from the records themselves and every entry's hash from the entry: a record or entry changed,
+added or removed with plain SQL no longer fits, and `check` names the first that does not.
+
+A unit of work that wrote records without calling `record` gets one entry ("save") when it
+commits, so no record is ever left outside the chain.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from outreach_app.domain import facts
+from outreach_app.domain.clock import Period
+from outreach_app.domain.roles import Action
+from outreach_app.i18n import _
 from outreach_app.services.uow import UnitOfWork
-from outreach_app.storage.models import AuditEntry
+from outreach_app.storage.facts import every_record, read_facts
+from outreach_app.storage.models import AuditEntry, Device, Staff
+
+SUMMARY_MAX = 500
 
 
-def record(uow: UnitOfWork, action: str, detail: str, staff: str | None = None) -> None:
-    summary = f"{staff}: {detail}" if staff else detail
-    uow.session.add(AuditEntry(action=action, summary=summary[:500]))
+def _head(uow: UnitOfWork) -> tuple[int, bytes] | None:
+    if uow.audit_head is None:
+        row = uow.session.execute(
+            select(AuditEntry.seq, AuditEntry.entry_hash)
+            .where(AuditEntry.device_id == uow.device_id, AuditEntry.entry_hash.is_not(None))
+            .order_by(AuditEntry.seq.desc())
+            .limit(1)
+        ).first()
+        uow.audit_head = (row[0], bytes(row[1] or b"")) if row else None
+    return uow.audit_head
+
+
+def record(uow: UnitOfWork, action: str, summary: str = "") -> AuditEntry:
+    """The entry of one action, covering every record the unit wrote since its last entry."""
+    session = uow.session
+    session.flush()  # gives the action's records their sequence numbers
+    written, uow.written = uow.written, []
+    by_kind: dict[str, list[uuid.UUID]] = defaultdict(list)
+    for kind, record_id in written:
+        by_kind[kind].append(record_id)
+    conn = session.connection()
+    found = [rec for kind, ids in by_kind.items() for rec in read_facts(conn, kind, ids)]
+    found.sort(key=lambda rec: rec.seq)
+    return _append(uow, action, summary, facts.records_hash(rec.hash for rec in found))
+
+
+def record_range(uow: UnitOfWork, action: str, summary: str = "") -> AuditEntry:
+    """The entry of an action that wrote records in bulk (Core inserts that number their own
+    records): covers every record of this device after the last entry."""
+    uow.session.flush()
+    uow.written = []
+    head = _head(uow)
+    after = head[0] if head else 0
+    conn = uow.session.connection()
+    rows = every_record(conn, device_id=uow.device_id, after_seq=after).get(uow.device_id, [])
+    covered = [value for _seq, value, _kind, _id in rows]
+    return _append(uow, action, summary, facts.records_hash(covered))
+
+
+def _append(uow: UnitOfWork, action: str, summary: str, records: bytes) -> AuditEntry:
+    head = _head(uow)
+    prev = head[1] if head else None
+    entry = AuditEntry(
+        id=uuid.uuid4(),
+        device_id=uow.device_id,
+        seq=uow.next_seq(),
+        staff_id=uow.staff_id,
+        created_at=uow.now(),
+        action=action[:60],
+        summary=summary[:SUMMARY_MAX],
+        records_hash=records,
+        prev_hash=prev,
+    )
+    entry.entry_hash = entry_digest(entry)
+    uow.session.add(entry)
+    uow.session.flush()
+    uow.audit_head = (entry.seq, bytes(entry.entry_hash))
+    return entry
+
+
+def entry_digest(entry: AuditEntry) -> bytes:
+    return facts.entry_hash(
+        entry_id=entry.id,
+        device_id=entry.device_id,
+        seq=entry.seq,
+        staff_id=entry.staff_id,
+        created_at=entry.created_at,
+        action=entry.action,
+        summary=entry.summary,
+        records=entry.records_hash,
+        prev=entry.prev_hash,
+    )
+
+
+def _seal_pending(session: Session) -> None:
+    uow: UnitOfWork | None = session.info.get("uow")
+    if uow is None:
+        return
+    session.flush()
+    if uow.written:
+        record(uow, "save", f"{len(uow.written)} records")
+
+
+event.listen(Session, "before_commit", _seal_pending)
+
+
+# --- Verifying ---------------------------------------------------------------------------
+
+
+def verify(session: Session) -> list[str]:
+    """Every device's chain and every record against its entry; the first misfit per device."""
+    names = {d.id: d.name for d in session.scalars(select(Device))}
+    entries: dict[uuid.UUID, list[AuditEntry]] = defaultdict(list)
+    for entry in session.scalars(
+        select(AuditEntry).where(AuditEntry.entry_hash.is_not(None)).order_by(AuditEntry.seq)
+    ):
+        entries[entry.device_id].append(entry)
+    records = every_record(session.connection())
+    problems = []
+    for device in sorted(set(entries) | set(records), key=lambda d: names.get(d, str(d))):
+        problem = _verify_device(
+            entries.get(device, []), records.get(device, []), names.get(device, str(device))
+        )
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def _describe(entry: AuditEntry, device: str) -> str:
+    when = entry.created_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return _(
+        "audit entry {seq} of device {device} ({action!r} at {when})",
+        seq=entry.seq,
+        device=device,
+        action=entry.action,
+        when=when,
+    )
+
+
+def _verify_device(
+    entries: list[AuditEntry], records: list[tuple[int, bytes, str, uuid.UUID]], device: str
+) -> str | None:
+    prev: bytes | None = None
+    position = 0
+    for entry in entries:
+        if entry.prev_hash != prev:
+            return _(
+                "{entry} does not follow the entry before it: an entry was removed or changed",
+                entry=_describe(entry, device),
+            )
+        if entry_digest(entry) != entry.entry_hash:
+            return _("{entry} was changed after it was written", entry=_describe(entry, device))
+        covered = []
+        while position < len(records) and records[position][0] < entry.seq:
+            covered.append(records[position][1])  # a seq at or before `after` cannot fit
+            position += 1
+        if facts.records_hash(covered) != entry.records_hash:
+            return _(
+                "the records of {entry} do not match it: a record it covers was changed, added "
+                "or removed",
+                entry=_describe(entry, device),
+            )
+        prev = entry.entry_hash
+    if position < len(records):
+        seq, _hash, kind, _id = records[position]  # not `_`: that is the translation
+        return _(
+            "record {seq} of device {device} ({kind}) is covered by no audit entry: it was added "
+            "outside the app, or the entry covering it was removed",
+            seq=seq,
+            device=device,
+            kind=kind,
+        )
+    return None
+
+
+# --- Listing -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    at: datetime
+    device: str
+    staff: str
+    action: str
+    summary: str
+    records: str  # hex SHA-256 of the records the action wrote
+    entry_hash: str
+
+
+def entries(
+    uow: UnitOfWork,
+    period: Period | None = None,
+    *,
+    staff: str | None = None,
+    action: str | None = None,
+) -> list[AuditRow]:
+    """The audit log (coordinators only), oldest first, optionally for a period, person, action."""
+    from outreach_app.services.staff import require
+
+    require(uow, Action.AUDIT)
+    names = {d.id: d.name for d in uow.session.scalars(select(Device))}
+    people = {s.id: s.name for s in uow.session.scalars(select(Staff))}
+    query = select(AuditEntry).order_by(AuditEntry.created_at, AuditEntry.seq)
+    if period is not None:
+        start, end = period.utc_bounds(uow.zone)
+        query = query.where(AuditEntry.created_at >= start, AuditEntry.created_at < end)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    rows = []
+    for entry in uow.session.scalars(query):
+        who = people.get(entry.staff_id, "") if entry.staff_id else ""
+        if staff and who.casefold() != " ".join(staff.split()).casefold():
+            continue
+        rows.append(
+            AuditRow(
+                at=entry.created_at,
+                device=names.get(entry.device_id, str(entry.device_id)),
+                staff=who,
+                action=entry.action,
+                summary=entry.summary,
+                records=entry.records_hash.hex() if entry.records_hash else "",
+                entry_hash=entry.entry_hash.hex() if entry.entry_hash else "",
+            )
+        )
+    return rows
+
+
+def actions(uow: UnitOfWork) -> list[str]:
+    return sorted(set(uow.session.scalars(select(AuditEntry.action).distinct())))

@@ -1,45 +1,43 @@
-"""The coordinator PIN (argon2id). Full staff accounts come later."""
+"""The app's coordinator PIN of before, now the PIN of the folder's first coordinator on this
+device (services/staff.py holds staff, roles and PINs). Kept for the setup dialog and the
+coordinator gate until the app signs people in by name."""
 
 from __future__ import annotations
 
-import re
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
 from outreach_app.domain.errors import InvalidInput
 from outreach_app.i18n import _l
-from outreach_app.services import audit
+from outreach_app.services import staff
 from outreach_app.services.uow import UnitOfWork
-from outreach_app.storage.models import Setting
+from outreach_app.storage.models import Staff
 
-PIN_KEY = "coordinator_pin_hash"
-_hasher = PasswordHasher()
+
+def _first(uow: UnitOfWork) -> Staff:
+    first = staff.first_coordinator_id(uow.session)
+    person = uow.session.get(Staff, first) if first else None
+    if person is None:
+        raise InvalidInput(_l("This folder has no coordinator; run `outreach staff add`."))
+    return person
 
 
 def has_coordinator_pin(uow: UnitOfWork) -> bool:
-    return uow.session.get(Setting, PIN_KEY) is not None
+    return staff.has_pin(uow, _first(uow).id)
 
 
 def set_coordinator_pin(uow: UnitOfWork, pin: str, current: str | None = None) -> None:
-    """Setting a PIN the first time needs nothing; changing it needs the current one."""
-    if not re.fullmatch(r"\d{4,12}", pin):
-        raise InvalidInput(_l("A coordinator PIN is 4 to 12 digits."))
-    existing = uow.session.get(Setting, PIN_KEY)
-    if existing is not None:
-        if current is None or not verify_coordinator_pin(uow, current):
-            raise InvalidInput(_l("The current coordinator PIN is needed to change it."))
-        existing.value = _hasher.hash(pin)
-    else:
-        uow.session.add(Setting(key=PIN_KEY, value=_hasher.hash(pin)))
-    audit.record(uow, "set coordinator PIN", "")
+    """Setting the first coordinator's PIN the first time needs nothing; changing it needs the
+    current one."""
+    person = _first(uow)
+    if staff.has_pin(uow, person.id) and (
+        current is None or not staff.check_pin(uow, person.name, current).ok
+    ):
+        raise InvalidInput(_l("The current coordinator PIN is needed to change it."))
+    staff.check_pin_shape(pin)
+    staff._store_pin(uow, person.id, pin)
+    from outreach_app.services import audit
+
+    audit.record(uow, "pin set", person.name)
 
 
 def verify_coordinator_pin(uow: UnitOfWork, pin: str) -> bool:
-    existing = uow.session.get(Setting, PIN_KEY)
-    if existing is None:
-        return False
-    try:
-        return _hasher.verify(existing.value, pin)
-    except (VerificationError, InvalidHashError):
-        return False
+    """True when `pin` is the first coordinator's PIN on this device (a wrong one counts)."""
+    return staff.check_pin(uow, _first(uow).name, pin).ok

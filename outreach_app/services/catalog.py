@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 from outreach_app.domain import identity
 from outreach_app.domain.codes import SiteKind, normalize_code, parse_enum
 from outreach_app.domain.errors import InvalidInput, NotFound
+from outreach_app.domain.roles import Action
 from outreach_app.domain.values import ItemInfo, KitInfo, ReferralTypeInfo, SiteInfo
 from outreach_app.i18n import N_, _l
-from outreach_app.services import audit
+from outreach_app.services import audit, staff
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import Item, Kit, KitLine, ReferralType, Site
 
@@ -91,6 +92,7 @@ def list_sites(uow: UnitOfWork, include_inactive: bool = False) -> list[SiteInfo
 
 
 def add_site(uow: UnitOfWork, name: str, kind: str) -> SiteInfo:
+    staff.require(uow, Action.CATALOG)
     clean = _name(name, "site")
     member = parse_enum(SiteKind, kind)
     if member is None:
@@ -117,6 +119,7 @@ def _site(uow: UnitOfWork, site_id: uuid.UUID) -> Site:
 
 
 def rename_site(uow: UnitOfWork, site_id: uuid.UUID, new_name: str) -> SiteInfo:
+    staff.require(uow, Action.CATALOG)
     site = _site(uow, site_id)
     clean = _name(new_name, "site")
     clash = uow.session.scalar(select(Site).where(func.lower(Site.name) == clean.lower()))
@@ -128,6 +131,7 @@ def rename_site(uow: UnitOfWork, site_id: uuid.UUID, new_name: str) -> SiteInfo:
 
 
 def set_site_kind(uow: UnitOfWork, site_id: uuid.UUID, kind: str) -> SiteInfo:
+    staff.require(uow, Action.CATALOG)
     site = _site(uow, site_id)
     member = parse_enum(SiteKind, kind)
     if member is None:
@@ -140,6 +144,7 @@ def set_site_kind(uow: UnitOfWork, site_id: uuid.UUID, kind: str) -> SiteInfo:
 
 
 def set_site_active(uow: UnitOfWork, site_id: uuid.UUID, active: bool) -> SiteInfo:
+    staff.require(uow, Action.CATALOG)
     site = _site(uow, site_id)
     if (
         not active
@@ -173,6 +178,7 @@ def add_item(
     reorder_level: int = 0,
     tracks_lots: bool = False,
 ) -> ItemInfo:
+    staff.require(uow, Action.CATALOG)
     clean_code = _code(code)
     session = uow.session
     if session.scalar(select(Item).where(Item.code == clean_code)) or session.scalar(
@@ -211,6 +217,7 @@ def update_item(
     sort_order: int | None = None,
 ) -> ItemInfo:
     """Codes, lot tracking and doses stay fixed: past records and reports depend on them."""
+    staff.require(uow, Action.CATALOG)
     item = uow.session.get(Item, item_id)
     if item is None:
         raise NotFound(_l("That item does not exist."))
@@ -231,6 +238,7 @@ def update_item(
 
 
 def set_item_active(uow: UnitOfWork, item_id: uuid.UUID, active: bool) -> ItemInfo:
+    staff.require(uow, Action.CATALOG)
     item = uow.session.get(Item, item_id)
     if item is None:
         raise NotFound(_l("That item does not exist."))
@@ -250,6 +258,7 @@ def list_kits(uow: UnitOfWork, include_inactive: bool = False) -> list[KitInfo]:
 
 
 def add_kit(uow: UnitOfWork, code: str, name: str, lines: dict[str, int]) -> KitInfo:
+    staff.require(uow, Action.CATALOG)
     clean_code = _code(code)
     session = uow.session
     if session.scalar(select(Kit).where(Kit.code == clean_code)) or session.scalar(
@@ -279,6 +288,7 @@ def add_kit(uow: UnitOfWork, code: str, name: str, lines: dict[str, int]) -> Kit
 
 
 def set_kit_active(uow: UnitOfWork, kit_id: uuid.UUID, active: bool) -> KitInfo:
+    staff.require(uow, Action.CATALOG)
     kit = uow.session.get(Kit, kit_id)
     if kit is None:
         raise NotFound(_l("That kit does not exist."))
@@ -298,6 +308,7 @@ def list_referral_types(uow: UnitOfWork, include_inactive: bool = False) -> list
 
 
 def add_referral_type(uow: UnitOfWork, code: str, label: str) -> ReferralTypeInfo:
+    staff.require(uow, Action.CATALOG)
     clean_code = _code(code)
     if uow.session.scalar(select(ReferralType).where(ReferralType.code == clean_code)):
         raise InvalidInput(_l("The referral code {code} is already used.", code=clean_code))
@@ -314,6 +325,7 @@ def add_referral_type(uow: UnitOfWork, code: str, label: str) -> ReferralTypeInf
 
 
 def set_referral_type_active(uow: UnitOfWork, ref_id: uuid.UUID, active: bool) -> ReferralTypeInfo:
+    staff.require(uow, Action.CATALOG)
     ref = uow.session.get(ReferralType, ref_id)
     if ref is None:
         raise NotFound(_l("That referral type does not exist."))

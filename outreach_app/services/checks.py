@@ -19,7 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from outreach_app.domain.codes import MovementKind
+from outreach_app.domain.roles import Action
 from outreach_app.i18n import _, ngettext
+from outreach_app.services import audit, staff
 from outreach_app.services.ledger import Key, ledger_balances
 from outreach_app.services.store import Store
 from outreach_app.storage.balances import rebuild_balances
@@ -92,6 +94,7 @@ def run_checks(store: Store) -> CheckReport:
         _check_stocktakes(session, report)
         _check_lots(session, report)
         _check_kept_balances(session, balances, report)
+        report.problems.extend(audit.verify(session))
         encounters = session.scalar(select(func.count()).select_from(Encounter)) or 0
         movements = session.scalar(select(func.count()).select_from(StockMovement)) or 0
         report.notes.append(
@@ -265,6 +268,8 @@ def _check_kept_balances(session: Session, ledger: dict[Key, int], report: Check
 def repair(store: Store) -> str:
     """Rebuild the kept balances and the database's guards from the ledger, after a verified
     backup of a file. Records themselves are never touched."""
+    with store.reading() as uow:
+        staff.require(uow, Action.REPAIR)
     backup_note = ""
     if store.database_path is not None:
         from outreach_app.services.backups import backup_before
@@ -276,6 +281,7 @@ def repair(store: Store) -> str:
         conn = uow.session.connection()
         rebuild_balances(conn)
         install_triggers(conn)
+        audit.record(uow, "repair", "kept balances and guards rebuilt")
     return (
         _("Kept balances rebuilt from the ledger and the database's guards restored.") + backup_note
     )

@@ -35,8 +35,9 @@ from outreach_app.domain.dashboard import (
     expiry_window,
 )
 from outreach_app.domain.errors import InvalidInput
+from outreach_app.domain.roles import Action
 from outreach_app.i18n import _l
-from outreach_app.services import audit, lookup
+from outreach_app.services import audit, lookup, staff
 from outreach_app.services.ledger import ledger_balances
 from outreach_app.services.tally import (
     device_name,
@@ -71,9 +72,13 @@ def dashboard(
     *,
     target_days: int | None = None,
     now: datetime | None = None,
+    unsuppressed: bool = False,
 ) -> Dashboard:
     """Every figure of the dashboard for one site or all (`None`/`all`) as of a local day
-    (default today); `target_days` replaces each site's own reorder target."""
+    (default today); `target_days` replaces each site's own reorder target. `unsuppressed`:
+    for a report with small counts shown (coordinators only)."""
+    if unsuppressed:
+        staff.require(uow, Action.UNSUPPRESSED)
     if target_days is not None:
         _check_target(target_days)
     session = uow.session
@@ -314,6 +319,7 @@ def site_target_days(uow: UnitOfWork, site: str) -> int:
 
 def set_site_target_days(uow: UnitOfWork, site: str, days: int) -> int:
     """Save a site's reorder target (an organisation setting, kept by site id through renames)."""
+    staff.require(uow, Action.SETTINGS)
     _check_target(days)
     row: Site = lookup.site_by_name(uow.session, site)
     key = f"{TARGET_KEY}{row.id}"

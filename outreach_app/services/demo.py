@@ -2,8 +2,9 @@
 
 One generator, two writers: `fill_month` writes through the services the app calls (every rule
 applies, `outreach check` stays clean); `demo_bulk.bulk_fill` writes the same kind of encounters
-with SQLAlchemy Core for a year of benchmark data. Participant codes are synthetic (`P-0042`),
-never names; notes are stock phrases with nothing identifying in them.
+with SQLAlchemy Core for a year of benchmark data. Participant codes are synthetic (a pool of
+printed-style codes numbered from 1), never names; notes are stock phrases with nothing
+identifying in them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import select
 
 from outreach_app.domain.clock import Period
 from outreach_app.domain.errors import InvalidInput
+from outreach_app.domain.participant import numbered_code
 from outreach_app.domain.values import EncounterDraft, StocktakeLineDraft
 from outreach_app.i18n import _l
 from outreach_app.services import catalog, encounters, inventory, stocktake
@@ -71,7 +73,8 @@ class Participants:
     def __init__(self, rng: random.Random, size: int, anonymous_share: float = 0.25) -> None:
         self._rng = rng
         self._anonymous = anonymous_share
-        self.codes = [f"P-{n:04d}" for n in range(1, size + 1)]
+        # Valid printed codes (check character included), so a `random` folder takes them.
+        self.codes = [numbered_code(n) for n in range(1, size + 1)]
         self.profile = {
             code: (
                 rng.choices(AGE_BANDS, AGE_WEIGHTS)[0],

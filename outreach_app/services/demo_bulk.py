@@ -17,13 +17,16 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.orm import Session
 
 from outreach_app.domain import identity
 from outreach_app.domain.clock import utc_now
+from outreach_app.domain.participant import clean_participant_code, participant_key
 from outreach_app.domain.values import EncounterDraft
-from outreach_app.services import catalog
+from outreach_app.services import audit, catalog
 from outreach_app.services.demo import DemoSite, expand, generate
 from outreach_app.services.store import Store
+from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import (
     Device,
     Encounter,
@@ -34,6 +37,7 @@ from outreach_app.storage.models import (
     Kit,
     Lot,
     ReferralType,
+    Setting,
     Site,
     StockMovement,
 )
@@ -66,6 +70,9 @@ class _Ids:
         self.items = {code: item_id for code, item_id, _ in items}
         self.kits = dict(conn.execute(select(Kit.code, Kit.id)).all())
         self.referrals = dict(conn.execute(select(ReferralType.code, ReferralType.id)).all())
+        self.secret = bytes.fromhex(
+            conn.execute(select(Setting.value).where(Setting.key == "org_secret")).scalar_one()
+        )
         self.lots: dict[str, uuid.UUID] = {}
         rows = []
         for code, item_id, tracks in items:
@@ -120,6 +127,10 @@ class _Writer:
         )
         self.movements += 1
 
+    def _key(self, code: str | None) -> bytes | None:
+        clean = clean_participant_code(code)
+        return participant_key(self.ids.secret, clean) if clean else None
+
     def encounter(self, e: EncounterDraft, totals: Counter[str]) -> None:
         eid = uuid.uuid4()
         self.rows[Encounter].append(
@@ -132,7 +143,8 @@ class _Writer:
                 "site_id": self.ids.sites[e.site],
                 "is_tally": e.is_tally,
                 "contacts": e.contacts,
-                "participant_code": e.participant_code,
+                "participant_code": None,
+                "participant_key": self._key(e.participant_code),
                 "age_band": e.age_band,
                 "gender": e.gender,
                 "is_new": None if e.is_tally else e.is_new,
@@ -223,6 +235,13 @@ def bulk_fill(
         conn.execute(
             update(Device).where(Device.id == store.device_id).values(last_seq=next(seq) - 1)
         )
+        # The audit entry in the same transaction, covering every record written above.
+        with Session(bind=conn) as session:
+            uow = UnitOfWork(
+                session, store.device_id, store.zone, org_id=store.org_id, staff_id=store.staff_id
+            )
+            audit.record_range(uow, "demo", f"{writer.encounters} synthetic encounters")
+            session.commit()  # joins the outer transaction: commits only when it does
     return BulkSummary(writer.encounters, writer.lines, writer.movements)
 
 

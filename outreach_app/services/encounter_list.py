@@ -15,7 +15,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from outreach_app.domain.clock import Period
-from outreach_app.domain.participant import clean_participant_code
+from outreach_app.domain.participant import clean_participant_code, code_tag
 from outreach_app.services import lookup
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import Encounter, EncounterItem, EncounterVoid, Item, Site
@@ -74,7 +74,7 @@ def _filtered(session: Session, uow: UnitOfWork, flt: EncounterFilter) -> Select
         )
     if flt.participant_code:
         query = query.where(
-            Encounter.participant_code == clean_participant_code(flt.participant_code)
+            Encounter.participant_key == uow.code_key(clean_participant_code(flt.participant_code))
         )
     if not flt.include_voided:
         query = query.where(Encounter.id.not_in(select(EncounterVoid.encounter_id)))
@@ -162,7 +162,7 @@ def encounter_rows(session: Session, ids: list[uuid.UUID]) -> list[EncounterRow]
                 id=enc.id,
                 occurred_at=enc.occurred_at,
                 site=site,
-                participant_code=enc.participant_code,
+                participant_code=code_tag(enc.participant_key),
                 is_tally=enc.is_tally,
                 contacts=enc.contacts,
                 people_served=enc.people_served,

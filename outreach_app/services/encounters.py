@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -23,10 +23,16 @@ from outreach_app.domain.codes import (
 )
 from outreach_app.domain.errors import InvalidInput, NotFound, ShortfallError
 from outreach_app.domain.limits import MAX_QUANTITY, too_large
-from outreach_app.domain.participant import clean_participant_code
+from outreach_app.domain.participant import (
+    CodeScheme,
+    check_random_code,
+    clean_participant_code,
+    code_tag,
+)
+from outreach_app.domain.roles import Action
 from outreach_app.domain.values import EncounterDraft, EncounterSummary, Shortfall
 from outreach_app.i18n import N_, Text, _l, join
-from outreach_app.services import lookup
+from outreach_app.services import audit, lookup, staff
 from outreach_app.services.ledger import PlannedDraw, plan_draw, write_draws
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import (
@@ -39,6 +45,7 @@ from outreach_app.storage.models import (
     Kit,
     ReferralType,
     Site,
+    Staff,
     StockMovement,
 )
 
@@ -84,10 +91,17 @@ def _non_negative(label: Text, value: int) -> None:
 
 
 def prepare(
-    session: Session, draft: EncounterDraft, catalog: Catalog | None = None
+    session: Session,
+    draft: EncounterDraft,
+    catalog: Catalog | None = None,
+    *,
+    site: Site | None = None,  # already looked up (an import resolves each name once)
+    scheme: str | None = None,
 ) -> PreparedEncounter:
+    """`scheme` "random": a typed code must carry its check character (imports pass None:
+    codes of before are taken as they are, contracts §4)."""
     catalog = catalog or Catalog(session)
-    site = lookup.site_by_name(session, draft.site)
+    site = site or lookup.site_by_name(session, draft.site)
     if not site.active:
         raise InvalidInput(
             _l("The site {name!r} is deactivated; choose an active site.", name=site.name)
@@ -124,6 +138,8 @@ def prepare(
     if draft.is_tally:
         return prepared
     prepared.participant_code = clean_participant_code(draft.participant_code)
+    if prepared.participant_code and scheme == CodeScheme.RANDOM.value:
+        check_random_code(prepared.participant_code)
     prepared.age_band = _enum_value(
         AgeBand, draft.age_band, N_("Unknown age band {value!r}; use one of {options}.")
     )
@@ -197,7 +213,8 @@ def write_encounter(
         staff_id=staff_id,
         is_tally=draft.is_tally,
         contacts=draft.contacts if draft.is_tally else 0,
-        participant_code=prepared.participant_code,
+        participant_code=None,  # stored only keyed (contracts §10)
+        participant_key=uow.code_key(prepared.participant_code),
         age_band=prepared.age_band,
         gender=prepared.gender,
         is_new=None if draft.is_tally else draft.is_new,
@@ -237,15 +254,21 @@ def write_encounter(
 def log_encounter(
     uow: UnitOfWork, draft: EncounterDraft, *, override: bool = False, move_stock: bool = True
 ) -> EncounterSummary:
-    """Record an encounter (or tally record) and draw its supplies from the site's stock."""
+    """Record an encounter (or tally record) and draw its supplies from the site's stock.
+
+    A shortfall is refused unless `override` (the app asks once, then saves with it; the
+    command line always saves, contracts §1); the summary says what was drawn below zero."""
     refuse_if_ahead(uow, draft)
-    prepared = prepare(uow.session, draft)
+    prepared = prepare(uow.session, draft, scheme=uow.code_scheme())
     plans = plan_stock(uow.session, prepared, uow.today()) if move_stock else None
-    if plans and not override:
-        refuse_shortfalls([p.shortfall for p in plans if p.shortfall])
+    short = [p.shortfall for p in plans or () if p.shortfall]
+    if not override:
+        refuse_shortfalls(short)
     encounter = write_encounter(uow, prepared, plans)
     uow.session.flush()
-    return summarize(uow.session, encounter)
+    what = "tally" if draft.is_tally else "encounter"
+    audit.record(uow, what, f"{what} at {prepared.site.name}")
+    return replace(summarize(uow.session, encounter), negative_recorded=tuple(short))
 
 
 def refuse_if_ahead(uow: UnitOfWork, draft: EncounterDraft) -> None:
@@ -263,6 +286,7 @@ def void_encounter(uow: UnitOfWork, encounter_id: uuid.UUID, reason: str) -> Enc
     encounter = session.get(Encounter, encounter_id)
     if encounter is None:
         raise NotFound(_l("That encounter does not exist."))
+    staff.require_own_or(uow, encounter.staff_id, Action.VOID_OTHERS)
     if not reason.strip():
         raise InvalidInput(_l("Give a reason for voiding (e.g. 'entered twice')."))
     if session.scalar(select(EncounterVoid).where(EncounterVoid.encounter_id == encounter_id)):
@@ -283,6 +307,8 @@ def void_encounter(uow: UnitOfWork, encounter_id: uuid.UUID, reason: str) -> Enc
     ):
         session.add(reversal_of(uow, movement, f"void: {reason.strip()}"[:200]))
     session.flush()
+    site = session.get(Site, encounter.site_id)
+    audit.record(uow, "void", f"a record at {site.name if site else '?'}")  # never the reason
     return summarize(session, encounter)
 
 
@@ -318,7 +344,7 @@ def summarize(session: Session, encounter: Encounter) -> EncounterSummary:
         id=encounter.id,
         occurred_at=encounter.occurred_at,
         site=site.name if site else "?",
-        participant_code=encounter.participant_code,
+        participant_code=code_tag(encounter.participant_key),
         age_band=encounter.age_band,
         gender=encounter.gender,
         is_new=encounter.is_new,
@@ -350,8 +376,15 @@ def summarize(session: Session, encounter: Encounter) -> EncounterSummary:
         voided=void is not None,
         void_reason=void.reason if void else None,
         device=str(encounter.device_id),
-        staff=None,
+        staff=_staff_name(session, encounter.staff_id),
     )
+
+
+def _staff_name(session: Session, staff_id: uuid.UUID | None) -> str | None:
+    if staff_id is None:
+        return None
+    person = session.get(Staff, staff_id)
+    return person.name if person else None
 
 
 def get_encounter(uow: UnitOfWork, encounter_id: uuid.UUID) -> EncounterSummary:

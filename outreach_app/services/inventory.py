@@ -12,9 +12,10 @@ from outreach_app.domain import identity
 from outreach_app.domain.codes import AdjustReason, MovementKind, parse_enum
 from outreach_app.domain.errors import InvalidInput, ShortfallError
 from outreach_app.domain.lots import Draw
+from outreach_app.domain.roles import Action
 from outreach_app.domain.values import MovementInfo, OnHandRow, Shortfall
 from outreach_app.i18n import _l
-from outreach_app.services import audit, lookup
+from outreach_app.services import audit, lookup, staff
 from outreach_app.services.encounters import refuse_shortfalls, reversal_of
 from outreach_app.services.ledger import PlannedDraw, balance, plan_draw, write_draws
 from outreach_app.services.uow import UnitOfWork
@@ -158,6 +159,27 @@ def transfer(
     note: str = "",
     at: datetime | None = None,
 ) -> uuid.UUID:
+    """Stock from one site to another (coordinators; a shift bag goes through `shift_bag`)."""
+    staff.require(uow, Action.TRANSFER)
+    return move_between(
+        uow, from_site, to_site, item_code, qty, lot=lot, override=override, note=note, at=at
+    )
+
+
+def move_between(
+    uow: UnitOfWork,
+    from_site: str,
+    to_site: str,
+    item_code: str,
+    qty: int,
+    *,
+    lot: str | None = None,
+    override: bool = False,
+    note: str = "",
+    at: datetime | None = None,
+    action: str = "transfer",
+) -> uuid.UUID:
+    """The two legs of a transfer, without the role check (bag out and in are workers' too)."""
     _positive(qty)
     when = _not_in_future(uow, at)
     session = uow.session
@@ -198,7 +220,7 @@ def transfer(
             )
         )
     session.flush()
-    audit.record(uow, "transfer", f"{qty} {item.code} from {source.name} to {dest.name}")
+    audit.record(uow, action, f"{qty} {item.code} from {source.name} to {dest.name}")
     return transfer_id
 
 
@@ -214,6 +236,7 @@ def adjust(
     note: str = "",
 ) -> MovementInfo:
     """A signed correction with a reason code; taking stock below zero needs the override."""
+    staff.require(uow, Action.ADJUST)
     if qty == 0:
         raise InvalidInput(_l("An adjustment of zero changes nothing."))
     code = parse_enum(AdjustReason, reason)
@@ -281,6 +304,10 @@ def reverse_movement(uow: UnitOfWork, movement_id: uuid.UUID, reason: str) -> Mo
         raise InvalidInput(_l("That movement is itself a reversal."))
     if movement.encounter_id is not None:
         raise InvalidInput(_l("Void the encounter instead; its stock comes back with it."))
+    if movement.kind == MovementKind.RECEIVE.value:
+        staff.require_own_or(uow, movement.staff_id, Action.VOID_OTHERS)
+    else:
+        staff.require(uow, Action.ADJUST)
     if session.scalar(select(StockMovement.id).where(StockMovement.reverses_id == movement_id)):
         raise InvalidInput(_l("That movement was already reversed."))
     if not reason.strip():
@@ -288,7 +315,7 @@ def reverse_movement(uow: UnitOfWork, movement_id: uuid.UUID, reason: str) -> Mo
     reversal = reversal_of(uow, movement, reason.strip()[:200])
     session.add(reversal)
     session.flush()
-    audit.record(uow, "reverse", f"movement {movement_id} ({reason.strip()[:60]})")
+    audit.record(uow, "reverse", f"a {movement.kind} movement")  # never the typed reason
     return movement_info(session, reversal)
 
 

@@ -1,4 +1,8 @@
-"""What the form may show about a participant code: returning or new, last seen, last visit."""
+"""What the form may show about a participant code: returning or new, last seen, last visit.
+
+Codes are stored only keyed (contracts §10): a typed code is normalised and keyed, then looked
+up by its key. No list of known codes can be shown (there are none to show), only short tags.
+"""
 
 from __future__ import annotations
 
@@ -39,10 +43,10 @@ def _not_voided() -> ColumnElement[bool]:
     return Encounter.id.not_in(select(EncounterVoid.encounter_id))
 
 
-def _latest(uow: UnitOfWork, code: str) -> Encounter | None:
+def _latest(uow: UnitOfWork, key: bytes) -> Encounter | None:
     return uow.session.scalar(
         select(Encounter)
-        .where(Encounter.participant_code == code, Encounter.is_tally.is_(False), _not_voided())
+        .where(Encounter.participant_key == key, Encounter.is_tally.is_(False), _not_voided())
         .order_by(Encounter.occurred_at.desc(), Encounter.id.desc())
         .limit(1)
     )
@@ -50,20 +54,21 @@ def _latest(uow: UnitOfWork, code: str) -> Encounter | None:
 
 def participant_status(uow: UnitOfWork, code: str) -> ParticipantStatus:
     clean = clean_participant_code(code) or ""
-    latest = _latest(uow, clean) if clean else None
-    if latest is None:
+    key = uow.code_key(clean)
+    latest = _latest(uow, key) if key else None
+    if latest is None or key is None:
         return ParticipantStatus(clean, False, None, None, None, None)
     seen = local_date(latest.occurred_at, uow.zone)
     # Remembered per code: the most recent recorded value, even if the last visit left it blank.
     age = uow.session.scalar(
         select(Encounter.age_band)
-        .where(Encounter.participant_code == clean, Encounter.age_band.is_not(None), _not_voided())
+        .where(Encounter.participant_key == key, Encounter.age_band.is_not(None), _not_voided())
         .order_by(Encounter.occurred_at.desc())
         .limit(1)
     )
     gender = uow.session.scalar(
         select(Encounter.gender)
-        .where(Encounter.participant_code == clean, Encounter.gender.is_not(None), _not_voided())
+        .where(Encounter.participant_key == key, Encounter.gender.is_not(None), _not_voided())
         .order_by(Encounter.occurred_at.desc())
         .limit(1)
     )
@@ -71,19 +76,11 @@ def participant_status(uow: UnitOfWork, code: str) -> ParticipantStatus:
 
 
 def known_codes(uow: UnitOfWork, prefix: str = "", limit: int = 20) -> list[str]:
-    query = (
-        select(Encounter.participant_code)
-        .where(Encounter.participant_code.is_not(None))
-        .distinct()
-        .order_by(Encounter.participant_code)
-        .limit(limit)
-    )
-    if prefix.strip():
-        query = query.where(Encounter.participant_code.startswith(prefix.strip().upper()))
-    return [code for code in uow.session.scalars(query) if code]
+    """Nothing to suggest: codes are stored only as keyed hashes, never as typed."""
+    return []
 
 
 def last_visit(uow: UnitOfWork, code: str) -> EncounterSummary | None:
-    clean = clean_participant_code(code)
-    latest = _latest(uow, clean) if clean else None
+    key = uow.code_key(clean_participant_code(code))
+    latest = _latest(uow, key) if key else None
     return summarize(uow.session, latest) if latest else None

@@ -42,8 +42,15 @@ def check_out(
     if not any(q > 0 for q in loads.values()):
         raise InvalidInput(_l("Put at least one item in the bag."))
     return [
-        inventory.transfer(
-            uow, from_site, bag, code, qty, override=override, note="shift check-out"
+        inventory.move_between(
+            uow,
+            from_site,
+            bag,
+            code,
+            qty,
+            override=override,
+            note="shift check-out",
+            action="bag out",
         )
         for code, qty in loads.items()
         if qty > 0
@@ -79,7 +86,9 @@ def check_in(
     for code, on_bag in held.items():
         back = back_by_code.get(code, 0)
         if back:
-            inventory.transfer(uow, bag_name, to_site, code, back, note="shift check-in")
+            inventory.move_between(
+                uow, bag_name, to_site, code, back, note="shift check-in", action="bag in"
+            )
         if on_bag > back:
             unlogged[code] = on_bag - back
     tally_id = None

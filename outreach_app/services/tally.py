@@ -20,8 +20,9 @@ from outreach_app import __version__
 from outreach_app.domain.clock import Period
 from outreach_app.domain.errors import InvalidInput
 from outreach_app.domain.figures import ALL_SITES, DayCount, FigureRow, TallyFigures
+from outreach_app.domain.roles import Action
 from outreach_app.i18n import _l
-from outreach_app.services import lookup
+from outreach_app.services import lookup, staff
 
 # The header helpers moved to report_header; they stay importable from here (the reconciliation
 # and the paper forms import them from this module).
@@ -77,7 +78,7 @@ def _is_encounter() -> ColumnElement[bool]:
 
 
 def _anonymous() -> ColumnElement[bool]:
-    return or_(Encounter.participant_code.is_(None), Encounter.participant_code == "")
+    return Encounter.participant_key.is_(None)
 
 
 def _one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -135,9 +136,9 @@ def _raw_figures(
 
     # distinct participants do not add up over sites: ALL is a query of its own
     named = and_(enc, not_(_anonymous()))
-    new_code = case((Encounter.is_new.is_(True), Encounter.participant_code), else_=None)
+    new_code = case((Encounter.is_new.is_(True), Encounter.participant_key), else_=None)
     distinct_cols = (
-        func.count(distinct(Encounter.participant_code)),
+        func.count(distinct(Encounter.participant_key)),
         func.count(distinct(new_code)),
     )
     for which, site_id, unique, new in session.execute(
@@ -218,10 +219,18 @@ def contacts_per_day(
 
 
 def monthly_tally(
-    uow: UnitOfWork, period: Period, site: str | None = None, *, now: datetime | None = None
+    uow: UnitOfWork,
+    period: Period,
+    site: str | None = None,
+    *,
+    now: datetime | None = None,
+    unsuppressed: bool = False,
 ) -> TallyFigures:
     """Every figure of contracts §6 for a period, one site or all (`None`/`all`), with the
-    previous period beside it and contacts per day for the chart."""
+    previous period beside it and contacts per day for the chart. `unsuppressed`: the figures
+    are for a report with small counts shown, which only a coordinator may make."""
+    if unsuppressed:
+        staff.require(uow, Action.UNSUPPRESSED)
     session = uow.session
     sites = resolve_sites(session, site)
     if not sites:

@@ -4,6 +4,10 @@ New records are stamped here, just before they are written, with what every reco
 (contracts §9): the device, this device's next sequence number, who acted and when. Shared rows
 (catalog, sites, staff) also get the time and device of their last change, which decides between
 two devices' edits.
+
+The unit also remembers which records it wrote (`written`), so that the audit entry of the
+action covers exactly them (services/audit.py); the person acting (`staff_id`) is the one the
+store was signed in as (services/staff.py).
 """
 
 from __future__ import annotations
@@ -17,7 +21,15 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from outreach_app.domain.clock import local_date, utc_now
-from outreach_app.storage.models import Device, RecordMixin, Setting, SharedRowMixin, Staff
+from outreach_app.domain.participant import participant_key
+from outreach_app.storage.models import (
+    AuditEntry,
+    Device,
+    RecordMixin,
+    Setting,
+    SharedRowMixin,
+    Staff,
+)
 
 
 class UnitOfWork:
@@ -37,6 +49,8 @@ class UnitOfWork:
         self.staff_id = staff_id
         self._now = utc_now()
         self._device: Device | None = None
+        self.written: list[tuple[str, uuid.UUID]] = []  # (table, id) not yet audited
+        self.audit_head: tuple[int, bytes] | None = None  # this device's last entry, once read
         session.info["uow"] = self
 
     def now(self) -> datetime:
@@ -55,6 +69,12 @@ class UnitOfWork:
         self._device.last_seq += 1
         return self._device.last_seq
 
+    def take_seqs(self, count: int) -> int:
+        """`count` sequence numbers at once, for rows inserted in bulk; returns the first."""
+        first = self.next_seq()
+        self._device.last_seq += count - 1  # type: ignore[union-attr]  # loaded by next_seq
+        return first
+
     def organisation_id(self) -> uuid.UUID:
         if self.org_id is None:
             setting = self.session.get(Setting, "org_id")
@@ -70,6 +90,16 @@ class UnitOfWork:
             raise LookupError("the organisation secret is missing from the settings")
         return bytes.fromhex(setting.value)
 
+    def code_key(self, code: str | None) -> bytes | None:
+        """A normalised participant code as it is stored: keyed with the organisation secret."""
+        if not code:
+            return None
+        return participant_key(self.organisation_secret(), code)
+
+    def code_scheme(self) -> str:
+        setting = self.session.get(Setting, "code_scheme")
+        return setting.value if setting is not None else "own"
+
     def __repr__(self) -> str:
         return f"UnitOfWork(device={self.device_id})"
 
@@ -80,6 +110,10 @@ def _stamp(session: Session, _context: Any, _instances: Any) -> None:
         return
     for obj in list(session.new):
         if isinstance(obj, RecordMixin):
+            if not isinstance(obj, AuditEntry):
+                if obj.id is None:
+                    obj.id = uuid.uuid4()
+                uow.written.append((str(getattr(type(obj), "__tablename__")), obj.id))  # noqa: B009
             if obj.device_id is None:
                 obj.device_id = uow.device_id
             if obj.created_at is None:

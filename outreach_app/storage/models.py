@@ -1,4 +1,4 @@
-"""The schema (revision 0003): the organisation's shared rows and its append-only records.
+"""The schema (revision 0004): the organisation's shared rows and its append-only records.
 
 Every record carries its id, the device that made it, that device's sequence number, who made it
 and when. Records are never updated or deleted (the database refuses it, `storage/triggers.py`),
@@ -86,11 +86,28 @@ class Device(Base):
 
 
 class Staff(SharedRowMixin, Base):
+    """A person of the organisation (shared; id from the name, `identity.staff_id`)."""
+
     __tablename__ = "staff"
     name: Mapped[str] = mapped_column(String(80))
     initials: Mapped[str] = mapped_column(String(8))
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class StaffPin(Base):
+    """A person's PIN on one device (argon2id), never shared: each device sets its own.
+
+    `failures` counts wrong PINs in a row; `wait_until` is when the next try is heard.
+    """
+
+    __tablename__ = "staff_pins"
+    __table_args__ = (NO_ROWID,)
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    staff_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff.id"), primary_key=True)
+    pin_hash: Mapped[str] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    wait_until: Mapped[datetime | None]
 
 
 class Site(SharedRowMixin, Base):
@@ -153,8 +170,9 @@ class ReferralType(SharedRowMixin, Base):
 class Encounter(RecordMixin, Base):
     """One contact, or a tally record (`is_tally`) that counts contacts without details.
 
-    `participant_code` is the code as typed (until keyed codes land); `participant_key` holds
-    its HMAC-SHA-256 with the organisation secret.
+    A participant code is stored only as `participant_key`, its HMAC-SHA-256 with the
+    organisation secret (contracts §10); `participant_code` stays empty (revision 0004 moved the
+    typed codes of before into keys).
     """
 
     __tablename__ = "encounters"
@@ -162,10 +180,10 @@ class Encounter(RecordMixin, Base):
         Index("ix_encounters_occurred", "occurred_at"),
         Index("ix_encounters_site_occurred", "site_id", "occurred_at"),
         Index(
-            "ix_encounters_code",
-            "participant_code",
-            sqlite_where=text("participant_code IS NOT NULL"),
-            postgresql_where=text("participant_code IS NOT NULL"),
+            "ix_encounters_participant",
+            "participant_key",
+            sqlite_where=text("participant_key IS NOT NULL"),
+            postgresql_where=text("participant_key IS NOT NULL"),
         ),
         CheckConstraint("people_served >= 0", name="people_served"),
         CheckConstraint("syringes_returned >= 0", name="returned"),
@@ -338,6 +356,7 @@ class AuditEntry(RecordMixin, Base):
     chained per device. Holds no participant codes or notes."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_device_seq", "device_id", "seq"),)
     action: Mapped[str] = mapped_column(String(60))
     summary: Mapped[str] = mapped_column(Text, default="")
     records_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))

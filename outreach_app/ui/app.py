@@ -20,15 +20,28 @@ from types import TracebackType
 from typing import Any
 
 from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from outreach_app.domain.errors import NotInitialised, OutreachError, StoreError
 from outreach_app.logsetup import configure_file_logging, log_path
+from outreach_app.resources import resources_dir
 
+from outreach_app.ui import smoke
 from outreach_app.ui.dialogs.opening import SetupDialog, UnlockDialog, show_store_error
 from outreach_app.ui.main_window import APPLICATION, ORGANISATION, MainWindow
 
 log = logging.getLogger(__name__)
+
+DESKTOP_FILE = "outreach-tally"  # packaging/outreach-tally.desktop
+
+
+def app_icon() -> QIcon:
+    """The window icon, from the sizes `packaging/make_icon.py` renders (read when drawn)."""
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        icon.addFile(str(resources_dir() / "icons" / f"outreach-tally-{size}.png"))
+    return icon
 
 
 def install_excepthook(data_dir: Path) -> None:
@@ -117,6 +130,8 @@ def run_app(data_dir: Path, db_url: str | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
+    app.setDesktopFileName(DESKTOP_FILE)  # Wayland matches the window to the desktop entry
+    app.setWindowIcon(app_icon())
     data_dir = Path(data_dir)
     configure_file_logging(data_dir)
     install_excepthook(data_dir)
@@ -148,6 +163,7 @@ def _run_claimed(app: Any, data_dir: Path, db_url: str | None, claims: list[Any]
             return 1
     window = show_main_window(store, data_dir, db_url)
     window.opening_failed.connect(app.exit)
+    smoke.watch(window)  # only with OUTREACH_SMOKE_EXIT_AFTER_SHOWN=1 (packaging's smoke test)
     return app.exec()
 
 

@@ -224,6 +224,7 @@ class MainWindow(QMainWindow):
                 trigger=self._trigger,
                 build_page=self.pages.widget,
                 shortcuts_help=self._on_shortcuts,
+                import_spreadsheet=self._on_import_spreadsheet,
             ),
         )
 
@@ -331,6 +332,12 @@ class MainWindow(QMainWindow):
             "Something went wrong",
             f"{message}\n\nThe details (no participant data) are in the log:\n{where}",
         )
+
+    def _on_import_spreadsheet(self) -> None:
+        from outreach_app.ui.dialogs.import_dialog import open_import  # imports the services
+
+        if not self.locked:
+            self.import_dialog = open_import(self.context, self)
 
     def _on_shortcuts(self) -> None:
         QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS_TEXT)

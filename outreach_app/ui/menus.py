@@ -38,6 +38,7 @@ class MenuHandlers:
     trigger: Callable[[int, str], None]  # page index, the name of one of its actions
     build_page: Callable[[int], object]
     shortcuts_help: Callable[[], None]
+    import_spreadsheet: Callable[[], None] | None = None
 
 
 class MenuBar:
@@ -46,6 +47,9 @@ class MenuBar:
         self._page_menus: dict[int, tuple[QMenu, set[str]]] = {}
         bar = window.menuBar()
         file_menu = bar.addMenu("&File")
+        if handlers.import_spreadsheet is not None:
+            self._add(file_menu, "&Import spreadsheet…", None, handlers.import_spreadsheet)
+            file_menu.addSeparator()
         self.lock_action = self._add(file_menu, "&Lock now", "Ctrl+L", handlers.lock)
         self._add(file_menu, "Idle lock &after…", None, handlers.idle_setting)
         file_menu.addSeparator()

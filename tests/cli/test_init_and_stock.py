@@ -171,58 +171,27 @@ def test_data_refusals_exit_1_with_a_message(target: Target, outreach: Runner) -
     assert no_lot.code == 1 and "--lot" in no_lot.err
 
 
-def test_tally_entry_moves_stock_and_refuses_shortfall(target: Target, outreach: Runner) -> None:
-    assert (
-        outreach(
-            "receive",
-            "--site",
-            "Drop-in",
-            "--item",
-            "SYRINGE",
-            "--qty",
-            "100",
-            at=target,
-        ).code
-        == 0
+def test_tally_entry_moves_stock_and_saves_a_shortfall(target: Target, outreach: Runner) -> None:
+    """Contracts §1: a paper sheet's supplies are already handed out, so a shortfall is saved
+    (no flag needed), drawn below zero, and said on the way out."""
+    received = outreach(
+        "receive", "--site", "Drop-in", "--item", "SYRINGE", "--qty", "100", at=target
     )
-    short = outreach(
-        "tally-entry",
-        "--site",
-        "Drop-in",
-        "--date",
-        "2026-11-02",
-        "--contacts",
-        "9",
-        "SYRINGE=140",
-        at=target,
-    )
-    assert short.code == 1 and "140 wanted, 100 on hand (short by 40)" in short.err
-    empty = outreach(
-        "tally-entry",
-        "--site",
-        "Drop-in",
-        "--date",
-        "2026-11-02",
-        "--contacts",
-        "0",
-        "CONDOM=0",
-        at=target,
-    )
+    assert received.code == 0
+    sheet = ("tally-entry", "--site", "Drop-in", "--date", "2026-11-02")
+    empty = outreach(*sheet, "--contacts", "0", "CONDOM=0", at=target)
     assert empty.code == 1 and "tally is empty" in empty.err
-    done = outreach(
-        "tally-entry",
-        "--site",
-        "Drop-in",
-        "--date",
-        "2026-11-02",
-        "--contacts",
-        "9",
-        "SYRINGE=60",
-        "condom=0",
-        at=target,
-    )
+    done = outreach(*sheet, "--contacts", "9", "SYRINGE=60", "condom=0", at=target)
     assert done.code == 0, done.err
-    assert "9 contacts" in done.out
+    assert "9 contacts" in done.out and "below zero" not in done.out
     stock = outreach("stock", "--csv", "--site", "Drop-in", at=target).out
     assert "Drop-in,SYRINGE,Syringe,,,40" in stock.splitlines()
+    short = outreach(*sheet, "--contacts", "4", "SYRINGE=140", at=target)
+    assert short.code == 0, short.err
+    assert (
+        "Recorded below zero: SYRINGE at Drop-in: 140 wanted, 40 on hand (short by 100)"
+        in short.out
+    )
+    stock = outreach("stock", "--csv", "--site", "Drop-in", at=target).out
+    assert "Drop-in,SYRINGE,Syringe,,,-100" in stock.splitlines()
     assert outreach("check", at=target).code == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -38,11 +37,12 @@ def test_a_demo_month_is_realistic_and_checks_clean(plain_folder: Path) -> None:
             s = uow.session
             kinds = dict(s.execute(select(Site.name, Site.kind)).all())
             coded = s.scalars(
-                select(Encounter.participant_code).where(Encounter.participant_code.is_not(None))
+                select(Encounter.participant_key).where(Encounter.participant_key.is_not(None))
             ).all()
+            typed = s.scalar(select(func.count()).where(Encounter.participant_code.is_not(None)))
             anonymous = s.scalar(
                 select(func.count()).where(
-                    Encounter.participant_code.is_(None), Encounter.is_tally.is_(False)
+                    Encounter.participant_key.is_(None), Encounter.is_tally.is_(False)
                 )
             )
             tallies = s.scalar(select(func.count()).where(Encounter.is_tally.is_(True)))
@@ -65,7 +65,7 @@ def test_a_demo_month_is_realistic_and_checks_clean(plain_folder: Path) -> None:
     # The folder's own first site is the demo's busy drop-in, not an extra one beside it.
     assert "Drop-in Centre" not in kinds and at_first_site > 20
     assert summary.encounters > 50
-    assert all(re.fullmatch(r"P-\d{4}", code) for code in coded)
+    assert typed == 0 and all(len(key) == 32 for key in coded)  # stored only keyed
     assert len(set(coded)) < len(coded)  # returning participants
     assert anonymous and tallies and referrals
     assert {"FIRST", "USED"} <= reasons

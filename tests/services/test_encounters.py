@@ -51,8 +51,11 @@ def test_shortfall_is_refused_with_numbers_then_allowed_with_override(store: Sto
     assert "10 wanted, 3 on hand (short by 7)" in refused.value.message
     assert on_hand(store, "SYRINGE") == {None: 3}
     with store.unit_of_work() as uow:
-        encounters.log_encounter(uow, draft, override=True)
+        saved = encounters.log_encounter(uow, draft, override=True)
     assert on_hand(store, "SYRINGE") == {None: -7}
+    assert [s.describe() for s in saved.negative_recorded] == [
+        "SYRINGE at Drop-in: 10 wanted, 3 on hand (short by 7)"
+    ]
 
 
 def test_naloxone_draws_first_expiry_first_and_splits_lots(store: Store) -> None:

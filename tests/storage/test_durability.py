@@ -23,7 +23,7 @@ def test_quick_check_reports_a_damaged_file(plain_folder: Path) -> None:
     path = plain_folder / "outreach.db"
     with sqlite3.connect(path) as conn:
         (root,) = conn.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = 'ix_encounters_code'"
+            "SELECT rootpage FROM sqlite_master WHERE name = 'ix_encounters_occurred'"
         ).fetchone()
         page_size = conn.execute("PRAGMA page_size").fetchone()[0]
     conn.close()

@@ -103,10 +103,13 @@ def test_encrypted_folder_holds_none_of_the_stored_strings(encrypted_folder: Pat
 
 def test_unencrypted_folder_shows_the_scan_can_see_them(plain_folder: Path) -> None:
     while_open = _store_secrets(plain_folder, None)
-    assert {n for hits in while_open.values() for n in hits} == set(NEEDLES)
-    found = files_containing(plain_folder, NEEDLES)
-    assert set(found["outreach.db"]) == set(NEEDLES)
-    assert set(found["backups/manual.db"]) == set(NEEDLES)
+    # A participant code is stored only keyed (contracts §10): not even an unencrypted folder
+    # holds it, as typed or normalised; the note and the item name show the scan sees text.
+    visible = {NOTE.encode(), ITEM_NAME.encode()}
+    assert {n for hits in while_open.values() for n in hits} == visible
+    found = files_containing(plain_folder, [*NEEDLES, b"ZZLEAK4242"])
+    assert set(found["outreach.db"]) == visible
+    assert set(found["backups/manual.db"]) == visible
     # Logs carry no participant data even when the database itself is readable.
     assert not any(name.startswith("logs/") for name in found)
 

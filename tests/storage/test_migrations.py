@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from outreach_app.domain.errors import NewerSchema, StoreError
+from outreach_app.domain.participant import participant_key
 from outreach_app.domain.values import EncounterDraft
 from outreach_app.services import checks, encounters, inventory
 from outreach_app.services.store import Store, open_store
@@ -178,7 +179,9 @@ with op.batch_alter_table("encounters") as batch:
     batch.add_column(sa.Column("zz_extra", sa.Integer, nullable=True))
 """
     )
-    folder = _folder_from_fixture(FIXTURES / "schema-0001.db", tmp_path / "data")
+    # From the current head: a backup from before 0004 (typed codes) would be replaced after
+    # keying the codes (tests/storage/test_keyed_codes.py).
+    folder = _folder_from_fixture(FIXTURES / f"schema-{schema.HEAD_REVISION}.db", tmp_path / "data")
     store = open_store(folder)
     try:
         assert_fixture_data(store)
@@ -189,7 +192,7 @@ with op.batch_alter_table("encounters") as batch:
     assert "zz_extra" in columns
     (saved,) = (folder / "backups").glob("before-migration-*.db")
     verify_database_file(saved, None)
-    assert _tables_and_revision(saved)[1] == "0001"
+    assert _tables_and_revision(saved)[1] == schema.HEAD_REVISION
 
 
 # Every released fixture, opened with the current code ----------------------------------------
@@ -206,9 +209,12 @@ def assert_fixture_data(store: Store) -> None:
         assert session.query(EncounterVoid).count() == 1
         # 6 receipts, 2 transfer legs, 9 draws (5 lines + 4 single items), 1 void reversal, 1 adjust
         assert session.query(StockMovement).count() == 19
+        # Codes are stored only keyed (revision 0004), under their normalised form.
+        assert session.query(Encounter).filter(Encounter.participant_code.is_not(None)).count() == 0
+        key = participant_key(uow.organisation_secret(), "ZZFIX01")
         first = session.scalars(
             select(Encounter).where(
-                Encounter.participant_code == "ZZ-FIX-01", Encounter.syringes_returned == 15
+                Encounter.participant_key == key, Encounter.syringes_returned == 15
             )
         ).one()
         known = encounters.get_encounter(uow, first.id)

@@ -1,5 +1,6 @@
 """UI test fixtures: a real SQLite data folder opened through the services, an AppContext on a
-synchronous worker (or the real one), and a stand-in for the coordinator PIN dialog.
+synchronous worker (or the real one), and stand-ins for the coordinator PIN dialog and for the
+shortfall confirmation.
 
 `context` works on `ui_store`, a freshly initialised folder; a test that also asks for
 `app_store` gets that same store with some stock and one returning participant's visit.
@@ -21,6 +22,7 @@ from outreach_app.services.store import Store, open_store
 from tests.conftest import FIRST_SITE
 
 from outreach_app.ui.context import AppContext
+from outreach_app.ui.widgets.shortfall import ShortfallConfirm
 from outreach_app.ui.worker import DbWorker
 
 RETURNING = "ZZ-TEST-01"
@@ -36,6 +38,28 @@ class Gate:
     def __call__(self, parent: Any, action: str) -> bool:
         self.asked.append(action)
         return self.allow
+
+
+class Confirm:
+    """Stands in for the shortfall confirmation: records what it was shown, answers `allow`."""
+
+    def __init__(self, allow: bool = True) -> None:
+        self.allow = allow
+        self.asked: list[str] = []  # the shortfalls shown, one string per confirmation
+
+    def __call__(self, parent: Any, shortfalls: Any, what: str = "") -> bool:
+        self.asked.append("; ".join(s.describe() for s in shortfalls))
+        return self.allow
+
+
+@pytest.fixture(autouse=True)
+def confirm(monkeypatch: pytest.MonkeyPatch) -> Confirm:
+    """Every UI test gets the stand-in: a real modal dialog would wait forever offscreen."""
+    stand_in = Confirm()
+    monkeypatch.setattr(
+        ShortfallConfirm, "ask", classmethod(lambda cls, *a, **k: stand_in(*a, **k))
+    )
+    return stand_in
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 
-from outreach_app.services import encounter_list, encounters
+from outreach_app.domain.participant import code_tag
+from outreach_app.services import encounter_list, encounters, staff
 from tests.ui.pages_support import log
 
 from outreach_app.ui.dialogs.void_dialog import VoidDialog
@@ -36,11 +37,13 @@ def test_model_pages_through_all_rows_and_passes_modeltester(ui_store, context, 
         model.fetchMore(QModelIndex())
     assert model.rowCount() == 7
     codes = [model.index(r, et.COL_CODE).data() for r in range(7)]
-    assert codes == [f"ZZ-TEST-{n:02d}" for n in range(7)]  # newest first
+    with ui_store.reading() as uow:  # lists show a short tag of each keyed code
+        tags = [code_tag(uow.code_key(f"ZZTEST{n:02d}")) for n in range(7)]
+    assert codes == tags  # newest first
     model.sort(et.COL_WHEN, Qt.SortOrder.AscendingOrder)
     while model.canFetchMore(QModelIndex()):
         model.fetchMore(QModelIndex())
-    assert model.index(0, et.COL_CODE).data() == "ZZ-TEST-06"
+    assert model.index(0, et.COL_CODE).data() == tags[6]
     assert model.index(0, et.COL_SUPPLIES).data() == "SYRINGE 1"
 
 
@@ -64,19 +67,21 @@ def test_filters_by_participant_code_and_item(ui_store, context, qtbot):
     qtbot.keyClicks(page.code_edit, "zz-test-02")
     qtbot.keyClick(page.code_edit, Qt.Key.Key_Return)
     assert page.model.rowCount() == 1
-    assert page.model.index(0, et.COL_CODE).data() == "ZZ-TEST-02"
+    with ui_store.reading() as uow:
+        assert page.model.index(0, et.COL_CODE).data() == code_tag(uow.code_key("ZZTEST02"))
     page.code_edit.clear()
     qtbot.keyClick(page.code_edit, Qt.Key.Key_Return)
     page.item_combo.setCurrentIndex(page.item_combo.findData("SYRINGE"))
     assert page.model.rowCount() == 1
-    assert page.model.index(0, et.COL_CODE).data() == "ZZ-TEST-01"
+    with ui_store.reading() as uow:
+        assert page.model.index(0, et.COL_CODE).data() == code_tag(uow.code_key("ZZTEST01"))
     page.code_edit.setText("ZZ-TEST-99")
     qtbot.keyClick(page.code_edit, Qt.Key.Key_Return)
     assert page.model.rowCount() == 0
     assert "No encounters" in page.count_label.text()
 
 
-def test_detail_and_void_with_reason_and_coordinator_gate(
+def test_detail_and_void_with_reason_without_a_coordinator_gate(
     ui_store,
     context,
     gate,
@@ -89,7 +94,8 @@ def test_detail_and_void_with_reason_and_coordinator_gate(
     page = _page(context, qtbot)
     rect = page.table.visualRect(page.model.index(0, et.COL_SITE))
     qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert "ZZ-TEST-07" in page.detail.toPlainText()
+    # The detail shows a short tag of the keyed code, never the code (contracts §10).
+    assert "ZZ-TEST-07" not in page.detail.toPlainText() and "#" in page.detail.toPlainText()
     assert page.void_button.isEnabled()
 
     monkeypatch.setattr(VoidDialog, "ask", classmethod(lambda cls, parent, what: None))
@@ -98,7 +104,7 @@ def test_detail_and_void_with_reason_and_coordinator_gate(
 
     monkeypatch.setattr(VoidDialog, "ask", classmethod(lambda cls, parent, what: "entered twice"))
     qtbot.mouseClick(page.void_button, Qt.MouseButton.LeftButton)
-    assert gate.asked == ["void an encounter"]
+    assert gate.asked == []  # voiding one's own record needs no coordinator
     with ui_store.unit_of_work() as uow:
         summary = encounters.get_encounter(uow, saved.id)
     assert summary.voided and summary.void_reason == "entered twice"
@@ -109,15 +115,20 @@ def test_detail_and_void_with_reason_and_coordinator_gate(
     assert not page.void_button.isEnabled()
 
 
-def test_void_refused_by_gate_writes_nothing(ui_store, context, gate, qtbot, monkeypatch):
-    saved = log(ui_store, participant_code="ZZ-TEST-08")
-    gate.allow = False
+def test_a_worker_voiding_someone_elses_record_is_refused_and_nothing_written(
+    ui_store, context, gate, qtbot, monkeypatch
+):
+    saved = log(ui_store, participant_code="ZZ-TEST-08")  # by the first coordinator
+    with ui_store.unit_of_work() as uow:
+        staff.add_staff(uow, "ZZ Worker", "worker", "246810")
+    ui_store.act_as("ZZ Worker", "246810")
     page = _page(context, qtbot)
     page.table.selectRow(0)
     monkeypatch.setattr(VoidDialog, "ask", classmethod(lambda cls, parent, what: "wrong site"))
     qtbot.mouseClick(page.void_button, Qt.MouseButton.LeftButton)
     with ui_store.unit_of_work() as uow:
         assert not encounters.get_encounter(uow, saved.id).voided
+    assert gate.asked == []  # the services refuse it, naming the role
 
 
 def test_void_dialog_needs_a_reason(qtbot):

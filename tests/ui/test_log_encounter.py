@@ -35,7 +35,8 @@ def test_save_clears_the_form_and_undo_voids(qtbot, context, app_store):
     qtbot.waitUntil(lambda: page.form.status.text() == "new")
     _row(page, "SYRINGE").spin.setValue(5)
     qtbot.mouseClick(page.form.save, Qt.MouseButton.LeftButton)
-    assert "Saved ZZ-TEST-02: 5 Syringe" in page.form.message.text()
+    assert "Saved #" in page.form.message.text()  # a short tag of the keyed code
+    assert "5 Syringe" in page.form.message.text() and "ZZ-TEST" not in page.form.message.text()
     assert page.form.code.text() == "" and _row(page, "SYRINGE").value() == 0
     assert _on_hand(app_store, "SYRINGE") == before - 5
     assert page.form.undo.isVisible()
@@ -46,19 +47,25 @@ def test_save_clears_the_form_and_undo_voids(qtbot, context, app_store):
         assert participants.last_visit(uow, "ZZ-TEST-02") is None  # voided visits do not count
 
 
-def test_shortfall_shows_on_hand_and_needs_the_coordinator(qtbot, context, app_store, gate):
+def test_shortfall_asks_once_then_saves_below_zero(qtbot, context, app_store, gate, confirm):
+    """Contracts §1: one confirmation, no PIN; the record is saved and the stock goes below 0."""
     page = _page(qtbot, context)
     row = _row(page, "NALOXONE-NASAL")
     row.spin.setValue(7)
     assert "5 on hand — short 2" in row.on_hand.text()
-    gate.allow = False
+    confirm.allow = False  # "Go back": nothing saved, the form kept for another try
     qtbot.mouseClick(page.form.save, Qt.MouseButton.LeftButton)
-    assert "Not enough on hand" in page.form.message.text()
-    assert row.value() == 7  # kept for another try
-    gate.allow = True
+    assert "not enough on hand" in page.form.message.text()
+    assert row.value() == 7 and _on_hand(app_store, "NALOXONE-NASAL") == 5
+    confirm.allow = True
+    confirm.asked.clear()
     qtbot.mouseClick(page.form.save, Qt.MouseButton.LeftButton)
-    assert len(gate.asked) == 2 and "shortfall" in gate.asked[0]
+    assert confirm.asked == ["NALOXONE-NASAL at Drop-in: 7 wanted, 5 on hand (short by 2)"]
+    assert gate.asked == []  # no coordinator PIN at the point of contact
     assert "Saved" in page.form.message.text()
+    assert "Recorded below zero: NALOXONE-NASAL at Drop-in (count needed)" in (
+        page.form.message.text()
+    )
     assert _on_hand(app_store, "NALOXONE-NASAL") == -2
 
 

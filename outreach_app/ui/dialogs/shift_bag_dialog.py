@@ -37,6 +37,7 @@ from outreach_app.ui.widgets.common import (
     fill_combo,
     submit_write,
 )
+from outreach_app.ui.widgets.shortfall import ShortfallConfirm, shortfall_lines
 
 CHECK_OUT = "out"
 CHECK_IN = "in"
@@ -166,12 +167,14 @@ class ShiftBagDialog(QDialog):
 
     def _on_error(self, error: OutreachError) -> None:
         self.save_button.setEnabled(True)
-        if (
-            isinstance(error, ShortfallError)
-            and self.mode == CHECK_OUT
-            and self._context.require_coordinator(self, "override a shortfall")
-        ):
-            self._on_save(override=True)
+        if isinstance(error, ShortfallError) and self.mode == CHECK_OUT:
+            # The bag leaves with what is in it: one confirmation, no PIN (contracts §1).
+            if ShortfallConfirm.ask(self, error.shortfalls, "this bag"):
+                self._on_save(override=True)
+                return
+            self.message.show_error(
+                f"Not checked out yet — not enough on hand: {shortfall_lines(error.shortfalls)}."
+            )
             return
         self.message.show_error(error.message)
 

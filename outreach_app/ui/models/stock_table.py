@@ -21,12 +21,14 @@ COL_EXPIRES = 4
 COL_ON_HAND = 5
 COL_FLAGS = 6
 
-FlagRole = Qt.ItemDataRole.UserRole + 10  # "expired", "expiring", "reorder" or ""
+FlagRole = Qt.ItemDataRole.UserRole + 10  # "count needed", "expired", "expiring", "reorder", ""
+COUNT_NEEDED = "count needed"
 
 EXPIRING_DAYS = 60
 EXPIRED_COLOUR = QColor("#b00020")
 EXPIRING_BACKGROUND = QColor("#fff3cd")
 REORDER_BACKGROUND = QColor("#fde2e1")
+COUNT_NEEDED_BACKGROUND = QColor("#ffd8a8")  # orange: apart from the reorder pink
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +39,14 @@ class StockRow:
     expired: bool
     expiring_in: int | None  # days until expiry when within EXPIRING_DAYS
     reorder_level: int | None  # the item's level when the site's total is under it
+    # The site's total for the item is below zero: more was handed out than recorded (a
+    # shortfall saved anyway, contracts §1) until someone counts it.
+    count_needed: bool = False
 
     @property
     def flag(self) -> str:
+        if self.count_needed:
+            return COUNT_NEEDED
         if self.expired:
             return "expired"
         if self.expiring_in is not None:
@@ -52,12 +59,16 @@ class StockRow:
 def stock_rows(
     rows: list[OnHandRow], today: date, under: dict[tuple[str, str], int]
 ) -> list[StockRow]:
+    totals: dict[tuple[str, str], int] = {}
+    for r in rows:
+        totals[(r.site, r.item_code)] = totals.get((r.site, r.item_code), 0) + r.on_hand
     out = []
     for r in rows:
         expired = r.expires_on is not None and r.expires_on < today and r.on_hand > 0
         days = (r.expires_on - today).days if r.expires_on is not None else None
         expiring = days if days is not None and 0 <= days <= EXPIRING_DAYS else None
-        out.append(StockRow(r, expired, expiring, under.get((r.site, r.item_code))))
+        key = (r.site, r.item_code)
+        out.append(StockRow(r, expired, expiring, under.get(key), totals[key] < 0))
     return out
 
 
@@ -79,7 +90,7 @@ class StockTableModel(RowsTableModel):
         if column == COL_ON_HAND:
             return str(r.on_hand)
         if column == COL_FLAGS:
-            notes = []
+            notes = ["Count needed (below zero)"] if row.count_needed else []
             if row.expired:
                 notes.append("Expired")
             elif row.expiring_in is not None:
@@ -107,6 +118,8 @@ class StockTableModel(RowsTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and row.expired:
             return EXPIRED_COLOUR
         if role == Qt.ItemDataRole.BackgroundRole:
+            if row.count_needed and column in (COL_CODE, COL_ON_HAND, COL_FLAGS):
+                return COUNT_NEEDED_BACKGROUND
             if row.expiring_in is not None:
                 return EXPIRING_BACKGROUND
             if row.reorder_level is not None and column in (COL_CODE, COL_ON_HAND, COL_FLAGS):

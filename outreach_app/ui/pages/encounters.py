@@ -134,7 +134,9 @@ class EncountersPage(Page):
         self.detail = QTextBrowser()
         self.detail.setMinimumWidth(260)
         self.void_button = QPushButton("&Void…")
-        self.void_button.setToolTip("Void the selected encounter with a reason (coordinator)")
+        self.void_button.setToolTip(
+            "Void the selected encounter with a reason (your own; a coordinator: anyone's)"
+        )
         self.void_button.setEnabled(False)
         detail_box = QWidget()
         detail_layout = QVBoxLayout(detail_box)
@@ -304,8 +306,8 @@ class EncountersPage(Page):
         reason = VoidDialog.ask(self, f"the {kind} of {when} at {row.site}")
         if not reason:
             return
-        if not self._context.require_coordinator(self, "void an encounter"):
-            return
+        # No coordinator PIN: the services let a worker void their own records and refuse
+        # anyone else's naming the role (contracts §10).
         record_id = row.id
 
         def job(store: Any) -> Any:

@@ -226,6 +226,7 @@ class InventoryPage(Page):
         expired = sum(1 for r in rows if r.expired)
         expiring = sum(1 for r in rows if r.expiring_in is not None)
         reorder = len({(r.row.site, r.row.item_code) for r in rows if r.reorder_level is not None})
+        needed = sorted({f"{r.row.item_code} at {r.row.site}" for r in rows if r.count_needed})
         if has_items and not any_stock:  # a new folder: reorder levels would only be noise
             self.summary.setText(
                 "<b>Nothing is on hand yet.</b> Start by recording the supplies you have: "
@@ -240,7 +241,7 @@ class InventoryPage(Page):
         if not rows:
             self.summary.setText("No items in the catalog yet. Add some under Catalog & sites.")
             return
-        parts = []
+        parts = [f"<b>Count needed</b>: {', '.join(needed)} (below zero)"] if needed else []
         if expired:
             parts.append(f"<span style='color:#b00020'><b>{expired} expired lot(s)</b></span>")
         if expiring:

@@ -30,6 +30,7 @@ from outreach_app.ui.pages.log_jobs import (
     undo_encounter,
 )
 from outreach_app.ui.widgets.page import Page
+from outreach_app.ui.widgets.shortfall import ShortfallConfirm, below_zero_note, shortfall_lines
 from outreach_app.ui.worker import JobFailed
 
 UNDO_SECONDS = 10
@@ -307,11 +308,15 @@ class LogEncounterPage(Page):
     def _on_save_error(self, error: OutreachError, draft: EncounterDraft, override: bool) -> None:
         self._saving = False
         if isinstance(error, ShortfallError) and not override:
-            lines = "; ".join(s.describe() for s in error.shortfalls)
-            if self.context.require_coordinator(self, f"Save despite a shortfall ({lines})"):
+            # One confirmation, no PIN: the supplies are already handed out (contracts §1).
+            if ShortfallConfirm.ask(self, error.shortfalls):
                 self._submit(draft, override=True)
                 return
-            self._message(error.message, error=True)
+            self._message(
+                f"Not saved yet — not enough on hand: {shortfall_lines(error.shortfalls)}. "
+                "Change the quantities, or save again to record it anyway.",
+                error=True,
+            )
             return
         self._message(error.message, error=True)
 
@@ -324,7 +329,7 @@ class LogEncounterPage(Page):
         parts = [f"Saved {who}: {given or 'no supplies'}"]
         if saved.syringes_returned:
             parts.append(f"{saved.syringes_returned} used syringes returned")
-        self._message("; ".join(parts) + ".")
+        self._message("; ".join(parts) + "." + below_zero_note(saved.negative_recorded))
         self.form.undo.show()
         self.undo_action.setEnabled(True)
         self._undo_timer.start()

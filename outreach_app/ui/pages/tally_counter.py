@@ -28,6 +28,7 @@ from outreach_app.services import catalog, encounters
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.widgets.page import Page
+from outreach_app.ui.widgets.shortfall import ShortfallConfirm, below_zero_note, shortfall_lines
 
 CONTACT = "__contact__"
 KEYS = "1234567890"  # contact is 1, then items in catalog order
@@ -65,6 +66,8 @@ class TallyCounterPage(Page):
         self.counts: dict[str, int] = {}
         self._names: dict[str, str] = {CONTACT: "Contact"}
         self._saved: list[tuple[uuid.UUID, str]] = []  # this session's records, newest last
+        # (site, code) confirmed below zero once: later clicks save without asking again.
+        self._short_ok: set[tuple[str, str]] = set()
         intro = QLabel(
             "Each click — or the number key on the tile — counts one and is saved at once. "
             "Counts here go to the monthly tally as tally contacts and supplies."
@@ -139,10 +142,11 @@ class TallyCounterPage(Page):
 
     def count(self, code: str, override: bool = False) -> None:
         site = self.context.current_site
+        override = override or (site, code) in self._short_ok
         self.context.submit_write(
             lambda store: _count(store, site, code, override),
             lambda saved: self._on_counted(code, saved),
-            lambda error: self._on_count_error(error, code, override),
+            lambda error: self._on_count_error(error, site, code, override),
         )
 
     def _on_counted(self, code: str, saved: EncounterSummary) -> None:
@@ -151,17 +155,20 @@ class TallyCounterPage(Page):
         self._paint(code)
         self.undo.setEnabled(True)
         self.message.setStyleSheet("")
-        self.message.setText(f"Counted one {self._names[code].lower()} at {saved.site}.")
+        self.message.setText(
+            f"Counted one {self._names[code].lower()} at {saved.site}."
+            + below_zero_note(saved.negative_recorded)
+        )
         self.context.data_changed.emit()
 
-    def _on_count_error(self, error: OutreachError, code: str, override: bool) -> None:
-        asked = f"Count {self._names[code]} despite a shortfall"
-        if (
-            isinstance(error, ShortfallError)
-            and not override
-            and self.context.require_coordinator(self, asked)
-        ):
-            self.count(code, override=True)
+    def _on_count_error(self, error: OutreachError, site: str, code: str, override: bool) -> None:
+        # One confirmation per site and item, no PIN (contracts §1): a counter is clicked fast.
+        if isinstance(error, ShortfallError) and not override:
+            if ShortfallConfirm.ask(self, error.shortfalls, "this count"):
+                self._short_ok.add((site, code))
+                self.count(code, override=True)
+                return
+            self._on_error(OutreachError(f"Not counted: {shortfall_lines(error.shortfalls)}."))
             return
         self._on_error(error)
 
@@ -184,6 +191,7 @@ class TallyCounterPage(Page):
 
     def _on_site_changed(self, _site: str) -> None:
         self.counts.clear()
+        self._short_ok.clear()
         self._saved.clear()
         self.undo.setEnabled(False)
         for code in self.tiles:

@@ -2,7 +2,7 @@
 
 Date, site, contacts, then a number box per active item and kit in sheet order. Tab or Enter
 moves down, Ctrl+Enter saves. The record counts in tally contacts and supply totals and moves
-stock at the site like an encounter (contracts §1); a shortfall needs the coordinator.
+stock at the site like an encounter (contracts §1); a shortfall asks once, then saves.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from outreach_app.ui.widgets.common import (
 )
 from outreach_app.ui.widgets.page import Page
 from outreach_app.ui.widgets.quantities import QuantitySpin
+from outreach_app.ui.widgets.shortfall import ShortfallConfirm, below_zero_note, shortfall_lines
 
 COLUMNS = 3
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -241,19 +242,22 @@ class TallyEntryPage(Page):
         people = f"{saved.contacts} contact{'s' if saved.contacts != 1 else ''}"
         self.message.show_info(
             f"Saved a tally record for {day.isoformat()} at {saved.site}: {people}; {given}."
+            + below_zero_note(saved.negative_recorded)
         )
         self.clear(keep_message=True)
         self.context.data_changed.emit()
 
     def _on_save_error(self, error: OutreachError, override: bool) -> None:
         self.save_button.setEnabled(True)
-        asked = "Save this tally record although the site's stock falls short"
-        if (
-            isinstance(error, ShortfallError)
-            and not override
-            and self.context.require_coordinator(self, asked)
-        ):
-            self.save(override=True)
+        if isinstance(error, ShortfallError) and not override:
+            # One confirmation, no PIN (contracts §1): the sheet's supplies are handed out.
+            if ShortfallConfirm.ask(self, error.shortfalls, "this tally sheet"):
+                self.save(override=True)
+                return
+            self.message.show_error(
+                f"Not saved yet — not enough on hand: {shortfall_lines(error.shortfalls)}. "
+                "Save again to record it anyway."
+            )
             return
         self._on_error(error)
 
