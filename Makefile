@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench package clean
+.PHONY: run test lint bench package translations clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,15 @@ bench: $(STAMP) ## speed figures on a year of data; memory on 1,000,000 encounte
 package: $(STAMP) ## build a one-folder app with PyInstaller (see packaging/README.md)
 	$(BIN)/pip install --quiet 'pyinstaller>=6,<7'
 	$(BIN)/pyinstaller packaging/outreach.spec --noconfirm
+
+LOCALE := outreach_app/resources/locale
+translations: $(STAMP) ## extract the texts, update the fr and es catalogues, compile the .mo files (commit all three)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k _nl:1,2 --no-location --sort-output \
+		--project "Outreach Tally" --copyright-holder "Outreach Tally contributors" \
+		-o $(LOCALE)/outreach.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/outreach.pot -d $(LOCALE) -D outreach \
+		--no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d $(LOCALE) -D outreach --statistics
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

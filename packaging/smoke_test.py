@@ -148,6 +148,9 @@ class Smoke:
         )
         done = self.run([*self.lang, *at, "import-csv", str(sheet)], env=key, data_dir=folder)
         print("   " + done.stdout.strip().replace("\n", "\n   "))
+        # The frozen app found its French catalogue (without it every text falls back to English).
+        if self.lang and "importées" not in done.stdout:
+            raise Failed("--lang fr: import-csv did not answer in French (no catalogue?)")
         pdf, csv = self.work / "monthly.pdf", self.work / "monthly.csv"
         month = f"{day:%Y-%m}"
         report = ["report", "monthly", "--month", month, "--out", str(pdf), "--csv", str(csv)]

@@ -17,6 +17,9 @@ from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("OUTREACH_PASSPHRASE", None)
+# Messages and reports follow the system's language (contracts §3): tests assert on the English
+# texts, whatever the language of the machine they run on (the i18n tests choose theirs).
+os.environ["LANGUAGE"] = "en"
 
 from outreach_app.services.store import InitOptions, Store, init_store, open_store
 from tests import pg_cluster

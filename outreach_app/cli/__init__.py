@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from outreach_app.domain.errors import OutreachError
+from outreach_app.i18n import LANGUAGES, _, choose_language, set_language
 from outreach_app.logsetup import configure_file_logging
 
 log = logging.getLogger("outreach_app.cli")
@@ -19,9 +20,30 @@ def default_data_dir() -> Path:
     return user_data_path("OutreachTally", appauthor=False)
 
 
+def requested_language(argv: Sequence[str]) -> str | None:
+    """`--lang X` or `--lang=X` among the global options, read before the parser is built so
+    that its help and its refusals are in that language too (the parser itself refuses any
+    value but en, fr and es, exit 2)."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            value: str | None = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        else:
+            continue
+        return value if value in LANGUAGES else None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from outreach_app.cli.parser import build_parser
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Until a store is open, --lang or the system's language; the device's setting is read
+    # when the command opens its store (cli.opening), unless --lang was given.
+    set_language(choose_language(requested_language(argv)))
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.data_dir is None:
@@ -44,10 +66,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc.message, file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("Stopped; nothing was written.", file=sys.stderr)
+        print(_("Stopped; nothing was written."), file=sys.stderr)
         return 1
     except Exception:
         log.exception("unexpected error in %s", args.command)
-        where = f" Details are in {log_file}." if log_file else ""
-        print(f"Something unexpected went wrong; nothing was written.{where}", file=sys.stderr)
+        message = _("Something unexpected went wrong; nothing was written.")
+        if log_file:
+            message += " " + _("Details are in {path}.", path=log_file)
+        print(message, file=sys.stderr)
         return 1

@@ -16,6 +16,7 @@ from outreach_app.cli.progress import terminal_progress
 from outreach_app.domain.clock import date_at_noon, to_utc
 from outreach_app.domain.codes import normalize_code
 from outreach_app.domain.values import EncounterDraft, EncounterSummary, StocktakeLineInfo
+from outreach_app.i18n import _, ngettext
 from outreach_app.reports.stock_csv import stock_csv, stock_text
 from outreach_app.services import (
     app_lock,
@@ -49,17 +50,36 @@ def cmd_init(args: argparse.Namespace) -> int:
         codes=args.codes,
     )
     init_store(args.data_dir, options, db_url=args.db_url)
-    where = "the PostgreSQL database" if args.db_url else str(args.data_dir)
-    state = "encrypted" if passphrase else "not encrypted"
     if args.db_url:
-        state = "on the server"
-    print(
-        f"Initialised {where} for {args.org} ({state}); first site: {args.site}.", file=sys.stderr
-    )
+        message = _(
+            "Initialised the PostgreSQL database for {org} (on the server); first site: {site}.",
+            org=args.org,
+            site=args.site,
+        )
+    else:
+        message = (
+            _(
+                "Initialised {path} for {org} (encrypted); first site: {site}.",
+                path=args.data_dir,
+                org=args.org,
+                site=args.site,
+            )
+            if passphrase
+            else _(
+                "Initialised {path} for {org} (not encrypted); first site: {site}.",
+                path=args.data_dir,
+                org=args.org,
+                site=args.site,
+            )
+        )
+    print(message, file=sys.stderr)
     if options.coordinator_pin is None:
         print(
-            f"{coordinator} is the first coordinator, without a PIN yet: set it when the app "
-            "first opens (or set OUTREACH_NEW_PIN next time).",
+            _(
+                "{name} is the first coordinator, without a PIN yet: set it when the app first "
+                "opens (or set OUTREACH_NEW_PIN next time).",
+                name=coordinator,
+            ),
             file=sys.stderr,
         )
     return 0
@@ -78,8 +98,25 @@ def cmd_receive(args: argparse.Namespace) -> int:
             source=args.source,
         ),
     )
-    lot = f" lot {movement.lot}" if movement.lot else ""
-    print(f"Received {movement.quantity} {movement.item_code}{lot} at {movement.site}.")
+    if movement.lot:
+        print(
+            _(
+                "Received {qty} {item} lot {lot} at {site}.",
+                qty=movement.quantity,
+                item=movement.item_code,
+                lot=movement.lot,
+                site=movement.site,
+            )
+        )
+    else:
+        print(
+            _(
+                "Received {qty} {item} at {site}.",
+                qty=movement.quantity,
+                item=movement.item_code,
+                site=movement.site,
+            )
+        )
     for warning in movement.text_warnings:  # --source text that looks identifying
         print(warning.describe(), file=sys.stderr)
     return 0
@@ -117,14 +154,36 @@ def cmd_tally_entry(args: argparse.Namespace) -> int:
         return encounters.log_encounter(uow, draft, override=True, move_stock=not args.no_stock)
 
     record = write(args, tally)
-    given = sum(q for _, q in record.items)
-    stock = " (stock not moved)" if args.no_stock else ""
-    print(
-        f"Recorded a tally of {record.contacts} contacts and {given} supplies at {record.site} "
-        f"on {args.date.isoformat()}{stock}."
-    )
+    given = sum(q for _code, q in record.items)
+    args_ = {
+        "contacts": record.contacts,
+        "given": given,
+        "site": record.site,
+        "day": args.date.isoformat(),
+    }
+    if args.no_stock:
+        print(
+            _(
+                "Recorded a tally of {contacts} contacts and {given} supplies at {site} on {day} "
+                "(stock not moved).",
+                **args_,
+            )
+        )
+    else:
+        print(
+            _(
+                "Recorded a tally of {contacts} contacts and {given} supplies at {site} on {day}.",
+                **args_,
+            )
+        )
     for short in record.negative_recorded:
-        print(f"Recorded below zero: {short.describe()}. Count this item at {short.site}.")
+        print(
+            _(
+                "Recorded below zero: {shortfall}. Count this item at {site}.",
+                shortfall=short.describe(),
+                site=short.site,
+            )
+        )
     return 0
 
 
@@ -145,17 +204,26 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
         if progress is not None:
             progress.finish()
     print(
-        f"Imported {result.encounters} encounters and {result.lines} lines from {args.file.name}."
+        _(
+            "Imported {encounters} encounters and {lines} lines from {name}.",
+            encounters=result.encounters,
+            lines=result.lines,
+            name=args.file.name,
+        )
     )
     if not result.stock_moved:
-        print("Stock was not moved (--no-stock): the rows count in reports only.")
+        print(_("Stock was not moved (--no-stock): the rows count in reports only."))
     for short in result.negative_recorded:
-        print(f"Recorded below zero: {short.describe()}.")
+        print(_("Recorded below zero: {shortfall}.", shortfall=short.describe()))
     if result.identifying_rows:
-        rows = ", ".join(str(n) for n in result.identifying_rows)
         print(
-            f"Check the notes of these rows; they look identifying (a name, a phone number): "
-            f"{rows}.",
+            ngettext(
+                "Check the note of row {rows}: it looks identifying (a name, a phone number).",
+                "Check the notes of these rows; they look identifying (a name, a phone number): "
+                "{rows}.",
+                len(result.identifying_rows),
+                rows=", ".join(str(n) for n in result.identifying_rows),
+            ),
             file=sys.stderr,
         )
     return 0
@@ -168,11 +236,26 @@ def cmd_count(args: argparse.Namespace) -> int:
         return lines, at.astimezone(uow.zone).strftime("%Y-%m-%d %H:%M")
 
     lines, when = write(args, count)
-    print(f"Recorded a count of {len(lines)} lines at {args.site} at {when}.")
+    print(
+        ngettext(
+            "Recorded a count of {n} line at {site} at {when}.",
+            "Recorded a count of {n} lines at {site} at {when}.",
+            len(lines),
+            site=args.site,
+            when=when,
+        )
+    )
     for line in lines:
         if line.variance:
-            lot = f" lot {line.lot}" if line.lot else ""
-            print(f"{line.item_code}{lot}: counted {line.counted}, expected {line.expected}.")
+            what = f"{line.item_code} lot {line.lot}" if line.lot else line.item_code
+            print(
+                _(
+                    "{what}: counted {counted}, expected {expected}.",
+                    what=what,
+                    counted=line.counted,
+                    expected=line.expected,
+                )
+            )
     return 0
 
 
@@ -184,18 +267,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     for line in report.notes:
         print(line)
     for problem in report.problems:
-        print(f"PROBLEM: {problem}")
+        print(_("PROBLEM: {problem}", problem=problem))
     if report.problems:
-        print(f"{len(report.problems)} problem(s) found.", file=sys.stderr)
+        count = len(report.problems)
+        print(ngettext("{n} problem found.", "{n} problems found.", count), file=sys.stderr)
         return 1
-    print("No problems found.")
+    print(_("No problems found."))
     return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     with opened_store(args) as store:
         out = backups.backup_to(store, args.out)
-    print(f"Backup written to {out}.")
+    print(_("Backup written to {path}.", path=out))
     return 0
 
 
@@ -203,7 +287,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     with app_lock.folder_closed(args.data_dir) if not args.db_url else nullcontext():
         store = open_from_args(args)
         saved = backups.restore_from(store, Path(args.file))
-    print(f"Restored {args.file}. The data it replaced was kept in {saved}.")
+    print(
+        _("Restored {file}. The data it replaced was kept in {saved}.", file=args.file, saved=saved)
+    )
     return 0
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from outreach_app.cli import args as types
 from outreach_app.cli.opening import reading
 from outreach_app.domain.suppression import DEFAULT_THRESHOLD
+from outreach_app.i18n import _, ngettext
 
 MAX_TARGET_DAYS = 365
 
@@ -24,35 +25,39 @@ def _day(text: str) -> date:
     """A date from 2000-01-01 to 2099-12-31 (contracts §3); anything else is exit 2."""
     day = types.iso_date(text)
     if not date(2000, 1, 1) <= day <= date(2099, 12, 31):
-        raise argparse.ArgumentTypeError(f"{text!r} is outside 2000-01-01 to 2099-12-31")
+        raise argparse.ArgumentTypeError(
+            _("{value!r} is outside 2000-01-01 to 2099-12-31", value=text)
+        )
     return day
 
 
 def _target_days(text: str) -> int:
     days = types.positive_int(text)
     if days > MAX_TARGET_DAYS:
-        raise argparse.ArgumentTypeError(f"--target-days takes 1 to {MAX_TARGET_DAYS} days")
+        raise argparse.ArgumentTypeError(
+            _("--target-days takes 1 to {limit} days", limit=MAX_TARGET_DAYS)
+        )
     return days
 
 
 def add_dashboard_parser(kinds: Any) -> None:
     """Add `dashboard` to the `report` subcommands."""
     p = kinds.add_parser(
-        "dashboard", help="the coordinator's dashboard as of a day, with an order form"
+        "dashboard", help=_("the coordinator's dashboard as of a day, with an order form")
     )
-    p.add_argument("--site", default="all", help="a site's name, or all (the default)")
+    p.add_argument("--site", default="all", help=_("a site's name, or all (the default)"))
     p.add_argument(
         "--date",
         dest="as_of",
         type=_day,
         metavar="YYYY-MM-DD",
-        help="the day the dashboard is as of (default today)",
+        help=_("the day the dashboard is as of (default today)"),
     )
     p.add_argument(
         "--target-days",
         type=_target_days,
         metavar="N",
-        help="days of stock to reorder up to (default each site's setting, else 30)",
+        help=_("days of stock to reorder up to (default each site's setting, else 30)"),
     )
     hide = p.add_mutually_exclusive_group()
     hide.add_argument(
@@ -60,17 +65,17 @@ def add_dashboard_parser(kinds: Any) -> None:
         type=types.suppress_threshold,
         default=DEFAULT_THRESHOLD,
         metavar="N",
-        help="show counts of people from 1 to N-1 as <N (default 5)",
+        help=_("show counts of people from 1 to N-1 as <N (default 5)"),
     )
     hide.add_argument(
         "--no-suppress",
         action="store_true",
-        help="print every count; each page is stamped INTERNAL",
+        help=_("print every count; each page is stamped INTERNAL"),
     )
     p.add_argument("--out", required=True, type=Path, metavar="F.pdf")
     p.add_argument("--csv", type=Path, metavar="F.csv")
-    p.add_argument("--order-pdf", type=Path, metavar="F.pdf", help="the order form alone (PDF)")
-    p.add_argument("--order-csv", type=Path, metavar="F.csv", help="the order form alone (CSV)")
+    p.add_argument("--order-pdf", type=Path, metavar="F.pdf", help=_("the order form alone (PDF)"))
+    p.add_argument("--order-csv", type=Path, metavar="F.csv", help=_("the order form alone (CSV)"))
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
@@ -97,15 +102,19 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     if args.order_csv:
         outputs.append((args.order_csv, order_form_csv(board)))
     write_outputs(outputs)
-    print(
-        f"Dashboard as of {board.as_of.isoformat()} written to "
-        + " and ".join(str(path) for path, _ in outputs)
-        + "."
-    )
+    paths = _(" and ").join(str(path) for path, _data in outputs)
+    print(_("Dashboard as of {day} written to {paths}.", day=board.as_of.isoformat(), paths=paths))
     orders = len(board.reorder_lines)
-    print(f"Order form: {orders} line{'s' if orders != 1 else ''} to order.")
+    print(ngettext("Order form: {n} line to order.", "Order form: {n} lines to order.", orders))
     for line in board.count_needed:
-        print(f"Count needed: {line.item_code} at {line.site} (on hand recorded {line.on_hand}).")
+        print(
+            _(
+                "Count needed: {item} at {site} (on hand recorded {on_hand}).",
+                item=line.item_code,
+                site=line.site,
+                on_hand=line.on_hand,
+            )
+        )
     if args.no_suppress:
-        print("Small counts are shown: the report is stamped INTERNAL.", file=sys.stderr)
+        print(_("Small counts are shown: the report is stamped INTERNAL."), file=sys.stderr)
     return 0

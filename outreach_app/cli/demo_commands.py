@@ -7,11 +7,12 @@ from typing import Any
 
 from outreach_app.cli import args as types
 from outreach_app.cli.opening import opened_store
+from outreach_app.i18n import _
 
 
 def add_demo_parser(sub: Any) -> None:
     p = sub.add_parser(
-        "demo", help="fill the folder with a synthetic month (training, screenshots)"
+        "demo", help=_("fill the folder with a synthetic month (training, screenshots)")
     )
     p.add_argument("--month", required=True, type=types.month)
 
@@ -22,8 +23,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with opened_store(args) as store:
         summary = demo.fill_month(store, args.month)
     print(
-        f"Added a synthetic {args.month.label()}: {summary.encounters} encounters at "
-        f"{summary.sites} sites, {summary.voided} voided, {summary.stocktakes} stock counts. "
-        "Participant codes are made up (P-0001...)."
+        _(
+            "Added a synthetic {month}: {encounters} encounters at {sites} sites, {voided} "
+            "voided, {counts} stock counts. Participant codes are made up (P-0001...).",
+            month=args.month.label(),
+            encounters=summary.encounters,
+            sites=summary.sites,
+            voided=summary.voided,
+            counts=summary.stocktakes,
+        )
     )
     return 0

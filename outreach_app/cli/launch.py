@@ -7,6 +7,8 @@ import importlib.util
 import os
 import sys
 
+from outreach_app.i18n import _
+
 
 def launch_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     has_display = bool(
@@ -19,7 +21,7 @@ def launch_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     if not (has_display and app_available):
         parser.print_usage(sys.stderr)
         print(
-            "outreach: no screen to show the app on; give a COMMAND (see `outreach --help`).",
+            _("outreach: no screen to show the app on; give a COMMAND (see `outreach --help`)."),
             file=sys.stderr,
         )
         return 2

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from outreach_app.cli.passphrase import existing_passphrase
 from outreach_app.cli.pins import acting_pin
+from outreach_app.i18n import choose_language, set_language
 
 if TYPE_CHECKING:
     from outreach_app.services.store import Store
@@ -29,15 +30,27 @@ def open_from_args(args: argparse.Namespace) -> Store:
     else:
         passphrase = existing_passphrase() if folder_is_encrypted(args.data_dir) else None
         store = open_store(args.data_dir, passphrase=passphrase)
-    name = getattr(args, "staff", None)
-    if name:
-        try:
+    try:
+        if getattr(args, "lang", None) is None:
+            _follow_device_language(store)  # before --staff, so its PIN prompt is in it too
+        name = getattr(args, "staff", None)
+        if name:
             pin = acting_pin(name) if store.needs_pin(name) else None
             store.act_as(name, pin)
-        except BaseException:
-            store.close()
-            raise
+    except BaseException:
+        store.close()
+        raise
     return store
+
+
+def _follow_device_language(store: Store) -> None:
+    """Without --lang, the language chosen in the app on this device (contracts §3)."""
+    from outreach_app.services.preferences import device_language
+
+    with store.reading() as uow:
+        chosen = device_language(uow)
+    if chosen is not None:
+        set_language(choose_language(setting=chosen))
 
 
 @contextmanager

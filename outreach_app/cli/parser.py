@@ -13,6 +13,7 @@ from outreach_app.cli.privacy_commands import add_privacy_parsers
 from outreach_app.cli.report_commands import add_report_parsers
 from outreach_app.cli.staff_commands import add_staff_parsers
 from outreach_app.domain.codes import SiteKind
+from outreach_app.i18n import LANGUAGES, _
 
 
 class Parser(argparse.ArgumentParser):
@@ -24,22 +25,32 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> Parser:
-    parser = Parser(prog="outreach", description="Outreach Tally: supplies and encounters.")
+    parser = Parser(prog="outreach", description=_("Outreach Tally: supplies and encounters."))
     parser.add_argument("--version", action="version", version=f"outreach {__version__}")
-    parser.add_argument("--data-dir", type=Path, help="data folder (default: the user data folder)")
+    parser.add_argument(
+        "--data-dir", type=Path, help=_("data folder (default: the user data folder)")
+    )
     parser.add_argument(
         "--db-url",
         type=types.db_url,
-        help="a PostgreSQL database instead of the folder's file (postgresql://USER@HOST/DB)",
+        help=_("a PostgreSQL database instead of the folder's file (postgresql://USER@HOST/DB)"),
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help=_(
+            "language of messages, PDF reports and paper forms (default: the app's setting, "
+            "else the system's); CSV files never change"
+        ),
     )
     parser.add_argument(
         "--staff",
         metavar="NAME",
-        help="act as this person (default: the first coordinator); their PIN from OUTREACH_PIN",
+        help=_("act as this person (default: the first coordinator); their PIN from OUTREACH_PIN"),
     )
     sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
 
-    p = sub.add_parser("init", help="create and seed a data folder (encrypted by default)")
+    p = sub.add_parser("init", help=_("create and seed a data folder (encrypted by default)"))
     p.add_argument("--org", required=True)
     p.add_argument("--site", required=True)
     p.add_argument("--site-kind", default="fixed", choices=[k.value for k in SiteKind])
@@ -49,12 +60,12 @@ def build_parser() -> Parser:
     p.add_argument("--codes", default="random", choices=["random", "own"])
     p.add_argument("--coordinator", default="Coordinator", metavar="NAME")
 
-    p = sub.add_parser("import-csv", help="encounters from a spreadsheet export")
+    p = sub.add_parser("import-csv", help=_("encounters from a spreadsheet export"))
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--no-stock", action="store_true")
     p.add_argument("--allow-negative", action="store_true")
 
-    p = sub.add_parser("receive", help="receive stock at a site")
+    p = sub.add_parser("receive", help=_("receive stock at a site"))
     p.add_argument("--site", required=True)
     p.add_argument("--item", required=True)
     p.add_argument("--qty", required=True, type=types.positive_int)
@@ -62,11 +73,11 @@ def build_parser() -> Parser:
     p.add_argument("--expires", type=types.iso_date)
     p.add_argument("--source", default="")
 
-    p = sub.add_parser("stock", help="stock on hand")
+    p = sub.add_parser("stock", help=_("stock on hand"))
     p.add_argument("--site")
     p.add_argument("--csv", action="store_true")
 
-    p = sub.add_parser("tally-entry", help="key in a filled paper tally sheet")
+    p = sub.add_parser("tally-entry", help=_("key in a filled paper tally sheet"))
     p.add_argument("--site", required=True)
     p.add_argument("--date", required=True, type=types.iso_date)
     p.add_argument("--contacts", required=True, type=types.count)
@@ -74,22 +85,24 @@ def build_parser() -> Parser:
     p.add_argument("--allow-negative", action="store_true")
     p.add_argument("quantities", nargs="*", type=types.code_quantity, metavar="CODE=QTY")
 
-    p = sub.add_parser("count", help="key in a stock count (e.g. from a paper count sheet)")
+    p = sub.add_parser("count", help=_("key in a stock count (e.g. from a paper count sheet)"))
     p.add_argument("--site", required=True)
-    p.add_argument("--at", type=types.local_moment, help="YYYY-MM-DDTHH:MM[:SS]; default now")
+    p.add_argument("--at", type=types.local_moment, help=_("YYYY-MM-DDTHH:MM[:SS]; default now"))
     p.add_argument("counts", nargs="+", type=types.code_lot_count, metavar="CODE[:LOT]=N")
 
-    p = sub.add_parser("check", help="integrity and ledger consistency")
+    p = sub.add_parser("check", help=_("integrity and ledger consistency"))
     p.add_argument(
         "--repair",
         action="store_true",
-        help="rebuild kept balances and the database's guards from the ledger (backup first)",
+        help=_("rebuild kept balances and the database's guards from the ledger (backup first)"),
     )
 
-    p = sub.add_parser("backup", help="online backup (encrypted stays encrypted)")
+    p = sub.add_parser("backup", help=_("online backup (encrypted stays encrypted)"))
     p.add_argument("--out", required=True, type=Path)
 
-    p = sub.add_parser("restore", help="restore a backup after a verified copy of the current data")
+    p = sub.add_parser(
+        "restore", help=_("restore a backup after a verified copy of the current data")
+    )
     p.add_argument("file", type=Path, metavar="FILE")
     add_report_parsers(sub)
     add_demo_parser(sub)

@@ -7,6 +7,7 @@ import os
 import sys
 
 from outreach_app.domain.errors import InvalidInput, PassphraseRequired
+from outreach_app.i18n import _, _l
 
 ENV_VAR = "OUTREACH_PASSPHRASE"
 MIN_LENGTH = 8
@@ -17,10 +18,13 @@ def existing_passphrase() -> str:
     if value:
         return value
     if sys.stdin is not None and sys.stdin.isatty():
-        return getpass.getpass("Passphrase for the data folder: ")
+        return getpass.getpass(_("Passphrase for the data folder: "))
     raise PassphraseRequired(
-        f"This data folder is encrypted. Set {ENV_VAR} or run the command in a terminal to "
-        "type the passphrase."
+        _l(
+            "This data folder is encrypted. Set {variable} or run the command in a terminal to "
+            "type the passphrase.",
+            variable=ENV_VAR,
+        )
     )
 
 
@@ -29,13 +33,16 @@ def new_passphrase() -> str:
     if not value:
         if sys.stdin is None or not sys.stdin.isatty():
             raise PassphraseRequired(
-                f"A new data folder is encrypted: set {ENV_VAR} or run `init` in a terminal to "
-                "choose a passphrase (or pass --no-encryption, which leaves the data readable "
-                "by anyone who has the laptop)."
+                _l(
+                    "A new data folder is encrypted: set {variable} or run `init` in a terminal "
+                    "to choose a passphrase (or pass --no-encryption, which leaves the data "
+                    "readable by anyone who has the laptop).",
+                    variable=ENV_VAR,
+                )
             )
-        value = getpass.getpass("Choose a passphrase (at least 8 characters): ")
-        if getpass.getpass("Type it again: ") != value:
-            raise InvalidInput("The two passphrases differ. Nothing was created; try again.")
+        value = getpass.getpass(_("Choose a passphrase (at least {n} characters): ", n=MIN_LENGTH))
+        if getpass.getpass(_("Type it again: ")) != value:
+            raise InvalidInput(_l("The two passphrases differ. Nothing was created; try again."))
     if len(value) < MIN_LENGTH:
-        raise InvalidInput(f"Choose a passphrase of at least {MIN_LENGTH} characters.")
+        raise InvalidInput(_l("Choose a passphrase of at least {n} characters.", n=MIN_LENGTH))
     return value

@@ -11,6 +11,7 @@ import os
 import sys
 
 from outreach_app.domain.errors import InvalidInput, PinRefused
+from outreach_app.i18n import _, _l
 
 PIN_VAR = "OUTREACH_PIN"
 NEW_PIN_VAR = "OUTREACH_NEW_PIN"
@@ -25,10 +26,14 @@ def acting_pin(name: str) -> str:
     if value:
         return value
     if _terminal():
-        return getpass.getpass(f"PIN of {name}: ")
+        return getpass.getpass(_("PIN of {name}: ", name=name))
     raise PinRefused(
-        f"Acting as {name} needs their PIN: set {PIN_VAR} or run the command in a terminal to "
-        "type it. Nothing was written."
+        _l(
+            "Acting as {name} needs their PIN: set {variable} or run the command in a terminal "
+            "to type it. Nothing was written.",
+            name=name,
+            variable=PIN_VAR,
+        )
     )
 
 
@@ -41,10 +46,15 @@ def new_pin(who: str, *, optional: bool = False) -> str | None:
         if optional:
             return None
         raise InvalidInput(
-            f"Choose a PIN for {who}: set {NEW_PIN_VAR} or run the command in a terminal. "
-            "Nothing was written."
+            _l(
+                "Choose a PIN for {name}: set {variable} or run the command in a terminal. "
+                "Nothing was written.",
+                name=who,
+                variable=NEW_PIN_VAR,
+            )
         )
-    value = getpass.getpass(f"Choose a PIN for {who} (4 to 12 digits): ")
-    if getpass.getpass("Type it again: ") != value:
-        raise InvalidInput("The two PINs differ. Nothing was written; try again.")
+    value = getpass.getpass(_("Choose a PIN for {name} (4 to 12 digits): ", name=who))
+    # Not the passphrase's "Type it again": a PIN and a passphrase differ in gender in fr, es.
+    if getpass.getpass(_("Type the PIN again: ")) != value:
+        raise InvalidInput(_l("The two PINs differ. Nothing was written; try again."))
     return value

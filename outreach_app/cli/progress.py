@@ -9,7 +9,9 @@ import sys
 import time
 from typing import TextIO
 
-STAGES = {"checking": "Checking rows", "writing": "Writing rows"}
+from outreach_app.i18n import N_, _, format_number
+
+STAGES = {"checking": N_("Checking rows"), "writing": N_("Writing rows")}
 
 
 class TerminalProgress:
@@ -27,8 +29,14 @@ class TerminalProgress:
             return  # a terminal redrawn 10 times a second is enough
         self._last = now
         share = done * 100 // total if total else 100
-        label = STAGES.get(stage, stage)
-        self._stream.write(f"\r{label}: {done:,} of {total:,} ({share}%)   ")
+        line = _(
+            "{stage}: {done} of {total} ({share}%)",
+            stage=_(STAGES.get(stage, stage)),
+            done=format_number(done),
+            total=format_number(total),
+            share=share,
+        )
+        self._stream.write(f"\r{line}   ")
         self._stream.flush()
         self._shown = True
 

@@ -22,6 +22,7 @@ from outreach_app.cli.opening import reading
 from outreach_app.domain.clock import Period
 from outreach_app.domain.errors import BadFile
 from outreach_app.domain.suppression import DEFAULT_THRESHOLD
+from outreach_app.i18n import _, _l
 
 # A full disk, a file past the system's size limit, a full quota.
 DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -31,16 +32,18 @@ def _period_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--month", type=types.month, metavar="YYYY-MM")
     p.add_argument("--from", dest="date_from", type=types.iso_date, metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", type=types.iso_date, metavar="YYYY-MM-DD")
-    p.add_argument("--site", default="all", help="a site's name, or all (the default)")
+    p.add_argument("--site", default="all", help=_("a site's name, or all (the default)"))
     p.add_argument("--out", required=True, type=Path, metavar="F.pdf")
     p.add_argument("--csv", type=Path, metavar="F.csv")
 
 
 def add_report_parsers(sub: Any) -> None:
     """Add the report commands to the `outreach` subparsers."""
-    report = sub.add_parser("report", help="monthly tally or inventory reconciliation (PDF, CSV)")
+    report = sub.add_parser(
+        "report", help=_("monthly tally or inventory reconciliation (PDF, CSV)")
+    )
     kinds = report.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
-    p = kinds.add_parser("monthly", help="monthly tally for a month or any period")
+    p = kinds.add_parser("monthly", help=_("monthly tally for a month or any period"))
     _period_options(p)
     hide = p.add_mutually_exclusive_group()
     hide.add_argument(
@@ -48,24 +51,24 @@ def add_report_parsers(sub: Any) -> None:
         type=types.suppress_threshold,
         default=DEFAULT_THRESHOLD,
         metavar="N",
-        help="show counts of people from 1 to N-1 as <N (default 5)",
+        help=_("show counts of people from 1 to N-1 as <N (default 5)"),
     )
     hide.add_argument(
         "--no-suppress",
         action="store_true",
-        help="print every count; each page is stamped INTERNAL",
+        help=_("print every count; each page is stamped INTERNAL"),
     )
-    p = kinds.add_parser("inventory", help="inventory reconciliation for a month or period")
+    p = kinds.add_parser("inventory", help=_("inventory reconciliation for a month or period"))
     _period_options(p)
     add_dashboard_parser(kinds)
 
-    p = sub.add_parser("tally-sheet", help="a blank paper tally sheet")
+    p = sub.add_parser("tally-sheet", help=_("a blank paper tally sheet"))
     p.add_argument("--site", required=True)
     p.add_argument("--paper", choices=["letter", "a4"], default="letter")
     p.add_argument("--per", choices=["shift", "day"], default="shift")
     p.add_argument("--out", required=True, type=Path, metavar="F.pdf")
 
-    p = sub.add_parser("count-sheet", help="a blank stock count sheet")
+    p = sub.add_parser("count-sheet", help=_("a blank stock count sheet"))
     p.add_argument("--site", required=True)
     p.add_argument("--show-expected", action="store_true")
     p.add_argument("--out", required=True, type=Path, metavar="F.pdf")
@@ -78,14 +81,17 @@ def period_from_args(args: argparse.Namespace) -> Period:
         return args.month
     if args.month is None and args.date_from is not None and args.date_to is not None:
         if args.date_to < args.date_from:
-            _usage_error(args, "--to is before --from")
+            _usage_error(args, _("--to is before --from"))
         return Period(args.date_from, args.date_to)
-    _usage_error(args, "give --month YYYY-MM, or both --from YYYY-MM-DD and --to YYYY-MM-DD")
+    _usage_error(args, _("give --month YYYY-MM, or both --from YYYY-MM-DD and --to YYYY-MM-DD"))
     raise AssertionError  # unreachable: _usage_error exits
 
 
 def _usage_error(args: argparse.Namespace, message: str) -> None:
-    print(f"outreach report {args.report_kind}: error: {message}", file=sys.stderr)
+    print(
+        _("outreach report {kind}: error: {message}", kind=args.report_kind, message=message),
+        file=sys.stderr,
+    )
     raise SystemExit(2)
 
 
@@ -96,7 +102,12 @@ def write_outputs(outputs: list[tuple[Path, bytes]]) -> None:
         for target, data in outputs:
             folder = target.expanduser().resolve().parent
             if not folder.is_dir():
-                raise BadFile(f"The folder {folder} does not exist; create it or choose another.")
+                raise BadFile(
+                    _l(
+                        "The folder {path} does not exist; create it or choose another.",
+                        path=folder,
+                    )
+                )
             fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
             staged.append((Path(tmp_name), target))
             with os.fdopen(fd, "wb") as handle:
@@ -107,9 +118,11 @@ def write_outputs(outputs: list[tuple[Path, bytes]]) -> None:
         reason = exc.strerror or str(exc)
         if exc.errno in DISK_FULL_ERRNOS:  # EFBIG reads "File too large": it is the disk
             reason = "the disk is full (free some space or choose another disk)"
-        raise BadFile(f"Could not write the report: {reason}. Nothing was written.") from exc
+        raise BadFile(
+            _l("Could not write the report: {reason}. Nothing was written.", reason=reason)
+        ) from exc
     finally:
-        for tmp, _ in staged:
+        for tmp, _target in staged:
             tmp.unlink(missing_ok=True)
 
 
@@ -134,16 +147,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         outputs = [(args.out, monthly_pdf(figures, threshold))]
         if args.csv:
             outputs.append((args.csv, monthly_csv(figures, threshold)))
-        what = f"Monthly tally for {period.label()}"
+        what = _("Monthly tally for {period} written to {paths}.")
     else:
         outputs = [(args.out, inventory_pdf(stock))]
         if args.csv:
             outputs.append((args.csv, inventory_csv(stock)))
-        what = f"Inventory reconciliation for {period.label()}"
+        what = _("Inventory reconciliation for {period} written to {paths}.")
     write_outputs(outputs)
-    print(f"{what} written to " + " and ".join(str(path) for path, _ in outputs) + ".")
+    paths = _(" and ").join(str(path) for path, _data in outputs)
+    print(what.format(period=period.label(), paths=paths))
     if args.report_kind == "monthly" and args.no_suppress:
-        print("Small counts are shown: the report is stamped INTERNAL.", file=sys.stderr)
+        print(_("Small counts are shown: the report is stamped INTERNAL."), file=sys.stderr)
     return 0
 
 
@@ -154,7 +168,14 @@ def cmd_tally_sheet(args: argparse.Namespace) -> int:
     with reading(args) as uow:
         sheet = forms.tally_sheet(uow, args.site)
     write_outputs([(args.out, tally_sheet_pdf(sheet, paper=args.paper, per=args.per))])
-    print(f"Tally sheet for {sheet.site} ({len(sheet.lines)} lines) written to {args.out}.")
+    print(
+        _(
+            "Tally sheet for {site} ({lines} lines) written to {path}.",
+            site=sheet.site,
+            lines=len(sheet.lines),
+            path=args.out,
+        )
+    )
     return 0
 
 
@@ -165,7 +186,14 @@ def cmd_count_sheet(args: argparse.Namespace) -> int:
     with reading(args) as uow:
         sheet = forms.count_sheet(uow, args.site)
     write_outputs([(args.out, count_sheet_pdf(sheet, show_expected=args.show_expected))])
-    print(f"Count sheet for {sheet.site} ({len(sheet.lines)} lines) written to {args.out}.")
+    print(
+        _(
+            "Count sheet for {site} ({lines} lines) written to {path}.",
+            site=sheet.site,
+            lines=len(sheet.lines),
+            path=args.out,
+        )
+    )
     return 0
 
 

@@ -15,27 +15,28 @@ from outreach_app.cli import args as types
 from outreach_app.cli.opening import reading, write
 from outreach_app.cli.pins import new_pin
 from outreach_app.domain.clock import FIRST_DAY, Period
+from outreach_app.i18n import _, ngettext
 
 STAFF_HEADER = ["staff_id", "name", "role", "active", "created_at"]
 AUDIT_HEADER = ["at", "device", "staff", "action", "summary", "records", "entry_hash"]
 
 
 def add_staff_parsers(sub: Any) -> None:
-    p = sub.add_parser("staff", help="the staff list; add or deactivate a person")
+    p = sub.add_parser("staff", help=_("the staff list; add or deactivate a person"))
     p.add_argument("--csv", action="store_true")
     actions = p.add_subparsers(dest="staff_command", metavar="ACTION")
-    add = actions.add_parser("add", help="add a person (PIN from OUTREACH_NEW_PIN or a prompt)")
+    add = actions.add_parser("add", help=_("add a person (PIN from OUTREACH_NEW_PIN or a prompt)"))
     add.add_argument("name", metavar="NAME")
     add.add_argument("--role", required=True, choices=["worker", "coordinator"])
-    off = actions.add_parser("deactivate", help="a person who no longer works here")
+    off = actions.add_parser("deactivate", help=_("a person who no longer works here"))
     off.add_argument("name", metavar="NAME")
 
-    p = sub.add_parser("audit", help="who did what, oldest first (coordinators)")
+    p = sub.add_parser("audit", help=_("who did what, oldest first (coordinators)"))
     p.add_argument("--from", dest="start", type=types.iso_date, metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="end", type=types.iso_date, metavar="YYYY-MM-DD")
     p.add_argument("--csv", action="store_true")
 
-    p = sub.add_parser("cards", help="wallet cards with new participant codes (random scheme)")
+    p = sub.add_parser("cards", help=_("wallet cards with new participant codes (random scheme)"))
     p.add_argument("--count", required=True, type=types.positive_int)
     p.add_argument("--out", required=True, type=Path)
     p.add_argument("--paper", default="letter", choices=["letter", "a4"])
@@ -60,11 +61,14 @@ def cmd_staff(args: argparse.Namespace) -> int:
     if args.staff_command == "add":
         pin = new_pin(args.name)
         person = write(args, lambda uow: staff.add_staff(uow, args.name, args.role, pin))
-        print(f"Added {person.name} as a {person.role}, with a PIN on this device.")
+        if person.role == "coordinator":
+            print(_("Added {name} as a coordinator, with a PIN on this device.", name=person.name))
+        else:
+            print(_("Added {name} as a worker, with a PIN on this device.", name=person.name))
         return 0
     if args.staff_command == "deactivate":
         person = write(args, lambda uow: staff.deactivate_staff(uow, args.name))
-        print(f"{person.name} is deactivated; their records keep their name.")
+        print(_("{name} is deactivated; their records keep their name.", name=person.name))
         return 0
     with reading(args) as uow:
         people = staff.list_staff(uow)
@@ -75,10 +79,28 @@ def cmd_staff(args: argparse.Namespace) -> int:
         _csv(STAFF_HEADER, rows)
     else:
         for p in people:
-            state = "" if p.active else " (deactivated)"
-            pin = "" if p.has_pin else " (no PIN on this device)"
-            print(f"{p.name}: {p.role}{state}{pin}")
+            print(_staff_line(p.name, p.role, p.active, p.has_pin))
     return 0
+
+
+def _staff_line(name: str, role: str, active: bool, has_pin: bool) -> str:
+    """One person of the list; the role in words, each variant a whole line."""
+    coordinator = role == "coordinator"
+    if active and has_pin:
+        if coordinator:
+            return _("{name}: coordinator", name=name)
+        return _("{name}: worker", name=name)
+    if active:
+        if coordinator:
+            return _("{name}: coordinator (no PIN on this device)", name=name)
+        return _("{name}: worker (no PIN on this device)", name=name)
+    if has_pin:
+        if coordinator:
+            return _("{name}: coordinator (deactivated)", name=name)
+        return _("{name}: worker (deactivated)", name=name)
+    if coordinator:
+        return _("{name}: coordinator (deactivated) (no PIN on this device)", name=name)
+    return _("{name}: worker (deactivated) (no PIN on this device)", name=name)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -88,7 +110,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
         start = args.start or FIRST_DAY
         end = args.end or uow.today()
         if end < start:
-            print("outreach audit: error: --to is before --from", file=sys.stderr)
+            print(
+                _(
+                    "outreach audit: error: {message}",
+                    message=_("--to is before --from"),
+                ),
+                file=sys.stderr,
+            )
             return 2
         rows = audit.entries(uow, Period(start, end))
     table = [
@@ -98,7 +126,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         _csv(AUDIT_HEADER, table)
     else:
         for r in rows:
-            who = r.staff or "(setup)"
+            who = r.staff or _("(setup)")
             print(f"{_utc(r.at)}  {who}  {r.action}  {r.summary}")
     return 0
 
@@ -111,7 +139,14 @@ def cmd_cards(args: argparse.Namespace) -> int:
     with reading(args) as uow:
         new = codes.new_codes(uow, args.count)
     write_outputs([(args.out, cards_pdf(new, paper=args.paper))])
-    print(f"{len(new)} cards written to {args.out}.")
+    print(
+        ngettext(
+            "{n} card written to {path}.",
+            "{n} cards written to {path}.",
+            len(new),
+            path=args.out,
+        )
+    )
     return 0
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from outreach_app.i18n import Text, _, _l, format_month
+
 log = logging.getLogger(__name__)
 
 FIRST_DAY = date(2000, 1, 1)
@@ -68,7 +70,11 @@ def wall_clock_to_utc(moment: datetime, zone: ZoneInfo) -> datetime:
     instant = local.astimezone(UTC)
     if instant.astimezone(zone).replace(tzinfo=None) != moment.replace(fold=0):
         raise NonexistentLocalTime(
-            f"{moment:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks went forward over it"
+            _l(
+                "{moment} does not exist in {zone}: the clocks went forward over it",
+                moment=f"{moment:%Y-%m-%d %H:%M}",
+                zone=zone.key,
+            )
         )
     return instant
 
@@ -85,7 +91,7 @@ def is_date_only(moment: datetime, zone: ZoneInfo) -> bool:
 
 def ahead_problem(
     moment: datetime, zone: ZoneInfo, now: datetime, *, date_only: bool | None = None
-) -> str | None:
+) -> Text | None:
     """Why `moment` is too far ahead of `now` to be recorded, or None when it is not.
 
     A date-only value may be at most tomorrow's local date; a date-time at most a day ahead of
@@ -97,18 +103,21 @@ def ahead_problem(
         day = local_date(moment, zone)
         tomorrow = local_date(now, zone) + timedelta(days=1)
         if day > tomorrow:
-            return (
-                f"{day.isoformat()} is after tomorrow ({tomorrow.isoformat()}); a record cannot "
-                "be dated ahead. Check the date, and this computer's date"
+            return _l(
+                "{day} is after tomorrow ({tomorrow}); a record cannot be dated ahead. Check the "
+                "date, and this computer's date",
+                day=day.isoformat(),
+                tomorrow=tomorrow.isoformat(),
             )
         return None
     if moment - now > AHEAD_LIMIT:
         local = moment.astimezone(zone)
         clock = now.astimezone(zone)
-        return (
-            f"{local:%Y-%m-%d %H:%M} is more than a day ahead of this computer's clock "
-            f"({clock:%Y-%m-%d %H:%M}); a record cannot be dated ahead. Check the date and time, "
-            "and this computer's clock"
+        return _l(
+            "{moment} is more than a day ahead of this computer's clock ({clock}); a record "
+            "cannot be dated ahead. Check the date and time, and this computer's clock",
+            moment=f"{local:%Y-%m-%d %H:%M}",
+            clock=f"{clock:%Y-%m-%d %H:%M}",
         )
     return None
 
@@ -165,6 +174,7 @@ class Period:
         return lo, hi
 
     def label(self) -> str:
+        """`March 2026` (in the current language) for a month, else `2026-01-01 to 2026-03-31`."""
         if self.is_calendar_month:
-            return self.start.strftime("%B %Y")
-        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+            return format_month(self.start.year, self.start.month)
+        return _("{start} to {end}", start=self.start.isoformat(), end=self.end.isoformat())

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from outreach_app.domain.figures import ALL_SITES
 from outreach_app.domain.suppression import COMPLEMENTARY, day_bars, suppress
+from outreach_app.i18n import N_, _, format_day
 
 DEFAULT_TARGET_DAYS = 30
 USAGE_DAYS = 28  # distribution is averaged over the 28 days ending on the date
@@ -21,11 +22,11 @@ EXPIRED = "expired"
 
 #: Week figures in contracts order, with the words a reader sees.
 WEEK_LABELS: dict[str, str] = {
-    "contacts": "Contacts (encounters + tally)",
-    "people_served": "People served",
-    "syringes_distributed": "Syringes distributed",
-    "naloxone_kits": "Naloxone kits given",
-    "reversals_reported": "Overdose reversals reported",
+    "contacts": N_("Contacts (encounters + tally)"),
+    "people_served": N_("People served"),
+    "syringes_distributed": N_("Syringes distributed"),
+    "naloxone_kits": N_("Naloxone kits given"),
+    "reversals_reported": N_("Overdose reversals reported"),
 }
 #: Week figures that count people (suppressed); the others are supplies (never suppressed).
 PEOPLE_COUNTS = frozenset({"contacts", "people_served", "reversals_reported"})
@@ -275,6 +276,7 @@ def week_bars(dashboard: Dashboard, code: str, threshold: int | None) -> WeekBar
 
 
 def week_names(dashboard: Dashboard) -> list[str]:
-    """The five weeks' names for a chart's axis, oldest first: "Oct 27", …, "This week"."""
+    """The five weeks' names for a chart's axis, oldest first: "Oct 27", …, "This week" (in the
+    current language)."""
     starts = [dashboard.week_bounds(index)[0] for index in range(WEEKS_BEFORE)]
-    return [*(f"{start:%b} {start.day}" for start in starts), "This week"]
+    return [*(format_day(start) for start in starts), _("This week")]

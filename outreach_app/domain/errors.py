@@ -1,12 +1,15 @@
 """Errors a person can act on. Each message says what happened and what to do next.
 
 `OutreachError` subclasses carry the CLI exit code of contracts §3 so the CLI and the app
-show the same words without a lookup table of their own.
+show the same words without a lookup table of their own. An error carries its message as an
+`i18n.Text` (the message id and its named arguments): `message` is that text in the language of
+the moment it is shown; the log keeps the English (`english()`).
 """
 
 from __future__ import annotations
 
 from outreach_app.domain.values import CellProblem, Shortfall
+from outreach_app.i18n import Text
 
 
 class OutreachError(Exception):
@@ -14,9 +17,21 @@ class OutreachError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: Text | str) -> None:
         super().__init__(message)
-        self.message = message
+        self.text = message
+
+    @property
+    def message(self) -> str:
+        """The message in the current language."""
+        return str(self.text)
+
+    def english(self) -> str:
+        """The message in English, whatever the language shown (for the log file)."""
+        return self.text.english() if isinstance(self.text, Text) else self.text
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class InvalidInput(OutreachError):
@@ -30,7 +45,7 @@ class NotFound(InvalidInput):
 class ShortfallError(InvalidInput):
     """Handing out more than is on hand, or from an expired lot, without the override."""
 
-    def __init__(self, message: str, shortfalls: list[Shortfall]) -> None:
+    def __init__(self, message: Text | str, shortfalls: list[Shortfall]) -> None:
         super().__init__(message)
         self.shortfalls = shortfalls
 
@@ -46,7 +61,7 @@ class BadFile(InvalidInput):
 class BadCells(InvalidInput):
     """A spreadsheet refused for its cells; `cells` lists every one (row, column, message)."""
 
-    def __init__(self, message: str, cells: list[CellProblem]) -> None:
+    def __init__(self, message: Text | str, cells: list[CellProblem]) -> None:
         super().__init__(message)
         self.cells = tuple(cells)
 

@@ -16,25 +16,27 @@ from outreach_app.domain.suppression import (
     suppress,
     tally_breakdowns,
 )
+from outreach_app.i18n import N_
 
 ALL_SITES = "ALL"
 
-#: The `summary` codes in contracts order, with the words a reader sees.
+#: The `summary` codes in contracts order, with the words a reader sees (English in the CSV;
+#: reports translate them where shown).
 SUMMARY_LABELS: dict[str, str] = {
-    "encounters": "Encounters",
-    "people_served": "People served",
-    "unique_participants": "Unique participants",
-    "new_participants": "New participants",
-    "anonymous_contacts": "Anonymous contacts",
-    "tally_contacts": "Tally contacts",
-    "syringes_distributed": "Syringes distributed",
-    "syringes_returned": "Used syringes returned",
-    "return_ratio": "Return ratio (returned per distributed)",
-    "naloxone_kits": "Naloxone kits given",
-    "naloxone_doses": "Naloxone doses given",
-    "people_trained": "People trained in naloxone use",
-    "reversals_reported": "Overdose reversals reported",
-    "voided_encounters": "Voided records left out",
+    "encounters": N_("Encounters"),
+    "people_served": N_("People served"),
+    "unique_participants": N_("Unique participants"),
+    "new_participants": N_("New participants"),
+    "anonymous_contacts": N_("Anonymous contacts"),
+    "tally_contacts": N_("Tally contacts"),
+    "syringes_distributed": N_("Syringes distributed"),
+    "syringes_returned": N_("Used syringes returned"),
+    "return_ratio": N_("Return ratio (returned per distributed)"),
+    "naloxone_kits": N_("Naloxone kits given"),
+    "naloxone_doses": N_("Naloxone doses given"),
+    "people_trained": N_("People trained in naloxone use"),
+    "reversals_reported": N_("Overdose reversals reported"),
+    "voided_encounters": N_("Voided records left out"),
 }
 SECTIONS = ("summary", "items", "kits", "naloxone", "referrals", "demographics")
 

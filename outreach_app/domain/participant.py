@@ -19,6 +19,7 @@ import secrets
 from enum import StrEnum
 
 from outreach_app.domain.errors import InvalidInput
+from outreach_app.i18n import _l
 
 
 class CodeScheme(StrEnum):
@@ -44,8 +45,10 @@ def clean_participant_code(text: str | None) -> str | None:
     code = normalize_participant_code(text)
     if not _CODE.match(code) or _TWO_WORDS.search(text):
         raise InvalidInput(
-            "A participant code is a short program code of letters and digits (at most 24), "
-            "never a name. Leave it blank for an anonymous contact."
+            _l(
+                "A participant code is a short program code of letters and digits (at most 24), "
+                "never a name. Leave it blank for an anonymous contact."
+            )
         )
     return code
 
@@ -89,11 +92,15 @@ def check_random_code(code: str) -> None:
     """Refuse a normalised code that is not a well-formed random code with its check character."""
     if len(code) != RANDOM_LENGTH or any(c not in ALPHABET for c in code):
         raise InvalidInput(
-            "This organisation uses printed codes like K7M-4Q2 (6 letters and digits, no O, I "
-            "or L). Check the participant's card and type it again, or leave it blank."
+            _l(
+                "This organisation uses printed codes like K7M-4Q2 (6 letters and digits, no O, "
+                "I or L). Check the participant's card and type it again, or leave it blank."
+            )
         )
     if check_character(code[:-1]) != code[-1]:
         raise InvalidInput(
-            "That code does not exist: its last character does not match the others. Check "
-            "the participant's card and type it again."
+            _l(
+                "That code does not exist: its last character does not match the others. Check "
+                "the participant's card and type it again."
+            )
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from outreach_app.domain.errors import RoleRefused
+from outreach_app.i18n import N_, _l
 
 
 class Role(StrEnum):
@@ -18,20 +19,21 @@ class Role(StrEnum):
 
 
 class Action(StrEnum):
-    """Things only a coordinator may do; the value reads after "may not …"."""
+    """Things only a coordinator may do; the value reads after "only a coordinator may …" (a
+    verb phrase in the infinitive, marked for the catalogue and translated where shown)."""
 
-    TRANSFER = "transfer stock between sites"
-    ADJUST = "adjust stock"
-    VOID_OTHERS = "void or reverse a record someone else made"
-    CATALOG = "change the catalog or sites"
-    STAFF = "add or deactivate staff"
-    UNSUPPRESSED = "make a report with small counts shown"
-    REPAIR = "run check --repair"
-    PURGE = "purge old free text"
-    AUDIT = "view the audit log"
-    IMPORT_ANYWAY = "import a spreadsheet despite a shortfall"
-    SETTINGS = "change the organisation's settings"
-    PASSPHRASE = "change the passphrase"
+    TRANSFER = N_("transfer stock between sites")
+    ADJUST = N_("adjust stock")
+    VOID_OTHERS = N_("void or reverse a record someone else made")
+    CATALOG = N_("change the catalog or sites")
+    STAFF = N_("add or deactivate staff")
+    UNSUPPRESSED = N_("make a report with small counts shown")
+    REPAIR = N_("run check --repair")
+    PURGE = N_("purge old free text")
+    AUDIT = N_("view the audit log")
+    IMPORT_ANYWAY = N_("import a spreadsheet despite a shortfall")
+    SETTINGS = N_("change the organisation's settings")
+    PASSPHRASE = "change the passphrase"  # not yet in the catalogues
 
 
 COORDINATOR_ONLY = frozenset(Action)
@@ -53,13 +55,29 @@ def require(name: str | None, role: str | None, action: Action) -> None:
     """Refuse (exit 1) naming the role, before anything is written."""
     if may(role, action):
         return
+    what = _l(action.value)
     if name is None:
         raise RoleRefused(
-            f"Nobody is signed in, so no one may {action.value}. Sign in and try again; "
-            "nothing was written."
+            _l(
+                "Nobody is signed in, so no one may {action}. Sign in and try again; nothing "
+                "was written.",
+                action=what,
+            )
+        )
+    if role == Role.WORKER.value:
+        raise RoleRefused(
+            _l(
+                "{name} is a worker and only a coordinator may {action}. Nothing was written; "
+                "ask a coordinator (or act as one with --staff NAME).",
+                name=name,
+                action=what,
+            )
         )
     raise RoleRefused(
-        f"{name} is a {role or 'person without a role'} and only a coordinator may "
-        f"{action.value}. Nothing was written; ask a coordinator (or act as one with "
-        "--staff NAME)."
+        _l(
+            "{name} is a person without a role and only a coordinator may {action}. Nothing "
+            "was written; ask a coordinator (or act as one with --staff NAME).",
+            name=name,
+            action=what,
+        )
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from outreach_app.domain.text_warnings import TextWarning
+from outreach_app.i18n import Text, _l
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +65,27 @@ class Shortfall:
     def missing(self) -> int:
         return self.wanted - self.available
 
-    def describe(self) -> str:
+    def text(self) -> Text:
+        """The shortfall in words, translated when shown."""
         if self.expired_lot:
-            return f"{self.item_code} at {self.site}: lot {self.expired_lot} has expired"
-        return (
-            f"{self.item_code} at {self.site}: {self.wanted} wanted, {self.available} on hand "
-            f"(short by {self.missing})"
+            return _l(
+                "{item} at {site}: lot {lot} has expired",
+                item=self.item_code,
+                site=self.site,
+                lot=self.expired_lot,
+            )
+        return _l(
+            "{item} at {site}: {wanted} wanted, {available} on hand (short by {missing})",
+            item=self.item_code,
+            site=self.site,
+            wanted=self.wanted,
+            available=self.available,
+            missing=self.missing,
         )
+
+    def describe(self) -> str:
+        """The shortfall in words, in the current language."""
+        return str(self.text())
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,11 +204,21 @@ class CellProblem:
     """One bad cell of a spreadsheet: its row (the header is row 1), column and what is wrong."""
 
     row: int
-    column: str
-    message: str
+    column: str | Text  # as written in row 1; a label such as "(row)" translates when shown
+    message: str | Text  # translated when shown (`str(...)`)
+
+    def text(self) -> Text:
+        """The cell and what is wrong with it, translated when shown."""
+        return _l(
+            "row {row}, column {column}: {message}",
+            row=self.row,
+            column=self.column,
+            message=self.message,
+        )
 
     def describe(self) -> str:
-        return f"row {self.row}, column {self.column}: {self.message}"
+        """The cell and what is wrong with it, in the current language."""
+        return str(self.text())
 
 
 @dataclass(frozen=True, slots=True)

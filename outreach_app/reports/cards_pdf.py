@@ -12,6 +12,7 @@ from reportlab.lib.pagesizes import A4, letter
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
+from outreach_app.i18n import _
 from outreach_app.reports.pdfkit import FONT, FONT_BOLD, register_fonts
 
 CARD_W, CARD_H = 85.6 * mm, 54 * mm  # ISO/IEC 7810 ID-1, a wallet card
@@ -43,15 +44,20 @@ def cards_pdf(
     codes: Sequence[str],
     *,
     paper: str = "letter",
-    title: str = "Your code",
-    hint: str = "Show this card when you visit. Keep it to yourself.",
+    title: str | None = None,
+    hint: str | None = None,
 ) -> bytes:
-    """One card per code, ten a page, in the order given."""
+    """One card per code, ten a page, in the order given; the card's words in the language of
+    the moment unless given."""
+    if title is None:
+        title = _("Your code")
+    if hint is None:
+        hint = _("Show this card when you visit. Keep it to yourself.")
     register_fonts()
     width, height = PAPER[paper]
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=(width, height), invariant=True)
-    pdf.setTitle("Participant code cards")
+    pdf.setTitle(_("Participant code cards"))
     left = (width - COLUMNS * CARD_W - (COLUMNS - 1) * GAP) / 2
     top = (height + ROWS * CARD_H + (ROWS - 1) * GAP) / 2
     per_page = COLUMNS * ROWS

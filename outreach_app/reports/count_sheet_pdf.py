@@ -9,16 +9,20 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from outreach_app.domain.forms import CountSheet
-from outreach_app.reports.pdfkit import FONT_BOLD, SHADE, build_pdf, para, styles, table
+from outreach_app.i18n import _
+from outreach_app.reports.pdfkit import FONT_BOLD, SHADE, build_pdf, day, para, styles, table
 
 
 def count_sheet_pdf(sheet: CountSheet, *, show_expected: bool = False) -> bytes:
     s = styles()
     story: list[Flowable] = [
-        para(f"Stock count sheet — {sheet.site}", s["title"]),
+        para(_("Stock count sheet — {site}", site=sheet.site), s["title"]),
         Spacer(1, 2 * mm),
         table(
-            [["Organisation", sheet.org, "Date", ""], ["Site", sheet.site, "Counted by", ""]],
+            [
+                [_("Organisation"), sheet.org, _("Date"), ""],
+                [_("Site"), sheet.site, _("Counted by"), ""],
+            ],
             [28 * mm, 80 * mm, 24 * mm, 50 * mm],
             font_size=9,
             numeric_from=4,
@@ -32,25 +36,29 @@ def count_sheet_pdf(sheet: CountSheet, *, show_expected: bool = False) -> bytes:
         ),
         Spacer(1, 3 * mm),
         para(
-            "Count every item and lot on the shelf and write the number in Counted (0 when none). "
-            "Add any lot not listed on a blank line at the end.",
+            _(
+                "Count every item and lot on the shelf and write the number in Counted (0 when "
+                "none). Add any lot not listed on a blank line at the end."
+            ),
             s["small"],
         ),
         Spacer(1, 2 * mm),
     ]
-    header = ["Item", "Name", "Lot", "Expires"]
-    header += ["Expected", "Counted", "Note"] if show_expected else ["Counted", "Note"]
+    header = [_("Item"), _("Name"), _("Lot"), _("Expires")]
+    header += (
+        [_("Expected"), _("Counted"), _("Note")] if show_expected else [_("Counted"), _("Note")]
+    )
     data: list[list[Any]] = [header]
     for line in sheet.lines:
         row: list[Any] = [
             para(line.code, s["cell"]),
             para(line.name, s["cell"]),
             line.lot or "",
-            line.expires.isoformat() if line.expires else "",
+            day(line.expires),
         ]
         row += [line.expected, "", ""] if show_expected else ["", ""]
         data.append(row)
-    data += [["", "", "", "", *([""] * (len(header) - 4))] for _ in range(4)]
+    data += [["", "", "", "", *([""] * (len(header) - 4))] for _blank in range(4)]
     if show_expected:
         widths = [34 * mm, 46 * mm, 22 * mm, 20 * mm, 18 * mm, 20 * mm, 26 * mm]
     else:
@@ -66,8 +74,8 @@ def count_sheet_pdf(sheet: CountSheet, *, show_expected: bool = False) -> bytes:
     )
     return build_pdf(
         story,
-        title=f"Count sheet {sheet.site}",
-        running_header=f"{sheet.org} — stock count sheet — {sheet.site}",
+        title=_("Count sheet {site}", site=sheet.site),
+        running_header=_("{org} — stock count sheet — {site}", org=sheet.org, site=sheet.site),
         footer_left=f"Outreach Tally {sheet.app_version}",
         pagesize=letter,
     )

@@ -24,54 +24,77 @@ from outreach_app.domain.dashboard import (
     week_bars,
     week_names,
 )
+from outreach_app.i18n import N_, _
+from outreach_app.reports.labels import week_label
 from outreach_app.reports.order_form import order_form_story
-from outreach_app.reports.pdfkit import FONT, FONT_BOLD, SHADE, build_pdf, para, styles, table
+from outreach_app.reports.pdfkit import (
+    FONT,
+    FONT_BOLD,
+    SHADE,
+    build_pdf,
+    day,
+    number,
+    para,
+    styles,
+    table,
+    when,
+)
 
 WIDTH = 182 * mm
 ALERT = colors.HexColor("#fdecea")
 ALERT_TEXT = colors.HexColor("#8a1c1c")
 BAR = colors.HexColor("#3b6e8f")
 BAR_HIDDEN = colors.HexColor("#c9d3da")
-CHARTED = {"contacts": "Contacts per week", "syringes_distributed": "Syringes given per week"}
-WINDOW_WORDS = {"expired": "expired", "30": "within 30 days", "60": "within 60 days",
-                "90": "within 90 days"}  # fmt: skip
+CHARTED = {
+    "contacts": N_("Contacts per week"),
+    "syringes_distributed": N_("Syringes given per week"),
+}
+WINDOW_WORDS = {"expired": N_("expired"), "30": N_("within 30 days"), "60": N_("within 60 days"),
+                "90": N_("within 90 days")}  # fmt: skip
 
 
 def dashboard_pdf(dashboard: Dashboard, threshold: int | None) -> bytes:
     """`threshold=None` shows every count and stamps each page INTERNAL."""
     s = styles()
     rows = dashboard_rows(dashboard, threshold)
-    where = "all sites" if dashboard.multi_site else dashboard.site
+    where = _("all sites") if dashboard.multi_site else dashboard.site
     story: list[Flowable] = [
-        para(f"Coordinator's dashboard — as of {dashboard.as_of.isoformat()}", s["title"]),
+        para(
+            _("Coordinator's dashboard — as of {day}", day=day(dashboard.as_of, "long")), s["title"]
+        ),
         Spacer(1, 2 * mm),
         _header(dashboard),
         Spacer(1, 2 * mm),
         para(_suppression_note(threshold), s["small"]),
     ]
     story += _count_needed(rows)
-    story.append(para("This week against the four weeks before", s["h2"]))
+    story.append(para(_("This week against the four weeks before"), s["h2"]))
     story.append(_week_table(dashboard, rows))
     story.append(Spacer(1, 3 * mm))
     story.append(_chart(dashboard, threshold))
-    story.append(para("Days of stock left", s["h2"]))
+    story.append(para(_("Days of stock left"), s["h2"]))
     story.append(
         para(
-            "On hand at the end of the date ÷ (given out in the 28 days ending on it ÷ 28), "
-            "rounded down; 0 when nothing is on hand; blank when nothing was given out.",
+            _(
+                "On hand at the end of the date ÷ (given out in the 28 days ending on it ÷ 28), "
+                "rounded down; 0 when nothing is on hand; blank when nothing was given out."
+            ),
             s["small"],
         )
     )
     story.append(_days_left_table(dashboard, rows))
-    story.append(para("Lots expired or expiring within 90 days", s["h2"]))
+    story.append(para(_("Lots expired or expiring within 90 days"), s["h2"]))
     story.append(_expiring_table(dashboard))
     story.append(PageBreak())
     story += order_form_story(dashboard)
     return build_pdf(
         story,
-        title=f"Coordinator's dashboard {dashboard.as_of.isoformat()}",
-        running_header=(
-            f"{dashboard.org} — dashboard — as of {dashboard.as_of.isoformat()} — {where}"
+        title=_("Coordinator's dashboard {day}", day=dashboard.as_of.isoformat()),
+        running_header=_(
+            "{org} — dashboard — as of {day} — {sites}",
+            org=dashboard.org,
+            day=day(dashboard.as_of),
+            sites=where,
         ),
         footer_left=f"Outreach Tally {dashboard.app_version}",
         stamp=threshold is None,
@@ -80,30 +103,38 @@ def dashboard_pdf(dashboard: Dashboard, threshold: int | None) -> bytes:
 
 def _targets(dashboard: Dashboard) -> str:
     if dashboard.target_override is not None:
-        return f"{dashboard.target_override} days for every site (chosen for this report)"
-    return ", ".join(f"{site} {days} days" for site, days in dashboard.targets)
+        return _(
+            "{days} days for every site (chosen for this report)", days=dashboard.target_override
+        )
+    return ", ".join(
+        _("{site} {days} days", site=site, days=days) for site, days in dashboard.targets
+    )
 
 
 def _header(dashboard: Dashboard) -> Flowable:
     s = styles()
-    first, _ = dashboard.week_bounds(0)
-    _, last_before = dashboard.week_bounds(3)
+    first = dashboard.week_bounds(0)[0]
+    last_before = dashboard.week_bounds(3)[1]
     sites = dashboard.site
     if dashboard.multi_site:
-        sites = "all sites (" + ", ".join(dashboard.sites) + ")"
+        sites = _("all sites ({sites})", sites=", ".join(dashboard.sites))
+    between = N_("{start} to {end}")
     rows = [
-        ("Organisation", dashboard.org),
-        ("Site(s)", sites),
-        ("This week", f"{dashboard.week_start} to {dashboard.as_of}"),
-        ("Four weeks before", f"{first} to {last_before}"),
+        (_("Organisation"), dashboard.org),
+        (_("Site(s)"), sites),
+        (_("This week"), _(between, start=day(dashboard.week_start), end=day(dashboard.as_of))),
+        (_("Four weeks before"), _(between, start=day(first), end=day(last_before))),
         (
-            "Stock",
-            f"on hand at the end of {dashboard.as_of}; given out from "
-            f"{dashboard.usage_start} to {dashboard.as_of}",
+            _("Stock"),
+            _(
+                "on hand at the end of {day}; given out from {start} to {day}",
+                day=day(dashboard.as_of),
+                start=day(dashboard.usage_start),
+            ),
         ),
-        ("Reorder target", _targets(dashboard)),
-        ("Generated at", dashboard.generated_at.strftime("%Y-%m-%d %H:%M UTC")),
-        ("Device", f"{dashboard.device} · Outreach Tally {dashboard.app_version}"),
+        (_("Reorder target"), _targets(dashboard)),
+        (_("Generated at"), when(dashboard.generated_at)),
+        (_("Device"), f"{dashboard.device} · Outreach Tally {dashboard.app_version}"),
     ]
     data = [[para(k, s["cell"]), para(v, s["cell"])] for k, v in rows]
     return table(
@@ -119,15 +150,17 @@ def _header(dashboard: Dashboard) -> Flowable:
 
 def _suppression_note(threshold: int | None) -> str:
     if threshold is None:
-        return (
+        return _(
             "INTERNAL: small counts are shown (no suppression). Do not share this report outside "
             "the program."
         )
-    return (
-        f"Small counts: counts of people (contacts, people served, reversals) from 1 to "
-        f"{threshold - 1} show as “<{threshold}”, a mean when the four weeks add up to under "
-        f"{threshold}; where one hidden site could be worked out from the total, the next "
-        "smallest is hidden too (“*”). Supplies are never hidden."
+    return _(
+        "Small counts: counts of people (contacts, people served, reversals) from 1 to {last} "
+        "show as “<{n}”, a mean when the four weeks add up to under {n}; where one hidden site "
+        "could be worked out from the total, the next smallest is hidden too (“*”). Supplies are "
+        "never hidden.",
+        last=threshold - 1,
+        n=threshold,
     )
 
 
@@ -136,13 +169,16 @@ def _count_needed(rows: Sequence[DashboardRow]) -> list[Flowable]:
     if not needed:
         return []
     s = styles()
-    data: list[list[Any]] = [["Site", "Item", "Code", "On hand recorded"]]
-    data += [[r.site, para(r.label, s["cell"]), r.item_code, r.value] for r in needed]
+    data: list[list[Any]] = [[_("Site"), _("Item"), _("Code"), _("On hand recorded")]]
+    data += [[r.site, para(r.label, s["cell"]), r.item_code, number(r.value)] for r in needed]
     return [
         Spacer(1, 2 * mm),
         para(
-            "Count needed: more was handed out than the records show on hand. Count these "
-            "items and enter the count; until then days left and orders treat the shelf as empty.",
+            _(
+                "Count needed: more was handed out than the records show on hand. Count these "
+                "items and enter the count; until then days left and orders treat the shelf as "
+                "empty."
+            ),
             s["body"],
         ),
         table(
@@ -161,18 +197,18 @@ def _week_table(dashboard: Dashboard, rows: Sequence[DashboardRow]) -> Flowable:
     s = styles()
     texts = {(r.site, r.label): r.value for r in rows if r.section == "week"}
     sites = list(dict.fromkeys(r.site for r in rows if r.section == "week"))
-    data: list[list[Any]] = [["Figure", "Site", "This week", "Mean, 4 weeks before"]]
+    data: list[list[Any]] = [[_("Figure"), _("Site"), _("This week"), _("Mean, 4 weeks before")]]
     extra: list[tuple[Any, ...]] = []
     for site in sites:
         if len(sites) > 1 and len(data) > 1:
             extra.append(("LINEABOVE", (0, len(data)), (-1, len(data)), 1.2, colors.black))
-        for code, label in WEEK_LABELS.items():
+        for code in WEEK_LABELS:
             data.append(
                 [
-                    para(label, s["cell"]),
+                    para(week_label(code), s["cell"]),
                     site,
-                    texts[(site, f"{code}:this")],
-                    texts[(site, f"{code}:avg4")],
+                    number(texts[(site, f"{code}:this")]),
+                    number(texts[(site, f"{code}:avg4")]),
                 ]
             )
     return table(data, [WIDTH - 110 * mm, 40 * mm, 30 * mm, 40 * mm], numeric_from=2, extra=extra)
@@ -183,14 +219,14 @@ def _days_left_table(dashboard: Dashboard, rows: Sequence[DashboardRow]) -> Flow
     shown = {(r.site, r.item_code): r.value for r in rows if r.section == "days_left"}
     data: list[list[Any]] = [
         [
-            "Site",
-            "Item",
-            "Code",
-            "On hand",
-            "Given out\n28 days",
-            "Days\nleft",
-            "Target\ndays",
-            "Order",
+            _("Site"),
+            _("Item"),
+            _("Code"),
+            _("On hand"),
+            _("Given out\n28 days"),
+            _("Days\nleft"),
+            _("Target\ndays"),
+            _("Order"),
         ]
     ]
     extra: list[tuple[Any, ...]] = []
@@ -204,24 +240,31 @@ def _days_left_table(dashboard: Dashboard, rows: Sequence[DashboardRow]) -> Flow
         data.append(
             [
                 para(line.site, s["cell"]),
-                para(line.item_name + (" — count needed" if line.count_needed else ""), s["cell"]),
+                para(
+                    _("{item} — count needed", item=line.item_name)
+                    if line.count_needed
+                    else line.item_name,
+                    s["cell"],
+                ),
                 line.item_code,
-                line.on_hand,
-                line.distributed,
-                shown[(line.site, line.item_code)],
-                line.target_days,
-                line.reorder or "",
+                number(line.on_hand),
+                number(line.distributed),
+                number(shown[(line.site, line.item_code)]),
+                number(line.target_days),
+                number(line.reorder or ""),
             ]
         )
     if len(data) == 1:
-        data.append(["nothing on hand or given out", "", "", "", "", "", "", ""])
+        data.append([_("nothing on hand or given out"), "", "", "", "", "", "", ""])
     widths = [28 * mm, 46 * mm, 30 * mm, 16 * mm, 18 * mm, 14 * mm, 14 * mm, 16 * mm]
     return table(data, widths, numeric_from=3, extra=extra)
 
 
 def _expiring_table(dashboard: Dashboard) -> Flowable:
     s = styles()
-    data: list[list[Any]] = [["Site", "Item", "Lot", "Expires", "When", "On hand"]]
+    data: list[list[Any]] = [
+        [_("Site"), _("Item"), _("Lot"), _("Expires"), _("When"), _("On hand")]
+    ]
     extra: list[tuple[Any, ...]] = []
     for lot in dashboard.expiring:
         if lot.window == "expired":
@@ -231,13 +274,13 @@ def _expiring_table(dashboard: Dashboard) -> Flowable:
                 para(lot.site, s["cell"]),
                 para(lot.item_name, s["cell"]),
                 lot.lot,
-                lot.expires.isoformat(),
-                WINDOW_WORDS[lot.window],
-                lot.on_hand,
+                day(lot.expires),
+                _(WINDOW_WORDS[lot.window]),
+                number(lot.on_hand),
             ]
         )
     if len(data) == 1:
-        data.append(["none", "", "", "", "", ""])
+        data.append([_("none"), "", "", "", "", ""])
     widths = [34 * mm, 50 * mm, 26 * mm, 24 * mm, 28 * mm, 20 * mm]
     return table(data, widths, numeric_from=5, extra=extra)
 
@@ -265,14 +308,21 @@ def _chart(dashboard: Dashboard, threshold: int | None) -> Flowable:
         chart.bars[1].strokeColor = None
         chart.barLabelFormat = None
         drawing.add(chart)
-        title = CHARTED[code] + (" — all sites" if dashboard.multi_site else "")
+        title = (
+            _("{chart} — all sites", chart=_(CHARTED[code]))
+            if dashboard.multi_site
+            else _(CHARTED[code])
+        )
         drawing.add(String(index * half + 12 * mm, 47 * mm, title, fontName=FONT_BOLD, fontSize=8))
     parts: list[Flowable] = [drawing]
     if threshold is not None and any(week_bars(dashboard, "contacts", threshold).hidden):
         parts.append(
             para(
-                f"Grey: a week with a small count of contacts, hidden (<{threshold} or *); "
-                "its bar shows that there were contacts, not how many.",
+                _(
+                    "Grey: a week with a small count of contacts, hidden (<{n} or *); its bar "
+                    "shows that there were contacts, not how many.",
+                    n=threshold,
+                ),
                 styles()["small"],
             )
         )

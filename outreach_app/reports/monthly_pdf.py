@@ -17,23 +17,28 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from outreach_app.domain.figures import ALL_SITES, DayCount, DisplayRow, TallyFigures, display_rows
 from outreach_app.domain.suppression import day_bars
+from outreach_app.i18n import N_, _
+from outreach_app.reports.labels import figure_label
 from outreach_app.reports.pdfkit import (
     FONT,
     FONT_BOLD,
     SHADE,
     build_pdf,
+    day,
+    number,
     para,
     styles,
     table,
+    when,
 )
 
 SECTION_TITLES = {
-    "summary": "Activity and supplies at a glance",
-    "items": "Supplies given (kit contents included, tally records included)",
-    "kits": "Kits given",
-    "naloxone": "Naloxone",
-    "referrals": "Referrals (encounters with that referral)",
-    "demographics": "Demographics (encounters, where recorded)",
+    "summary": N_("Activity and supplies at a glance"),
+    "items": N_("Supplies given (kit contents included, tally records included)"),
+    "kits": N_("Kits given"),
+    "naloxone": N_("Naloxone"),
+    "referrals": N_("Referrals (encounters with that referral)"),
+    "demographics": N_("Demographics (encounters, where recorded)"),
 }
 WIDTH = 182 * mm
 
@@ -44,7 +49,7 @@ def monthly_pdf(figures: TallyFigures, threshold: int | None) -> bytes:
     shown = display_rows(figures, threshold)
     mine = [r for r in shown if r.site == figures.site]
     story: list[Flowable] = [
-        para(f"Monthly tally — {figures.period_label}", s["title"]),
+        para(_("Monthly tally — {period}", period=figures.period_label), s["title"]),
         Spacer(1, 2 * mm),
         _header(figures),
         Spacer(1, 3 * mm),
@@ -52,9 +57,12 @@ def monthly_pdf(figures: TallyFigures, threshold: int | None) -> bytes:
     voided = next(r for r in mine if r.code == "voided_encounters")
     story.append(
         para(
-            f"Voided records left out of every figure: {voided.value} "
-            f"(previous period: {voided.previous}). Tally records count in tally contacts and "
-            "in supplies, never in encounters.",
+            _(
+                "Voided records left out of every figure: {now} (previous period: {before}). "
+                "Tally records count in tally contacts and in supplies, never in encounters.",
+                now=number(voided.value),
+                before=number(voided.previous),
+            ),
             s["body"],
         )
     )
@@ -63,27 +71,31 @@ def monthly_pdf(figures: TallyFigures, threshold: int | None) -> bytes:
     story.append(_chart(figures.per_day, figures.period_label, threshold))
     for section in SECTION_TITLES:
         rows = [r for r in mine if r.section == section]
-        story.append(para(SECTION_TITLES[section], s["h2"]))
+        story.append(para(_(SECTION_TITLES[section]), s["h2"]))
         if section == "items":
             story.append(_supplies_table(rows, figures))
         else:
             story.append(_figure_table(rows, figures))
     if figures.multi_site:
-        story.append(para("By site", s["h2"]))
+        story.append(para(_("By site"), s["h2"]))
         story.append(
             para(
-                "Each site's figures; the sites add up to ALL. Rows that are 0 everywhere in both "
-                "periods are left out here (they are in the tables above).",
+                _(
+                    "Each site's figures; the sites add up to ALL. Rows that are 0 everywhere in "
+                    "both periods are left out here (they are in the tables above)."
+                ),
                 s["small"],
             )
         )
         story.append(_by_site_table(shown, figures))
     return build_pdf(
         story,
-        title=f"Monthly tally {figures.period_label}",
-        running_header=(
-            f"{figures.org} — monthly tally — {figures.period_label} — "
-            + ("all sites" if figures.multi_site else figures.site)
+        title=_("Monthly tally {period}", period=figures.period_label),
+        running_header=_(
+            "{org} — monthly tally — {period} — {sites}",
+            org=figures.org,
+            period=figures.period_label,
+            sites=_("all sites") if figures.multi_site else figures.site,
         ),
         footer_left=f"Outreach Tally {figures.app_version}",
         stamp=threshold is None,
@@ -92,24 +104,32 @@ def monthly_pdf(figures: TallyFigures, threshold: int | None) -> bytes:
 
 def _sites(figures: TallyFigures) -> str:
     if figures.multi_site:
-        return "all sites (" + ", ".join(figures.sites) + ")"
+        return _("all sites ({sites})", sites=", ".join(figures.sites))
     return figures.site
 
 
 def _header(figures: TallyFigures) -> Flowable:
     s = styles()
-    stamp = figures.generated_at.strftime("%Y-%m-%d %H:%M UTC")
+    between = N_("{label} ({start} to {end})")
     rows = [
-        ("Organisation", figures.org),
-        ("Site(s)", _sites(figures)),
-        ("Period", f"{figures.period_label} ({figures.start} to {figures.end})"),
+        (_("Organisation"), figures.org),
+        (_("Site(s)"), _sites(figures)),
         (
-            "Previous period",
-            f"{figures.previous_label} ({figures.previous_start} to {figures.previous_end})",
+            _("Period"),
+            _(between, label=figures.period_label, start=day(figures.start), end=day(figures.end)),
         ),
-        ("Generated at", stamp),
-        ("Device", figures.device),
-        ("App version", f"Outreach Tally {figures.app_version}"),
+        (
+            _("Previous period"),
+            _(
+                between,
+                label=figures.previous_label,
+                start=day(figures.previous_start),
+                end=day(figures.previous_end),
+            ),
+        ),
+        (_("Generated at"), when(figures.generated_at)),
+        (_("Device"), figures.device),
+        (_("App version"), f"Outreach Tally {figures.app_version}"),
     ]
     data = [[para(k, s["cell"]), para(v, s["cell"])] for k, v in rows]
     # a key/value block: the first column shaded, no bold header row
@@ -126,34 +146,36 @@ def _header(figures: TallyFigures) -> Flowable:
 
 def _suppression_note(threshold: int | None) -> str:
     if threshold is None:
-        return (
+        return _(
             "INTERNAL: small counts are shown (no suppression). Do not share this report outside "
             "the program."
         )
-    return (
-        f"Small counts: counts of people and encounters from 1 to {threshold - 1} are shown as "
-        f"“<{threshold}”. Where one hidden count could be worked out from a total, the next "
-        "smallest count is hidden too and shown as “*”. Supply quantities are never hidden. "
-        "The return ratio is used syringes returned per syringe distributed."
+    return _(
+        "Small counts: counts of people and encounters from 1 to {last} are shown as “<{n}”. "
+        "Where one hidden count could be worked out from a total, the next smallest count is "
+        "hidden too and shown as “*”. Supply quantities are never hidden. The return ratio is "
+        "used syringes returned per syringe distributed.",
+        last=threshold - 1,
+        n=threshold,
     )
 
 
 def _figure_table(rows: Sequence[DisplayRow], figures: TallyFigures) -> Flowable:
     s = styles()
-    header = ["Figure", "This period", "Previous period"]
+    header = [_("Figure"), _("This period"), _("Previous period")]
     data: list[list[Any]] = [header]
-    data += [[para(r.label, s["cell"]), r.value, r.previous] for r in rows]
+    data += [[para(figure_label(r), s["cell"]), number(r.value), number(r.previous)] for r in rows]
     return table(data, [WIDTH - 70 * mm, 35 * mm, 35 * mm])
 
 
 def _supplies_table(rows: Sequence[DisplayRow], figures: TallyFigures) -> Flowable:
     """Items grouped by category, with a total per category and overall (never suppressed)."""
     s = styles()
-    data: list[list[Any]] = [["Item", "Code", "This period", "Previous period"]]
+    data: list[list[Any]] = [[_("Item"), _("Code"), _("This period"), _("Previous period")]]
     extra: list[tuple[Any, ...]] = []
     groups: dict[str, list[DisplayRow]] = {}
     for r in rows:
-        groups.setdefault(r.group or "Other", []).append(r)
+        groups.setdefault(r.group or _("Other"), []).append(r)
     total_now = total_before = 0
     for group, members in groups.items():
         extra.append(("FONT", (0, len(data)), (-1, len(data)), FONT_BOLD, 8))
@@ -161,12 +183,16 @@ def _supplies_table(rows: Sequence[DisplayRow], figures: TallyFigures) -> Flowab
         now = sum(int(r.value) for r in members)
         before = sum(int(r.previous) for r in members)
         total_now, total_before = total_now + now, total_before + before
-        data += [[para(r.label, s["cell"]), r.code, r.value, r.previous] for r in members]
+        data += [
+            [para(r.label, s["cell"]), r.code, number(r.value), number(r.previous)] for r in members
+        ]
         extra.append(("FONT", (0, len(data)), (-1, len(data)), FONT_BOLD, 8))
-        data.append([para(f"Total {group}", s["cell"]), "", str(now), str(before)])
+        data.append(
+            [para(_("Total {group}", group=group), s["cell"]), "", number(now), number(before)]
+        )
     extra.append(("FONT", (0, len(data)), (-1, len(data)), FONT_BOLD, 8))
     extra.append(("BACKGROUND", (0, len(data)), (-1, len(data)), SHADE))
-    data.append([para("All supplies", s["cell"]), "", str(total_now), str(total_before)])
+    data.append([para(_("All supplies"), s["cell"]), "", number(total_now), number(total_before)])
     return table(data, [WIDTH - 100 * mm, 30 * mm, 35 * mm, 35 * mm], numeric_from=2, extra=extra)
 
 
@@ -186,8 +212,16 @@ def _by_site_table(shown: Sequence[DisplayRow], figures: TallyFigures) -> Flowab
         (r for r in shown if (r.section, r.code) in keep),
         key=lambda r: (first_seen[(r.section, r.code)], order[r.site]),
     )
-    data: list[list[Any]] = [["Figure", "Site", "This period", "Previous period"]]
-    data += [[para(r.label, s["cell"]), para(r.site, s["cell"]), r.value, r.previous] for r in rows]
+    data: list[list[Any]] = [[_("Figure"), _("Site"), _("This period"), _("Previous period")]]
+    data += [
+        [
+            para(figure_label(r), s["cell"]),
+            para(r.site, s["cell"]),
+            number(r.value),
+            number(r.previous),
+        ]
+        for r in rows
+    ]
     return table(data, [WIDTH - 110 * mm, 40 * mm, 35 * mm, 35 * mm], numeric_from=2)
 
 
@@ -202,7 +236,7 @@ def _chart(days: Sequence[DayCount], label: str, threshold: int | None) -> Flowa
     chart.categoryAxis.style = "stacked"
     step = max(1, len(days) // 16)
     chart.categoryAxis.categoryNames = [
-        d.day.strftime("%d") if i % step == 0 else "" for i, d in enumerate(days)
+        f"{d.day.day:02d}" if i % step == 0 else "" for i, d in enumerate(days)
     ] or [""]
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 6
@@ -220,7 +254,7 @@ def _chart(days: Sequence[DayCount], label: str, threshold: int | None) -> Flowa
             String(
                 WIDTH - 4 * mm,
                 44 * mm,
-                f"grey: a day with a small count, hidden (<{threshold} or *)",
+                _("grey: a day with a small count, hidden (<{n} or *)", n=threshold),
                 fontName=FONT,
                 fontSize=6,
                 textAnchor="end",
@@ -230,7 +264,7 @@ def _chart(days: Sequence[DayCount], label: str, threshold: int | None) -> Flowa
         String(
             12 * mm,
             44 * mm,
-            f"Contacts per day — {label} (encounters and tally contacts)",
+            _("Contacts per day — {period} (encounters and tally contacts)", period=label),
             fontName=FONT_BOLD,
             fontSize=8,
         )

@@ -14,8 +14,19 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from outreach_app.domain.dashboard import Dashboard, StockLine
+from outreach_app.i18n import _
 from outreach_app.reports.csvio import to_csv
-from outreach_app.reports.pdfkit import FONT, GRID, build_pdf, para, styles, table
+from outreach_app.reports.pdfkit import (
+    FONT,
+    GRID,
+    build_pdf,
+    day,
+    number,
+    para,
+    styles,
+    table,
+    when,
+)
 
 CSV_HEADER = (
     "site", "item_code", "item_name", "unit", "on_hand", "distributed_28d", "days_left",
@@ -38,8 +49,10 @@ def _csv_cells(line: StockLine) -> tuple[object, ...]:
 def order_form_pdf(dashboard: Dashboard) -> bytes:
     return build_pdf(
         order_form_story(dashboard),
-        title=f"Order form {dashboard.as_of.isoformat()}",
-        running_header=f"{dashboard.org} — order form — as of {dashboard.as_of.isoformat()}",
+        title=_("Order form {day}", day=dashboard.as_of.isoformat()),
+        running_header=_(
+            "{org} — order form — as of {day}", org=dashboard.org, day=day(dashboard.as_of)
+        ),
         footer_left=f"Outreach Tally {dashboard.app_version}",
     )
 
@@ -47,14 +60,17 @@ def order_form_pdf(dashboard: Dashboard) -> bytes:
 def order_form_story(dashboard: Dashboard) -> list[Flowable]:
     """The form's title, one table per site and the lines to sign."""
     s = styles()
-    stamp = dashboard.generated_at.strftime("%Y-%m-%d %H:%M UTC")
     story: list[Flowable] = [
-        para(f"Order form — {dashboard.org}", s["title"]),
+        para(_("Order form — {org}", org=dashboard.org), s["title"]),
         Spacer(1, 2 * mm),
         para(
-            f"Supplies to order so that each site has its target of days of stock at the rate "
-            f"given out in the 28 days ending {dashboard.as_of.isoformat()}. Generated at {stamp} "
-            f"on {dashboard.device}.",
+            _(
+                "Supplies to order so that each site has its target of days of stock at the rate "
+                "given out in the 28 days ending {day}. Generated at {stamp} on {device}.",
+                day=day(dashboard.as_of, "long"),
+                stamp=when(dashboard.generated_at),
+                device=dashboard.device,
+            ),
             s["body"],
         ),
         Spacer(1, 2 * mm),
@@ -63,8 +79,10 @@ def order_form_story(dashboard: Dashboard) -> list[Flowable]:
     if not lines:
         story.append(
             para(
-                "Nothing to order: every site has at least its target of days for every item "
-                "given out in the last 28 days.",
+                _(
+                    "Nothing to order: every site has at least its target of days for every "
+                    "item given out in the last 28 days."
+                ),
                 s["body"],
             )
         )
@@ -76,13 +94,22 @@ def order_form_story(dashboard: Dashboard) -> list[Flowable]:
 
 
 def _site_heading(site: str, rows: list[StockLine]) -> str:
-    return f"{site} — target {rows[0].target_days} days of stock"
+    return _("{site} — target {days} days of stock", site=site, days=rows[0].target_days)
 
 
 def _site_table(rows: list[StockLine]) -> Flowable:
     s = styles()
     data: list[list[Any]] = [
-        ["Item", "Code", "Unit", "On hand", "Days left", "Order", "Ordered", "Received"]
+        [
+            _("Item"),
+            _("Code"),
+            _("Unit"),
+            _("On hand"),
+            _("Days left"),
+            _("Order"),
+            _("Ordered"),
+            _("Received"),
+        ]
     ]
     for line in rows:
         data.append(
@@ -90,9 +117,9 @@ def _site_table(rows: list[StockLine]) -> Flowable:
                 para(line.item_name, s["cell"]),
                 line.item_code,
                 line.unit,
-                line.on_hand,
-                "" if line.days_left is None else line.days_left,
-                line.reorder,
+                number(line.on_hand),
+                number(line.days_left),
+                number(line.reorder),
                 "",
                 "",
             ]
@@ -104,7 +131,7 @@ def _site_table(rows: list[StockLine]) -> Flowable:
 def _signatures() -> Flowable:
     """Lines to write on: who ordered, who approved, and when."""
     signed = Table(
-        [["Ordered by", "", "Date", ""], ["Approved by", "", "Date", ""]],
+        [[_("Ordered by"), "", _("Date"), ""], [_("Approved by"), "", _("Date"), ""]],
         colWidths=[28 * mm, 84 * mm, 14 * mm, 50 * mm],
         rowHeights=[12 * mm, 12 * mm],
         hAlign="LEFT",

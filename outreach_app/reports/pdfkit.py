@@ -1,16 +1,22 @@
 """What every PDF report shares: the bundled TrueType font (accents print), one page template
 with a running header, "Page N of M" footer and the optional INTERNAL stamp, deterministic output
 (ReportLab `invariant`), and tables whose header row repeats on each page.
+
+Every visible word goes through the message catalogue (`i18n._`), in the language set when the
+report is made; dates and numbers are written in that language's locale (`when`, `day`,
+`number`). Header cells wrap, so a longer word in French or Spanish stays inside its column.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -19,11 +25,12 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from outreach_app.i18n import N_, _, format_date, format_figure, format_time
 from outreach_app.resources import resources_dir
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
-INTERNAL_STAMP = "INTERNAL — small counts shown"
+INTERNAL_STAMP = N_("INTERNAL — small counts shown")
 PAPER = {"letter": letter, "a4": A4}
 MARGIN = 15 * mm
 GRID = colors.HexColor("#9a9a9a")
@@ -65,6 +72,39 @@ def para(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
+def when(moment: datetime) -> str:
+    """A UTC moment as a report's "generated at": `March 5, 2026 2:05 PM UTC` in the locale."""
+    utc = moment.astimezone(UTC)
+    return f"{format_date(utc.date())} {format_time(utc)} UTC"
+
+
+def day(value: date | None, style: str = "medium") -> str:
+    """A date in the locale (`Mar 5, 2026`, `5 mars 2026`); blank for None."""
+    return "" if value is None else format_date(value, style)
+
+
+def number(value: object) -> str:
+    """A figure in the locale (`1,234`, `1 234`, `0,85`); `<5`, `*` and blanks as they are."""
+    return "" if value is None else format_figure(str(value))
+
+
+def _header_cells(row: Sequence[Any], font_size: float, numeric_from: int) -> list[Any]:
+    """Header words as bold paragraphs, so a long word wraps inside its column."""
+    out: list[Any] = []
+    for column, cell in enumerate(row):
+        if isinstance(cell, str) and cell:
+            style = ParagraphStyle(
+                "head",
+                fontName=FONT_BOLD,
+                fontSize=font_size,
+                leading=font_size * 1.2,
+                alignment=TA_RIGHT if column >= numeric_from else TA_LEFT,
+            )
+            cell = Paragraph(escape(cell).replace("\n", "<br/>"), style)
+        out.append(cell)
+    return out
+
+
 def table(
     rows: Sequence[Sequence[Any]],
     widths: Sequence[float] | None = None,
@@ -79,9 +119,11 @@ def table(
 
     `row_height` fixes the height of the body rows (room to write on a paper form)."""
     heights = [None] + [row_height] * (len(rows) - 1) if row_height else None
-    t = Table(
-        list(rows), colWidths=list(widths) if widths else None, rowHeights=heights, repeatRows=1
-    )
+    body = [list(row) for row in rows]
+    if body and widths:  # without widths a column sizes to its words: nothing to wrap
+        register_fonts()
+        body[0] = _header_cells(body[0], font_size, numeric_from)
+    t = Table(body, colWidths=list(widths) if widths else None, rowHeights=heights, repeatRows=1)
     t.setStyle(
         TableStyle(
             [
@@ -131,11 +173,13 @@ def _numbered_canvas(
             self.setFillColor(colors.HexColor("#444444"))
             self.drawString(MARGIN, height - MARGIN + 4 * mm, running_header)
             self.drawString(MARGIN, MARGIN - 7 * mm, footer_left)
-            self.drawRightString(width - MARGIN, MARGIN - 7 * mm, f"Page {number} of {total}")
+            self.drawRightString(
+                width - MARGIN, MARGIN - 7 * mm, _("Page {n} of {total}", n=number, total=total)
+            )
             if stamp:
                 self.setFont(FONT_BOLD, 10)
                 self.setFillColor(colors.HexColor("#b00020"))
-                self.drawRightString(width - MARGIN, height - MARGIN + 4 * mm, INTERNAL_STAMP)
+                self.drawRightString(width - MARGIN, height - MARGIN + 4 * mm, _(INTERNAL_STAMP))
             self.restoreState()
 
     return NumberedCanvas

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from outreach_app.domain.values import OnHandRow
+from outreach_app.i18n import _
 from outreach_app.reports.csvio import to_csv
 
 HEADER = ("site", "item_code", "item_name", "lot", "expires", "on_hand")
@@ -28,8 +29,8 @@ def stock_csv(rows: Sequence[OnHandRow]) -> bytes:
 
 
 def stock_text(rows: Sequence[OnHandRow]) -> str:
-    """A table for people at a terminal."""
-    lines = [f"{'site':<20} {'item':<16} {'lot':<12} {'expires':<10} {'on hand':>8}"]
+    """A table for people at a terminal (its words in the current language; the CSV's never)."""
+    lines = [f"{_('site'):<20} {_('item'):<16} {_('lot'):<12} {_('expires'):<10} {_('on hand'):>8}"]
     for r in rows:
         expires = r.expires_on.isoformat() if r.expires_on else ""
         lines.append(

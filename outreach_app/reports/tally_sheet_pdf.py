@@ -13,6 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from outreach_app.domain.forms import TallySheet
+from outreach_app.i18n import _
 from outreach_app.reports.pdfkit import FONT_BOLD, PAPER, SHADE, build_pdf, para, styles, table
 
 BOXES = 20
@@ -22,16 +23,16 @@ def tally_sheet_pdf(sheet: TallySheet, *, paper: str = "letter", per: str = "shi
     s = styles()
     size = landscape(PAPER[paper])
     usable = size[0] - 30 * mm
-    when = "Shift: start ____:____  end ____:____" if per == "shift" else "Whole day"
+    when = _("Shift: start ____:____  end ____:____") if per == "shift" else _("Whole day")
     story: list[Flowable] = [
-        para(f"Tally sheet — {sheet.org}", s["title"]),
+        para(_("Tally sheet — {org}", org=sheet.org), s["title"]),
         Spacer(1, 2 * mm),
         table(
             [
-                ["Site", sheet.site, "Date", "", "Initials", ""],
-                ["Per", when, "Sheet", "____ of ____", "Entered by", ""],
+                [_("Site"), sheet.site, _("Date"), "", _("Initials"), ""],
+                [_("Per"), when, _("Sheet"), _("____ of ____"), _("Entered by"), ""],
             ],
-            [18 * mm, usable * 0.4, 14 * mm, 40 * mm, 22 * mm],
+            [18 * mm, usable * 0.36, 18 * mm, 40 * mm, 32 * mm],
             font_size=9,
             numeric_from=6,
             extra=[
@@ -43,17 +44,19 @@ def tally_sheet_pdf(sheet: TallySheet, *, paper: str = "letter", per: str = "shi
         ),
         Spacer(1, 3 * mm),
         para(
-            "Tick one box per contact and one box per unit given (use the next row's boxes or "
-            "write the count in Total when a row fills up). Write the total at the end of the "
-            "shift. No names or other details of participants on this sheet.",
+            _(
+                "Tick one box per contact and one box per unit given (use the next row's boxes "
+                "or write the count in Total when a row fills up). Write the total at the end of "
+                "the shift. No names or other details of participants on this sheet."
+            ),
             s["small"],
         ),
         Spacer(1, 2 * mm),
     ]
     name_w, code_w, total_w = 55 * mm, 33 * mm, 20 * mm
     box = (usable - name_w - code_w - total_w) / BOXES
-    data: list[list[Any]] = [["Item", "Code", *[""] * BOXES, "Total"]]
-    data.append([para("Contacts (people met)", s["cell"]), "CONTACTS", *[""] * BOXES, ""])
+    data: list[list[Any]] = [[_("Item"), _("Code"), *[""] * BOXES, _("Total")]]
+    data.append([para(_("Contacts (people met)"), s["cell"]), "CONTACTS", *[""] * BOXES, ""])
     for line in sheet.lines:
         label = f"{line.name} ({line.unit})"
         data.append([para(label, s["cell"]), para(line.code, s["small"]), *[""] * BOXES, ""])
@@ -72,8 +75,11 @@ def tally_sheet_pdf(sheet: TallySheet, *, paper: str = "letter", per: str = "shi
     )
     return build_pdf(
         story,
-        title=f"Tally sheet {sheet.site}",
-        running_header=f"{sheet.org} — tally sheet — {sheet.site}",
-        footer_left=f"Outreach Tally {sheet.app_version} · key in with `outreach tally-entry`",
+        title=_("Tally sheet {site}", site=sheet.site),
+        running_header=_("{org} — tally sheet — {site}", org=sheet.org, site=sheet.site),
+        footer_left=_(
+            "Outreach Tally {version} · key in with `outreach tally-entry`",
+            version=sheet.app_version,
+        ),
         pagesize=size,
     )

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from outreach_app.domain.errors import FolderInUse
+from outreach_app.i18n import _l
 from outreach_app.storage.folder import DataFolder
 from outreach_app.storage.folder_lock import LOCK_NAME, FolderLock, Holder, acquire
 
@@ -35,7 +36,9 @@ def folder_closed(data_dir: Path) -> Iterator[None]:
     try:
         lock = acquire(data_dir, leave_no_trace=True)
     except FolderInUse as exc:
-        raise FolderInUse(exc.message + " Close the app first; nothing was changed.") from None
+        raise FolderInUse(
+            _l("{reason} Close the app first; nothing was changed.", reason=exc.text)
+        ) from None
     try:
         yield
     finally:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from outreach_app.domain import facts
 from outreach_app.domain.clock import Period
 from outreach_app.domain.roles import Action
+from outreach_app.i18n import _
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.facts import every_record, read_facts
 from outreach_app.storage.models import AuditEntry, Device, Staff
@@ -67,7 +68,7 @@ def record_range(uow: UnitOfWork, action: str, summary: str = "") -> AuditEntry:
     after = head[0] if head else 0
     conn = uow.session.connection()
     rows = every_record(conn, device_id=uow.device_id, after_seq=after).get(uow.device_id, [])
-    covered = [value for _, value, _, _ in rows]
+    covered = [value for _seq, value, _kind, _id in rows]
     return _append(uow, action, summary, facts.records_hash(covered))
 
 
@@ -142,7 +143,13 @@ def verify(session: Session) -> list[str]:
 
 def _describe(entry: AuditEntry, device: str) -> str:
     when = entry.created_at.strftime("%Y-%m-%d %H:%M:%S UTC")
-    return f"audit entry {entry.seq} of device {device} ({entry.action!r} at {when})"
+    return _(
+        "audit entry {seq} of device {device} ({action!r} at {when})",
+        seq=entry.seq,
+        device=device,
+        action=entry.action,
+        when=when,
+    )
 
 
 def _verify_device(
@@ -152,27 +159,31 @@ def _verify_device(
     position = 0
     for entry in entries:
         if entry.prev_hash != prev:
-            return (
-                f"{_describe(entry, device)} does not follow the entry before it: an entry was "
-                "removed or changed"
+            return _(
+                "{entry} does not follow the entry before it: an entry was removed or changed",
+                entry=_describe(entry, device),
             )
         if entry_digest(entry) != entry.entry_hash:
-            return f"{_describe(entry, device)} was changed after it was written"
+            return _("{entry} was changed after it was written", entry=_describe(entry, device))
         covered = []
         while position < len(records) and records[position][0] < entry.seq:
             covered.append(records[position][1])  # a seq at or before `after` cannot fit
             position += 1
         if facts.records_hash(covered) != entry.records_hash:
-            return (
-                f"the records of {_describe(entry, device)} do not match it: a record it covers "
-                "was changed, added or removed"
+            return _(
+                "the records of {entry} do not match it: a record it covers was changed, added "
+                "or removed",
+                entry=_describe(entry, device),
             )
         prev = entry.entry_hash
     if position < len(records):
-        seq, _, kind, _ = records[position]
-        return (
-            f"record {seq} of device {device} ({kind}) is covered by no audit entry: it was "
-            "added outside the app, or the entry covering it was removed"
+        seq, _hash, kind, _id = records[position]  # not `_`: that is the translation
+        return _(
+            "record {seq} of device {device} ({kind}) is covered by no audit entry: it was added "
+            "outside the app, or the entry covering it was removed",
+            seq=seq,
+            device=device,
+            kind=kind,
         )
     return None
 

@@ -5,6 +5,7 @@ coordinator gate until the app signs people in by name."""
 from __future__ import annotations
 
 from outreach_app.domain.errors import InvalidInput
+from outreach_app.i18n import _l
 from outreach_app.services import staff
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import Staff
@@ -14,7 +15,7 @@ def _first(uow: UnitOfWork) -> Staff:
     first = staff.first_coordinator_id(uow.session)
     person = uow.session.get(Staff, first) if first else None
     if person is None:
-        raise InvalidInput("This folder has no coordinator; run `outreach staff add`.")
+        raise InvalidInput(_l("This folder has no coordinator; run `outreach staff add`."))
     return person
 
 
@@ -29,7 +30,7 @@ def set_coordinator_pin(uow: UnitOfWork, pin: str, current: str | None = None) -
     if staff.has_pin(uow, person.id) and (
         current is None or not staff.check_pin(uow, person.name, current).ok
     ):
-        raise InvalidInput("The current coordinator PIN is needed to change it.")
+        raise InvalidInput(_l("The current coordinator PIN is needed to change it."))
     staff.check_pin_shape(pin)
     staff._store_pin(uow, person.id, pin)
     from outreach_app.services import audit

@@ -13,12 +13,13 @@ from pathlib import Path
 
 from outreach_app.domain.clock import utc_now
 from outreach_app.domain.errors import BadFile, DiskFull, InvalidInput
+from outreach_app.i18n import N_, _l
 from outreach_app.services.store import Store, open_store
 from outreach_app.storage.backup import copy_database, read_backup_revision
 from outreach_app.storage.folder import SQLITE_HEADER
 from outreach_app.storage.schema import KNOWN_REVISIONS
 
-PG_MESSAGE = (
+PG_MESSAGE = N_(
     "Backups of a PostgreSQL database are made with the server's own tools: use `pg_dump` "
     "(and `pg_restore` to bring one back)."
 )
@@ -27,7 +28,7 @@ DAILY_KEEP = 7
 
 def _sqlite_only(store: Store) -> Path:
     if store.database_path is None:
-        raise InvalidInput(PG_MESSAGE)
+        raise InvalidInput(_l(PG_MESSAGE))
     return store.database_path
 
 
@@ -35,9 +36,11 @@ def backup_to(store: Store, out: Path) -> Path:
     _sqlite_only(store)
     out = out.expanduser()
     if out.exists():
-        raise BadFile(f"{out} already exists. Choose a new file name; nothing was written.")
+        raise BadFile(
+            _l("{path} already exists. Choose a new file name; nothing was written.", path=out)
+        )
     if not out.parent.is_dir():
-        raise BadFile(f"The folder {out.parent} does not exist.")
+        raise BadFile(_l("The folder {path} does not exist.", path=out.parent))
     try:
         copy_database(store.engine, out, store.passphrase)
     except DiskFull as exc:  # the named file could not be written, not the data: exit 1 (§3)
@@ -70,20 +73,30 @@ def daily_backup(store: Store, today: date | None = None) -> Path | None:
 
 def _check_backup_file(store: Store, path: Path) -> None:
     if not path.is_file():
-        raise BadFile(f"{path} does not exist or is not a file.")
+        raise BadFile(_l("{path} does not exist or is not a file.", path=path))
     with path.open("rb") as handle:
         plain = handle.read(16) == SQLITE_HEADER
     if plain == store.encrypted:
-        state = "encrypted" if not plain else "not encrypted"
-        raise BadFile(
-            f"{path.name} is {state}, unlike this data folder, or it is not an Outreach Tally "
-            "backup. Nothing was changed."
+        message = (
+            N_(
+                "{name} is encrypted, unlike this data folder, or it is not an Outreach Tally "
+                "backup. Nothing was changed."
+            )
+            if not plain
+            else N_(
+                "{name} is not encrypted, unlike this data folder, or it is not an Outreach "
+                "Tally backup. Nothing was changed."
+            )
         )
+        raise BadFile(_l(message, name=path.name))
     revision = read_backup_revision(path, store.passphrase)
     if revision not in KNOWN_REVISIONS:
         raise BadFile(
-            f"{path.name} comes from a newer version of Outreach Tally; install it to restore "
-            "this backup. Nothing was changed."
+            _l(
+                "{name} comes from a newer version of Outreach Tally; install it to restore "
+                "this backup. Nothing was changed.",
+                name=path.name,
+            )
         )
 
 

@@ -12,6 +12,7 @@ from outreach_app.domain.codes import SiteKind, normalize_code, parse_enum
 from outreach_app.domain.errors import InvalidInput, NotFound
 from outreach_app.domain.roles import Action
 from outreach_app.domain.values import ItemInfo, KitInfo, ReferralTypeInfo, SiteInfo
+from outreach_app.i18n import N_, _l
 from outreach_app.services import audit, staff
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import Item, Kit, KitLine, ReferralType, Site
@@ -47,19 +48,36 @@ def _kit_info(session: Session, kit: Kit) -> KitInfo:
     )
 
 
+# What is being named: the message when the name is missing, and when it is too long.
+_NAMING = {
+    "site": (N_("Give the site a name."), N_("Keep the site's name under 120 characters.")),
+    "item": (N_("Give the item a name."), N_("Keep the item's name under 120 characters.")),
+    "category": (
+        N_("Give the category a name."),
+        N_("Keep the category's name under 120 characters."),
+    ),
+    "kit": (N_("Give the kit a name."), N_("Keep the kit's name under 120 characters.")),
+    "referral type": (
+        N_("Give the referral type a name."),
+        N_("Keep the referral type's name under 120 characters."),
+    ),
+}
+
+
 def _name(text: str, what: str) -> str:
     value = " ".join(text.split())
+    missing, too_long = _NAMING[what]
     if not value:
-        raise InvalidInput(f"Give the {what} a name.")
+        raise InvalidInput(_l(missing))
     if len(value) > 120:
-        raise InvalidInput(f"Keep the {what}'s name under 120 characters.")
+        raise InvalidInput(_l(too_long))
     return value
 
 
 def _code(text: str) -> str:
     code = normalize_code(text)
     if not code or len(code) > 40:
-        raise InvalidInput("A code is 1 to 40 letters, digits or hyphens (e.g. SHARPS-1L).")
+        raise InvalidInput(_l("A code is 1 to 40 letters, digits or hyphens (e.g. SHARPS-1L)."))
     return code
 
 
@@ -78,9 +96,11 @@ def add_site(uow: UnitOfWork, name: str, kind: str) -> SiteInfo:
     clean = _name(name, "site")
     member = parse_enum(SiteKind, kind)
     if member is None:
-        raise InvalidInput("Site kind must be one of " + ", ".join(k.value for k in SiteKind))
+        raise InvalidInput(
+            _l("Site kind must be one of {options}", options=", ".join(k.value for k in SiteKind))
+        )
     if uow.session.scalar(select(Site).where(func.lower(Site.name) == clean.lower())):
-        raise InvalidInput(f"A site called {clean!r} already exists.")
+        raise InvalidInput(_l("A site called {name!r} already exists.", name=clean))
     site_id = identity.site_id(uow.organisation_id(), clean)
     if uow.session.get(Site, site_id) is not None:
         site_id = identity.random_id()  # a site first created under this name was renamed
@@ -94,7 +114,7 @@ def add_site(uow: UnitOfWork, name: str, kind: str) -> SiteInfo:
 def _site(uow: UnitOfWork, site_id: uuid.UUID) -> Site:
     site = uow.session.get(Site, site_id)
     if site is None:
-        raise NotFound("That site does not exist.")
+        raise NotFound(_l("That site does not exist."))
     return site
 
 
@@ -104,7 +124,7 @@ def rename_site(uow: UnitOfWork, site_id: uuid.UUID, new_name: str) -> SiteInfo:
     clean = _name(new_name, "site")
     clash = uow.session.scalar(select(Site).where(func.lower(Site.name) == clean.lower()))
     if clash is not None and clash.id != site.id:
-        raise InvalidInput(f"A site called {clean!r} already exists.")
+        raise InvalidInput(_l("A site called {name!r} already exists.", name=clean))
     audit.record(uow, "rename site", f"{site.name} -> {clean}")
     site.name = clean
     return _site_info(site)
@@ -115,7 +135,9 @@ def set_site_kind(uow: UnitOfWork, site_id: uuid.UUID, kind: str) -> SiteInfo:
     site = _site(uow, site_id)
     member = parse_enum(SiteKind, kind)
     if member is None:
-        raise InvalidInput("Site kind must be one of " + ", ".join(k.value for k in SiteKind))
+        raise InvalidInput(
+            _l("Site kind must be one of {options}", options=", ".join(k.value for k in SiteKind))
+        )
     site.kind = member.value
     audit.record(uow, "site kind", f"{site.name}: {member.value}")
     return _site_info(site)
@@ -129,7 +151,7 @@ def set_site_active(uow: UnitOfWork, site_id: uuid.UUID, active: bool) -> SiteIn
         and uow.session.scalar(select(func.count()).select_from(Site).where(Site.active)) == 1
         and site.active
     ):
-        raise InvalidInput("Keep at least one active site.")
+        raise InvalidInput(_l("Keep at least one active site."))
     site.active = active
     audit.record(uow, "activate site" if active else "deactivate site", site.name)
     return _site_info(site)
@@ -162,9 +184,9 @@ def add_item(
     if session.scalar(select(Item).where(Item.code == clean_code)) or session.scalar(
         select(Kit).where(Kit.code == clean_code)
     ):
-        raise InvalidInput(f"The code {clean_code} is already used.")
+        raise InvalidInput(_l("The code {code} is already used.", code=clean_code))
     if doses_per_unit < 0 or reorder_level < 0:
-        raise InvalidInput("Doses per unit and reorder level cannot be negative.")
+        raise InvalidInput(_l("Doses per unit and reorder level cannot be negative."))
     last = session.scalar(select(func.max(Item.sort_order))) or 0
     item = Item(
         id=identity.item_id(uow.organisation_id(), clean_code),
@@ -198,7 +220,7 @@ def update_item(
     staff.require(uow, Action.CATALOG)
     item = uow.session.get(Item, item_id)
     if item is None:
-        raise NotFound("That item does not exist.")
+        raise NotFound(_l("That item does not exist."))
     if name is not None:
         item.name = _name(name, "item")
     if category is not None:
@@ -207,7 +229,7 @@ def update_item(
         item.unit = unit.strip() or item.unit
     if reorder_level is not None:
         if reorder_level < 0:
-            raise InvalidInput("The reorder level cannot be negative.")
+            raise InvalidInput(_l("The reorder level cannot be negative."))
         item.reorder_level = reorder_level
     if sort_order is not None:
         item.sort_order = sort_order
@@ -219,7 +241,7 @@ def set_item_active(uow: UnitOfWork, item_id: uuid.UUID, active: bool) -> ItemIn
     staff.require(uow, Action.CATALOG)
     item = uow.session.get(Item, item_id)
     if item is None:
-        raise NotFound("That item does not exist.")
+        raise NotFound(_l("That item does not exist."))
     item.active = active
     audit.record(uow, "activate item" if active else "deactivate item", item.code)
     return item_info(item)
@@ -242,9 +264,9 @@ def add_kit(uow: UnitOfWork, code: str, name: str, lines: dict[str, int]) -> Kit
     if session.scalar(select(Kit).where(Kit.code == clean_code)) or session.scalar(
         select(Item).where(Item.code == clean_code)
     ):
-        raise InvalidInput(f"The code {clean_code} is already used.")
+        raise InvalidInput(_l("The code {code} is already used.", code=clean_code))
     if not lines:
-        raise InvalidInput("A kit needs at least one item.")
+        raise InvalidInput(_l("A kit needs at least one item."))
     from outreach_app.services.lookup import item_by_code
 
     kit = Kit(
@@ -255,7 +277,9 @@ def add_kit(uow: UnitOfWork, code: str, name: str, lines: dict[str, int]) -> Kit
     )
     for item_code, qty in lines.items():
         if qty <= 0:
-            raise InvalidInput(f"Each kit line needs a quantity above zero ({item_code}).")
+            raise InvalidInput(
+                _l("Each kit line needs a quantity above zero ({code}).", code=item_code)
+            )
         kit.lines.append(KitLine(item_id=item_by_code(session, item_code).id, quantity=qty))
     session.add(kit)
     session.flush()
@@ -267,7 +291,7 @@ def set_kit_active(uow: UnitOfWork, kit_id: uuid.UUID, active: bool) -> KitInfo:
     staff.require(uow, Action.CATALOG)
     kit = uow.session.get(Kit, kit_id)
     if kit is None:
-        raise NotFound("That kit does not exist.")
+        raise NotFound(_l("That kit does not exist."))
     kit.active = active
     audit.record(uow, "activate kit" if active else "deactivate kit", kit.code)
     return _kit_info(uow.session, kit)
@@ -287,7 +311,7 @@ def add_referral_type(uow: UnitOfWork, code: str, label: str) -> ReferralTypeInf
     staff.require(uow, Action.CATALOG)
     clean_code = _code(code)
     if uow.session.scalar(select(ReferralType).where(ReferralType.code == clean_code)):
-        raise InvalidInput(f"The referral code {clean_code} is already used.")
+        raise InvalidInput(_l("The referral code {code} is already used.", code=clean_code))
     ref = ReferralType(
         id=identity.referral_type_id(uow.organisation_id(), clean_code),
         code=clean_code,
@@ -304,7 +328,7 @@ def set_referral_type_active(uow: UnitOfWork, ref_id: uuid.UUID, active: bool) -
     staff.require(uow, Action.CATALOG)
     ref = uow.session.get(ReferralType, ref_id)
     if ref is None:
-        raise NotFound("That referral type does not exist.")
+        raise NotFound(_l("That referral type does not exist."))
     ref.active = active
     audit.record(uow, "activate referral" if active else "deactivate referral", ref.code)
     return ReferralTypeInfo(ref.id, ref.code, ref.label, ref.active)

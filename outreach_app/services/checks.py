@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from outreach_app.domain.codes import MovementKind
 from outreach_app.domain.roles import Action
+from outreach_app.i18n import _, ngettext
 from outreach_app.services import audit, staff
 from outreach_app.services.ledger import Key, ledger_balances
 from outreach_app.services.store import Store
@@ -49,20 +50,41 @@ def run_checks(store: Store) -> CheckReport:
     with store.engine.connect() as conn:
         missing = missing_triggers(conn)
         if missing:
+            names = ", ".join(missing[:3]) + ("…" if len(missing) > 3 else "")
             report.problems.append(
-                f"{len(missing)} of the database's guards are missing ({', '.join(missing[:3])}"
-                f"{'…' if len(missing) > 3 else ''}); run `outreach check --repair` to restore them"
+                ngettext(
+                    "{n} of the database's guards is missing ({names}); run `outreach check "
+                    "--repair` to restore it",
+                    "{n} of the database's guards are missing ({names}); run `outreach check "
+                    "--repair` to restore them",
+                    len(missing),
+                    names=names,
+                )
             )
         if conn.dialect.name == "sqlite":
             rows = conn.exec_driver_sql("PRAGMA integrity_check").fetchall()
             if rows != [("ok",)]:
-                report.problems.append("database integrity: " + "; ".join(r[0] for r in rows[:5]))
+                report.problems.append(
+                    _("database integrity: {details}", details="; ".join(r[0] for r in rows[:5]))
+                )
             broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:
-                report.problems.append(f"{len(broken)} rows refer to records that do not exist")
+                report.problems.append(
+                    ngettext(
+                        "{n} row refers to a record that does not exist",
+                        "{n} rows refer to records that do not exist",
+                        len(broken),
+                    )
+                )
         revision = stored_revision(conn)
         if revision != HEAD_REVISION:
-            report.problems.append(f"schema revision {revision} is not the current {HEAD_REVISION}")
+            report.problems.append(
+                _(
+                    "schema revision {revision} is not the current {head}",
+                    revision=revision,
+                    head=HEAD_REVISION,
+                )
+            )
     with store.reading() as uow:
         session = uow.session
         balances = ledger_balances(session)
@@ -76,13 +98,22 @@ def run_checks(store: Store) -> CheckReport:
         encounters = session.scalar(select(func.count()).select_from(Encounter)) or 0
         movements = session.scalar(select(func.count()).select_from(StockMovement)) or 0
         report.notes.append(
-            f"Checked {encounters} encounters and tally records, {movements} movements."
+            _(
+                "Checked {encounters} encounters and tally records, {movements} movements.",
+                encounters=encounters,
+                movements=movements,
+            )
         )
         negative = [key for key, total in balances.items() if total < 0]
         if negative:
             report.notes.append(
-                f"{len(negative)} site/item/lot balances are below zero, recorded with the "
-                "override; count those shelves."
+                ngettext(
+                    "{n} site/item/lot balance is below zero, recorded with the override; count "
+                    "that shelf.",
+                    "{n} site/item/lot balances are below zero, recorded with the override; count "
+                    "those shelves.",
+                    len(negative),
+                )
             )
     return report
 
@@ -109,7 +140,13 @@ def _check_encounter_stock(session: Session, report: CheckReport) -> None:
         if drawn.get(key, 0) != expected:
             bad += 1
     if bad:
-        report.problems.append(f"{bad} encounter lines disagree with the stock they drew")
+        report.problems.append(
+            ngettext(
+                "{n} encounter line disagrees with the stock it drew",
+                "{n} encounter lines disagree with the stock they drew",
+                bad,
+            )
+        )
 
 
 def _check_reversals(session: Session, report: CheckReport) -> None:
@@ -127,7 +164,13 @@ def _check_reversals(session: Session, report: CheckReport) -> None:
         )
     ).scalar()
     if mismatched:
-        report.problems.append(f"{mismatched} reversals do not mirror the movement they reverse")
+        report.problems.append(
+            ngettext(
+                "{n} reversal does not mirror the movement it reverses",
+                "{n} reversals do not mirror the movement they reverse",
+                mismatched,
+            )
+        )
     doubled = session.execute(
         select(StockMovement.reverses_id)
         .where(StockMovement.reverses_id.is_not(None))
@@ -135,7 +178,13 @@ def _check_reversals(session: Session, report: CheckReport) -> None:
         .having(func.count() > 1)
     ).all()
     if doubled:
-        report.problems.append(f"{len(doubled)} movements were reversed more than once")
+        report.problems.append(
+            ngettext(
+                "{n} movement was reversed more than once",
+                "{n} movements were reversed more than once",
+                len(doubled),
+            )
+        )
 
 
 def _check_transfers(session: Session, report: CheckReport) -> None:
@@ -151,7 +200,13 @@ def _check_transfers(session: Session, report: CheckReport) -> None:
         .having(func.sum(StockMovement.quantity) != 0)
     ).all()
     if unbalanced:
-        report.problems.append(f"{len(unbalanced)} transfers do not arrive as much as they sent")
+        report.problems.append(
+            ngettext(
+                "{n} transfer does not arrive as much as it sent",
+                "{n} transfers do not arrive as much as they sent",
+                len(unbalanced),
+            )
+        )
 
 
 def _check_stocktakes(session: Session, report: CheckReport) -> None:
@@ -166,7 +221,13 @@ def _check_stocktakes(session: Session, report: CheckReport) -> None:
         )
     )
     if off:
-        report.problems.append(f"{off} count lines disagree with their count sheet")
+        report.problems.append(
+            ngettext(
+                "{n} count line disagrees with its count sheet",
+                "{n} count lines disagree with their count sheet",
+                off,
+            )
+        )
 
 
 def _check_lots(session: Session, report: CheckReport) -> None:
@@ -177,7 +238,13 @@ def _check_lots(session: Session, report: CheckReport) -> None:
         .where(Lot.item_id != StockMovement.item_id)
     )
     if wrong:
-        report.problems.append(f"{wrong} movements name a lot of another item")
+        report.problems.append(
+            ngettext(
+                "{n} movement names a lot of another item",
+                "{n} movements name a lot of another item",
+                wrong,
+            )
+        )
 
 
 def _check_kept_balances(session: Session, ledger: dict[Key, int], report: CheckReport) -> None:
@@ -188,8 +255,13 @@ def _check_kept_balances(session: Session, ledger: dict[Key, int], report: Check
     off = sum(1 for key in set(ledger) | set(kept) if ledger.get(key, 0) != kept.get(key, 0))
     if off:
         report.problems.append(
-            f"{off} kept stock balances differ from the ledger; run `outreach check --repair` "
-            "to rebuild them from the ledger"
+            ngettext(
+                "{n} kept stock balance differs from the ledger; run `outreach check --repair` "
+                "to rebuild it from the ledger",
+                "{n} kept stock balances differ from the ledger; run `outreach check --repair` "
+                "to rebuild them from the ledger",
+                off,
+            )
         )
 
 
@@ -202,10 +274,14 @@ def repair(store: Store) -> str:
     if store.database_path is not None:
         from outreach_app.services.backups import backup_before
 
-        backup_note = f" A backup was written first: {backup_before(store, 'repair')}."
+        backup_note = " " + _(
+            "A backup was written first: {path}.", path=backup_before(store, "repair")
+        )
     with store.unit_of_work() as uow:
         conn = uow.session.connection()
         rebuild_balances(conn)
         install_triggers(conn)
         audit.record(uow, "repair", "kept balances and guards rebuilt")
-    return "Kept balances rebuilt from the ledger and the database's guards restored." + backup_note
+    return (
+        _("Kept balances rebuilt from the ledger and the database's guards restored.") + backup_note
+    )

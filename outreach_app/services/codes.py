@@ -15,6 +15,7 @@ from outreach_app.domain.participant import (
     new_random_code,
     normalize_participant_code,
 )
+from outreach_app.i18n import _l
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import Encounter
 
@@ -24,10 +25,10 @@ MAX_CARDS = 1000
 def new_codes(uow: UnitOfWork, count: int) -> list[str]:
     if uow.code_scheme() != CodeScheme.RANDOM.value:
         raise InvalidInput(
-            "This organisation uses its own participant codes, so there are no cards to print."
+            _l("This organisation uses its own participant codes, so there are no cards to print.")
         )
     if not 1 <= count <= MAX_CARDS:
-        raise InvalidInput(f"Print from 1 to {MAX_CARDS} cards at a time.")
+        raise InvalidInput(_l("Print from 1 to {limit} cards at a time.", limit=MAX_CARDS))
     chosen: dict[bytes, str] = {}
     while len(chosen) < count:
         wanted = count - len(chosen)

@@ -36,6 +36,7 @@ from outreach_app.domain.dashboard import (
 )
 from outreach_app.domain.errors import InvalidInput
 from outreach_app.domain.roles import Action
+from outreach_app.i18n import _l
 from outreach_app.services import audit, lookup, staff
 from outreach_app.services.ledger import ledger_balances
 from outreach_app.services.tally import (
@@ -84,7 +85,7 @@ def dashboard(
     day = as_of or uow.today()
     sites = resolve_sites(session, site)
     if not sites:
-        raise InvalidInput("There are no sites yet; add a site first.")
+        raise InvalidInput(_l("There are no sites yet; add a site first."))
     site_ids = [s.id for s in sites]
     names = {s.id: s.name for s in sites}
     multi = means_all_sites(site)
@@ -289,7 +290,13 @@ def _expiring(
 
 def _check_target(days: int) -> None:
     if not 1 <= days <= MAX_TARGET_DAYS:
-        raise InvalidInput(f"A reorder target is 1 to {MAX_TARGET_DAYS} days (got {days}).")
+        raise InvalidInput(
+            _l(
+                "A reorder target is 1 to {limit} days (got {days}).",
+                limit=MAX_TARGET_DAYS,
+                days=days,
+            )
+        )
 
 
 def _saved_targets(uow: UnitOfWork) -> dict[uuid.UUID, int]:

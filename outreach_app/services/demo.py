@@ -22,6 +22,7 @@ from outreach_app.domain.clock import Period
 from outreach_app.domain.errors import InvalidInput
 from outreach_app.domain.participant import numbered_code
 from outreach_app.domain.values import EncounterDraft, StocktakeLineDraft
+from outreach_app.i18n import _l
 from outreach_app.services import catalog, encounters, inventory, stocktake
 from outreach_app.services.store import Store
 from outreach_app.services.uow import UnitOfWork
@@ -302,7 +303,9 @@ def fill_month(
     now = datetime.now(zone)
     first_day, last_day = month.start, month.end
     if datetime.combine(first_day, time(0), zone) > now:
-        raise InvalidInput("That month has not started yet; choose this month or an earlier one.")
+        raise InvalidInput(
+            _l("That month has not started yet; choose this month or an earlier one.")
+        )
     last_day = min(last_day, now.date())
     rng = random.Random(seed)
     with store.unit_of_work() as uow:

@@ -31,6 +31,7 @@ from outreach_app.domain.participant import (
 )
 from outreach_app.domain.roles import Action
 from outreach_app.domain.values import EncounterDraft, EncounterSummary, Shortfall
+from outreach_app.i18n import N_, Text, _l, join
 from outreach_app.services import audit, free_text, lookup, staff
 from outreach_app.services.ledger import PlannedDraw, plan_draw, write_draws
 from outreach_app.services.uow import UnitOfWork
@@ -75,11 +76,18 @@ class Catalog:
         self.referrals = lookup.referrals_by_code(session)
 
 
-def _non_negative(label: str, value: int) -> None:
+def _non_negative(label: Text, value: int) -> None:
     if value < 0:
-        raise InvalidInput(f"{label} cannot be negative (got {value}).")
+        raise InvalidInput(_l("{what} cannot be negative (got {value}).", what=label, value=value))
     if too_large(value):
-        raise InvalidInput(f"{label} cannot be more than {MAX_QUANTITY:,} (got {value:,}).")
+        raise InvalidInput(
+            _l(
+                "{what} cannot be more than {limit:,} (got {value:,}).",
+                what=label,
+                limit=MAX_QUANTITY,
+                value=value,
+            )
+        )
 
 
 def prepare(
@@ -95,31 +103,33 @@ def prepare(
     catalog = catalog or Catalog(session)
     site = site or lookup.site_by_name(session, draft.site)
     if not site.active:
-        raise InvalidInput(f"The site {site.name!r} is deactivated; choose an active site.")
+        raise InvalidInput(
+            _l("The site {name!r} is deactivated; choose an active site.", name=site.name)
+        )
     prepared = PreparedEncounter(draft=draft, site=site)
     for label, value in (
-        ("People served", draft.people_served),
-        ("Used syringes returned", draft.syringes_returned),
-        ("Overdose reversals reported", draft.reversals_reported),
-        ("Contacts", draft.contacts),
+        (N_("People served"), draft.people_served),
+        (N_("Used syringes returned"), draft.syringes_returned),
+        (N_("Overdose reversals reported"), draft.reversals_reported),
+        (N_("Contacts"), draft.contacts),
     ):
-        _non_negative(label, value)
+        _non_negative(_l(label), value)
     given = any(q for q in draft.items.values()) or any(q for q in draft.kits.values())
     if draft.is_tally and draft.contacts == 0 and not given:
-        raise InvalidInput("The tally is empty: give a number of contacts or of supplies.")
+        raise InvalidInput(_l("The tally is empty: give a number of contacts or of supplies."))
     totals: Counter[uuid.UUID] = Counter()
     for code, qty in draft.items.items():
         item = catalog.items.get(normalize_code(code))
         if item is None:
-            raise NotFound(f"No item has the code {code!r}.")
-        _non_negative(f"Quantity of {item.code}", qty)
+            raise NotFound(_l("No item has the code {code!r}.", code=code))
+        _non_negative(_l("Quantity of {code}", code=item.code), qty)
         if qty:
             totals[item.id] += qty
     for code, qty in draft.kits.items():
         kit = catalog.kits.get(normalize_code(code))
         if kit is None:
-            raise NotFound(f"No kit has the code {code!r}.")
-        _non_negative(f"Quantity of {kit.code}", qty)
+            raise NotFound(_l("No kit has the code {code!r}.", code=code))
+        _non_negative(_l("Quantity of {code}", code=kit.code), qty)
         if qty:
             prepared.kits[kit.id] = prepared.kits.get(kit.id, 0) + qty
             for line in kit.lines:
@@ -130,27 +140,35 @@ def prepare(
     prepared.participant_code = clean_participant_code(draft.participant_code)
     if prepared.participant_code and scheme == CodeScheme.RANDOM.value:
         check_random_code(prepared.participant_code)
-    prepared.age_band = _enum_value(AgeBand, draft.age_band, "age band")
-    prepared.gender = _enum_value(Gender, draft.gender, "gender")
-    prepared.naloxone_reason = _enum_value(NaloxoneReason, draft.naloxone_reason, "naloxone reason")
+    prepared.age_band = _enum_value(
+        AgeBand, draft.age_band, N_("Unknown age band {value!r}; use one of {options}.")
+    )
+    prepared.gender = _enum_value(
+        Gender, draft.gender, N_("Unknown gender {value!r}; use one of {options}.")
+    )
+    prepared.naloxone_reason = _enum_value(
+        NaloxoneReason,
+        draft.naloxone_reason,
+        N_("Unknown naloxone reason {value!r}; use one of {options}."),
+    )
     for code in draft.referrals:
         ref = catalog.referrals.get(normalize_code(code))
         if ref is None:
-            raise NotFound(f"No referral type has the code {code!r}.")
+            raise NotFound(_l("No referral type has the code {code!r}.", code=code))
         if ref not in prepared.referrals:
             prepared.referrals.append(ref)
     if len(draft.note) > NOTE_MAX:
-        raise InvalidInput(f"Keep the note under {NOTE_MAX} characters.")
+        raise InvalidInput(_l("Keep the note under {limit} characters.", limit=NOTE_MAX))
     return prepared
 
 
-def _enum_value(enum: type[StrEnum], text: str | None, label: str) -> str | None:
+def _enum_value(enum: type[StrEnum], text: str | None, message: str) -> str | None:
     if text is None or not str(text).strip():
         return None
     member = parse_enum(enum, str(text))
     if member is None:
         options = ", ".join(m.value for m in enum)
-        raise InvalidInput(f"Unknown {label} {text!r}; use one of {options}.")
+        raise InvalidInput(_l(message, value=text, options=options))
     return str(member.value)
 
 
@@ -164,10 +182,12 @@ def plan_stock(session: Session, prepared: PreparedEncounter, today: date) -> li
 
 def refuse_shortfalls(shortfalls: list[Shortfall]) -> None:
     if shortfalls:
-        lines = "; ".join(s.describe() for s in shortfalls)
         raise ShortfallError(
-            f"Not enough on hand: {lines}. Receive or transfer stock first, or save with the "
-            "coordinator override to record it anyway.",
+            _l(
+                "Not enough on hand: {lines}. Receive or transfer stock first, or save with the "
+                "coordinator override to record it anyway.",
+                lines=join([s.text() for s in shortfalls], "; "),
+            ),
             shortfalls,
         )
 
@@ -261,7 +281,7 @@ def refuse_if_ahead(uow: UnitOfWork, draft: EncounterDraft) -> None:
     made and do not come through here."""
     problem = ahead_problem(draft.occurred_at, uow.zone, uow.now())
     if problem:
-        raise InvalidInput(f"Nothing was saved: {problem}.")
+        raise InvalidInput(_l("Nothing was saved: {problem}.", problem=problem))
 
 
 def void_encounter(uow: UnitOfWork, encounter_id: uuid.UUID, reason: str) -> EncounterSummary:
@@ -269,12 +289,12 @@ def void_encounter(uow: UnitOfWork, encounter_id: uuid.UUID, reason: str) -> Enc
     session = uow.session
     encounter = session.get(Encounter, encounter_id)
     if encounter is None:
-        raise NotFound("That encounter does not exist.")
+        raise NotFound(_l("That encounter does not exist."))
     staff.require_own_or(uow, encounter.staff_id, Action.VOID_OTHERS)
     if not reason.strip():
-        raise InvalidInput("Give a reason for voiding (e.g. 'entered twice').")
+        raise InvalidInput(_l("Give a reason for voiding (e.g. 'entered twice')."))
     if session.scalar(select(EncounterVoid).where(EncounterVoid.encounter_id == encounter_id)):
-        raise InvalidInput("This encounter is already voided.")
+        raise InvalidInput(_l("This encounter is already voided."))
     session.add(
         EncounterVoid(
             id=identity.void_id(encounter_id),
@@ -374,5 +394,5 @@ def _staff_name(session: Session, staff_id: uuid.UUID | None) -> str | None:
 def get_encounter(uow: UnitOfWork, encounter_id: uuid.UUID) -> EncounterSummary:
     encounter = uow.session.get(Encounter, encounter_id)
     if encounter is None:
-        raise NotFound("That encounter does not exist.")
+        raise NotFound(_l("That encounter does not exist."))
     return summarize(uow.session, encounter)

@@ -11,6 +11,7 @@ import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from outreach_app.i18n import _
 from outreach_app.services.store import Store
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ def quick_check(store: Store) -> list[str]:
             rows = conn.exec_driver_sql(f"PRAGMA quick_check({MAX_REPORTED})").fetchall()
     except SQLAlchemyError as exc:
         log.warning("quick_check could not run", exc_info=True)
-        return [f"the database could not be read ({exc.__class__.__name__})"]
+        return [_("the database could not be read ({reason})", reason=exc.__class__.__name__)]
     problems = [str(row[0]) for row in rows if row[0] != "ok"]
     if problems:
         log.error("quick_check found %d problem(s)", len(problems))

@@ -24,6 +24,7 @@ from outreach_app.domain.errors import BadFile, InvalidInput
 from outreach_app.domain.limits import MAX_QUANTITY, too_large, whole_number
 from outreach_app.domain.participant import clean_participant_code
 from outreach_app.domain.values import CellProblem, EncounterDraft
+from outreach_app.i18n import Text, _l
 from outreach_app.services.encounters import NOTE_MAX, Catalog
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import Site
@@ -57,26 +58,32 @@ class CellErrors:
 
     cells: list[CellProblem] = field(default_factory=list)
 
-    def add(self, row: int, column: str, message: str) -> None:
-        self.cells.append(CellProblem(row, _clip(column), message))
+    def add(self, row: int, column: str | Text, message: Text | str) -> None:
+        clipped = _clip(column) if isinstance(column, str) else column
+        self.cells.append(CellProblem(row, clipped, message))
 
 
-def _clip(text: str) -> str:
+def _clip(text: str) -> str | Text:
     """A column name as written, cut short when it is long (a 10 MB cell is not repeated)."""
-    return text if len(text) <= _SHOWN else f"{text[:_SHOWN]}… ({len(text):,} characters)"
+    if len(text) <= _SHOWN:
+        return text
+    return _l("{start}… ({count:,} characters)", start=text[:_SHOWN], count=len(text))
 
 
-def shown(cell: str) -> str:
+def shown(cell: str) -> str | Text:
     """A cell's value quoted in a message, cut short when it is long."""
     if len(cell) <= _SHOWN:
         return repr(cell)
-    return f"{cell[:_SHOWN]!r}… ({len(cell):,} characters)"
+    return _l("{start}… ({count:,} characters)", start=repr(cell[:_SHOWN]), count=len(cell))
 
 
-def not_whole(cell: str) -> str:
+def not_whole(cell: str) -> Text:
     if any(ch.isdigit() and ch not in "0123456789" for ch in cell):
-        return f"{shown(cell)} has digits other than 0-9; type the number with the digits 0-9"
-    return f"{shown(cell)} is not a whole number of 0 or more"
+        return _l(
+            "{value} has digits other than 0-9; type the number with the digits 0-9",
+            value=shown(cell),
+        )
+    return _l("{value} is not a whole number of 0 or more", value=shown(cell))
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -84,8 +91,11 @@ def decode(raw: bytes, name: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BadFile(
-            f"{name} is not UTF-8 text. In the spreadsheet, save it as 'CSV UTF-8' and "
-            "import again."
+            _l(
+                "{name} is not UTF-8 text. In the spreadsheet, save it as 'CSV UTF-8' and "
+                "import again.",
+                name=name,
+            )
         ) from None
 
 
@@ -98,8 +108,11 @@ def read_rows(text: str, delimiter: str) -> list[list[str]]:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise BadFile(
-            f"The file cannot be read as a spreadsheet export ({exc}); nothing was written. "
-            "Save it again from the spreadsheet as CSV UTF-8."
+            _l(
+                "The file cannot be read as a spreadsheet export ({reason}); nothing was "
+                "written. Save it again from the spreadsheet as CSV UTF-8.",
+                reason=exc,
+            )
         ) from None
     finally:
         csv.field_size_limit(previous)
@@ -146,12 +159,12 @@ def draft_from_row(
     occurred: datetime | None = None
     when = values.get("occurred_at", "")
     if not when:
-        errors.add(number, "occurred_at", "required; give a date (YYYY-MM-DD) or date-time")
+        errors.add(number, "occurred_at", _l("required; give a date (YYYY-MM-DD) or date-time"))
     else:
         try:
             occurred, date_only = parse_when(when, uow.zone)
         except NonexistentLocalTime as exc:
-            errors.add(number, "occurred_at", f"{exc}; check the time")
+            errors.add(number, "occurred_at", _l("{reason}; check the time", reason=exc.args[0]))
         except (ValueError, OverflowError):
             errors.add(number, "occurred_at", _not_a_date(when))
         else:
@@ -161,15 +174,17 @@ def draft_from_row(
                 occurred = None
     site_name = values.get("site", "")
     if not site_name:
-        errors.add(number, "site", "required; give the site's name")
+        errors.add(number, "site", _l("required; give the site's name"))
     elif site_name.lower() not in sites:
-        errors.add(number, "site", f"no site is called {shown(site_name)}")
+        errors.add(number, "site", _l("no site is called {name}", name=shown(site_name)))
     code = None
     try:
         code = clean_participant_code(values.get("participant_code"))
     except InvalidInput:
         errors.add(
-            number, "participant_code", "not a program code (letters, digits, hyphens; no names)"
+            number,
+            "participant_code",
+            _l("not a program code (letters, digits, hyphens; no names)"),
         )
     for column, enum in (
         ("age_band", AgeBand),
@@ -181,14 +196,20 @@ def draft_from_row(
             errors.add(
                 number,
                 column,
-                f"unknown code {shown(text)}; use one of " + ", ".join(m.value for m in enum),
+                _l(
+                    "unknown code {code}; use one of {options}",
+                    code=shown(text),
+                    options=", ".join(m.value for m in enum),
+                ),
             )
     flags: dict[str, bool | None] = {}
     for column in ("new", "naloxone_training"):
         try:
             flags[column] = parse_bool(values.get(column, ""))
         except ValueError:
-            errors.add(number, column, f"{shown(values[column])} is not yes, no or blank")
+            errors.add(
+                number, column, _l("{value} is not yes, no or blank", value=shown(values[column]))
+            )
     counts: dict[str, int] = {}
     for column, default in (
         ("people_served", 1),
@@ -209,13 +230,17 @@ def draft_from_row(
     )
     for ref in referrals:
         if normalize_code(ref) not in catalog.referrals:
-            errors.add(number, "referrals", f"unknown referral code {shown(ref)}")
+            errors.add(number, "referrals", _l("unknown referral code {code}", code=shown(ref)))
     note = values.get("notes", "")
     if len(note) > NOTE_MAX:
         errors.add(
             number,
             "notes",
-            f"the note has {len(note):,} characters; keep it to {NOTE_MAX} or fewer",
+            _l(
+                "the note has {count:,} characters; keep it to {limit} or fewer",
+                count=len(note),
+                limit=NOTE_MAX,
+            ),
         )
     if len(errors.cells) > before or occurred is None:
         return None
@@ -238,14 +263,22 @@ def draft_from_row(
     )
 
 
-def too_large_message(cell: str) -> str:
-    return f"{shown(cell)} is more than {MAX_QUANTITY:,}; check the number"
+def too_large_message(cell: str) -> Text:
+    return _l(
+        "{value} is more than {limit:,}; check the number", value=shown(cell), limit=MAX_QUANTITY
+    )
 
 
-def _not_a_date(cell: str) -> str:
+def _not_a_date(cell: str) -> Text:
     if any(ch.isdigit() and ch not in "0123456789" for ch in cell):
-        return f"{shown(cell)} has digits other than 0-9; type the date with the digits 0-9"
-    return f"{shown(cell)} is not a real date or date-time (YYYY-MM-DD or YYYY-MM-DD HH:MM)"
+        return _l(
+            "{value} has digits other than 0-9; type the date with the digits 0-9",
+            value=shown(cell),
+        )
+    return _l(
+        "{value} is not a real date or date-time (YYYY-MM-DD or YYYY-MM-DD HH:MM)",
+        value=shown(cell),
+    )
 
 
 Column = tuple[str, str]  # (kind, key): ("field", "occurred_at"), ("item", "SYRINGE"), ("kit", …)
@@ -268,17 +301,17 @@ def read_header(header: list[str], catalog: Catalog, errors: CellErrors) -> list
         else:
             errors.add(
                 1,
-                name or "(blank)",
-                "unknown column; use the names in the import guide or an item or kit code",
+                name or _l("(blank)"),
+                _l("unknown column; use the names in the import guide or an item or kit code"),
             )
             columns.append(("unknown", code))
             continue
         if columns[-1][1] in seen:
-            errors.add(1, name, "this column appears twice")
+            errors.add(1, name, _l("this column appears twice"))
         seen.add(columns[-1][1])
     for required in REQUIRED:
         if required not in seen:
-            errors.add(1, required, "this required column is missing")
+            errors.add(1, required, _l("this required column is missing"))
     return columns
 
 
@@ -287,7 +320,7 @@ def split_row(
 ) -> tuple[dict[str, str], dict[str, int], dict[str, int]]:
     """A row's field cells, item quantities and kit quantities (bad quantities into `errors`)."""
     if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-        errors.add(number, f"#{len(header) + 1}", "more cells than column names")
+        errors.add(number, f"#{len(header) + 1}", _l("more cells than column names"))
     values: dict[str, str] = {}
     items: dict[str, int] = {}
     kits: dict[str, int] = {}

@@ -40,6 +40,7 @@ from outreach_app.domain.values import (
     ImportResult,
     Shortfall,
 )
+from outreach_app.i18n import N_, _l, _nl, join
 from outreach_app.services import audit, free_text, staff
 from outreach_app.services.encounters import (
     Catalog,
@@ -64,7 +65,7 @@ from outreach_app.storage.models import Import, Item, Site
 Progress = Callable[[str, int, int], None]  # (stage, rows done, rows in all)
 IsCancelled = Callable[[], bool]
 CHECKING, WRITING = "checking", "writing"
-CANCELLED = "The import was cancelled; nothing was written."
+CANCELLED = N_("The import was cancelled; nothing was written.")
 
 
 @dataclass
@@ -91,7 +92,7 @@ def _steps(
         if done % BATCH and not force:
             return
         if is_cancelled is not None and is_cancelled():
-            raise Cancelled(CANCELLED)
+            raise Cancelled(_l(CANCELLED))
         if progress is not None:
             progress(stage, done, total)
 
@@ -184,9 +185,11 @@ def _check(
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise BadFile(f"{path} does not exist. Check the file name.") from None
+        raise BadFile(_l("{path} does not exist. Check the file name.", path=path)) from None
     except OSError as exc:
-        raise BadFile(f"{path} cannot be read ({exc.strerror}).") from None
+        raise BadFile(
+            _l("{path} cannot be read ({reason}).", path=path, reason=exc.strerror)
+        ) from None
     session = uow.session
     # Imports made before revision 0003 are known by their bytes only.
     _refuse_if_imported(
@@ -198,7 +201,7 @@ def _check(
     referral_separator = "|" if delimiter == ";" else ";"
     rows = read_rows(text, delimiter)
     if not rows or not any(cell.strip() for cell in rows[0]):
-        raise BadFile(f"{path.name} is empty: row 1 must hold the column names.")
+        raise BadFile(_l("{name} is empty: row 1 must hold the column names.", name=path.name))
 
     catalog = Catalog(session)
     errors = CellErrors()
@@ -226,7 +229,9 @@ def _check(
             if text_hints(draft.note):  # names, phones, dates, addresses: listed, not refused
                 identifying.append(number)
     if not drafts and not errors.cells:
-        raise BadFile(f"{path.name} has no rows below its header; nothing was imported.")
+        raise BadFile(
+            _l("{name} has no rows below its header; nothing was imported.", name=path.name)
+        )
     file_id = identity.import_id(uow.organisation_secret(), _digest(normalised))
     _refuse_if_imported(uow, path, session.get(Import, file_id))
     _raise_cell_errors(errors, path)
@@ -237,7 +242,7 @@ def _check(
             site = sites[draft.site.lower()]
             prepared = prepare(session, draft, catalog, site=site)
         except OutreachError as exc:
-            errors.add(number, "(row)", exc.message)
+            errors.add(number, _l("(row)"), exc.text)
             continue
         checked.rows.append((identity.import_row_id(file_id, positions[number]), prepared))
     _raise_cell_errors(errors, path)
@@ -260,8 +265,13 @@ def _refuse_if_imported(uow: UnitOfWork, path: Path, earlier: Import | None) -> 
         return
     when = earlier.created_at.astimezone(uow.zone).strftime("%Y-%m-%d %H:%M")
     raise AlreadyImported(
-        f"{path.name} was already imported on {when} (as {earlier.filename}); "
-        "nothing was added. Export only the new rows to import them."
+        _l(
+            "{name} was already imported on {when} (as {earlier}); nothing was added. Export "
+            "only the new rows to import them.",
+            name=path.name,
+            when=when,
+            earlier=earlier.filename,
+        )
     )
 
 
@@ -270,13 +280,24 @@ def _raise_cell_errors(errors: CellErrors, path: Path) -> None:
     count = len(errors.cells)
     if not count:
         return
-    cells = "this cell" if count == 1 else f"these {count} cells"
+    listed = join([cell.text() for cell in errors.cells], "\n  ")
     # A long list scrolls its first line away: say again at the end what it was.
-    tail = f"\n{count} cells to fix in {path.name}; nothing was written." if count > 10 else ""
+    tail = (
+        _l("\n{count} cells to fix in {name}; nothing was written.", count=count, name=path.name)
+        if count > 10
+        else ""
+    )
     raise BadCells(
-        f"{path.name} was not imported; nothing was written. Fix {cells} and import again:\n  "
-        + "\n  ".join(cell.describe() for cell in errors.cells)
-        + tail,
+        _nl(
+            "{name} was not imported; nothing was written. Fix this cell and import "
+            "again:\n  {cells}{tail}",
+            "{name} was not imported; nothing was written. Fix these {n} cells and import "
+            "again:\n  {cells}{tail}",
+            count,
+            name=path.name,
+            cells=listed,
+            tail=tail,
+        ),
         errors.cells,
     )
 

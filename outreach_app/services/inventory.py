@@ -15,6 +15,7 @@ from outreach_app.domain.errors import InvalidInput, ShortfallError
 from outreach_app.domain.lots import Draw
 from outreach_app.domain.roles import Action
 from outreach_app.domain.values import MovementInfo, OnHandRow, Shortfall
+from outreach_app.i18n import _l
 from outreach_app.services import audit, free_text, lookup, staff
 from outreach_app.services.encounters import refuse_shortfalls, reversal_of
 from outreach_app.services.ledger import PlannedDraw, balance, plan_draw, write_draws
@@ -24,7 +25,9 @@ from outreach_app.storage.models import Item, Lot, Site, StockBalance, StockMove
 
 def _positive(qty: int) -> None:
     if qty <= 0:
-        raise InvalidInput(f"The quantity must be a whole number above zero (got {qty}).")
+        raise InvalidInput(
+            _l("The quantity must be a whole number above zero (got {qty}).", qty=qty)
+        )
 
 
 def receive(
@@ -69,7 +72,7 @@ def _not_in_future(uow: UnitOfWork, at: datetime | None) -> datetime:
     if at is None:
         return uow.now()
     if at > uow.now():
-        raise InvalidInput("Stock cannot be recorded as moved in the future.")
+        raise InvalidInput(_l("Stock cannot be recorded as moved in the future."))
     return at
 
 
@@ -78,12 +81,17 @@ def _lot_for_receipt(
 ) -> Lot | None:
     if not item.tracks_lots:
         if lot or expires:
-            raise InvalidInput(f"{item.code} does not track lots; leave out --lot and --expires.")
+            raise InvalidInput(
+                _l("{item} does not track lots; leave out --lot and --expires.", item=item.code)
+            )
         return None
     if not lot or not lot.strip():
         raise InvalidInput(
-            f"{item.code} tracks lots and expiry: give the lot number and expiry date "
-            "printed on the box (--lot L --expires YYYY-MM-DD)."
+            _l(
+                "{item} tracks lots and expiry: give the lot number and expiry date printed on "
+                "the box (--lot L --expires YYYY-MM-DD).",
+                item=item.code,
+            )
         )
     existing = uow.session.scalar(
         select(Lot).where(Lot.item_id == item.id, Lot.lot_number == lot.strip())
@@ -91,12 +99,24 @@ def _lot_for_receipt(
     if existing is not None:
         if expires is not None and existing.expires_on != expires:
             raise InvalidInput(
-                f"Lot {lot} of {item.code} is recorded as expiring {existing.expires_on}, "
-                f"not {expires}. Check the box; lot numbers are unique per item."
+                _l(
+                    "Lot {lot} of {item} is recorded as expiring {recorded}, not {given}. Check "
+                    "the box; lot numbers are unique per item.",
+                    lot=lot,
+                    item=item.code,
+                    recorded=existing.expires_on,
+                    given=expires,
+                )
             )
         return existing
     if expires is None:
-        raise InvalidInput(f"Lot {lot} of {item.code} is new: give its expiry date (--expires).")
+        raise InvalidInput(
+            _l(
+                "Lot {lot} of {item} is new: give its expiry date (--expires).",
+                lot=lot,
+                item=item.code,
+            )
+        )
     new_lot = Lot(
         id=identity.lot_id(item.id, lot),
         device_id=uow.device_id,
@@ -117,7 +137,7 @@ def _plan_from_lot(
     if lot is None:
         return plan_draw(session, site, item, qty, today)
     if not item.tracks_lots:
-        raise InvalidInput(f"{item.code} does not track lots.")
+        raise InvalidInput(_l("{item} does not track lots.", item=item.code))
     lot_row = lookup.lot_by_number(session, item, lot)
     on_hand = balance(session, site.id, item.id, lot_row.id, any_lot=False)
     short = None
@@ -167,7 +187,7 @@ def move_between(
     source = lookup.site_by_name(session, from_site)
     dest = lookup.site_by_name(session, to_site)
     if source.id == dest.id:
-        raise InvalidInput("Choose two different sites for a transfer.")
+        raise InvalidInput(_l("Choose two different sites for a transfer."))
     item = lookup.item_by_code(session, item_code)
     plan = _plan_from_lot(session, source, item, qty, lot, uow.today())
     if not override:
@@ -219,17 +239,23 @@ def adjust(
     """A signed correction with a reason code; taking stock below zero needs the override."""
     staff.require(uow, Action.ADJUST)
     if qty == 0:
-        raise InvalidInput("An adjustment of zero changes nothing.")
+        raise InvalidInput(_l("An adjustment of zero changes nothing."))
     code = parse_enum(AdjustReason, reason)
     if code is None:
         options = ", ".join(r.value for r in AdjustReason)
-        raise InvalidInput(f"Unknown adjustment reason {reason!r}; use one of {options}.")
+        raise InvalidInput(
+            _l(
+                "Unknown adjustment reason {reason!r}; use one of {options}.",
+                reason=reason,
+                options=options,
+            )
+        )
     session = uow.session
     site_row = lookup.site_by_name(session, site)
     item = lookup.item_by_code(session, item_code)
     lot_row = lookup.lot_by_number(session, item, lot) if lot else None
     if item.tracks_lots and lot_row is None:
-        raise InvalidInput(f"{item.code} tracks lots: name the lot being adjusted.")
+        raise InvalidInput(_l("{item} tracks lots: name the lot being adjusted.", item=item.code))
     if qty < 0 and not override:
         on_hand = balance(
             session,
@@ -240,8 +266,14 @@ def adjust(
         )
         if on_hand + qty < 0:
             raise ShortfallError(
-                f"{item.code} at {site_row.name}: only {on_hand} on hand, cannot remove {-qty} "
-                "without the coordinator override.",
+                _l(
+                    "{item} at {site}: only {on_hand} on hand, cannot remove {qty} without the "
+                    "coordinator override.",
+                    item=item.code,
+                    site=site_row.name,
+                    on_hand=on_hand,
+                    qty=-qty,
+                ),
                 [Shortfall(site_row.name, item.code, -qty, on_hand)],
             )
     movement = StockMovement(
@@ -268,19 +300,19 @@ def reverse_movement(uow: UnitOfWork, movement_id: uuid.UUID, reason: str) -> Mo
     session = uow.session
     movement = session.get(StockMovement, movement_id)
     if movement is None:
-        raise InvalidInput("That movement does not exist.")
+        raise InvalidInput(_l("That movement does not exist."))
     if movement.reverses_id is not None:
-        raise InvalidInput("That movement is itself a reversal.")
+        raise InvalidInput(_l("That movement is itself a reversal."))
     if movement.encounter_id is not None:
-        raise InvalidInput("Void the encounter instead; its stock comes back with it.")
+        raise InvalidInput(_l("Void the encounter instead; its stock comes back with it."))
     if movement.kind == MovementKind.RECEIVE.value:
         staff.require_own_or(uow, movement.staff_id, Action.VOID_OTHERS)
     else:
         staff.require(uow, Action.ADJUST)
     if session.scalar(select(StockMovement.id).where(StockMovement.reverses_id == movement_id)):
-        raise InvalidInput("That movement was already reversed.")
+        raise InvalidInput(_l("That movement was already reversed."))
     if not reason.strip():
-        raise InvalidInput("Give a reason for the reversal.")
+        raise InvalidInput(_l("Give a reason for the reversal."))
     reversal = reversal_of(uow, movement, reason.strip()[:200])
     session.add(reversal)
     session.flush()

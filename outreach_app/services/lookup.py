@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from outreach_app.domain.codes import normalize_code
 from outreach_app.domain.errors import NotFound
+from outreach_app.i18n import _l
 from outreach_app.storage.models import Item, Kit, Lot, ReferralType, Site
 
 
@@ -14,7 +15,11 @@ def site_by_name(session: Session, name: str) -> Site:
     site = session.scalar(select(Site).where(func.lower(Site.name) == name.strip().lower()))
     if site is None:
         known = ", ".join(session.scalars(select(Site.name).order_by(Site.name)))
-        raise NotFound(f"No site is called {name!r}. Known sites: {known or 'none yet'}.")
+        raise NotFound(
+            _l("No site is called {name!r}. Known sites: {known}.", name=name, known=known)
+            if known
+            else _l("No site is called {name!r}. There are no sites yet.", name=name)
+        )
     return site
 
 
@@ -34,14 +39,16 @@ def item_by_code(session: Session, code: str) -> Item:
     # Stored codes are already in normal form (seed and catalog edits normalise them).
     item = session.scalar(select(Item).where(Item.code == normalize_code(code)))
     if item is None:
-        raise NotFound(f"No item has the code {code!r}. See `outreach stock` for the catalog.")
+        raise NotFound(
+            _l("No item has the code {code!r}. See `outreach stock` for the catalog.", code=code)
+        )
     return item
 
 
 def kit_by_code(session: Session, code: str) -> Kit:
     kit = session.scalar(select(Kit).where(Kit.code == normalize_code(code)))
     if kit is None:
-        raise NotFound(f"No kit has the code {code!r}.")
+        raise NotFound(_l("No kit has the code {code!r}.", code=code))
     return kit
 
 
@@ -50,5 +57,5 @@ def lot_by_number(session: Session, item: Item, lot_number: str) -> Lot:
         select(Lot).where(Lot.item_id == item.id, Lot.lot_number == lot_number.strip())
     )
     if lot is None:
-        raise NotFound(f"{item.code} has no lot {lot_number!r}.")
+        raise NotFound(_l("{item} has no lot {lot!r}.", item=item.code, lot=lot_number))
     return lot

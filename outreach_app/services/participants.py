@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, select
 from outreach_app.domain.clock import local_date
 from outreach_app.domain.participant import clean_participant_code
 from outreach_app.domain.values import EncounterSummary
+from outreach_app.i18n import _, ngettext
 from outreach_app.services.encounters import summarize
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import Encounter, EncounterVoid
@@ -30,11 +31,12 @@ class ParticipantStatus:
 
     def describe(self) -> str:
         if not self.known or self.days_since is None:
-            return "new"
+            return _("new")
         if self.days_since == 0:
-            return "returning, last seen today"
-        unit = "day" if self.days_since == 1 else "days"
-        return f"returning, last seen {self.days_since} {unit} ago"
+            return _("returning, last seen today")
+        return ngettext(
+            "returning, last seen {n} day ago", "returning, last seen {n} days ago", self.days_since
+        )
 
 
 def _not_voided() -> ColumnElement[bool]:

@@ -29,6 +29,7 @@ from outreach_app.domain.reconciliation import (
     ReorderLine,
     column_for,
 )
+from outreach_app.i18n import _l
 from outreach_app.services.ledger import Key, ledger_balances
 from outreach_app.services.tally import (
     device_name,
@@ -47,7 +48,7 @@ def reconcile(
     session = uow.session
     sites = resolve_sites(session, site)
     if not sites:
-        raise InvalidInput("There are no sites yet; add a site first.")
+        raise InvalidInput(_l("There are no sites yet; add a site first."))
     site_ids = [s.id for s in sites]
     lo, hi = period.utc_bounds(uow.zone)
     in_sites = StockMovement.site_id.in_(site_ids)
@@ -207,5 +208,5 @@ def trace_movements(
     if column in ("opening", "expected_closing"):
         return tuple(m_id for m_id, _, _ in movements)
     if column not in MOVEMENT_COLUMNS:
-        raise InvalidInput(f"No reconciliation column is called {column!r}.")
+        raise InvalidInput(_l("No reconciliation column is called {column!r}.", column=column))
     return tuple(m_id for m_id, kind, reason in movements if column_for(kind, reason) == column)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from outreach_app.domain.codes import SiteKind
 from outreach_app.domain.errors import InvalidInput
 from outreach_app.domain.values import EncounterDraft
+from outreach_app.i18n import _l
 from outreach_app.services import encounters, inventory, lookup
 from outreach_app.services.uow import UnitOfWork
 
@@ -28,7 +29,9 @@ class CheckInResult:
 def _bag(uow: UnitOfWork, name: str) -> str:
     site = lookup.site_by_name(uow.session, name)
     if site.kind not in (SiteKind.BAG.value, SiteKind.VAN.value):
-        raise InvalidInput(f"{site.name} is not a bag or van site; choose one for a shift.")
+        raise InvalidInput(
+            _l("{site} is not a bag or van site; choose one for a shift.", site=site.name)
+        )
     return site.name
 
 
@@ -37,7 +40,7 @@ def check_out(
 ) -> list[uuid.UUID]:
     bag = _bag(uow, bag_site)
     if not any(q > 0 for q in loads.values()):
-        raise InvalidInput("Put at least one item in the bag.")
+        raise InvalidInput(_l("Put at least one item in the bag."))
     return [
         inventory.move_between(
             uow,
@@ -63,14 +66,21 @@ def check_in(
     back_by_code: dict[str, int] = {}
     for code, qty in returned.items():
         if qty < 0:
-            raise InvalidInput(f"The quantity of {code} that came back cannot be negative.")
+            raise InvalidInput(
+                _l("The quantity of {code} that came back cannot be negative.", code=code)
+            )
         item_code = lookup.item_by_code(session, code).code
         back_by_code[item_code] = back_by_code.get(item_code, 0) + qty
     held = _bag_totals(uow, bag_name)
     for code, qty in back_by_code.items():
         if qty > held.get(code, 0):
             raise InvalidInput(
-                f"{qty} {code} came back but the bag holds {held.get(code, 0)}; check the count."
+                _l(
+                    "{qty} {code} came back but the bag holds {held}; check the count.",
+                    qty=qty,
+                    code=code,
+                    held=held.get(code, 0),
+                )
             )
     unlogged: dict[str, int] = {}
     for code, on_bag in held.items():

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from outreach_app.domain import identity, roles
 from outreach_app.domain.errors import InvalidInput, NotFound, RoleRefused
 from outreach_app.domain.roles import Action, Role
+from outreach_app.i18n import Text, _l, _nl
 from outreach_app.services import audit
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import Setting, Staff, StaffPin
@@ -48,12 +49,12 @@ class StaffInfo:
 
 @dataclass(frozen=True, slots=True)
 class PinCheck:
-    """The outcome of a PIN try; a refusal says what to do (`message`)."""
+    """The outcome of a PIN try; a refusal says what to do (`message`, translated when shown)."""
 
     ok: bool
     staff: StaffInfo | None = None
     wait_seconds: int = 0
-    message: str = ""
+    message: Text | str = ""
 
 
 def _info(uow: UnitOfWork, person: Staff) -> StaffInfo:
@@ -64,9 +65,9 @@ def _info(uow: UnitOfWork, person: Staff) -> StaffInfo:
 def _clean_name(text: str) -> str:
     name = " ".join(text.split())
     if not name:
-        raise InvalidInput("Give the person a name (a first name or a nickname is enough).")
+        raise InvalidInput(_l("Give the person a name (a first name or a nickname is enough)."))
     if len(name) > 80:
-        raise InvalidInput("Keep the name under 80 characters.")
+        raise InvalidInput(_l("Keep the name under {limit} characters.", limit=80))
     return name
 
 
@@ -76,7 +77,7 @@ def _initials(name: str) -> str:
 
 def check_pin_shape(pin: str) -> None:
     if not _PIN.fullmatch(pin):
-        raise InvalidInput("A PIN is 4 to 12 digits.")
+        raise InvalidInput(_l("A PIN is 4 to 12 digits."))
 
 
 # --- Who is acting, and may they -----------------------------------------------------------
@@ -104,7 +105,10 @@ def require(uow: UnitOfWork, action: Action) -> None:
     person = acting(uow)
     if person is not None and not person.active:
         raise RoleRefused(
-            f"{person.name} is deactivated and may no longer act. Nothing was written."
+            _l(
+                "{name} is deactivated and may no longer act. Nothing was written.",
+                name=person.name,
+            )
         )
     roles.require(person.name if person else None, person.role if person else None, action)
 
@@ -139,8 +143,10 @@ def find(session: Session, name: str) -> Staff:
         if person.name.casefold() == wanted:
             return person
     raise NotFound(
-        f"No one called {' '.join(name.split())!r} is on the staff list; "
-        "`outreach staff` lists them."
+        _l(
+            "No one called {name!r} is on the staff list; `outreach staff` lists them.",
+            name=" ".join(name.split()),
+        )
     )
 
 
@@ -149,10 +155,14 @@ def _new_person(uow: UnitOfWork, name: str, role: str) -> Staff:
     try:
         member = roles.parse_role(role)
     except ValueError:
-        raise InvalidInput(f"Unknown role {role!r}; use worker or coordinator.") from None
+        raise InvalidInput(
+            _l("Unknown role {role!r}; use worker or coordinator.", role=role)
+        ) from None
     wanted = clean.casefold()
     if any(p.name.casefold() == wanted for p in uow.session.scalars(select(Staff))):
-        raise InvalidInput(f"{clean} is already on the staff list; nothing was added.")
+        raise InvalidInput(
+            _l("{name} is already on the staff list; nothing was added.", name=clean)
+        )
     person = Staff(
         id=identity.staff_id(uow.organisation_id(), clean),
         name=clean,
@@ -193,7 +203,7 @@ def deactivate_staff(uow: UnitOfWork, name: str) -> StaffInfo:
     require(uow, Action.STAFF)
     person = find(uow.session, name)
     if not person.active:
-        raise InvalidInput(f"{person.name} is already deactivated.")
+        raise InvalidInput(_l("{name} is already deactivated.", name=person.name))
     if person.role == Role.COORDINATOR.value:
         others = uow.session.scalars(
             select(Staff.id).where(
@@ -202,8 +212,11 @@ def deactivate_staff(uow: UnitOfWork, name: str) -> StaffInfo:
         ).first()
         if others is None:
             raise InvalidInput(
-                f"{person.name} is the last active coordinator; add another coordinator first. "
-                "Nothing was changed."
+                _l(
+                    "{name} is the last active coordinator; add another coordinator first. "
+                    "Nothing was changed.",
+                    name=person.name,
+                )
             )
     person.active = False
     uow.session.flush()
@@ -252,12 +265,17 @@ def check_pin(uow: UnitOfWork, name: str, pin: str) -> PinCheck:
     """Try a PIN. A wrong one is counted (the unit must commit even when it is refused)."""
     person = find(uow.session, name)
     if not person.active:
-        return PinCheck(False, message=f"{person.name} is deactivated; ask a coordinator.")
+        return PinCheck(
+            False, message=_l("{name} is deactivated; ask a coordinator.", name=person.name)
+        )
     row = uow.session.get(StaffPin, (uow.device_id, person.id))
     if row is None:
         return PinCheck(
             False,
-            message=f"{person.name} has no PIN on this device yet; a coordinator can set one.",
+            message=_l(
+                "{name} has no PIN on this device yet; a coordinator can set one.",
+                name=person.name,
+            ),
         )
     now = uow.now()
     if row.wait_until is not None and now < row.wait_until:
@@ -265,7 +283,12 @@ def check_pin(uow: UnitOfWork, name: str, pin: str) -> PinCheck:
         return PinCheck(
             False,
             wait_seconds=seconds,
-            message=f"Too many wrong PINs for {person.name}: wait {seconds} seconds and try again.",
+            message=_nl(
+                "Too many wrong PINs for {name}: wait {n} second and try again.",
+                "Too many wrong PINs for {name}: wait {n} seconds and try again.",
+                seconds,
+                name=person.name,
+            ),
         )
     ok: bool
     try:
@@ -283,5 +306,13 @@ def check_pin(uow: UnitOfWork, name: str, pin: str) -> PinCheck:
     wait = wait_after(row.failures)
     row.wait_until = now + timedelta(seconds=wait) if wait else None
     uow.session.flush()
-    then = f" Wait {wait} seconds before the next try." if wait else " Try again."
-    return PinCheck(False, wait_seconds=wait, message=f"That is not {person.name}'s PIN.{then}")
+    if wait:
+        message = _nl(
+            "That is not {name}'s PIN. Wait {n} second before the next try.",
+            "That is not {name}'s PIN. Wait {n} seconds before the next try.",
+            wait,
+            name=person.name,
+        )
+    else:
+        message = _l("That is not {name}'s PIN. Try again.", name=person.name)
+    return PinCheck(False, wait_seconds=wait, message=message)

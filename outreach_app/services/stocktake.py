@@ -16,6 +16,7 @@ from sqlalchemy import select
 from outreach_app.domain.codes import AdjustReason, parse_enum
 from outreach_app.domain.errors import InvalidInput
 from outreach_app.domain.values import StocktakeLineDraft, StocktakeLineInfo
+from outreach_app.i18n import _l
 from outreach_app.services import audit, lookup
 from outreach_app.services.ledger import ledger_balances
 from outreach_app.services.uow import UnitOfWork
@@ -77,9 +78,9 @@ def commit_stocktake(
     """Record the counted quantities; a difference from expected needs a reason."""
     session = uow.session
     if at > uow.now():
-        raise InvalidInput("A count cannot be dated in the future.")
+        raise InvalidInput(_l("A count cannot be dated in the future."))
     if not lines:
-        raise InvalidInput("The count sheet is empty; type at least one counted quantity.")
+        raise InvalidInput(_l("The count sheet is empty; type at least one counted quantity."))
     site_row = lookup.site_by_name(session, site)
     stocktake = Stocktake(
         id=uuid.uuid4(),
@@ -96,10 +97,16 @@ def commit_stocktake(
         item = lookup.item_by_code(session, line.item_code)
         key = (item.code, line.lot)
         if key in seen:
-            raise InvalidInput(f"{item.code} {line.lot or ''} is counted twice on this sheet.")
+            raise InvalidInput(
+                _l(
+                    "{item} {lot} is counted twice on this sheet.",
+                    item=item.code,
+                    lot=line.lot or "",
+                )
+            )
         seen.add(key)
         if line.counted < 0:
-            raise InvalidInput(f"The count of {item.code} cannot be negative.")
+            raise InvalidInput(_l("The count of {item} cannot be negative.", item=item.code))
         lot = lookup.lot_by_number(session, item, line.lot) if line.lot else None
         expected = _expected_at(uow, site_row.id, item.id, lot.id if lot else None, at)
         variance = line.counted - expected
@@ -107,11 +114,23 @@ def commit_stocktake(
         if variance:
             code = parse_enum(AdjustReason, line.reason or "")
             if code is None:
+                options = ", ".join(r.value for r in AdjustReason)
+                args = {"counted": line.counted, "expected": expected, "options": options}
                 raise InvalidInput(
-                    f"{item.code}{' lot ' + line.lot if line.lot else ''}: counted {line.counted}, "
-                    f"expected {expected}. Give a reason for the difference ("
-                    + ", ".join(r.value for r in AdjustReason)
-                    + ")."
+                    _l(
+                        "{item} lot {lot}: counted {counted}, expected {expected}. Give a reason "
+                        "for the difference ({options}).",
+                        item=item.code,
+                        lot=line.lot,
+                        **args,
+                    )
+                    if line.lot
+                    else _l(
+                        "{item}: counted {counted}, expected {expected}. Give a reason for the "
+                        "difference ({options}).",
+                        item=item.code,
+                        **args,
+                    )
                 )
             reason = code.value
         session.add(
@@ -151,10 +170,10 @@ def key_in_count(
         item = lookup.item_by_code(session, code)
         if item.tracks_lots and not lot_number:
             raise InvalidInput(
-                f"{item.code} tracks lots: write each lot counted as {item.code}:LOT=N."
+                _l("{item} tracks lots: write each lot counted as {item}:LOT=N.", item=item.code)
             )
         if lot_number and not item.tracks_lots:
-            raise InvalidInput(f"{item.code} does not track lots: write {item.code}=N.")
+            raise InvalidInput(_l("{item} does not track lots: write {item}=N.", item=item.code))
         drafts.append(
             StocktakeLineDraft(item.code, lot_number, counted, AdjustReason.RECOUNT.value)
         )

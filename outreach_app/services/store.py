@@ -30,6 +30,7 @@ from outreach_app.domain.errors import (
     StoreError,
 )
 from outreach_app.domain.participant import CodeScheme
+from outreach_app.i18n import _l
 from outreach_app.services import audit, staff, writes
 from outreach_app.services.folder_state import folder_is_encrypted
 from outreach_app.services.seed import seed_catalog
@@ -121,17 +122,22 @@ class Store:
                 if person.id != staff.first_coordinator_id(uow.session):
                     return staff.PinCheck(
                         False,
-                        message=f"Acting as {person.name} needs their PIN: set OUTREACH_PIN or "
-                        "run the command in a terminal to type it.",
+                        message=_l(
+                            "Acting as {name} needs their PIN: set OUTREACH_PIN or run the "
+                            "command in a terminal to type it.",
+                            name=person.name,
+                        ),
                     )
                 if not person.active:
-                    return staff.PinCheck(False, message=f"{person.name} is deactivated.")
+                    return staff.PinCheck(
+                        False, message=_l("{name} is deactivated.", name=person.name)
+                    )
                 return staff.PinCheck(True, staff=staff._info(uow, person))
             return staff.check_pin(uow, name, pin)
 
         result = self.write(attempt)
         if not result.ok or result.staff is None:
-            raise PinRefused(result.message + " Nothing was written.")
+            raise PinRefused(_l("{reason} Nothing was written.", reason=result.message))
         self.staff_id = result.staff.id
         return result.staff
 
@@ -177,7 +183,10 @@ def resolve_zone(name: str | None) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(
-            f"Unknown time zone {name!r}. Use a name such as America/Toronto or Europe/Paris."
+            _l(
+                "Unknown time zone {name!r}. Use a name such as America/Toronto or Europe/Paris.",
+                name=name,
+            )
         ) from None
 
 
@@ -189,15 +198,20 @@ def _open_postgres(db_url: str) -> Engine:
     except OperationalError:
         engine.dispose()
         raise StoreError(
-            "The PostgreSQL database cannot be reached. Check --db-url, that the server is "
-            "running and that this computer may connect to it."
+            _l(
+                "The PostgreSQL database cannot be reached. Check --db-url, that the server is "
+                "running and that this computer may connect to it."
+            )
         ) from None
     except DBAPIError as exc:  # e.g. ?foo=bar: psycopg refuses an option it does not know
         engine.dispose()
         reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "refused"
         raise StoreError(
-            f"The PostgreSQL address given in --db-url cannot be used ({reason}). Check the "
-            "options after '?' in it."
+            _l(
+                "The PostgreSQL address given in --db-url cannot be used ({reason}). Check the "
+                "options after '?' in it.",
+                reason=reason,
+            )
         ) from None
     return engine
 
@@ -209,7 +223,7 @@ def _load_store(
         settings = {s.key: s.value for s in session.scalars(select(Setting))}
         first = staff.first_coordinator_id(session) if "org_name" in settings else None
     if "org_name" not in settings:
-        raise NotInitialised("This database is not initialised. Run `outreach init` first.")
+        raise NotInitialised(_l("This database is not initialised. Run `outreach init` first."))
     return Store(
         staff_id=first,
         engine=engine,
@@ -279,7 +293,10 @@ def open_store(data_dir: Path, db_url: str | None = None, passphrase: str | None
             with engine.connect() as conn:
                 if not has_any_table(conn):
                     raise NotInitialised(
-                        "This PostgreSQL database is empty. Run `outreach --db-url URL init` first."
+                        _l(
+                            "This PostgreSQL database is empty. Run `outreach --db-url URL init` "
+                            "first."
+                        )
                     )
             before = needs_migration(engine)
             upgrade_to_head(engine)
@@ -295,8 +312,10 @@ def open_store(data_dir: Path, db_url: str | None = None, passphrase: str | None
     engines.check_file_shape(path, record.encrypted)
     if record.encrypted and not passphrase:
         raise PassphraseRequired(
-            "This data folder is encrypted. Set OUTREACH_PASSPHRASE or run from a terminal to "
-            "be asked for the passphrase."
+            _l(
+                "This data folder is encrypted. Set OUTREACH_PASSPHRASE or run from a terminal "
+                "to be asked for the passphrase."
+            )
         )
     key = passphrase if record.encrypted else None
     engine = engines.make_engine(engines.sqlite_url(path, key))
@@ -304,7 +323,7 @@ def open_store(data_dir: Path, db_url: str | None = None, passphrase: str | None
         engines.probe_connection(engine, path, record.encrypted)
         with engine.connect() as conn:
             if not has_any_table(conn):
-                raise StoreError(f"{path} is empty. Restore it from a backup.")
+                raise StoreError(_l("{path} is empty. Restore it from a backup.", path=path))
 
         def backup_before_migration() -> None:
             stamp = utc_now().strftime("%Y%m%dT%H%M%SZ")
@@ -337,12 +356,17 @@ def _seed_new_database(engine: Engine, options: InitOptions, zone: ZoneInfo) -> 
     kind = parse_enum(SiteKind, options.site_kind)
     if kind is None:
         raise InvalidInput(
-            f"Unknown site kind {options.site_kind!r}; use one of "
-            + ", ".join(k.value for k in SiteKind)
+            _l(
+                "Unknown site kind {kind!r}; use one of {options}",
+                kind=options.site_kind,
+                options=", ".join(k.value for k in SiteKind),
+            )
         )
     scheme = parse_enum(CodeScheme, options.codes)
     if scheme is None:
-        raise InvalidInput(f"Unknown code scheme {options.codes!r}; use random or own.")
+        raise InvalidInput(
+            _l("Unknown code scheme {scheme!r}; use random or own.", scheme=options.codes)
+        )
     if options.coordinator_pin is not None:
         staff.check_pin_shape(options.coordinator_pin)
     upgrade_to_head(engine)
@@ -374,7 +398,7 @@ def _seed_new_database(engine: Engine, options: InitOptions, zone: ZoneInfo) -> 
 
 def init_store(data_dir: Path, options: InitOptions, db_url: str | None = None) -> None:
     if not options.org.strip() or not options.site.strip():
-        raise InvalidInput("Give the organisation and the first site a name.")
+        raise InvalidInput(_l("Give the organisation and the first site a name."))
     zone = resolve_zone(options.timezone)
     if db_url:
         engine = _open_postgres(db_url)
@@ -382,8 +406,10 @@ def init_store(data_dir: Path, options: InitOptions, db_url: str | None = None) 
             with engine.connect() as conn:
                 if has_any_table(conn):
                     raise AlreadyInitialised(
-                        "This PostgreSQL database already has tables; `init` only seeds an empty "
-                        "database. Nothing was changed."
+                        _l(
+                            "This PostgreSQL database already has tables; `init` only seeds an "
+                            "empty database. Nothing was changed."
+                        )
                     )
             _seed_new_database(engine, options, zone)
         finally:
@@ -392,14 +418,23 @@ def init_store(data_dir: Path, options: InitOptions, db_url: str | None = None) 
     folder = DataFolder(data_dir)
     if folder.is_initialised():
         raise AlreadyInitialised(
-            f"{data_dir} is already initialised. Nothing was changed; use another --data-dir "
-            "for a new data folder."
+            _l(
+                "{path} is already initialised. Nothing was changed; use another --data-dir for "
+                "a new data folder.",
+                path=data_dir,
+            )
         )
     created_folder = not data_dir.exists()
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(f"Cannot create the data folder {data_dir}: {exc.strerror}.") from None
+        raise StoreError(
+            _l(
+                "Cannot create the data folder {path}: {reason}.",
+                path=data_dir,
+                reason=exc.strerror,
+            )
+        ) from None
     folder.check_writable()
     record = FolderRecord(encrypted=options.passphrase is not None)
     path = folder.database_path(record)

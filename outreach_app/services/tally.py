@@ -21,6 +21,7 @@ from outreach_app.domain.clock import Period
 from outreach_app.domain.errors import InvalidInput
 from outreach_app.domain.figures import ALL_SITES, DayCount, FigureRow, TallyFigures
 from outreach_app.domain.roles import Action
+from outreach_app.i18n import _l
 from outreach_app.services import lookup, staff
 
 # The header helpers moved to report_header; they stay importable from here (the reconciliation
@@ -233,7 +234,7 @@ def monthly_tally(
     session = uow.session
     sites = resolve_sites(session, site)
     if not sites:
-        raise InvalidInput("There are no sites yet; add a site first.")
+        raise InvalidInput(_l("There are no sites yet; add a site first."))
     site_ids = [s.id for s in sites]
     previous = period.previous()
     raw_now, raw_before = _raw_figures(session, period, uow.zone, site_ids)
@@ -319,7 +320,7 @@ def _trace_condition(session: Session, section: str, code: str) -> list[ColumnEl
             "voided_encounters": [],
         }
         if code not in by_code:
-            raise InvalidInput(f"No summary figure is called {code!r}.")
+            raise InvalidInput(_l("No summary figure is called {code!r}.", code=code))
         return by_code[code]
     if section == "items":
         item = lookup.item_by_code(session, code)
@@ -332,7 +333,7 @@ def _trace_condition(session: Session, section: str, code: str) -> list[ColumnEl
     if section == "referrals":
         ref = lookup.referrals_by_code(session).get(code.upper())
         if ref is None:
-            raise InvalidInput(f"No referral type has the code {code!r}.")
+            raise InvalidInput(_l("No referral type has the code {code!r}.", code=code))
         return [
             enc,
             exists().where(
@@ -351,4 +352,4 @@ def _trace_condition(session: Session, section: str, code: str) -> list[ColumnEl
     if section == "demographics" and kind in ("age", "gender"):
         column = Encounter.age_band if kind == "age" else Encounter.gender
         return [enc, column.is_(None) if value == NOT_RECORDED else column == value]
-    raise InvalidInput(f"No figure {section}/{code} to trace.")
+    raise InvalidInput(_l("No figure {section}/{code} to trace.", section=section, code=code))

@@ -11,17 +11,18 @@ from sqlalchemy.orm import Session, lazyload
 
 from outreach_app.domain.codes import AgeBand, Gender, NaloxoneReason
 from outreach_app.domain.figures import SUMMARY_LABELS, FigureRow
+from outreach_app.i18n import N_
 from outreach_app.storage.models import Item, Kit, ReferralType
 
 NOT_RECORDED = "not-recorded"
 REASON_LABELS = {
-    "FIRST": "Reason: first kit",
-    "USED": "Reason: replacing a kit used",
-    "LOST": "Reason: replacing a lost kit",
-    "STOLEN": "Reason: replacing a stolen kit",
-    "CONFISCATED": "Reason: replacing a confiscated kit",
-    "EXPIRED": "Reason: replacing an expired kit",
-    NOT_RECORDED: "Reason not recorded",
+    "FIRST": N_("Reason: first kit"),
+    "USED": N_("Reason: replacing a kit used"),
+    "LOST": N_("Reason: replacing a lost kit"),
+    "STOLEN": N_("Reason: replacing a stolen kit"),
+    "CONFISCATED": N_("Reason: replacing a confiscated kit"),
+    "EXPIRED": N_("Reason: replacing an expired kit"),
+    NOT_RECORDED: N_("Reason not recorded"),
 }
 
 # (section, site id or None for ALL, code) -> value

@@ -26,13 +26,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_random
 
 from outreach_app.domain.errors import StoreBusy
+from outreach_app.i18n import N_, _l
 from outreach_app.storage.diskfull import disk_full, is_disk_full
 from outreach_app.storage.locking import DEFAULT_WAIT_MS, UNIT, WAIT_MS, WRITE, is_busy
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-BUSY_MESSAGE = (
+BUSY_MESSAGE = N_(
     "The data is still busy with another writer (the app, another command or a sync) after "
     "{attempts} tries over about {seconds} seconds. Nothing was written; try again in a moment."
 )
@@ -121,4 +122,4 @@ def with_retries(policy: WritePolicy, counter: RetryCounter, attempt: Callable[[
             raise
         seconds = round(policy.attempts * (policy.wait_ms / 1000 + policy.pause_s / 2))
         log.error("write lock still busy after %d attempts", policy.attempts)
-        raise StoreBusy(BUSY_MESSAGE.format(attempts=policy.attempts, seconds=seconds)) from None
+        raise StoreBusy(_l(BUSY_MESSAGE, attempts=policy.attempts, seconds=seconds)) from None

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.pool import NullPool
 
 from outreach_app.domain.errors import BadFile, StoreError
+from outreach_app.i18n import _l
 from outreach_app.storage.diskfull import disk_full, is_disk_full
 from outreach_app.storage.engine import make_engine, sqlite_url
 
@@ -39,10 +40,10 @@ def _open_read_only(path: Path, passphrase: str | None) -> Any:
 def _check_tables(cursor: Any) -> None:
     rows = cursor.execute("PRAGMA integrity_check").fetchall()
     if rows != [("ok",)]:
-        raise BadFile("The copy failed its integrity check; nothing was replaced.")
+        raise BadFile(_l("The copy failed its integrity check; nothing was replaced."))
     tables = {r[0] for r in cursor.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if not {"alembic_version", "settings", "encounters"} <= tables:
-        raise BadFile("The file is not an Outreach Tally database.")
+        raise BadFile(_l("The file is not an Outreach Tally database."))
 
 
 def _check_whole(cursor: Any, path: Path) -> None:
@@ -63,7 +64,7 @@ def read_backup_revision(path: Path, passphrase: str | None) -> str:
     try:
         conn = _open_read_only(path, passphrase)
     except Exception as exc:
-        raise BadFile(f"{path.name} cannot be opened as a database.") from exc
+        raise BadFile(_l("{name} cannot be opened as a database.", name=path.name)) from exc
     try:
         cursor = conn.cursor()
         _check_whole(cursor, path)
@@ -75,7 +76,7 @@ def read_backup_revision(path: Path, passphrase: str | None) -> str:
         raise
     except Exception as exc:  # the driver's own error types differ between sqlite3 and sqlcipher3
         raise BadFile(
-            f"{path.name} is not an Outreach Tally backup that this passphrase opens."
+            _l("{name} is not an Outreach Tally backup that this passphrase opens.", name=path.name)
         ) from exc
     finally:
         conn.close()
@@ -113,7 +114,9 @@ def copy_database(source: Engine, dest: Path, passphrase: str | None) -> None:
         tmp.unlink(missing_ok=True)
         if is_disk_full(exc):
             raise disk_full(f"the backup {dest}") from exc
-        raise StoreError(f"The backup to {dest} failed: {exc.__class__.__name__}.") from exc
+        raise StoreError(
+            _l("The backup to {path} failed: {reason}.", path=dest, reason=exc.__class__.__name__)
+        ) from exc
     finally:
         target_engine.dispose()
     for side in (Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):

@@ -19,6 +19,7 @@ from outreach_app.domain.errors import (
     StoreError,
     WrongPassphrase,
 )
+from outreach_app.i18n import _l
 from outreach_app.storage import locking
 from outreach_app.storage.diskfull import disk_full, is_disk_full
 from outreach_app.storage.folder import SQLITE_HEADER
@@ -72,24 +73,37 @@ def check_file_shape(path: Path, encrypted: bool) -> None:
     """Tell a wrong kind of file apart from a wrong passphrase before the driver opens it."""
     if not path.exists():
         raise StoreError(
-            f"The database file {path} is missing. Restore it from a backup (`outreach restore`)."
+            _l(
+                "The database file {path} is missing. Restore it from a backup (`outreach "
+                "restore`).",
+                path=path,
+            )
         )
     size = path.stat().st_size
     plain = looks_like_plain_sqlite(path)
     if encrypted and plain:
         raise EncryptionMismatch(
-            f"The folder says its database is encrypted, but {path.name} is not encrypted. "
-            "The file may have been replaced; restore it from a backup."
+            _l(
+                "The folder says its database is encrypted, but {name} is not encrypted. The "
+                "file may have been replaced; restore it from a backup.",
+                name=path.name,
+            )
         )
     if size == 0 or size % 512 != 0:
         raise NotADatabase(
-            f"{path} is not an Outreach Tally database (it may be damaged or another program's "
-            "file). Restore it from a backup."
+            _l(
+                "{path} is not an Outreach Tally database (it may be damaged or another "
+                "program's file). Restore it from a backup.",
+                path=path,
+            )
         )
     if not encrypted and not plain:
         raise EncryptionMismatch(
-            f"The folder says its database is not encrypted, but {path.name} is encrypted or "
-            "is not a database. Restore the folder's own file from a backup."
+            _l(
+                "The folder says its database is not encrypted, but {name} is encrypted or is "
+                "not a database. Restore the folder's own file from a backup.",
+                name=path.name,
+            )
         )
 
 
@@ -103,15 +117,25 @@ def probe_connection(engine: Engine, path: Path, encrypted: bool) -> None:
         if "not a database" in text or "encrypted" in text:
             if encrypted:
                 raise WrongPassphrase(
-                    "The passphrase does not open this data folder. Check it and try again "
-                    "(OUTREACH_PASSPHRASE or the prompt)."
+                    _l(
+                        "The passphrase does not open this data folder. Check it and try again "
+                        "(OUTREACH_PASSPHRASE or the prompt)."
+                    )
                 ) from None
-            raise NotADatabase(f"{path} is not a database. Restore it from a backup.") from None
+            raise NotADatabase(
+                _l("{path} is not a database. Restore it from a backup.", path=path)
+            ) from None
         if is_disk_full(exc):
             raise disk_full(str(path)) from None
         if "readonly" in text or "read-only" in text or "unable to open" in text:
             raise StoreError(
-                f"The database {path} cannot be opened for writing ({text}). "
-                "Check the folder's permissions."
+                _l(
+                    "The database {path} cannot be opened for writing ({reason}). Check the "
+                    "folder's permissions.",
+                    path=path,
+                    reason=text,
+                )
             ) from None
-        raise StoreError(f"The database {path} cannot be opened: {text}") from None
+        raise StoreError(
+            _l("The database {path} cannot be opened: {reason}", path=path, reason=text)
+        ) from None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from outreach_app.domain.errors import NotInitialised, StoreError
+from outreach_app.i18n import _l
 
 RECORD_NAME = "outreach.json"
 DATABASE_NAME = "outreach.db"
@@ -47,23 +48,33 @@ class DataFolder:
     def read_record(self) -> FolderRecord:
         if not self.path.is_dir():
             raise NotInitialised(
-                f"The data folder {self.path} does not exist. "
-                "Run `outreach init --org NAME --site NAME` to create it."
+                _l(
+                    "The data folder {path} does not exist. Run `outreach init --org NAME --site "
+                    "NAME` to create it.",
+                    path=self.path,
+                )
             )
         if not self.record_path.exists():
             raise NotInitialised(
-                f"The data folder {self.path} is not initialised. "
-                "Run `outreach init --org NAME --site NAME` first."
+                _l(
+                    "The data folder {path} is not initialised. Run `outreach init --org NAME "
+                    "--site NAME` first.",
+                    path=self.path,
+                )
             )
         try:
             raw = json.loads(self.record_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise StoreError(
-                f"The folder record {self.record_path} cannot be read ({exc.__class__.__name__}). "
-                "Restore the folder from a backup."
+                _l(
+                    "The folder record {path} cannot be read ({reason}). Restore the folder from "
+                    "a backup.",
+                    path=self.record_path,
+                    reason=exc.__class__.__name__,
+                )
             ) from exc
         if not isinstance(raw, dict) or raw.get("app") != APP_MARK:
-            raise StoreError(f"{self.record_path} was not written by Outreach Tally.")
+            raise StoreError(_l("{path} was not written by Outreach Tally.", path=self.record_path))
         return FolderRecord(encrypted=bool(raw.get("encrypted")), database=DATABASE_NAME)
 
     def database_path(self, record: FolderRecord) -> Path:
@@ -79,6 +90,9 @@ class DataFolder:
     def check_writable(self) -> None:
         if not os.access(self.path, os.W_OK):
             raise StoreError(
-                f"The data folder {self.path} is read-only. "
-                "Check its permissions or choose another folder with --data-dir."
+                _l(
+                    "The data folder {path} is read-only. Check its permissions or choose "
+                    "another folder with --data-dir.",
+                    path=self.path,
+                )
             )

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from outreach_app.domain.errors import FolderInUse, StoreError
+from outreach_app.i18n import Text, _l
 
 log = logging.getLogger(__name__)
 LOCK_NAME = "outreach.lock"
@@ -42,12 +43,17 @@ class Holder:
     pid: int
     started_at: str  # ISO 8601, UTC
 
-    def describe(self) -> str:
+    def text(self) -> Text:
         try:
             since = datetime.fromisoformat(self.started_at).astimezone().strftime("%Y-%m-%d %H:%M")
         except ValueError:
             since = self.started_at
-        return f"{self.host} (process {self.pid}, open since {since})"
+        return _l(
+            "{host} (process {pid}, open since {since})", host=self.host, pid=self.pid, since=since
+        )
+
+    def describe(self) -> str:
+        return self.text().english()
 
 
 def this_computer() -> str:
@@ -101,9 +107,11 @@ def _write_holder(fd: int, holder: Holder) -> None:
     os.fsync(fd)
 
 
-def in_use_message(folder: Path, holder: Holder | None) -> str:
-    who = holder.describe() if holder else "another process on this computer"
-    return f"The data folder {folder} is open in Outreach Tally on {who}."
+def in_use_message(folder: Path, holder: Holder | None) -> Text:
+    who = holder.text() if holder else _l("another process on this computer")
+    return _l(
+        "The data folder {folder} is open in Outreach Tally on {who}.", folder=folder, who=who
+    )
 
 
 class FolderLock:
@@ -155,7 +163,9 @@ def acquire(folder: Path, *, leave_no_trace: bool = False) -> FolderLock:
     try:
         fd, created = _open(path)
     except OSError as exc:
-        raise StoreError(f"Cannot create {path}: {exc.strerror}. Check the folder.") from None
+        raise StoreError(
+            _l("Cannot create {path}: {reason}. Check the folder.", path=path, reason=exc.strerror)
+        ) from None
     try:
         try:
             _lock(fd)
@@ -164,16 +174,22 @@ def acquire(folder: Path, *, leave_no_trace: bool = False) -> FolderLock:
                 log.warning("the folder %s cannot be locked (%s)", folder, exc.strerror)
             else:
                 raise FolderInUse(
-                    in_use_message(folder, _read_holder(fd)) + " Close the app there first."
+                    _l(
+                        "{message} Close the app there first.",
+                        message=in_use_message(folder, _read_holder(fd)),
+                    )
                 ) from None
         previous = _read_holder(fd)
         me = this_computer()
         if previous is not None and previous.host != me:
             _unlock(fd)
             raise FolderInUse(
-                in_use_message(folder, previous)
-                + f" Close the app there first. If it is no longer running there (that computer"
-                f" crashed or was switched off), delete {path} and try again."
+                _l(
+                    "{message} Close the app there first. If it is no longer running there (that "
+                    "computer crashed or was switched off), delete {path} and try again.",
+                    message=in_use_message(folder, previous),
+                    path=path,
+                )
             )
         if previous is not None:
             log.warning("taking over the folder lock left by %s", previous.describe())

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.pool import NullPool
 
 from outreach_app.domain.errors import NewerSchema, StoreError
+from outreach_app.i18n import _l
 from outreach_app.storage.engine import make_engine
 from outreach_app.storage.locking import UNIT, WRITE
 from outreach_app.storage.schema import HEAD_REVISION, KNOWN_REVISIONS, stored_revision
@@ -32,8 +33,11 @@ def needs_migration(engine: Engine) -> str | None:
         return None
     if current is not None and current not in KNOWN_REVISIONS:
         raise NewerSchema(
-            "This data was written by a newer version of Outreach Tally "
-            f"(schema {current}). Install the newer version to open it; nothing was changed."
+            _l(
+                "This data was written by a newer version of Outreach Tally (schema {schema}). "
+                "Install the newer version to open it; nothing was changed.",
+                schema=current,
+            )
         )
     return current or ""
 
@@ -58,7 +62,7 @@ def _sqlite_migration_engine(engine: Engine) -> Engine:
         dbapi_conn.execute("PRAGMA foreign_keys = OFF")
         (value,) = dbapi_conn.execute("PRAGMA foreign_keys").fetchone()
         if value != 0:
-            raise StoreError("Could not switch off foreign keys for the migration.")
+            raise StoreError(_l("Could not switch off foreign keys for the migration."))
 
     return migration_engine
 
@@ -85,8 +89,11 @@ def upgrade_to_head(engine: Engine, backup: Callable[[], None] | None = None) ->
             problems = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
             if problems:
                 raise StoreError(
-                    f"The migration found {len(problems)} broken references and was rolled back; "
-                    "your data is unchanged. Keep the folder and report this."
+                    _l(
+                        "The migration found {count} broken references and was rolled back; your "
+                        "data is unchanged. Keep the folder and report this.",
+                        count=len(problems),
+                    )
                 )
     finally:
         migration_engine.dispose()

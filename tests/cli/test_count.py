@@ -29,7 +29,7 @@ def test_a_count_sets_what_is_on_hand_and_names_the_differences(plain_folder: Pa
     _receive(plain_folder)
     result = run_cli(plain_folder, "count", "--site", "Drop-in", "SYRINGE=90", passphrase=None)
     assert result.returncode == 0, result.stderr
-    assert "Recorded a count of 1 lines at Drop-in" in result.stdout
+    assert "Recorded a count of 1 line at Drop-in" in result.stdout  # singular since i18n
     assert "SYRINGE: counted 90, expected 100." in result.stdout
     stock = _stock(plain_folder)
     lines = {line.split(",")[1]: line.split(",")[-1] for line in stock.splitlines()[1:]}

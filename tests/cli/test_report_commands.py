@@ -80,7 +80,7 @@ def test_paper_forms(filled: Path, tmp_path: Path, outreach: Runner) -> None:
                     data_dir=filled)  # fmt: skip
     assert done.code == 0, done.err
     text = text_of(count_pdf)
-    assert "NALOXONE-NASAL Naloxone nasal kit NN-1 2027-01-10 16" in text
+    assert "NALOXONE-NASAL Naloxone nasal kit NN-1 Jan 10, 2027 16"  # dates in the locale in text
     assert "SYRINGE Syringe 245" in text
 
 

@@ -110,7 +110,7 @@ def test_a_date_up_to_tomorrow_is_accepted_and_after_it_refused() -> None:
     assert ahead_problem(date_at_noon(date(2026, 3, 8), TORONTO), TORONTO, MORNING) is None
     problem = ahead_problem(date_at_noon(date(2026, 3, 9), TORONTO), TORONTO, MORNING)
     assert problem is not None
-    assert "2026-03-09 is after tomorrow (2026-03-08)" in problem
+    assert "2026-03-09 is after tomorrow (2026-03-08)" in str(problem)
 
 
 def test_tomorrow_is_the_local_date_late_in_the_evening() -> None:
@@ -125,8 +125,8 @@ def test_a_date_time_up_to_a_day_ahead_of_the_clock() -> None:
     problem = ahead_problem(utc(2026, 3, 8, 15, 1), TORONTO, MORNING, date_only=False)
     assert problem is not None
     # Shown in local time: 15:01 UTC is 11:01 EDT on the 8th, the clock 10:00 EST on the 7th.
-    assert "2026-03-08 11:01 is more than a day ahead" in problem
-    assert "(2026-03-07 10:00)" in problem
+    assert "2026-03-08 11:01 is more than a day ahead" in str(problem)
+    assert "(2026-03-07 10:00)" in str(problem)
 
 
 def test_noon_local_is_read_as_a_date_unless_told() -> None:

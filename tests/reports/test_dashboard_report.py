@@ -98,10 +98,10 @@ ALL_SITES_IN_PDF = [
     # count needed
     "Van Cooker COOKER -5",
     # expiring
-    "Drop-in Fentanyl test strip FT-X 2026-11-15 expired 5",
-    "Drop-in Naloxone nasal kit NN-A 2026-12-20 within 30 days 7",
-    "Drop-in Fentanyl test strip FT-Y 2027-01-15 within 60 days 6",
-    "Drop-in Naloxone injectable kit NI-A 2027-02-15 within 90 days 4",
+    "Drop-in Fentanyl test strip FT-X Nov 15, 2026 expired 5",  # dates in the locale
+    "Drop-in Naloxone nasal kit NN-A Dec 20, 2026 within 30 days 7",
+    "Drop-in Fentanyl test strip FT-Y Jan 15, 2027 within 60 days 6",
+    "Drop-in Naloxone injectable kit NI-A Feb 15, 2027 within 90 days 4",
     # the order form
     "Drop-in — target 21 days of stock",
     "Syringe SYRINGE each 30 8 45",

@@ -91,7 +91,7 @@ def test_pdf_shows_every_figure_beside_the_previous_period(built: Store, epoch: 
     assert "Voided records left out of every figure: <5 (previous period: 0)" in text
     assert "shown as “<5”" in text and "shown as “*”" in text
     assert "Organisation Test Harm Reduction Org" in text
-    assert "Generated at 2026-11-18" in text and "Device Test laptop" in text
+    assert "Generated at November 18, 2026" in text and "Device Test laptop" in text  # locale date
     assert "Total Safer injection 163 50" in text  # 100 + 6 + 45 + 6 + 6 + 0
     assert INTERNAL_STAMP not in text
 
@@ -134,8 +134,8 @@ def test_inventory_csv_and_pdf(built: Store, epoch: None) -> None:
     assert lines[1:-1] == INVENTORY_DROP_IN
     text = " ".join(pdf_pages(inventory_pdf(report)))
     assert "SYRINGE 450 0 -100 0 -100 0 0 0 0 -5 0 245 245 -5" in text
-    assert "NN-1 2027-01-10 16 expiring" in text
-    assert "Drop-in on 2026-11-28" in text
+    assert "NN-1 Jan 10, 2027 16 expiring" in text  # dates in the locale
+    assert "Drop-in on Nov 28, 2026" in text
 
 
 def test_long_catalog_paginates_with_header_and_accents(

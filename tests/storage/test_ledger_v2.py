@@ -264,7 +264,7 @@ def test_repair_rebuilds_kept_balances_and_restores_a_dropped_guard(store: Store
         )
     problems = checks.run_checks(store).problems
     assert len(problems) == 2
-    assert "guards are missing (encounters_no_update)" in problems[0]
+    assert "guards is missing (encounters_no_update)" in problems[0]  # one: singular
     assert "check --repair" in problems[1]
     checks.repair(store)
     assert checks.run_checks(store).problems == []

@@ -51,6 +51,6 @@ def test_check_finds_a_kept_balance_that_drifted(store: Store) -> None:
         assert uow.session.scalar(select(StockBalance.on_hand)) == 41
     problems = checks.run_checks(store).problems
     assert problems == [
-        "1 kept stock balances differ from the ledger; run `outreach check --repair` to rebuild "
-        "them from the ledger"
+        "1 kept stock balance differs from the ledger; run `outreach check --repair` to rebuild "
+        "it from the ledger"
     ]

@@ -22,9 +22,9 @@ class CellProblemsModel(RowsTableModel):
         if column == COL_ROW:
             return str(row.row)
         if column == COL_COLUMN:
-            return row.column
+            return str(row.column)  # a label such as "(row)" is translated when shown
         if column == COL_PROBLEM:
-            return row.message
+            return str(row.message)
         return ""
 
     def sort_value(self, row: CellProblem, column: int) -> Any:
