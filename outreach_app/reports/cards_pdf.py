@@ -16,10 +16,16 @@ from outreach_app.i18n import _
 from outreach_app.reports.pdfkit import FONT, FONT_BOLD, register_fonts
 
 CARD_W, CARD_H = 85.6 * mm, 54 * mm  # ISO/IEC 7810 ID-1, a wallet card
-COLUMNS, ROWS = 2, 5
+COLUMNS = 2
 GAP = 6 * mm  # between cards, so each card's cut marks stay outside its neighbours
+PRINTABLE_MARGIN = 10 * mm  # office printers leave the page's outer edge blank
 MARK = 3 * mm
 PAPER = {"letter": letter, "a4": A4}
+
+
+def rows_per_page(height: float) -> int:
+    """As many rows of cards as fit inside the printable margins, marks and gaps included."""
+    return int((height - 2 * PRINTABLE_MARGIN + GAP) // (CARD_H + GAP))
 
 
 def _cut_marks(pdf: canvas.Canvas, x: float, y: float) -> None:
@@ -47,8 +53,8 @@ def cards_pdf(
     title: str | None = None,
     hint: str | None = None,
 ) -> bytes:
-    """One card per code, ten a page, in the order given; the card's words in the language of
-    the moment unless given."""
+    """One card per code, eight a page on letter or A4, in the order given; the card's words
+    in the language of the moment unless given."""
     if title is None:
         title = _("Your code")
     if hint is None:
@@ -58,9 +64,10 @@ def cards_pdf(
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=(width, height), invariant=True)
     pdf.setTitle(_("Participant code cards"))
+    rows = rows_per_page(height)
     left = (width - COLUMNS * CARD_W - (COLUMNS - 1) * GAP) / 2
-    top = (height + ROWS * CARD_H + (ROWS - 1) * GAP) / 2
-    per_page = COLUMNS * ROWS
+    top = (height + rows * CARD_H + (rows - 1) * GAP) / 2
+    per_page = COLUMNS * rows
     for start in range(0, len(codes), per_page):
         pdf.setLineWidth(0.3)
         for n, code in enumerate(codes[start : start + per_page]):
