@@ -153,9 +153,10 @@ class SignInScreen(QWidget):
         if busy:
             self.error.clear()
 
-    def refused(self, message: str, wait_seconds: int = 0) -> None:
+    def refused(self, message: Any, wait_seconds: int = 0) -> None:
+        """`message`: text, or the services' translatable text (shown in today's language)."""
         self.set_busy(False)
-        self.error.setText(message)
+        self.error.setText(str(message))
         self.pin.clear()
         self.again.clear()
         self._seconds = wait_seconds
