@@ -89,7 +89,9 @@ def _needs(path: Path) -> dict[tuple[str, str], int]:
 
 def fresh_store(folder: Path, sheet: Path) -> Store:
     """A new folder with the sheet's sites and enough stock that nothing falls short."""
-    init_store(folder, InitOptions(org="ZZ Import Bench", site=SITES[0], timezone="UTC"))
+    init_store(
+        folder, InitOptions(org="ZZ Import Bench", site=SITES[0], timezone="UTC", codes="own")
+    )
     store = open_store(folder)
     with store.unit_of_work() as uow:
         catalog.add_site(uow, SITES[1], "van")

@@ -50,7 +50,11 @@ def generate(root: Path, scale: float, days: int = 365, quiet: bool = False) -> 
     started = time.perf_counter()
     plain = root / "plain"
     init_store(
-        plain, InitOptions(org="ZZ Benchmark", site="Drop-in Centre", timezone="America/Toronto")
+        plain,
+        # The generator's codes (P-0001…) are a program's own scheme, not printed random codes.
+        InitOptions(
+            org="ZZ Benchmark", site="Drop-in Centre", timezone="America/Toronto", codes="own"
+        ),
     )
     store = open_store(plain)
     try:
