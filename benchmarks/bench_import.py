@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.context import Context, Figure
 from outreach_app.domain.clock import utc_now, wall_clock_to_utc
 from outreach_app.services import catalog, importer, inventory
-from outreach_app.services.store import InitOptions, Store, init_store, open_store
+from outreach_app.services.store import Store, open_store
+from outreach_app.services.store_init import InitOptions, init_store
 
 SITES = ("Drop-in Centre", "Van Route North")
 ITEMS = ("SYRINGE", "SWAB", "CONDOM", "NALOXONE-NASAL", "FTS")

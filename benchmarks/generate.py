@@ -16,7 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from outreach_app.services.demo_bulk import BulkSummary, bulk_fill
-from outreach_app.services.store import InitOptions, init_store, open_store
+from outreach_app.services.store import open_store
+from outreach_app.services.store_init import InitOptions, init_store
 from outreach_app.storage.folder import DataFolder, FolderRecord
 
 PASSPHRASE = "benchmark-passphrase-not-secret"

@@ -21,7 +21,8 @@ os.environ.pop("OUTREACH_PASSPHRASE", None)
 # texts, whatever the language of the machine they run on (the i18n tests choose theirs).
 os.environ["LANGUAGE"] = "en"
 
-from outreach_app.services.store import InitOptions, Store, init_store, open_store
+from outreach_app.services.store import Store, open_store
+from outreach_app.services.store_init import InitOptions, init_store
 from tests import pg_cluster
 
 settings.register_profile("ci", max_examples=50, deadline=None)

@@ -27,7 +27,7 @@ from outreach_app.services import (
     inventory,
     stocktake,
 )
-from outreach_app.services.store import InitOptions, init_store
+from outreach_app.services.store_init import InitOptions, init_store
 from outreach_app.services.uow import UnitOfWork
 
 __all__ = ["HANDLERS", "open_from_args"]

@@ -1,10 +1,11 @@
-"""Receiving, transferring and adjusting stock, and what is on hand where."""
+"""Receiving, transferring and adjusting stock. What is on hand where: `stock_levels`, whose
+names are reachable from here too, as callers have always used them."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,13 +15,20 @@ from outreach_app.domain.codes import AdjustReason, MovementKind, parse_enum
 from outreach_app.domain.errors import InvalidInput, ShortfallError
 from outreach_app.domain.lots import Draw
 from outreach_app.domain.roles import Action
-from outreach_app.domain.values import MovementInfo, OnHandRow, Shortfall
+from outreach_app.domain.values import MovementInfo, Shortfall
 from outreach_app.i18n import _l
 from outreach_app.services import audit, free_text, lookup, staff
 from outreach_app.services.encounters import refuse_shortfalls, reversal_of
 from outreach_app.services.ledger import PlannedDraw, balance, plan_draw, write_draws
+from outreach_app.services.stock_levels import (  # noqa: F401 - reachable from here as before
+    expiring_lots,
+    ledger,
+    movement_info,
+    on_hand,
+    under_reorder_level,
+)
 from outreach_app.services.uow import UnitOfWork
-from outreach_app.storage.models import Item, Lot, Site, StockBalance, StockMovement
+from outreach_app.storage.models import Item, Lot, Site, StockMovement
 
 
 def _positive(qty: int) -> None:
@@ -139,12 +147,12 @@ def _plan_from_lot(
     if not item.tracks_lots:
         raise InvalidInput(_l("{item} does not track lots.", item=item.code))
     lot_row = lookup.lot_by_number(session, item, lot)
-    on_hand = balance(session, site.id, item.id, lot_row.id, any_lot=False)
+    in_stock = balance(session, site.id, item.id, lot_row.id, any_lot=False)
     short = None
     if lot_row.expires_on is not None and lot_row.expires_on < today:
-        short = Shortfall(site.name, item.code, qty, on_hand, expired_lot=lot_row.lot_number)
-    elif on_hand < qty:
-        short = Shortfall(site.name, item.code, qty, max(on_hand, 0))
+        short = Shortfall(site.name, item.code, qty, in_stock, expired_lot=lot_row.lot_number)
+    elif in_stock < qty:
+        short = Shortfall(site.name, item.code, qty, max(in_stock, 0))
     return PlannedDraw(item, [Draw(lot_row.id, qty)], short)
 
 
@@ -257,24 +265,24 @@ def adjust(
     if item.tracks_lots and lot_row is None:
         raise InvalidInput(_l("{item} tracks lots: name the lot being adjusted.", item=item.code))
     if qty < 0 and not override:
-        on_hand = balance(
+        in_stock = balance(
             session,
             site_row.id,
             item.id,
             lot_row.id if lot_row else None,
             any_lot=not item.tracks_lots,
         )
-        if on_hand + qty < 0:
+        if in_stock + qty < 0:
             raise ShortfallError(
                 _l(
                     "{item} at {site}: only {on_hand} on hand, cannot remove {qty} without the "
                     "coordinator override.",
                     item=item.code,
                     site=site_row.name,
-                    on_hand=on_hand,
+                    on_hand=in_stock,
                     qty=-qty,
                 ),
-                [Shortfall(site_row.name, item.code, -qty, on_hand)],
+                [Shortfall(site_row.name, item.code, -qty, in_stock)],
             )
     movement = StockMovement(
         id=uuid.uuid4(),
@@ -318,116 +326,3 @@ def reverse_movement(uow: UnitOfWork, movement_id: uuid.UUID, reason: str) -> Mo
     session.flush()
     audit.record(uow, "reverse", f"a {movement.kind} movement")  # never the typed reason
     return replace(movement_info(session, reversal), text_warnings=free_text.take(uow))
-
-
-def movement_info(
-    session: Session, movement: StockMovement, balance_after: int = 0
-) -> MovementInfo:
-    site = session.get(Site, movement.site_id)
-    item = session.get(Item, movement.item_id)
-    lot = session.get(Lot, movement.lot_id) if movement.lot_id else None
-    return MovementInfo(
-        id=movement.id,
-        occurred_at=movement.occurred_at,
-        site=site.name if site else "?",
-        item_code=item.code if item else "?",
-        lot=lot.lot_number if lot else None,
-        quantity=movement.quantity,
-        kind=movement.kind,
-        reason=movement.reason,
-        note=movement.note,
-        staff=None,
-        reverses=movement.reverses_id,
-        balance=balance_after,
-    )
-
-
-def on_hand(uow: UnitOfWork, site: str | None = None) -> list[OnHandRow]:
-    """One row per site, item and lot with stock; active items with nothing show as 0."""
-    session = uow.session
-    sites = (
-        [lookup.site_by_name(session, site)]
-        if site
-        else list(session.scalars(select(Site).where(Site.active).order_by(Site.name)))
-    )
-    site_ids = [s.id for s in sites]
-    totals = session.execute(
-        select(
-            StockBalance.site_id, StockBalance.item_id, StockBalance.lot_id, StockBalance.on_hand
-        ).where(StockBalance.site_id.in_(site_ids))
-    ).all()
-    items = {i.id: i for i in session.scalars(select(Item))}
-    lots = {lot.id: lot for lot in session.scalars(select(Lot))}
-    by_site: dict[uuid.UUID, list[OnHandRow]] = {s.id: [] for s in sites}
-    names = {s.id: s.name for s in sites}
-    for site_id, item_id, lot_id, total in totals:
-        if int(total) == 0:
-            continue
-        item, lot = items[item_id], lots.get(lot_id) if lot_id else None
-        by_site[site_id].append(
-            OnHandRow(
-                names[site_id],
-                item.code,
-                item.name,
-                lot.lot_number if lot else None,
-                lot.expires_on if lot else None,
-                int(total),
-                item.sort_order,
-            )
-        )
-    rows: list[OnHandRow] = []
-    for s in sites:
-        present = {r.item_code for r in by_site[s.id]}
-        for item in items.values():
-            if item.active and item.code not in present:
-                by_site[s.id].append(
-                    OnHandRow(s.name, item.code, item.name, None, None, 0, item.sort_order)
-                )
-        by_site[s.id].sort(
-            key=lambda r: (r.sort_order, r.item_code, r.expires_on or date.max, r.lot or "")
-        )
-        rows.extend(by_site[s.id])
-    return rows
-
-
-def expiring_lots(uow: UnitOfWork, within_days: int, site: str | None = None) -> list[OnHandRow]:
-    """Lots with stock that expire within N days (or already have)."""
-    limit = uow.today() + timedelta(days=within_days)
-    return [
-        r
-        for r in on_hand(uow, site)
-        if r.expires_on is not None and r.on_hand > 0 and r.expires_on <= limit
-    ]
-
-
-def under_reorder_level(
-    uow: UnitOfWork, site: str | None = None
-) -> list[tuple[str, str, int, int]]:
-    """(site, item code, on hand, reorder level) for active items below their level."""
-    totals: dict[tuple[str, str], int] = {}
-    for r in on_hand(uow, site):
-        totals[(r.site, r.item_code)] = totals.get((r.site, r.item_code), 0) + r.on_hand
-    levels = {i.code: i.reorder_level for i in uow.session.scalars(select(Item).where(Item.active))}
-    return [
-        (s, code, qty, levels[code])
-        for (s, code), qty in totals.items()
-        if code in levels and qty < levels[code]
-    ]
-
-
-def ledger(uow: UnitOfWork, site: str, item_code: str) -> list[MovementInfo]:
-    """Every movement of one item at one site, oldest first, with the running balance."""
-    session = uow.session
-    site_row = lookup.site_by_name(session, site)
-    item = lookup.item_by_code(session, item_code)
-    rows = session.scalars(
-        select(StockMovement)
-        .where(StockMovement.site_id == site_row.id, StockMovement.item_id == item.id)
-        .order_by(StockMovement.occurred_at, StockMovement.created_at, StockMovement.id)
-    )
-    running = 0
-    out = []
-    for movement in rows:
-        running += movement.quantity
-        out.append(movement_info(session, movement, running))
-    return out

@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from outreach_app.services import inventory
-from outreach_app.services.store import InitOptions, init_store, open_store
+from outreach_app.services.store import open_store
+from outreach_app.services.store_init import InitOptions, init_store
 from outreach_app.storage.backup import verify_database_file
 from outreach_app.storage.schema import HEAD_REVISION
 from tests.reliability.crash_child import IMPORT_ROWS, KIT_ITEMS, LOGGED_NOTE, SITE

@@ -16,7 +16,8 @@ from outreach_app.domain.participant import check_character, normalize_participa
 from outreach_app.domain.values import EncounterDraft
 from outreach_app.reports.cards_pdf import cards_pdf
 from outreach_app.services import codes, encounters, participants
-from outreach_app.services.store import InitOptions, init_store, open_store
+from outreach_app.services.store import open_store
+from outreach_app.services.store_init import InitOptions, init_store
 from outreach_app.storage.folder import DataFolder, FolderRecord
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

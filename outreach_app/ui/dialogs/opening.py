@@ -30,7 +30,7 @@ from outreach_app.domain.codes import SiteKind
 from outreach_app.domain.errors import OutreachError, WrongPassphrase
 
 if TYPE_CHECKING:
-    from outreach_app.services.store import InitOptions
+    from outreach_app.services.store_init import InitOptions
 
 ERROR_STYLE = "color: #8a1c1c;"
 NO_ENCRYPTION_RISK = (
@@ -75,7 +75,7 @@ class SetupDialog(QDialog):
         self.setWindowTitle("Set up Outreach Tally")
         self._data_dir, self._db_url = data_dir, db_url
         self.org = QLineEdit()
-        from outreach_app.services.store import resolve_zone  # first run only
+        from outreach_app.services.store_init import resolve_zone  # first run only
 
         self.zone = QLineEdit(resolve_zone(None).key)
         self.zone.setToolTip("The organisation's time zone, e.g. America/Toronto")
@@ -169,7 +169,7 @@ class SetupDialog(QDialog):
         if not self.pin.text().isdigit() or not 4 <= len(self.pin.text()) <= 12:
             self.error.setText("The coordinator PIN is 4 to 12 digits.")
             return None
-        from outreach_app.services.store import InitOptions
+        from outreach_app.services.store_init import InitOptions
 
         return InitOptions(
             org=self.org.text(),
@@ -185,7 +185,8 @@ class SetupDialog(QDialog):
         if options is None:
             return
         from outreach_app.services import auth
-        from outreach_app.services.store import init_store, open_store
+        from outreach_app.services.store import open_store
+        from outreach_app.services.store_init import init_store
 
         try:
             init_store(self._data_dir, options, self._db_url)
