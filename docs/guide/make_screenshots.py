@@ -3,12 +3,11 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/guide/make_screenshots.py --lang en
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/guide/make_screenshots.py --lang fr
 
-A throwaway data folder (not encrypted, for speed) is made with `outreach init` and filled with
-`outreach demo` (a synthetic month: made-up codes, stock phrases for notes, nothing about real
-people). The real main window opens on it, signs in as its coordinator with the keyboard, then
-visits each page and dialog a guide page shows and saves `widget.grab()` of it. The language is
-set before any widget is built, and `--lang` is passed to the commands so the seeded catalog is
-in that language too. Until the interface texts are translated, French shots show English UI.
+A throwaway folder (not encrypted, for speed) is made by `outreach init` and `outreach demo`
+(a synthetic month: made-up codes, stock phrases for notes). The real main window opens on it,
+signs in by keyboard, visits each page and dialog a guide page shows and saves its grab. The
+language is set before any widget is built and passed to the commands (`--lang`), so the
+catalog is seeded in it; UI texts not yet translated show in English.
 """
 
 from __future__ import annotations
@@ -202,10 +201,8 @@ def encounters(shoot: Shooter, window: Any) -> None:
 
 
 def stock(shoot: Shooter, window: Any, app: QApplication) -> None:
-    from outreach_app.ui.dialogs.shift_bag_dialog import CHECK_IN, CHECK_OUT, ShiftBagDialog
     from outreach_app.ui.dialogs.stock_dialogs import ReceiveDialog
     from outreach_app.ui.dialogs.stocktake_dialog import StocktakeDialog
-    from outreach_app.ui.models import quantity_table as qt
 
     page = show(window, "Inventory")
     wait_for(app, lambda: page.proxy.rowCount() > 0, "the inventory")
@@ -230,28 +227,34 @@ def stock(shoot: Shooter, window: Any, app: QApplication) -> None:
             model.setData(model.index(row, 7), "DAMAGED")
     shoot.dialog(sheet, "stocktake", (980, 540))
 
-    out = ShiftBagDialog(window.context, CHECK_OUT, SITE, window)
-    out.bag_combo.setCurrentIndex(max(out.bag_combo.findData(BAG), 0))
-    bag = {"SYRINGE": 100, "KIT-INJECT": 0, "NALOXONE-NASAL": 4, "FTS": 20, "SWAB": 100}
-    settle(app)
-    for row in range(out.model.rowCount()):
-        line = out.model.row_at(row)
-        if line.item_code in bag:
-            out.model.setData(out.model.index(row, qt.COL_QTY), bag[line.item_code])
-    out.resize(640, 520)
+    shift_bags(shoot, window, app)
+
+
+def shift_bags(shoot: Shooter, window: Any, app: QApplication) -> None:
+    """The bag emptied first (the demo left a month in it), then loaded, then back."""
+    from outreach_app.ui.dialogs.shift_bag_dialog import CHECK_IN, CHECK_OUT, ShiftBagDialog
+    from outreach_app.ui.models.quantity_table import COL_QTY
+
+    def bag(mode: str, quantity: Callable[[Any], int]) -> Any:
+        dialog = ShiftBagDialog(window.context, mode, SITE, window)
+        dialog.bag_combo.setCurrentIndex(max(dialog.bag_combo.findData(BAG), 0))
+        dialog.resize(640, 540)
+        settle(app)
+        for row in range(dialog.model.rowCount()):
+            line = dialog.model.row_at(row)
+            dialog.model.setData(dialog.model.index(row, COL_QTY), quantity(line))
+        return dialog
+
+    bag(CHECK_IN, lambda line: line.available).save_button.click()
+    loads = {"SYRINGE": 100, "SWAB": 100, "NALOXONE-NASAL": 4, "FTS": 20, "CONDOM": 30}
+    out = bag(CHECK_OUT, lambda line: loads.get(line.item_code, 0))
     out.show()
     shoot(out, "bag-out")
-    out.save_button.click()  # really checked out, so the bag holds something to bring back
-    settle(app)
-    back = ShiftBagDialog(window.context, CHECK_IN, SITE, window)
-    back.bag_combo.setCurrentIndex(max(back.bag_combo.findData(BAG), 0))
-    settle(app)
-    returned = {"SYRINGE": 40, "NALOXONE-NASAL": 2, "FTS": 12, "SWAB": 50}
-    for row in range(back.model.rowCount()):
-        line = back.model.row_at(row)
-        back.model.setData(back.model.index(row, qt.COL_QTY), returned.get(line.item_code, 0))
-    back.contacts_spin.setValue(6)
-    shoot.dialog(back, "bag-in", (640, 540))
+    out.save_button.click()  # really checked out, so the bag holds what the shift took
+    back = {"SYRINGE": 40, "SWAB": 50, "NALOXONE-NASAL": 2, "FTS": 12, "CONDOM": 30}
+    check_in = bag(CHECK_IN, lambda line: back.get(line.item_code, 0))
+    check_in.contacts_spin.setValue(6)
+    shoot.dialog(check_in, "bag-in")
 
 
 def reports(shoot: Shooter, window: Any, app: QApplication, month: str) -> None:
@@ -274,7 +277,6 @@ def reports(shoot: Shooter, window: Any, app: QApplication, month: str) -> None:
 
 def dashboard(shoot: Shooter, window: Any, app: QApplication, month: str) -> None:
     page = show(window, "Dashboard")
-    settle(app)
     end = month_end(month)
     page.date_edit.setDate(QDate(end.year, end.month, end.day))
     wait_for(app, lambda: bool(page.charts) and page.generated is not None, "the dashboard")
@@ -286,9 +288,9 @@ def tally_entry(shoot: Shooter, window: Any, month: str) -> None:
     end = month_end(month)
     page.date_edit.setDate(QDate(end.year, end.month, min(end.day, 14)))
     page.contacts.setValue(14)
-    for code, qty in {"SYRINGE": 120, "NALOXONE-NASAL": 3, "SWAB": 80, "KIT-INJECT": 4}.items():
-        if code in page.spins:
-            page.spins[code].setValue(qty)
+    sheet = {"SYRINGE": 120, "NALOXONE-NASAL": 3, "SWAB": 80, "KIT-INJECT": 4}
+    for code, spin in page.spins.items():
+        spin.setValue(sheet.get(code, 0))
     shoot(window, "tally-entry")
 
 
@@ -302,8 +304,8 @@ def staff_and_audit(shoot: Shooter, window: Any, app: QApplication) -> None:
     shoot.dialog(staff, "staff", (720, 300))
     person = PersonDialog(None, window)
     person.name.setText("Jordan")
-    person.pin.setText("8642")
-    person.again.setText("8642")
+    for edit in (person.pin, person.again):
+        edit.setText("8642")
     shoot.dialog(person, "add-person")
     open_tool(window, "audit")
     audit = window.tool_windows["audit"]
