@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from outreach_app.services import backups, health
 from outreach_app.services.store import Store, open_store
 from outreach_app.storage.backup import verify_database_file
@@ -14,6 +16,31 @@ from tests.conftest import PASSPHRASE
 
 def test_quick_check_passes_on_a_healthy_store(store: Store) -> None:
     assert health.quick_check(store) == []
+
+
+@pytest.mark.parametrize("encrypted", [False, True], ids=["sqlite", "sqlcipher"])
+def test_quick_check_reads_on_its_own_connection_and_stops_when_cancelled(
+    encrypted: bool, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store's pool stays free for the first save while the check reads; a cancel (the
+    window locks and closes, or quits) ends the check instead of holding the file open.
+    (PostgreSQL has no check to run.)"""
+    folder = request.getfixturevalue("encrypted_folder" if encrypted else "plain_folder")
+    store = open_store(folder, passphrase=PASSPHRASE if encrypted else None)
+    monkeypatch.setattr(health, "CANCEL_EVERY_STEPS", 1)
+    taken: list[int] = []
+
+    def cancel_on_the_third_question() -> bool:
+        taken.append(store.engine.pool.checkedout())  # type: ignore[attr-defined]
+        return len(taken) >= 3
+
+    try:
+        with pytest.raises(health.CheckCancelled):
+            health.quick_check(store, cancel_on_the_third_question)
+        assert len(taken) >= 3 and set(taken) == {0}  # asked while reading, beside the pool
+        assert health.quick_check(store) == []  # nothing was left behind
+    finally:
+        store.close()
 
 
 def test_quick_check_reports_a_damaged_file(plain_folder: Path) -> None:
