@@ -102,6 +102,11 @@ def test_lock_and_close_asks_the_passphrase_then_a_pin_and_keeps_typed_text(
     store = open_store(encrypted_folder, passphrase=PASSPHRASE)
     window = _window(qtbot, store, encrypted_folder, tmp_path)
     qtbot.waitUntil(lambda: window.context.writes_hold == "")  # quick check passed
+    # Ctrl+Enter below is a window shortcut: Qt gives it only to the active window, and
+    # offscreen the activation arrives through the event loop, which nothing here is sure to
+    # turn (the wait above did only while the check held saves, which it should not).
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     page = window.pages.widget(0)
     window.show_page(0)
     qtbot.keyClicks(page.form.code, "ZZ-TEST-09")
