@@ -24,7 +24,7 @@ from outreach_app.ui.worker import DbWorker
 class AppContext(QObject):
     site_changed = Signal(str)
     data_changed = Signal()  # emitted after any write, so pages refresh what they show
-    writes_state_changed = Signal(str)  # "" when writes may go ahead, else why they wait
+    writes_state_changed = Signal(str)  # why writes are refused from now on
     person_changed = Signal(object)  # the person signed in (id, name, role), or None
 
     def __init__(
@@ -42,9 +42,7 @@ class AppContext(QObject):
         self._site = current_site
         self.person: Any = None  # a StaffInfo of the services: id, name, role
         self.set_person(person)
-        self._writes_hold: str = ""  # why writes wait (the quick check runs); "" when free
-        self._held: list[tuple] = []
-        self._refused = False  # the check failed: writes are refused, not held
+        self._writes_refused = ""  # why writes are refused (the file is damaged); "" if not
 
     @property
     def current_site(self) -> str:
@@ -75,31 +73,18 @@ class AppContext(QObject):
         CoordinatorOnly.tell(parent, what, self.person.name if self.person else None)
         return False
 
-    # Writes wait while the data file is being checked after opening; reads go ahead.
+    # Writes are refused once the check after opening has found the file damaged
+    # (`store_upkeep.OpeningCheck`): adding to a damaged file could spread the damage. Nothing
+    # waits for that check: it runs beside the app's work, so until it ends writes go ahead.
 
     @property
-    def writes_hold(self) -> str:
-        return self._writes_hold
-
-    def hold_writes(self, why: str) -> None:
-        self._writes_hold = why
-        self.writes_state_changed.emit(why)
-
-    def release_writes(self) -> None:
-        self._writes_hold = ""
-        self.writes_state_changed.emit("")
-        held, self._held = self._held, []
-        for job, on_done, on_error in held:
-            self.worker.submit(job, on_done, on_error)
+    def writes_refused(self) -> str:
+        """Why writes are refused ("" while they go ahead)."""
+        return self._writes_refused
 
     def refuse_writes(self, why: str) -> None:
-        """The check failed: held writes are refused with `why`, and later ones too."""
-        self.hold_writes(why)
-        held, self._held = self._held, []
-        for _job, _on_done, on_error in held:
-            if on_error is not None:
-                on_error(OutreachError(why))
-        self._refused = True
+        self._writes_refused = why
+        self.writes_state_changed.emit(why)
 
     def submit_write(
         self,
@@ -107,12 +92,9 @@ class AppContext(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[OutreachError], None] | None = None,
     ) -> None:
-        """Like `worker.submit`, but waits while writes are held (and is refused after a
-        failed check)."""
-        if not self._writes_hold:
+        """Like `worker.submit`, but refused with the reason once writes are refused (the
+        page gets its error path, so its Save comes back)."""
+        if not self._writes_refused:
             self.worker.submit(job, on_done, on_error)
-        elif self._refused:
-            if on_error is not None:
-                on_error(OutreachError(self._writes_hold))
-        else:
-            self._held.append((job, on_done, on_error))
+        elif on_error is not None:
+            on_error(OutreachError(self._writes_refused))

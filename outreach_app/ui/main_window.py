@@ -141,6 +141,8 @@ class MainWindow(QMainWindow):
     def _on_opened(self, store: Any, sites: list[str]) -> None:
         if self.worker is not None:  # the passphrase after Lock and close
             self.session.reopened(store)
+            if self._run_check:  # again if it was stopped by the closing
+                self.opening_check.start(store)
         else:
             self.attach_store(store, sites)
 
@@ -177,6 +179,11 @@ class MainWindow(QMainWindow):
         self.sign_in = SignIn(self.context, self.settings, self)
         self.statusBar().addPermanentWidget(self.sign_in.status)
         self._build(sites)
+        # Before the session's own slot: a check under way ends before the store closes.
+        self.opening_check = OpeningCheck(
+            self.context, self, self.statusBar().showMessage, synchronous=self._synchronous
+        )
+        self.opening_check.follow(self.window_lock)
         self.session = WindowSession(
             context=self.context,
             lock=self.window_lock,
@@ -197,7 +204,7 @@ class MainWindow(QMainWindow):
         self.context.site_changed.connect(self._on_site_changed)
         self.context.writes_state_changed.connect(self._on_writes_state)
         if self._run_check:
-            OpeningCheck(self.context, self, self.statusBar().showMessage).start()
+            self.opening_check.start(store)
 
     # Layout ----------------------------------------------------------------------------------
 
@@ -355,9 +362,11 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         self._show_finishing()
+        self.opening_check.stop()  # the store closes after the backup: no check holds it open
         closed = self.window_lock.store_closed  # Lock and close: nothing open to back up
+        purge = not self.context.writes_refused  # a damaged file is not written to
         self.worker.submit(
-            lambda store: None if closed else back_up_and_close(store),
+            lambda store: None if closed else back_up_and_close(store, purge=purge),
             self._on_finished,
             self._on_finished,
             urgent=True,  # locked: the held jobs are dropped, the backup still runs

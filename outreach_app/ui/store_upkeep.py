@@ -1,18 +1,19 @@
-"""Looking after the open store: the quick check after opening, before anything is saved, and
-the daily backup when the window closes."""
+"""Looking after the open store: the quick check after opening (beside the app's work, never in
+front of a save), and the scheduled purge and daily backup when the window closes."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from outreach_app.domain.errors import OutreachError
-
+from outreach_app.ui.background import BackgroundCall
 from outreach_app.ui.context import AppContext
+from outreach_app.ui.window_lock import WindowLock
 
 log = logging.getLogger(__name__)
 # A status-bar message and how long it shows, in ms (0: until replaced).
@@ -20,47 +21,109 @@ Status = Callable[[str, int], None]
 
 
 class OpeningCheck(QObject):
-    """Holds writes while the quick check reads the file (reads go ahead); a damaged file
-    refuses them, with what to do, instead of adding to the damage."""
+    """The whole-file quick check (`services.health`), on a thread and a read connection of its
+    own, beside the app's work.
 
-    def __init__(self, context: AppContext, parent: QWidget, status: Status) -> None:
+    Its time grows with the file (seconds on a year of encrypted data), so the first save never
+    waits for it: saves go ahead at once, and only a damaged file found by the check refuses the
+    writes that come after, with what to do. The full `integrity_check` runs on the copy at each
+    backup (the day's, taken on close). `stop` ends a check under way before the store closes
+    (Lock and close, quitting); `start` on the reopened store checks it again when no check had
+    run to its end.
+    """
+
+    finished = Signal(object)  # the problems found ([]: none); not emitted for a stopped check
+
+    def __init__(
+        self, context: AppContext, parent: QWidget, status: Status, *, synchronous: bool = False
+    ) -> None:
         super().__init__(parent)
         self._context, self._parent, self._status = context, parent, status
+        self._synchronous = synchronous  # tests: on the GUI thread, like the worker's jobs
+        self._call: BackgroundCall | None = None
+        self._cancel = threading.Event()
+        self._due: Any = None  # the store `start` was given, until the check of it begins
+        self.done = False  # a check ran to its end (whatever it found)
 
-    def start(self) -> None:
-        self._context.hold_writes("Checking the data file before saving anything…")
-        QTimer.singleShot(0, self._run)
+    @property
+    def running(self) -> bool:
+        return self._call is not None
 
-    def _run(self) -> None:
+    def start(self, store: Any) -> None:
+        """Checks `store` from the next turn of the event loop (the window paints first)."""
+        if self.done or self.running:
+            return
+        self._due = store
+        QTimer.singleShot(0, self, lambda: self._run(store))  # not after this object is gone
+
+    def follow(self, lock: WindowLock) -> None:
+        """Lock and close stops the check: the store closes next."""
+
+        def on_locked(locked: bool) -> None:
+            if locked and lock.store_closed:
+                self.stop()
+
+        lock.locked_changed.connect(on_locked)
+
+    def stop(self) -> None:
+        """The store is about to close: a check under way ends at once (no result), one not
+        yet begun does not begin."""
+        self._due = None
+        self._cancel.set()
+        if self._call is not None:
+            self._call.cancel()
+            self._call = None
+
+    def _run(self, store: Any) -> None:
+        if self._due is not store or self.done or self.running:
+            return  # stopped (or started again) meanwhile
         from outreach_app.services import health
 
-        self._status("Checking the data file…", 0)
-        self._context.worker.submit(health.quick_check, self._on_checked, self._on_error)
+        self._due = None
+        cancel = self._cancel = threading.Event()
+        self._call = BackgroundCall(
+            lambda: health.quick_check(store, cancel.is_set),
+            self._on_checked,
+            self._on_failed,
+            synchronous=self._synchronous,
+        )
+        self._call.start()
 
     def _on_checked(self, problems: list[str]) -> None:
+        self._call = None
+        self.done = True
         if not problems:
-            self._context.release_writes()
-            self._status("Ready", 3000)
-            return
-        why = (
-            "The data file looks damaged, so nothing new is saved. Run `outreach check`, and "
-            "restore the latest backup from the data folder's backups/ if needed. Found: "
-            + "; ".join(problems[:3])
-        )
-        self._context.refuse_writes(why)
-        QMessageBox.warning(self._parent, "The data file needs attention", why)
+            log.info("the quick check after opening found no problem")
+            self._status("Data file checked: no damage found.", 3000)
+        else:
+            why = (
+                "The data file looks damaged, so nothing new is saved. Run `outreach check`, "
+                "and restore the latest backup from the data folder's backups/ if needed. "
+                "Found: " + "; ".join(problems[:3])
+            )
+            self._context.refuse_writes(why)
+            QMessageBox.warning(self._parent, "The data file needs attention", why)
+        self.finished.emit(problems)
 
-    def _on_error(self, error: OutreachError) -> None:
-        self._on_checked([error.message])
+    def _on_failed(self, error: BaseException) -> None:
+        """A failure of the check itself (not of the file: an unreadable file comes back as a
+        problem): logged and said, and the window carries on; saves were never waiting."""
+        self._call = None
+        self.done = True
+        log.error("the quick check after opening failed", exc_info=error)
+        self._status("The data file could not be checked; `outreach check` checks it.", 0)
 
 
-def back_up_and_close(store: Any) -> None:
+def back_up_and_close(store: Any, *, purge: bool = True) -> None:
     """The scheduled purge when due, the day's backup (a failure of either is logged, never
-    stops the closing), then the store closes."""
+    stops the closing), then the store closes. `purge=False` when the check found the file
+    damaged: the purge writes, and writes are refused then (the backup's own check refuses a
+    damaged copy)."""
     from outreach_app.services import backups, retention
 
     try:  # the coordinators' schedule ("purge notes older than N months"), when it is due
-        retention.run_schedule(store)
+        if purge:
+            retention.run_schedule(store)
     except Exception:
         log.exception("scheduled purge on close failed")
     try:

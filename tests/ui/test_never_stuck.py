@@ -33,7 +33,7 @@ def _window(qtbot, folder, tmp_path):
     window.show()
     qtbot.waitExposed(window)
     sign_in(qtbot, window)
-    qtbot.waitUntil(lambda: window.context.writes_hold == "", timeout=10_000)
+    qtbot.waitUntil(lambda: window.opening_check.done, timeout=10_000)
     return window
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from outreach_app.domain.values import EncounterDraft
 from outreach_app.services import encounters, retention
@@ -15,8 +16,7 @@ from outreach_app.ui.store_upkeep import back_up_and_close
 MARK = b"ZZ-PURGE-MARKER"
 
 
-def test_closing_runs_the_schedule_then_backs_up(plain_folder: Path) -> None:
-    store = open_store(plain_folder)
+def _old_note_and_schedule(store: Any) -> None:
     with store.unit_of_work() as uow:
         encounters.log_encounter(
             uow,
@@ -27,7 +27,20 @@ def test_closing_runs_the_schedule_then_backs_up(plain_folder: Path) -> None:
             ),
         )
         retention.set_schedule(uow, 6)
+
+
+def test_closing_runs_the_schedule_then_backs_up(plain_folder: Path) -> None:
+    store = open_store(plain_folder)
+    _old_note_and_schedule(store)
     back_up_and_close(store)
     files = [p for p in plain_folder.rglob("*") if p.is_file()]
     assert any(p.name.startswith("daily-") for p in files)
     assert [p.name for p in files if MARK in p.read_bytes()] == []
+
+
+def test_closing_a_file_found_damaged_does_not_purge(plain_folder: Path) -> None:
+    """Writes are refused once the opening check found damage; the purge on close writes."""
+    store = open_store(plain_folder)
+    _old_note_and_schedule(store)
+    back_up_and_close(store, purge=False)
+    assert MARK in (plain_folder / "outreach.db").read_bytes()

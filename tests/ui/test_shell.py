@@ -101,10 +101,9 @@ def test_lock_and_close_asks_the_passphrase_then_a_pin_and_keeps_typed_text(
 ):
     store = open_store(encrypted_folder, passphrase=PASSPHRASE)
     window = _window(qtbot, store, encrypted_folder, tmp_path)
-    qtbot.waitUntil(lambda: window.context.writes_hold == "")  # quick check passed
     # Ctrl+Enter below is a window shortcut: Qt gives it only to the active window, and
     # offscreen the activation arrives through the event loop, which nothing here is sure to
-    # turn (the wait above did only while the check held saves, which it should not).
+    # turn (nothing waits for the opening check: it runs beside the saves).
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     page = window.pages.widget(0)
@@ -163,8 +162,7 @@ def test_idle_timer_locks(qtbot, plain_folder, tmp_path):
 def test_window_stays_responsive_while_saving_on_the_real_worker(qtbot, plain_folder, tmp_path):
     store = open_store(plain_folder)
     window = _window(qtbot, store, plain_folder, tmp_path, synchronous=False)
-    qtbot.waitUntil(lambda: window.context.writes_hold == "", timeout=10_000)
-    page = window.pages.widget(0)
+    page = window.pages.widget(0)  # the save goes ahead whether or not the check has ended
     qtbot.waitUntil(lambda: bool(page.form.item_rows), timeout=10_000)
     events = []
     page.form.note.setText("responsiveness")

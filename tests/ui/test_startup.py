@@ -41,5 +41,5 @@ def test_a_plain_folder_opens_behind_the_shown_window(qtbot, plain_folder, tmp_p
     window.show_page(titles.index("Encounters"))
     assert window.pages.is_built(titles.index("Encounters"))
     assert not window.pages.is_built(titles.index("Reports"))
-    qtbot.waitUntil(lambda: window.context.writes_hold == "", timeout=10_000)
+    qtbot.waitUntil(lambda: window.opening_check.done, timeout=10_000)
     close_window(qtbot, window)

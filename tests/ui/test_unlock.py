@@ -45,7 +45,7 @@ def test_the_window_shows_as_soon_as_the_passphrase_is_entered(qtbot, encrypted_
     assert window.worker is not None and dialog.store is window.worker.store
     assert not dialog.opening and not dialog.isVisible()
     sign_in(qtbot, window)  # then the PIN
-    qtbot.waitUntil(lambda: window.context.writes_hold == "", timeout=10_000)
+    qtbot.waitUntil(lambda: window.opening_check.done, timeout=10_000)
     close_window(qtbot, window)
 
 
@@ -91,7 +91,7 @@ def test_lock_screen_unlock_runs_off_the_gui_thread(qtbot, encrypted_folder, tmp
     qtbot.addWidget(window)
     window.show()
     sign_in(qtbot, window)
-    qtbot.waitUntil(lambda: window.context.writes_hold == "", timeout=10_000)
+    qtbot.waitUntil(lambda: window.opening_check.done, timeout=10_000)
     window.session.lock_and_close()
     events = []
     reopened = window.session.reopened
