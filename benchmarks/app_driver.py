@@ -1,17 +1,20 @@
 """Child process of `bench_app`: start the app (or a bare QMainWindow) and print when it is shown,
-ready to log and checked, as `time.monotonic()` readings the parent compares with its spawn
-time.
+ready (the first save can run) and checked, as `time.monotonic()` readings the parent compares
+with its spawn time.
 
     python benchmarks/app_driver.py bare
     python benchmarks/app_driver.py app DATA_DIR [--memory]
 
 Run with QT_QPA_PLATFORM=offscreen. For an encrypted folder the passphrase comes from
-OUTREACH_BENCH_PASSPHRASE and is put into the unlock dialog as soon as it shows. "Ready" means
-the Log encounter form is loaded (sites, catalog and on-hand figures shown; the person can type);
-"checked" means that and the quick check after opening passed (writes released; a save pressed
-before is held until then). `--memory` then opens the Encounters page on "All time", scrolls a few
-pages and prints the resident memory. The process ends with os._exit: no backup on close, no
-settings written (the parent gives it a throwaway XDG_CONFIG_HOME as well).
+OUTREACH_BENCH_PASSPHRASE and is put into the unlock dialog as soon as it shows; the first
+coordinator's PIN comes from OUTREACH_BENCH_PIN and is typed into the sign-in screen as soon as
+its names show. "Ready" means the first save can run: someone is signed in, the Log encounter
+form is loaded (sites, catalog and on-hand figures shown) and a write unit submitted then the way
+a save is (`AppContext.submit_write`, an empty one) has run. "Checked" means the quick check
+after opening, which runs beside all that, has ended and found nothing. `--memory` then opens the
+Encounters page on "All time", scrolls a few pages and prints the resident memory. The process
+ends with os._exit: no backup on close, no settings written (the parent gives it a throwaway
+XDG_CONFIG_HOME as well).
 """
 
 import time
@@ -80,23 +83,47 @@ def app(data_dir: str, memory: bool) -> None:
     from outreach_app.cli import main
 
     from outreach_app.ui import page_registry
-    from outreach_app.ui.context import AppContext
     from outreach_app.ui.dialogs.opening import UnlockDialog
     from outreach_app.ui.main_window import PAGES, MainWindow
+    from outreach_app.ui.widgets.sign_in_screen import SignInScreen
 
     # Nothing the app imports late (the pages, the services) is imported here first.
-    state: dict[str, Any] = {"window": None, "loaded": False, "released": False}
+    state: dict[str, Any] = {"window": None, "loaded": False}
 
     def check_ready() -> None:
-        if state["window"] is None or not state["loaded"]:
+        """Signed in and the form loaded: the first save's own path (a write unit through
+        `submit_write`, as the Log page's Save) is tried at once; "ready" is when it has run.
+        The unit writes nothing, so the generated data stays as it was."""
+        window = state["window"]
+        context = getattr(window, "context", None)
+        if context is None or not state["loaded"] or "probing" in state:
             return
-        if not state.get("ready"):
-            state["ready"] = True
-            mark("ready")
-        if not state["released"] or state.get("checked"):
+        if context.person is None or window.worker.paused:
             return
+        state["probing"] = True
+        context.submit_write(lambda store: store.write(lambda uow: None), written, refused)
+
+    def written(_result: Any) -> None:
+        state["ready"] = True
+        mark("ready")
+        done_when_both()
+
+    def refused(error: Any) -> None:
+        print(f"the first save was refused: {error.message}", file=sys.stderr)
+        finish(1)
+
+    def checked(problems: list[str]) -> None:
+        if problems:
+            print(f"the quick check found problems: {problems}", file=sys.stderr)
+            finish(1)
         state["checked"] = True
         mark("checked")
+        done_when_both()
+
+    def done_when_both() -> None:
+        if "ready" not in state or "checked" not in state or "finishing" in state:
+            return
+        state["finishing"] = True
         if memory:
             QTimer.singleShot(0, open_encounters)
         else:
@@ -138,7 +165,14 @@ def app(data_dir: str, memory: bool) -> None:
         if state["window"] is None:
             state["window"] = self
             mark("shown")
-            check_ready()
+
+    attach_store = MainWindow.attach_store
+
+    def attach_store_watched(self: MainWindow, store: Any, sites: Any = None) -> None:
+        attach_store(self, store, sites)
+        self.opening_check.finished.connect(checked)
+        # After the session's own slot: the worker has resumed when this runs.
+        self.sign_in.signed_in.connect(lambda _person: check_ready())
 
     build_page = page_registry.build_page
 
@@ -160,13 +194,6 @@ def app(data_dir: str, memory: bool) -> None:
             page_class._on_loaded = on_loaded
         return build_page(title, module, cls, context)
 
-    release = AppContext.release_writes
-
-    def release_writes(self: AppContext) -> None:
-        release(self)
-        state["released"] = True
-        check_ready()
-
     unlock_shown = UnlockDialog.showEvent
 
     def unlock_show_event(self: UnlockDialog, event: Any) -> None:
@@ -176,10 +203,23 @@ def app(data_dir: str, memory: bool) -> None:
         assert box is not None
         QTimer.singleShot(0, box.button(QDialogButtonBox.StandardButton.Ok).click)
 
+    fill = SignInScreen.fill
+
+    def fill_and_sign_in(self: SignInScreen, people: Any, current: Any) -> None:
+        """The PIN typed as soon as the names are shown (twice on data made before the
+        generator set one: the first coordinator then chooses it here)."""
+        fill(self, people, current)
+        pin = os.environ["OUTREACH_BENCH_PIN"]
+        self.pin.setText(pin)
+        if self.setting_pin:
+            self.again.setText(pin)
+        QTimer.singleShot(0, self.button.click)
+
     MainWindow.showEvent = show_event  # type: ignore[method-assign]
+    MainWindow.attach_store = attach_store_watched  # type: ignore[method-assign]
     page_registry.build_page = build_page_watched  # type: ignore[assignment]
-    AppContext.release_writes = release_writes  # type: ignore[method-assign]
     UnlockDialog.showEvent = unlock_show_event  # type: ignore[method-assign, assignment]
+    SignInScreen.fill = fill_and_sign_in  # type: ignore[method-assign]
     code = main(["--data-dir", data_dir])
     print(f"exited {code} before ready", file=sys.stderr)
     finish(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.generate import PASSPHRASE, BenchData
+from benchmarks.generate import PASSPHRASE, PIN, BenchData
 
 
 @dataclass(frozen=True)
@@ -28,5 +28,6 @@ class Context:
     scale: float
     data: BenchData
     passphrase: str = PASSPHRASE
+    pin: str = PIN  # the first coordinator's, on both copies
     memory_data: Path | None = None  # plain folder for the opt-in memory figure
     memory_scale: float | None = None

@@ -21,6 +21,9 @@ from outreach_app.services.store_init import InitOptions, init_store
 from outreach_app.storage.folder import DataFolder, FolderRecord
 
 PASSPHRASE = "benchmark-passphrase-not-secret"
+# The first coordinator's PIN, set at init as `outreach init` sets it from OUTREACH_NEW_PIN: the
+# app start-up benchmark types it into the sign-in screen, as a person at the counter would.
+PIN = "24680"
 FIRST_DAY = date(2025, 1, 1)
 
 
@@ -54,7 +57,11 @@ def generate(root: Path, scale: float, days: int = 365, quiet: bool = False) -> 
         plain,
         # The generator's codes (P-0001…) are a program's own scheme, not printed random codes.
         InitOptions(
-            org="ZZ Benchmark", site="Drop-in Centre", timezone="America/Toronto", codes="own"
+            org="ZZ Benchmark",
+            site="Drop-in Centre",
+            timezone="America/Toronto",
+            codes="own",
+            coordinator_pin=PIN,
         ),
     )
     store = open_store(plain)
