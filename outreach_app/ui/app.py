@@ -24,6 +24,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from outreach_app.domain.errors import NotInitialised, OutreachError, StoreError
+from outreach_app.i18n import _
 from outreach_app.logsetup import configure_file_logging, log_path
 from outreach_app.resources import resources_dir
 
@@ -49,9 +50,13 @@ def install_excepthook(data_dir: Path) -> None:
         log.error("unexpected error", exc_info=(kind, error, tb))
         QMessageBox.critical(
             QApplication.activeWindow(),
-            "Something went wrong",
-            "Something unexpected went wrong. What you were doing may not have been saved.\n\n"
-            f"The details (no participant data) are in the log:\n{log_path(data_dir)}",
+            _("Something went wrong"),
+            _("Something unexpected went wrong. What you were doing may not have been saved.")
+            + "\n\n"
+            + _(
+                "The details (no participant data) are in the log:\n{path}",
+                path=log_path(data_dir),
+            ),
         )
 
     sys.excepthook = hook

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from outreach_app.domain.errors import OutreachError
+from outreach_app.i18n import _
 
 from outreach_app.ui.context import AppContext
 
@@ -28,27 +29,27 @@ class OpeningCheck(QObject):
         self._context, self._parent, self._status = context, parent, status
 
     def start(self) -> None:
-        self._context.hold_writes("Checking the data file before saving anything…")
+        self._context.hold_writes(_("Checking the data file before saving anything…"))
         QTimer.singleShot(0, self._run)
 
     def _run(self) -> None:
         from outreach_app.services import health
 
-        self._status("Checking the data file…", 0)
+        self._status(_("Checking the data file…"), 0)
         self._context.worker.submit(health.quick_check, self._on_checked, self._on_error)
 
     def _on_checked(self, problems: list[str]) -> None:
         if not problems:
             self._context.release_writes()
-            self._status("Ready", 3000)
+            self._status(_("Ready"), 3000)
             return
-        why = (
+        why = _(
             "The data file looks damaged, so nothing new is saved. Run `outreach check`, and "
-            "restore the latest backup from the data folder's backups/ if needed. Found: "
-            + "; ".join(problems[:3])
+            "restore the latest backup from the data folder's backups/ if needed. Found: {found}",
+            found="; ".join(problems[:3]),
         )
         self._context.refuse_writes(why)
-        QMessageBox.warning(self._parent, "The data file needs attention", why)
+        QMessageBox.warning(self._parent, _("The data file needs attention"), why)
 
     def _on_error(self, error: OutreachError) -> None:
         self._on_checked([error.message])

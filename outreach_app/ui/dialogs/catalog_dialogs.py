@@ -85,7 +85,7 @@ class ItemDialog(RequestForm):
         self.name_edit = QLineEdit(item.name if item else "")
         self.category_edit = QLineEdit(item.category if item else "")
         self.category_edit.setPlaceholderText(_("e.g. injection, smoking, naloxone, testing"))
-        self.unit_edit = QLineEdit(item.unit if item else "each")
+        self.unit_edit = QLineEdit(item.unit if item else _("each"))
         self.reorder_spin = QSpinBox(minimum=0, maximum=1_000_000)
         self.reorder_spin.setValue(item.reorder_level if item else 0)
         self.doses_spin = QSpinBox(minimum=0, maximum=20)
@@ -119,7 +119,7 @@ class ItemDialog(RequestForm):
             self.code_edit.text().strip(),
             self.name_edit.text().strip(),
             self.category_edit.text().strip(),
-            self.unit_edit.text().strip() or "each",
+            self.unit_edit.text().strip() or _("each"),
             self.reorder_spin.value(),
             self.doses_spin.value(),
             self.lots_check.isChecked(),

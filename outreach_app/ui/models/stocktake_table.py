@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 
 from outreach_app.domain.codes import AdjustReason, parse_enum
 from outreach_app.domain.values import StocktakeLineDraft
-from outreach_app.i18n import _
+from outreach_app.i18n import N_, _
 
 from outreach_app.ui.models.rows import Index, RowsTableModel
 
@@ -64,7 +64,10 @@ def count_lines(expected_lines: list[Any]) -> list[CountLine]:
 
 
 class StocktakeTableModel(RowsTableModel):
-    HEADERS = ("Item", "Name", "Lot", "Expires", "Expected", "Counted", "Variance", "Reason")
+    HEADERS = (
+        N_("Item"), N_("Name"), N_("Lot"), N_("Expires"), N_("Expected"), N_("Counted"),
+        N_("Variance"), N_("Reason"),
+    )  # fmt: skip
 
     def display(self, row: CountLine, column: int) -> str:
         if column == COL_CODE:
