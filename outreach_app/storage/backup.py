@@ -53,7 +53,7 @@ def _check_whole(cursor: Any, path: Path) -> None:
     (pages,) = cursor.execute("PRAGMA page_count").fetchone()
     (page_size,) = cursor.execute("PRAGMA page_size").fetchone()
     if path.stat().st_size != int(pages) * int(page_size):  # SQLCipher answers page_size as text
-        raise BadFile(f"{path.name} is incomplete (cut short); nothing was replaced.")
+        raise BadFile(_l("{name} is incomplete (cut short); nothing was replaced.", name=path.name))
 
 
 def read_backup_revision(path: Path, passphrase: str | None) -> str:
@@ -113,7 +113,7 @@ def copy_database(source: Engine, dest: Path, passphrase: str | None) -> None:
     except Exception as exc:
         tmp.unlink(missing_ok=True)
         if is_disk_full(exc):
-            raise disk_full(f"the backup {dest}") from exc
+            raise disk_full(_l("the backup {path}", path=dest)) from exc
         raise StoreError(
             _l("The backup to {path} failed: {reason}.", path=dest, reason=exc.__class__.__name__)
         ) from exc
