@@ -31,6 +31,7 @@ from outreach_app.resources import resources_dir
 from outreach_app.ui import smoke
 from outreach_app.ui.dialogs.opening import SetupDialog, UnlockDialog, show_store_error
 from outreach_app.ui.main_window import APPLICATION, ORGANISATION, MainWindow
+from outreach_app.ui.qt_language import apply_language
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,7 @@ def run_app(data_dir: Path, db_url: str | None) -> int:
     app.setApplicationName(APPLICATION)
     app.setDesktopFileName(DESKTOP_FILE)  # Wayland matches the window to the desktop entry
     app.setWindowIcon(app_icon())
+    apply_language(app)  # Qt's own buttons and dialogs in the language chosen (--lang, system)
     data_dir = Path(data_dir)
     configure_file_logging(data_dir)
     install_excepthook(data_dir)

@@ -1,7 +1,7 @@
 """Reading a Qt mnemonic ("&Save" is Alt+S) out of a text, in whatever language it is shown.
 
-Translations choose their own mnemonic letters (a window's letters must not collide in any
-language), so a tooltip that names the key asks here instead of spelling "Alt+S" out.
+Translations choose their own mnemonic letters, and no two may collide in one window in any
+language (`tests/ui/test_mnemonics.py` reads them all with this).
 """
 
 from __future__ import annotations
@@ -18,9 +18,3 @@ def mnemonic(text: str) -> str | None:
         if match.group(1) != "&":
             return match.group(1).upper()
     return None
-
-
-def alt_key(text: str) -> str:
-    """ "Alt+S" for "&Site:"; "" when the text has no mnemonic."""
-    letter = mnemonic(text)
-    return f"Alt+{letter}" if letter else ""

@@ -89,7 +89,7 @@ class CatalogPage(Page):
         kit_header.setSectionResizeMode(ct.KIT_CONTENTS, QHeaderView.ResizeMode.Stretch)
 
         self.add_button = QPushButton(_("&Add…"))
-        self.edit_button = QPushButton(_("&Edit…"))
+        self.edit_button = QPushButton(_("Ed&it…"))
         self.toggle_button = QPushButton(_("&Deactivate"))
         self.inactive_check = QCheckBox(_("Show deacti&vated"))
         for button, tip in (
@@ -169,7 +169,7 @@ class CatalogPage(Page):
         self.edit_button.setEnabled(allowed and entry is not None and tab in (SITES, ITEMS))
         self.toggle_button.setEnabled(allowed and entry is not None)
         self.toggle_button.setText(
-            _("&Reactivate") if entry and not entry.active else _("&Deactivate")
+            _("Reac&tivate") if entry and not entry.active else _("&Deactivate")
         )
 
     # ---- changes -------------------------------------------------------------------------

@@ -59,7 +59,7 @@ class DashboardLayout(QWidget):
         self.target_spin.setSpecialValueText(_("each site's own"))
         self.target_spin.setSuffix(" " + _("days"))
         self.target_spin.setToolTip(_("Days of stock to reorder up to, for this view only"))
-        self.hide_radio = QRadioButton(_("&Hide small counts under"))
+        self.hide_radio = QRadioButton(_("Hi&de small counts under"))
         self.threshold_spin = QSpinBox()
         self.threshold_spin.setRange(2, 99)
         self.threshold_spin.setValue(DEFAULT_THRESHOLD)
@@ -68,11 +68,11 @@ class DashboardLayout(QWidget):
         self.privacy.addButton(self.hide_radio)
         self.privacy.addButton(self.show_radio)
         self.hide_radio.setChecked(True)
-        self.refresh_button = QPushButton(_("&Refresh"))
+        self.refresh_button = QPushButton(_("Refresh"))  # every letter is a menu's: F5
         self.refresh_button.setToolTip(_("Read the figures again (F5)"))
 
         self.save_pdf_button = QPushButton(_("Save &PDF…"))
-        self.save_csv_button = QPushButton(_("Save C&SV…"))
+        self.save_csv_button = QPushButton(_("Save &CSV…"))
         self.save_order_button = QPushButton(_("Save &order form…"))
         self.save_order_button.setToolTip(
             _("The reorder list as a PDF to sign, and a CSV beside it")
@@ -80,7 +80,7 @@ class DashboardLayout(QWidget):
         self.site_target_spin = QSpinBox()
         self.site_target_spin.setRange(1, 365)
         self.site_target_spin.setSuffix(" " + _("days"))
-        self.save_target_button = QPushButton(_("Save &target"))
+        self.save_target_button = QPushButton(_("Sa&ve target"))
         self.save_target_button.setToolTip(_("Keep this target as the site's own (coordinator)"))
         self.site_target_label = QLabel(_("Site's target"))
 

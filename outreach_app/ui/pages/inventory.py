@@ -74,10 +74,10 @@ class InventoryPage(Page):
 
     # ---- layout --------------------------------------------------------------------------
     def _build(self) -> None:
-        self.receive_button = QPushButton(_("&Receive…"))
+        self.receive_button = QPushButton(_("Re&ceive…"))
         self.transfer_button = QPushButton(_("&Transfer…"))
         self.adjust_button = QPushButton(_("A&djust…"))
-        self.stocktake_button = QPushButton(_("&Stocktake…"))
+        self.stocktake_button = QPushButton(_("Stoc&ktake…"))
         self.bag_out_button = QPushButton(_("Bag &out…"))
         self.bag_in_button = QPushButton(_("Bag &in…"))
         self.ledger_button = QPushButton(_("&Ledger…"))

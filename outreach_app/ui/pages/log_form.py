@@ -98,8 +98,8 @@ class LogForm(QWidget):
         first.addWidget(self.repeat)
         second = QHBoxLayout()
         for text, widget in (
-            (_("&Age band"), self.age),
-            (_("&Gender"), self.gender),
+            (_("Age &band"), self.age),
+            (_("Gen&der"), self.gender),
             (_("&People served"), self.people),
         ):
             label = QLabel(text)
@@ -147,13 +147,13 @@ class LogForm(QWidget):
         for reason, label in NALOXONE_REASON_LABELS.items():
             self.reason.addItem(_(label), reason.value)
         self.reason.setToolTip(_("Why naloxone was given; type the first letter to choose"))
-        self.reason_label = QLabel(_("Naloxone &reason"))
+        self.reason_label = QLabel(_("Naloxone reas&on"))
         self.reason_label.setBuddy(self.reason)
         self.returned = QuantitySpin()
         self.returned.setMaximumWidth(90)
         self.reversals = QuantitySpin()
         self.reversals.setMaximumWidth(90)
-        self.training = QCheckBox(_("Naloxone &training given"))
+        self.training = QCheckBox(_("Naloxone tra&ining given"))
         self.referrals_box = QWidget()
         self.referrals_layout = QVBoxLayout(self.referrals_box)
         self.referrals_layout.setContentsMargins(0, 0, 0, 0)
@@ -186,7 +186,7 @@ class LogForm(QWidget):
         middle.addWidget(supplies, 3)
         middle.addWidget(details, 2)
 
-        self.save = QPushButton(_("&Save  (Ctrl+Enter)"))
+        self.save = QPushButton(_("S&ave  (Ctrl+Enter)"))
         self.save.setDefault(False)
         self.save.setToolTip(_("Save this encounter (Ctrl+Enter)"))
         self.clear = QPushButton(_("Clear form"))

@@ -39,7 +39,7 @@ class QuantityRow(QWidget):
         super().__init__(parent)
         self.code = code
         self.label_text = label
-        self.label = QLabel(label)
+        self.label = QLabel(label.replace("&", "&&"))  # a catalog name, never a mnemonic
         self.label.setMinimumWidth(150)
         self.spin = QuantitySpin()
         self.spin.setAccessibleName(label)
