@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from outreach_app.domain.roles import Action
 from outreach_app.i18n import _
 
+from outreach_app.ui.mnemonics import shortcut_text
 from outreach_app.ui.page_registry import MENUS, PAGES, page_index
 from outreach_app.ui.widgets.page import Page
 from outreach_app.ui.widgets.role_notice import SWITCH_KEYS
@@ -138,7 +139,7 @@ class MenuBar:
         action = QAction(text, self._window)
         if keys:
             action.setShortcut(QKeySequence(keys))
-            action.setToolTip(f"{shown_text(text)} ({keys})")
+            action.setToolTip(f"{shown_text(text)} ({shortcut_text(keys)})")
         action.triggered.connect(slot)
         menu.addAction(action)
         self._window.addAction(action)

@@ -19,6 +19,7 @@ from outreach_app.domain.roles import role_label
 from outreach_app.i18n import _
 
 from outreach_app.ui.context import AppContext
+from outreach_app.ui.mnemonics import shortcut_text
 from outreach_app.ui.widgets.role_notice import SWITCH_KEYS
 from outreach_app.ui.widgets.sign_in_screen import SignInScreen, people_from
 
@@ -113,5 +114,9 @@ class SignIn(QObject):
         else:
             who = f"<b>{escape(person.name)}</b> ({role_label(person.role)})"
             self.status.setText(
-                _("Signed in: {who} · Switch person: {keys}", who=who, keys=SWITCH_KEYS)
+                _(
+                    "Signed in: {who} · Switch person: {keys}",
+                    who=who,
+                    keys=shortcut_text(SWITCH_KEYS),
+                )
             )

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from outreach_app import i18n
 from outreach_app.domain.codes import AdjustReason, AgeBand, SiteKind
 from outreach_app.domain.values import Shortfall
-from outreach_app.services import catalog, staff
+from outreach_app.services import audit, catalog, staff
 from tests.conftest import FIRST_SITE
 from tests.ui.conftest import close_window, sign_in
 
@@ -49,6 +49,7 @@ from outreach_app.ui.page_registry import PAGES, page_index
 from outreach_app.ui.qt_language import apply_language
 from outreach_app.ui.widgets.lock_screen import LockScreen
 from outreach_app.ui.widgets.shortfall import ShortfallConfirm
+from outreach_app.ui.widgets.sign_in_screen import Person, SignInScreen
 
 # A spreadsheet with one bad cell: the import dialog shows its table of cells to fix.
 BAD_SHEET = "occurred_at,site,SYRINGE\n2026-01-05,ZZ No Such Site,2\n"
@@ -210,6 +211,7 @@ def _data(shown: Shown, store: Any) -> None:
         for site in catalog.list_sites(uow, include_inactive=True):
             shown.data |= {site.name, site.kind}
         shown.data |= {p.name for p in staff.list_staff(uow)}
+        shown.data |= set(audit.actions(uow))  # stored as written, like the catalog
     shown.data |= {store.org_name, APPLICATION}
     shown.data |= {c.value for c in (*AgeBand, *SiteKind, *AdjustReason)}
 
@@ -226,9 +228,9 @@ class Walk:
         apply_language(QApplication.instance(), language)
         try:
             shown = self.shown = Shown()
-            _data(shown, self.store)
             self._standalone(shown)
             self._main_window(shown)
+            _data(shown, self.store)  # after the walk: signing in writes an audit action
             return shown
         finally:
             i18n.set_language("en")
@@ -246,6 +248,11 @@ class Walk:
         lock = LockScreen()
         lock.prepare(True)
         windows.append(("lock screen", lock))
+        first_pin = SignInScreen()  # the folder's first coordinator, no PIN here yet
+        first_pin.prepare(i18n._("Sign in"), i18n._("Choose your name and type your PIN."),
+                          choose_name=False)  # fmt: skip
+        first_pin.fill([Person("ZZ Coordinator", "coordinator", False, True)], None)
+        windows.append(("sign-in, first PIN", first_pin))
         for name, window in windows:
             self.qtbot.addWidget(window)
             window.show()
@@ -321,6 +328,7 @@ class Walk:
     def _menus(self, shown: Shown, window: MainWindow) -> None:
         sheet = self.tmp_path / "bad-sheet.csv"
         sheet.write_text(BAD_SHEET, encoding="utf-8")
+        shown.data |= {sheet.name, str(sheet.parent)}  # the import dialog names the file
         self.monkeypatch.setattr(ImportDialog, "choose_file", classmethod(lambda c, p: sheet))
         # Lock and close would close the store under the walk: its screen is walked on its own.
         self.monkeypatch.setattr(window.session, "lock_and_close", lambda: None)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from outreach_app.i18n import _
 
+from outreach_app.ui.mnemonics import shortcut_text
 from outreach_app.ui.widgets.modal import run_modal
 
 SWITCH_KEYS = "Ctrl+Shift+P"
@@ -25,7 +26,7 @@ def coordinator_only_text(what: str, name: str | None) -> str:
         "person, {keys}) and do it; nothing was changed.",
         what=escape(what),
         who=who,
-        keys=SWITCH_KEYS,
+        keys=shortcut_text(SWITCH_KEYS),
     )
 
 

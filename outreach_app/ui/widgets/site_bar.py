@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
 
 from outreach_app.i18n import _
 
+from outreach_app.ui.mnemonics import shortcut_text
+
 CHOOSE_SITE_KEYS = "Ctrl+Shift+S"
 
 
@@ -22,7 +24,7 @@ class SiteBar(QToolBar):
         self.combo = QComboBox()
         self.combo.setMinimumWidth(200)
         self.combo.setToolTip(
-            _("The site supplies are given out from ({keys})", keys=CHOOSE_SITE_KEYS)
+            _("The site supplies are given out from ({keys})", keys=shortcut_text(CHOOSE_SITE_KEYS))
         )
         site_label.setBuddy(self.combo)
         self.combo.currentTextChanged.connect(self._on_chosen)
