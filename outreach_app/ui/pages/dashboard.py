@@ -104,8 +104,8 @@ class DashboardPage(DashboardLayout):
             return
         for chart, bars in zip(self.charts, generated.bars, strict=True):
             title = _(CHART_TITLES[bars.code])
-            if generated.board.multi_site:
-                title = _("{chart} — all sites", chart=title)
+            if generated.board.multi_site:  # a line of its own: two charts share the width
+                title += "<br>" + _("all sites")
             chart.setTitle(title, color="#222222", size="10pt")
             chart.show_bars(generated.week_names, bars)
 
@@ -194,7 +194,8 @@ class DashboardPage(DashboardLayout):
                              (self.expiring_table, _("none"))):  # fmt: skip
             label, title = self.titles[table]
             shown = _(title)
-            label.setText(shown if table.model().rowCount() else f"{shown}: {empty}")
+            none = _("{title}: {empty}", title=shown, empty=empty)  # French puts a space before ":"
+            label.setText(shown if table.model().rowCount() else none)
         orders = len(board.reorder_lines)
         notes = [_("INTERNAL: small counts shown.")] if generated.request.threshold is None else []
         if any(any(bars.hidden) for bars in generated.bars):

@@ -92,18 +92,21 @@ class DashboardLayout(QWidget):
             row1.addWidget(label)
             row1.addWidget(widget)
             row1.addSpacing(10)
-        row1.addWidget(self.hide_radio)
-        row1.addWidget(self.threshold_spin)
-        row1.addWidget(self.show_radio)
         row1.addStretch(1)
         row1.addWidget(self.refresh_button)
+        # The privacy choice has a line of its own: in French and Spanish the choices and the
+        # labels of row 1 are too long to share one line at 1366 pixels.
+        privacy = QHBoxLayout()
+        for widget in (self.hide_radio, self.threshold_spin, self.show_radio):
+            privacy.addWidget(widget)
+        privacy.addStretch(1)
+        privacy.addWidget(self.site_target_label)
+        privacy.addWidget(self.site_target_spin)
+        privacy.addWidget(self.save_target_button)
         row2 = QHBoxLayout()
         for button in (self.save_pdf_button, self.save_csv_button, self.save_order_button):
             row2.addWidget(button)
         row2.addStretch(1)
-        row2.addWidget(self.site_target_label)
-        row2.addWidget(self.site_target_spin)
-        row2.addWidget(self.save_target_button)
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -153,6 +156,7 @@ class DashboardLayout(QWidget):
         self.message = MessageLine()
         layout = QVBoxLayout(self)
         layout.addLayout(row1)
+        layout.addLayout(privacy)
         layout.addLayout(row2)
         layout.addWidget(self.message)
         layout.addWidget(BusyBar(self.context))

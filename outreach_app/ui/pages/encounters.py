@@ -130,9 +130,10 @@ class EncountersPage(Page):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_SUPPLIES, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((130, 150, 95, 100, 60, 0, 75, 200)):
-            if width:
-                self.table.setColumnWidth(column, width)
+        # Supplies takes what is left; Status is mostly empty (a void's reason is in the tooltip).
+        for column, width in enumerate((130, 130, 95, 100, 60, 0, 75, 120)):
+            if width:  # never narrower than its header, whatever the language
+                self.table.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
 
         self.detail = QTextBrowser()
         self.detail.setMinimumWidth(260)

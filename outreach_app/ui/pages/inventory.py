@@ -128,7 +128,11 @@ class InventoryPage(Page):
             (sm.COL_ON_HAND, 75),
             (sm.COL_FLAGS, 260),
         ):
-            self.table.setColumnWidth(column, width)
+            self.table.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
+        # The usual flag whole, in the language shown ("Sous le seuil de réapprovisionnement").
+        usual = _("Under reorder level ({level})", level=1000)
+        flags = self.table.fontMetrics().horizontalAdvance(usual) + 16
+        self.table.setColumnWidth(sm.COL_FLAGS, max(260, flags))
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)

@@ -65,6 +65,12 @@ class ReportsView(Page):
         self.month_edit = date_edit()
         self.month_edit.setDisplayFormat("MMMM yyyy")
         self.month_edit.setDate(QDate(today.year(), today.month(), 1))
+        # Wide enough for the longest month name of the language ("septiembre 2026").
+        months = [
+            self.month_edit.locale().toString(QDate(2026, m, 1), "MMMM yyyy") for m in range(1, 13)
+        ]
+        widest = max(self.month_edit.fontMetrics().horizontalAdvance(m) for m in months)
+        self.month_edit.setMinimumWidth(widest + 48)  # the arrow button and the frame
         self.from_edit, self.to_edit = date_edit(), date_edit()
         self.from_edit.setDate(QDate(today.year(), today.month(), 1))
         self.to_edit.setDate(today)
