@@ -1,4 +1,8 @@
-"""Where bundled resources (default catalog, fonts) live, in a checkout and in a build."""
+"""Where bundled resources (default catalog, fonts, icons, message catalogues) live.
+
+They sit inside the package (`outreach_app/resources/`), so a plain `pip install` carries them
+as package data; a PyInstaller build unpacks them at the same relative place.
+"""
 
 from __future__ import annotations
 
@@ -9,5 +13,5 @@ from pathlib import Path
 def resources_dir() -> Path:
     frozen = getattr(sys, "_MEIPASS", None)  # PyInstaller unpacks data files here
     if frozen:
-        return Path(frozen) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+        return Path(frozen) / "outreach_app" / "resources"
+    return Path(__file__).resolve().parent / "resources"

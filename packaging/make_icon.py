@@ -1,4 +1,4 @@
-"""Renders `resources/icons/outreach-tally.svg` into the icon files the builds use.
+"""Renders `outreach_app/resources/icons/outreach-tally.svg` into the icon files the builds use.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/make_icon.py
 
@@ -20,7 +20,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
+ICONS = Path(__file__).resolve().parents[1] / "outreach_app" / "resources" / "icons"
 SVG = ICONS / "outreach-tally.svg"
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from outreach_app.domain.clock import FIRST_DAY, LAST_DAY, Period
 from outreach_app.domain.limits import MAX_QUANTITY, too_large, whole_number
+from outreach_app.domain.suppression import DEFAULT_THRESHOLD
 from outreach_app.i18n import _
 
 _WHOLE = re.compile(r"[0-9]+")
@@ -187,3 +188,29 @@ def db_url(text: str) -> str:
             _("it names no server and no database; write it as {example}", example=example)
         )
     return "postgresql+psycopg" + text.strip()[len(parts.scheme) :]
+
+
+def suppression_threshold(args: argparse.Namespace) -> int | None:
+    """The threshold the options ask for; None: nothing suppressed."""
+    if args.no_suppress:
+        return None
+    return DEFAULT_THRESHOLD if args.suppress is None else int(args.suppress)
+
+
+def add_suppression_options(p: argparse.ArgumentParser) -> None:
+    """`--suppress N` or `--no-suppress` (contracts §8), one or the other."""
+    hide = p.add_mutually_exclusive_group()
+    hide.add_argument(
+        "--suppress",
+        type=suppress_threshold,
+        # Not DEFAULT_THRESHOLD itself: argparse treats a value that *is* the default as not
+        # given, so `--suppress 5 --no-suppress` slipped past the exclusive group.
+        default=None,
+        metavar="N",
+        help=_("show counts of people from 1 to N-1 as <N (default 5)"),
+    )
+    hide.add_argument(
+        "--no-suppress",
+        action="store_true",
+        help=_("print every count; each page is stamped INTERNAL"),
+    )

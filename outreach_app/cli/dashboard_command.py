@@ -15,7 +15,6 @@ from typing import Any
 
 from outreach_app.cli import args as types
 from outreach_app.cli.opening import reading
-from outreach_app.domain.suppression import DEFAULT_THRESHOLD
 from outreach_app.i18n import _, ngettext
 
 MAX_TARGET_DAYS = 365
@@ -59,19 +58,7 @@ def add_dashboard_parser(kinds: Any) -> None:
         metavar="N",
         help=_("days of stock to reorder up to (default each site's setting, else 30)"),
     )
-    hide = p.add_mutually_exclusive_group()
-    hide.add_argument(
-        "--suppress",
-        type=types.suppress_threshold,
-        default=DEFAULT_THRESHOLD,
-        metavar="N",
-        help=_("show counts of people from 1 to N-1 as <N (default 5)"),
-    )
-    hide.add_argument(
-        "--no-suppress",
-        action="store_true",
-        help=_("print every count; each page is stamped INTERNAL"),
-    )
+    types.add_suppression_options(p)
     p.add_argument("--out", required=True, type=Path, metavar="F.pdf")
     p.add_argument("--csv", type=Path, metavar="F.csv")
     p.add_argument("--order-pdf", type=Path, metavar="F.pdf", help=_("the order form alone (PDF)"))
@@ -93,7 +80,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
             target_days=args.target_days,
             unsuppressed=args.no_suppress,
         )
-    threshold = None if args.no_suppress else args.suppress
+    threshold = types.suppression_threshold(args)
     outputs = [(args.out, dashboard_pdf(board, threshold))]
     if args.csv:
         outputs.append((args.csv, dashboard_csv(board, threshold)))

@@ -21,7 +21,6 @@ from outreach_app.cli.dashboard_command import add_dashboard_parser, cmd_dashboa
 from outreach_app.cli.opening import reading
 from outreach_app.domain.clock import Period
 from outreach_app.domain.errors import BadFile
-from outreach_app.domain.suppression import DEFAULT_THRESHOLD
 from outreach_app.i18n import _, _l
 
 # A full disk, a file past the system's size limit, a full quota.
@@ -45,19 +44,7 @@ def add_report_parsers(sub: Any) -> None:
     kinds = report.add_subparsers(dest="report_kind", metavar="REPORT", required=True)
     p = kinds.add_parser("monthly", help=_("monthly tally for a month or any period"))
     _period_options(p)
-    hide = p.add_mutually_exclusive_group()
-    hide.add_argument(
-        "--suppress",
-        type=types.suppress_threshold,
-        default=DEFAULT_THRESHOLD,
-        metavar="N",
-        help=_("show counts of people from 1 to N-1 as <N (default 5)"),
-    )
-    hide.add_argument(
-        "--no-suppress",
-        action="store_true",
-        help=_("print every count; each page is stamped INTERNAL"),
-    )
+    types.add_suppression_options(p)
     p = kinds.add_parser("inventory", help=_("inventory reconciliation for a month or period"))
     _period_options(p)
     add_dashboard_parser(kinds)
@@ -143,7 +130,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             stock = reconciliation.reconcile(uow, period, args.site)
     outputs: list[tuple[Path, bytes]]
     if args.report_kind == "monthly":
-        threshold = None if args.no_suppress else args.suppress
+        threshold = types.suppression_threshold(args)
         outputs = [(args.out, monthly_pdf(figures, threshold))]
         if args.csv:
             outputs.append((args.csv, monthly_csv(figures, threshold)))

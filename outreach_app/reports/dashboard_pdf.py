@@ -30,9 +30,11 @@ from outreach_app.reports.order_form import order_form_story
 from outreach_app.reports.pdfkit import (
     FONT,
     FONT_BOLD,
-    SHADE,
+    WIDTH,
     build_pdf,
     day,
+    internal_note,
+    key_value_table,
     number,
     para,
     styles,
@@ -40,7 +42,6 @@ from outreach_app.reports.pdfkit import (
     when,
 )
 
-WIDTH = 182 * mm
 ALERT = colors.HexColor("#fdecea")
 ALERT_TEXT = colors.HexColor("#8a1c1c")
 BAR = colors.HexColor("#3b6e8f")
@@ -112,7 +113,6 @@ def _targets(dashboard: Dashboard) -> str:
 
 
 def _header(dashboard: Dashboard) -> Flowable:
-    s = styles()
     first = dashboard.week_bounds(0)[0]
     last_before = dashboard.week_bounds(3)[1]
     sites = dashboard.site
@@ -136,24 +136,12 @@ def _header(dashboard: Dashboard) -> Flowable:
         (_("Generated at"), when(dashboard.generated_at)),
         (_("Device"), f"{dashboard.device} · Outreach Tally {dashboard.app_version}"),
     ]
-    data = [[para(k, s["cell"]), para(v, s["cell"])] for k, v in rows]
-    return table(
-        data,
-        [36 * mm, WIDTH - 36 * mm],
-        numeric_from=2,
-        extra=[
-            ("BACKGROUND", (0, 0), (-1, 0), colors.white),
-            ("BACKGROUND", (0, 0), (0, -1), SHADE),
-        ],
-    )
+    return key_value_table(rows, 36 * mm)
 
 
 def _suppression_note(threshold: int | None) -> str:
     if threshold is None:
-        return _(
-            "INTERNAL: small counts are shown (no suppression). Do not share this report outside "
-            "the program."
-        )
+        return internal_note()
     return _(
         "Small counts: counts of people (contacts, people served, reversals) from 1 to {last} "
         "show as “<{n}”, a mean when the four weeks add up to under {n}; where one hidden site "

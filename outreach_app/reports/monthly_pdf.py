@@ -23,8 +23,11 @@ from outreach_app.reports.pdfkit import (
     FONT,
     FONT_BOLD,
     SHADE,
+    WIDTH,
     build_pdf,
     day,
+    internal_note,
+    key_value_table,
     number,
     para,
     styles,
@@ -40,7 +43,6 @@ SECTION_TITLES = {
     "referrals": N_("Referrals (encounters with that referral)"),
     "demographics": N_("Demographics (encounters, where recorded)"),
 }
-WIDTH = 182 * mm
 
 
 def monthly_pdf(figures: TallyFigures, threshold: int | None) -> bytes:
@@ -109,7 +111,6 @@ def _sites(figures: TallyFigures) -> str:
 
 
 def _header(figures: TallyFigures) -> Flowable:
-    s = styles()
     between = N_("{label} ({start} to {end})")
     rows = [
         (_("Organisation"), figures.org),
@@ -131,25 +132,12 @@ def _header(figures: TallyFigures) -> Flowable:
         (_("Device"), figures.device),
         (_("App version"), f"Outreach Tally {figures.app_version}"),
     ]
-    data = [[para(k, s["cell"]), para(v, s["cell"])] for k, v in rows]
-    # a key/value block: the first column shaded, no bold header row
-    return table(
-        data,
-        [40 * mm, WIDTH - 40 * mm],
-        numeric_from=2,
-        extra=[
-            ("BACKGROUND", (0, 0), (-1, 0), colors.white),
-            ("BACKGROUND", (0, 0), (0, -1), SHADE),
-        ],
-    )
+    return key_value_table(rows, 40 * mm)
 
 
 def _suppression_note(threshold: int | None) -> str:
     if threshold is None:
-        return _(
-            "INTERNAL: small counts are shown (no suppression). Do not share this report outside "
-            "the program."
-        )
+        return internal_note()
     return _(
         "Small counts: counts of people and encounters from 1 to {last} are shown as “<{n}”. "
         "Where one hidden count could be worked out from a total, the next smallest count is "

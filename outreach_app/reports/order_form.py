@@ -32,7 +32,6 @@ CSV_HEADER = (
     "site", "item_code", "item_name", "unit", "on_hand", "distributed_28d", "days_left",
     "target_days", "order_quantity",
 )  # fmt: skip
-WIDTH = 182 * mm
 
 
 def order_form_csv(dashboard: Dashboard) -> bytes:

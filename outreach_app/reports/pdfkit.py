@@ -30,6 +30,8 @@ from outreach_app.resources import resources_dir
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
+# The frame both A4 and letter leave after margins: reports laid out to it print on either.
+WIDTH = 182 * mm
 INTERNAL_STAMP = N_("INTERNAL — small counts shown")
 PAPER = {"letter": letter, "a4": A4}
 MARGIN = 15 * mm
@@ -142,6 +144,29 @@ def table(
         )
     )
     return t
+
+
+def key_value_table(rows: Sequence[tuple[str, str]], key_width: float) -> Table:
+    """A report's header block: one "what / which" pair a row, the keys shaded, no header row."""
+    s = styles()
+    data = [[para(key, s["cell"]), para(value, s["cell"])] for key, value in rows]
+    return table(
+        data,
+        [key_width, WIDTH - key_width],
+        numeric_from=2,
+        extra=[
+            ("BACKGROUND", (0, 0), (-1, 0), colors.white),
+            ("BACKGROUND", (0, 0), (0, -1), SHADE),
+        ],
+    )
+
+
+def internal_note() -> str:
+    """What an unsuppressed report says on its first page (each page is stamped INTERNAL)."""
+    return _(
+        "INTERNAL: small counts are shown (no suppression). Do not share this report outside "
+        "the program."
+    )
 
 
 def _numbered_canvas(

@@ -11,13 +11,16 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from outreach_app.domain.clock import utc_now
 from outreach_app.domain.errors import BadFile, DiskFull, InvalidInput
 from outreach_app.i18n import N_, _l
+from outreach_app.services import audit
 from outreach_app.services.store import Store, open_store
-from outreach_app.storage.backup import copy_database, read_backup_revision
+from outreach_app.storage.backup import copy_database, read_backup_revision, read_only_engine
 from outreach_app.storage.folder import SQLITE_HEADER
-from outreach_app.storage.schema import KNOWN_REVISIONS
+from outreach_app.storage.schema import HEAD_REVISION, KNOWN_REVISIONS
 
 PG_MESSAGE = N_(
     "Backups of a PostgreSQL database are made with the server's own tools: use `pg_dump` "
@@ -96,6 +99,30 @@ def _check_backup_file(store: Store, path: Path) -> None:
                 "{name} comes from a newer version of Outreach Tally; install it to restore "
                 "this backup. Nothing was changed.",
                 name=path.name,
+            )
+        )
+    if revision == HEAD_REVISION:
+        _check_backup_records(path, store.passphrase)
+
+
+def _check_backup_records(path: Path, passphrase: str | None) -> None:
+    """Every record of the backup against its audit entry. A byte changed inside a value keeps
+    a plain SQLite file "ok" for integrity_check, but not its records' hashes. (Free text a
+    purge may empty is outside the hashes; older revisions are checked by `check` once
+    migrated.)"""
+    engine = read_only_engine(path, passphrase)
+    try:
+        with Session(engine) as session:
+            problems = audit.verify(session)
+    finally:
+        engine.dispose()
+    if problems:
+        raise BadFile(
+            _l(
+                "{name} does not match its own audit log ({problem}): it was damaged or changed "
+                "after it was written. Nothing was changed; restore another backup.",
+                name=path.name,
+                problem=problems[0],
             )
         )
 

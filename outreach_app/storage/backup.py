@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
 from outreach_app.domain.errors import BadFile, StoreError
@@ -54,6 +54,13 @@ def _check_whole(cursor: Any, path: Path) -> None:
     (page_size,) = cursor.execute("PRAGMA page_size").fetchone()
     if path.stat().st_size != int(pages) * int(page_size):  # SQLCipher answers page_size as text
         raise BadFile(_l("{name} is incomplete (cut short); nothing was replaced.", name=path.name))
+
+
+def read_only_engine(path: Path, passphrase: str | None) -> Engine:
+    """An engine over a file that must stay exactly as it is (a backup someone may restore)."""
+    return create_engine(
+        "sqlite://", creator=lambda: _open_read_only(path, passphrase), poolclass=NullPool
+    )
 
 
 def read_backup_revision(path: Path, passphrase: str | None) -> str:

@@ -78,6 +78,7 @@ def test_all_sites_a_target_and_no_suppression(
         ["--target-days", "0"],
         ["--target-days", "366"],
         ["--suppress", "3", "--no-suppress"],
+        ["--suppress", "5", "--no-suppress"],
     ],
 )
 def test_arguments_out_of_range_exit_2(

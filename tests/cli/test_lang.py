@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from outreach_app.services import preferences
@@ -59,3 +60,27 @@ def test_csv_is_the_same_in_every_language(plain_folder: Path) -> None:
         outputs[lang] = done.out
     assert outputs["en"] == outputs["fr"] == outputs["es"]
     assert "Drop-in,SYRINGE," in outputs["fr"] and ",1500\n" in outputs["fr"].replace("\r", "")
+
+
+def test_the_catalog_is_seeded_in_the_setup_language_and_stays_data(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    done = run_outreach("--lang", "fr", "init", "--org", "ZZ Org", "--site", "Drop-in",
+                        "--no-encryption", data_dir=folder, OUTREACH_NEW_PIN="4826")  # fmt: skip
+    assert done.code == 0, done.err
+    in_french = _catalog_names(folder)
+    assert in_french["SYRINGE"] == "Seringue"
+    assert in_french["KIT-INJECT"] == "Trousse d'injection plus sécuritaire"
+    assert in_french["OAT"] == "Traitement par agonistes opioïdes"
+    assert in_french["FTS:unit"] == "bandelette"
+    # Later commands in another language read the same names: they are the shelf's data now.
+    assert run_outreach("--lang", "es", "stock", data_dir=folder).code == 0
+    assert _catalog_names(folder) == in_french
+
+
+def _catalog_names(folder: Path) -> dict[str, str]:
+    with sqlite3.connect(folder / "outreach.db") as conn:
+        names = dict(conn.execute("SELECT code, name FROM items"))
+        names |= {f"{c}:unit": u for c, u in conn.execute("SELECT code, unit FROM items")}
+        names |= dict(conn.execute("SELECT code, name FROM kits"))
+        names |= dict(conn.execute("SELECT code, label FROM referral_types"))
+    return names

@@ -90,6 +90,7 @@ def test_paper_forms(filled: Path, tmp_path: Path, outreach: Runner) -> None:
         ["report", "monthly", "--month", "2026-13"],
         ["report", "monthly", "--month", "2026-11", "--suppress", "1"],
         ["report", "monthly", "--month", "2026-11", "--suppress", "3", "--no-suppress"],
+        ["report", "monthly", "--month", "2026-11", "--suppress", "5", "--no-suppress"],
         ["report", "monthly"],
         ["report", "monthly", "--from", "2026-11-01"],
         ["report", "inventory", "--month", "2026-11", "--from", "2026-11-01", "--to", "2026-11-02"],

@@ -123,3 +123,29 @@ def test_backup_restore_of_a_copied_fixture_folder(plain_folder: Path, tmp_path:
     _receive(plain_folder, 7)
     assert run_cli(plain_folder, "restore", str(moved)).returncode == 0
     assert _syringes(plain_folder) == "0"
+
+
+def test_restore_refuses_a_backup_whose_record_was_changed_inside(
+    plain_folder: Path, tmp_path: Path
+) -> None:
+    """A changed value leaves a plain SQLite file healthy to `integrity_check`; its record no
+    longer matches the audit entry that covers it, so the backup is refused and nothing moves."""
+    out = tmp_path / "changed.db"
+    receive = ("receive", "--site", "Drop-in", "--item", "SYRINGE", "--qty", "40")
+    assert run_cli(plain_folder, *receive).returncode == 0
+    assert run_cli(plain_folder, "backup", "--out", str(out)).returncode == 0
+    with sqlite3.connect(out) as conn:
+        conn.execute("DROP TRIGGER stock_movements_no_update")  # as a damaged or edited copy
+        changed = conn.execute(
+            "UPDATE stock_movements SET quantity = quantity + 1"
+            " WHERE rowid = (SELECT MIN(rowid) FROM stock_movements)"
+        ).rowcount
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    conn.close()
+    assert changed >= 1
+    before = snapshot(plain_folder)
+    result = run_cli(plain_folder, "restore", str(out))
+    assert result.returncode == 1
+    assert "changed.db does not match its own audit log" in result.stderr
+    assert "Nothing was changed" in result.stderr
+    assert snapshot(plain_folder) == before
