@@ -3,9 +3,9 @@ log-es.png, reports-fr.png, reports-es.png), to check that longer translations f
 
     QT_QPA_PLATFORM=offscreen python docs/screenshots/shoot_languages.py docs/screenshots
 
-Each language gets a fresh synthetic folder (`init`, then last month from `demo`), a window of
-1366x768 signed in as the first coordinator, and `widget.grab()` of the two pages. The catalog's
-names stay as seeded (English): they are the organisation's data, not interface text.
+Each language gets a fresh synthetic folder (`init` in that language, so the catalog is seeded
+with its names; then last month from `demo`), a window of 1366x768 signed in as the first
+coordinator, and `widget.grab()` of the two pages.
 """
 
 from __future__ import annotations

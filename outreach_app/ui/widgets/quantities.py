@@ -41,12 +41,16 @@ class QuantityRow(QWidget):
         self.label_text = label
         self.label = QLabel(label.replace("&", "&&"))  # a catalog name, never a mnemonic
         self.label.setMinimumWidth(150)
+        self.label.setWordWrap(True)  # a long name (most are longer in French) on two lines
         self.spin = QuantitySpin()
         self.spin.setAccessibleName(label)
         self.label.setBuddy(self.spin)
         self.on_hand = QLabel("")
-        widest = _("{on_hand} on hand — short {short}", on_hand=9999, short=9999)
-        self.on_hand.setMinimumWidth(self.on_hand.fontMetrics().horizontalAdvance(widest) + 8)
+        # Room for the usual "9999 on hand"; a shortfall's longer text wraps rather than taking
+        # the width from the item's name.
+        usual = _("{on_hand} on hand", on_hand=9999)
+        self.on_hand.setMinimumWidth(self.on_hand.fontMetrics().horizontalAdvance(usual) + 8)
+        self.on_hand.setWordWrap(True)
         self.on_hand.setStyleSheet("color: palette(mid);")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
