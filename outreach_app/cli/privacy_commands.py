@@ -16,10 +16,11 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from outreach_app.cli.opening import open_from_args, write
+from outreach_app.i18n import _, _l, ngettext
 
 NEW_PASSPHRASE_VAR = "OUTREACH_NEW_PASSPHRASE"
 MAX_MONTHS = 1200
-README_NOTE = (
+README_NOTE = _l(
     "Copies kept outside the data folder (a USB stick, a cloud drive, a backup made with "
     "`backup --out`) still hold the text: replace or delete them (README, Retention)."
 )
@@ -30,26 +31,29 @@ def months(text: str) -> int:
     value = text.strip()
     if not re.fullmatch(r"[0-9]+", value) or not 1 <= int(value) <= MAX_MONTHS:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a number of months from 1 to {MAX_MONTHS}"
+            _("{value!r} is not a number of months from 1 to {limit}", value=text, limit=MAX_MONTHS)
         )
     return int(value)
 
 
 def add_privacy_parsers(sub: Any) -> None:
-    p = sub.add_parser("purge", help="empty notes and reasons older than MONTHS (coordinators)")
+    p = sub.add_parser("purge", help=_("empty notes and reasons older than MONTHS (coordinators)"))
     what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--older-than", type=months, metavar="MONTHS", help="purge now")
+    what.add_argument("--older-than", type=months, metavar="MONTHS", help=_("purge now"))
     what.add_argument(
         "--schedule",
         type=months,
         metavar="MONTHS",
-        help="keep free text MONTHS months: the app purges when it closes (about weekly)",
+        help=_("keep free text MONTHS months: the app purges when it closes (about weekly)"),
     )
-    what.add_argument("--no-schedule", action="store_true", help="stop the scheduled purge")
-    what.add_argument("--scheduled", action="store_true", help="run the scheduled purge if due")
+    what.add_argument("--no-schedule", action="store_true", help=_("stop the scheduled purge"))
+    what.add_argument("--scheduled", action="store_true", help=_("run the scheduled purge if due"))
     sub.add_parser(
         "passphrase",
-        help=f"change the passphrase after a verified backup (new one from {NEW_PASSPHRASE_VAR})",
+        help=_(
+            "change the passphrase after a verified backup (new one from {variable})",
+            variable=NEW_PASSPHRASE_VAR,
+        ),
     )
 
 
@@ -71,11 +75,16 @@ def cmd_purge(args: argparse.Namespace) -> int:
         wanted = None if args.no_schedule else args.schedule
         write(args, lambda uow: retention.set_schedule(uow, wanted))
         if wanted is None:
-            print("No scheduled purge any more.")
+            print(_("No scheduled purge any more."))
         else:
             print(
-                f"Free text older than {wanted} months will be purged when the app closes "
-                "(checked each time, run about once a week)."
+                ngettext(
+                    "Free text older than {n} month will be purged when the app closes "
+                    "(checked each time, run about once a week).",
+                    "Free text older than {n} months will be purged when the app closes "
+                    "(checked each time, run about once a week).",
+                    wanted,
+                )
             )
         return 0
     with _folder_held(args):
@@ -86,7 +95,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
                 if result is None:
                     with store.reading() as uow:
                         planned = retention.schedule(uow)
-                    print("No purge is due." if planned else "No purge is scheduled.")
+                    print(_("No purge is due.") if planned else _("No purge is scheduled."))
                     return 0
             else:
                 result = retention.purge(store, args.older_than)
@@ -94,19 +103,28 @@ def cmd_purge(args: argparse.Namespace) -> int:
             store.close()
     day = result.cut_off.astimezone(store.zone).date().isoformat()
     print(
-        f"Purged the free text of {result.total} records that occurred before {day} "
-        f"({result.older_than_months} months)."
+        ngettext(
+            "Purged the free text of {n} record that occurred before {day} ({months} months).",
+            "Purged the free text of {n} records that occurred before {day} ({months} months).",
+            result.total,
+            day=day,
+            months=result.older_than_months,
+        )
     )
     if result.backups_rewritten or result.backups_removed:
         print(
-            f"Backups in the data folder: {len(result.backups_rewritten)} purged, "
-            f"{len(result.backups_removed)} removed (another passphrase or an older schema)."
+            _(
+                "Backups in the data folder: {purged} purged, {removed} removed (another "
+                "passphrase or an older schema).",
+                purged=len(result.backups_rewritten),
+                removed=len(result.backups_removed),
+            )
         )
     if result.server_note:
         _say(result.server_note)
     if result.wal_left:
-        _say("Another program kept the database busy: close it and run `purge` again.")
-    _say(README_NOTE)
+        _say(_("Another program kept the database busy: close it and run `purge` again."))
+    _say(str(README_NOTE))
     return 0
 
 
@@ -118,12 +136,15 @@ def new_passphrase() -> str:
 
     if sys.stdin is None or not sys.stdin.isatty():
         raise InvalidInput(
-            f"Set {NEW_PASSPHRASE_VAR} or run `passphrase` in a terminal to type the new "
-            "passphrase. Nothing was changed."
+            _l(
+                "Set {variable} or run `passphrase` in a terminal to type the new passphrase. "
+                "Nothing was changed.",
+                variable=NEW_PASSPHRASE_VAR,
+            )
         )
-    value = getpass.getpass("New passphrase (at least 8 characters): ")
-    if getpass.getpass("Type it again: ") != value:
-        raise InvalidInput("The two passphrases differ. Nothing was changed; try again.")
+    value = getpass.getpass(_("New passphrase (at least 8 characters): "))
+    if getpass.getpass(_("Type it again: ")) != value:
+        raise InvalidInput(_l("The two passphrases differ. Nothing was changed; try again."))
     return value
 
 
@@ -141,8 +162,11 @@ def cmd_passphrase(args: argparse.Namespace) -> int:
         done = rekey.change_passphrase(store, new)  # closes `store` whatever happens
         done.store.close()
     print(
-        "The passphrase is changed: the data folder opens only with the new one. Backups made "
-        f"before keep the old passphrase (the one just made: {done.backup.name})."
+        _(
+            "The passphrase is changed: the data folder opens only with the new one. Backups "
+            "made before keep the old passphrase (the one just made: {name}).",
+            name=done.backup.name,
+        )
     )
     return 0
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from outreach_app.i18n import N_
+
 _PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?(?:\(\d{3}\)|\d{3})[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DATE = re.compile(
@@ -33,19 +35,20 @@ _COMMON_WORDS = """
 _NOT_NAMES = frozenset(_COMMON_WORDS.split())
 
 _REASONS = (
-    (_EMAIL, "an e-mail address"),
-    (_PHONE, "a phone number"),
-    (_DATE, "a date (a date of birth identifies someone)"),
+    (_EMAIL, N_("an e-mail address")),
+    (_PHONE, N_("a phone number")),
+    (_DATE, N_("a date (a date of birth identifies someone)")),
 )
 
 
 def identifying_hints(note: str) -> list[str]:
-    """What in `note` looks identifying, in plain words; empty when nothing does."""
+    """What in `note` looks identifying, in plain English words (message ids, translated
+    where shown); empty when nothing does."""
     hints = [label for pattern, label in _REASONS if pattern.search(note)]
     for match in _NAME.finditer(note):
         first, last = match.group(1), match.group(2)
         if first.lower() not in _NOT_NAMES and last.lower() not in _NOT_NAMES:
-            hints.append("what looks like a person's name")
+            hints.append(N_("what looks like a person's name"))
             break
     return hints
 

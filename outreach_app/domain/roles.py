@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from outreach_app.domain.errors import RoleRefused
-from outreach_app.i18n import N_, _l
+from outreach_app.i18n import N_, _, _l
 
 
 class Role(StrEnum):
@@ -33,10 +33,16 @@ class Action(StrEnum):
     AUDIT = N_("view the audit log")
     IMPORT_ANYWAY = N_("import a spreadsheet despite a shortfall")
     SETTINGS = N_("change the organisation's settings")
-    PASSPHRASE = "change the passphrase"  # not yet in the catalogues
+    PASSPHRASE = N_("change the passphrase")
 
 
 COORDINATOR_ONLY = frozenset(Action)
+ROLE_LABELS = {Role.WORKER.value: N_("worker"), Role.COORDINATOR.value: N_("coordinator")}
+
+
+def role_label(role: str) -> str:
+    """A role in the current language ("worker" stays the stored value; this is for showing)."""
+    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else role
 
 
 def parse_role(text: str) -> Role:

@@ -10,9 +10,11 @@ saving.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from outreach_app.domain.identifying import identifying_hints
+from outreach_app.i18n import N_, _
 
 _STREET_TYPES = (
     "street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|way|court|ct|place|pl|"
@@ -28,11 +30,12 @@ _ADDRESS = re.compile(
     r"|(?<![\w-])[abceghj-nprstvxy]\d[abceghj-nprstv-z]\s?\d[abceghj-nprstv-z]\d(?![\w-])",
     re.IGNORECASE,
 )
-ADDRESS_HINT = "what looks like an address"
+ADDRESS_HINT = N_("what looks like an address")
 
 
 def text_hints(text: str) -> list[str]:
-    """What in `text` looks identifying, in plain words; empty when nothing does."""
+    """What in `text` looks identifying, in plain English words (message ids: show them with
+    `hints_in_words`); empty when nothing does."""
     if not text.strip():
         return []
     hints = identifying_hints(text)
@@ -41,18 +44,25 @@ def text_hints(text: str) -> list[str]:
     return hints
 
 
+def hints_in_words(hints: Sequence[str]) -> str:
+    """The hints in the current language, joined with "and"."""
+    return _(" and ").join(_(hint) for hint in hints)
+
+
 @dataclass(frozen=True, slots=True)
 class TextWarning:
     """One free text that looks identifying: which one (`field`, e.g. "the note") and why."""
 
-    field: str
+    field: str  # a message id ("the note"), translated where shown
     hints: tuple[str, ...]
 
     def describe(self) -> str:
         """For after saving (the command line): what was found, and that it was saved."""
-        return (
-            f"Saved, but {self.field} seems to hold {' and '.join(self.hints)}. Participants "
-            "trust us not to write down who they are: leave such details out."
+        return _(
+            "Saved, but {field} seems to hold {what}. Participants trust us not to write down "
+            "who they are: leave such details out.",
+            field=_(self.field),
+            what=hints_in_words(self.hints),
         )
 
 

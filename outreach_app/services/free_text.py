@@ -20,6 +20,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from outreach_app.domain.text_warnings import TextWarning, check_text
+from outreach_app.i18n import N_
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import Purge
 from outreach_app.storage.triggers import APPEND_ONLY
@@ -34,12 +35,13 @@ MOMENT: dict[str, str] = {
     "record_copies": "created_at",
 }
 PURGEABLE: dict[str, tuple[str, ...]] = {t: cols for t, cols in APPEND_ONLY.items() if cols}
+#: Which text it is, in words (message ids: `TextWarning.describe` translates them).
 FIELDS: dict[tuple[str, str], str] = {
-    ("encounters", "note"): "the note",
-    ("encounter_voids", "reason"): "the reason for voiding",
-    ("stock_movements", "note"): "the stock note",
-    ("stocktakes", "note"): "the count's note",
-    ("record_copies", "reason"): "the reason",
+    ("encounters", "note"): N_("the note"),
+    ("encounter_voids", "reason"): N_("the reason for voiding"),
+    ("stock_movements", "note"): N_("the stock note"),
+    ("stocktakes", "note"): N_("the count's note"),
+    ("record_copies", "reason"): N_("the reason"),
 }
 _CUT_OFF = "purge_cut_off"
 _WARNINGS = "text_warnings"
@@ -100,7 +102,7 @@ def _on_flush(session: Session, _context: Any, _instances: Any) -> None:
     for table, column, text in sorted(kept, key=lambda t: len(t[2])):
         if any(seen in text for seen, _ in found):
             continue
-        warning = check_text(FIELDS.get((table, column), "the text"), text)
+        warning = check_text(FIELDS.get((table, column), N_("the text")), text)
         if warning is not None:
             found.append((text, warning))
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from outreach_app.domain.errors import InvalidInput, OutreachError
 from outreach_app.domain.roles import Action
+from outreach_app.i18n import _l
 from outreach_app.services import audit, backups, staff
 from outreach_app.services.store import Store, open_store
 
@@ -42,13 +43,17 @@ def refuse_unless_possible(store: Store) -> None:
     """Why this store's passphrase cannot be changed, or by whom (exit 1); nothing written."""
     if store.is_postgres:
         raise InvalidInput(
-            "A PostgreSQL database has no passphrase of Outreach Tally's: the server's logins "
-            "(and its own disk encryption) protect it. Nothing was changed."
+            _l(
+                "A PostgreSQL database has no passphrase of Outreach Tally's: the server's "
+                "logins (and its own disk encryption) protect it. Nothing was changed."
+            )
         )
     if not store.encrypted or store.database_path is None:
         raise InvalidInput(
-            "This data folder is not encrypted, so it has no passphrase to change. Nothing was "
-            "changed. (An encrypted folder is made by `init` without --no-encryption.)"
+            _l(
+                "This data folder is not encrypted, so it has no passphrase to change. Nothing "
+                "was changed. (An encrypted folder is made by `init` without --no-encryption.)"
+            )
         )
     with store.reading() as uow:
         staff.require(uow, Action.PASSPHRASE)
@@ -64,15 +69,15 @@ def change_passphrase(store: Store, new: str) -> Rekeyed:
     try:
         refuse_unless_possible(store)
         if len(new) < MIN_LENGTH:
-            raise InvalidInput(f"Choose a passphrase of at least {MIN_LENGTH} characters.")
+            raise InvalidInput(_l("Choose a passphrase of at least {n} characters.", n=MIN_LENGTH))
         if new == store.passphrase:
-            raise InvalidInput("The new passphrase is the one in use; nothing was changed.")
+            raise InvalidInput(_l("The new passphrase is the one in use; nothing was changed."))
         saved = backups.backup_before(store, "passphrase")  # verified, under the old one
     finally:
         store.close()  # folds the WAL back into the file; no other connection stays open
     path, old, acting = store.database_path, store.passphrase or "", store.staff_id
     if path is None:  # refused above already; for the type checker
-        raise InvalidInput("This data store has no database file of its own.")
+        raise InvalidInput(_l("This data store has no database file of its own."))
     _rekey(path, old, new)
     reopened = open_store(store.folder.path, passphrase=new)
     reopened.staff_id = acting
@@ -102,8 +107,11 @@ def _rekey(path: Path, old: str, new: str) -> None:
         kind = type(exc).__name__
         log.error("changing the passphrase failed: %s", kind)
         raise OutreachError(
-            f"Changing the passphrase failed ({kind}); the folder still opens with the old "
-            "one. Nothing else was changed."
+            _l(
+                "Changing the passphrase failed ({kind}); the folder still opens with the old "
+                "one. Nothing else was changed.",
+                kind=kind,
+            )
         ) from None
     finally:
         if conn is not None:

@@ -36,6 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from outreach_app.domain.clock import to_utc
 from outreach_app.domain.errors import InvalidInput, OutreachError
 from outreach_app.domain.roles import Action
+from outreach_app.i18n import N_, _, _l
 from outreach_app.services import audit, free_text, staff
 from outreach_app.services.store import Store
 from outreach_app.services.uow import UnitOfWork
@@ -51,10 +52,17 @@ SCHEDULE_SLACK = timedelta(days=7)
 #: Backups older than this schema cannot hold the columns in their present form: removed.
 OLDEST_REWRITABLE = "0004"
 PG_TABLES = tuple(free_text.PURGEABLE)
-PG_NOTE = (
+PG_NOTE = N_(
     "On PostgreSQL the old versions of the emptied rows stay in the server's files until "
-    "`VACUUM FULL {tables}` runs{done}. The server's WAL archive, base backups and pg_dump "
-    "files keep the text until they are rotated out: ask the server's administrator."
+    "`VACUUM FULL {tables}` runs (done now; run it again only after restoring an old dump). The "
+    "server's WAL archive, base backups and pg_dump files keep the text until they are rotated "
+    "out: ask the server's administrator."
+)
+PG_NOTE_NOT_RUN = N_(
+    "On PostgreSQL the old versions of the emptied rows stay in the server's files until "
+    "`VACUUM FULL {tables}` runs (this login may not run it: ask the server's administrator). "
+    "The server's WAL archive, base backups and pg_dump files keep the text until they are "
+    "rotated out: ask the server's administrator."
 )
 
 
@@ -76,7 +84,9 @@ class PurgeResult:
 def cut_off_for(today: date, months: int, zone: ZoneInfo) -> datetime:
     """Local midnight `months` months before `today` (the day kept if the month has it)."""
     if months < 1:
-        raise InvalidInput("Purge only text older than at least 1 month (--older-than 1 or more).")
+        raise InvalidInput(
+            _l("Purge only text older than at least 1 month (--older-than 1 or more).")
+        )
     index = today.year * 12 + today.month - 1 - months
     year, month = divmod(index, 12)
     day = min(today.day, calendar.monthrange(year, month + 1)[1])
@@ -175,8 +185,8 @@ def scrub_file(store: Store, tries: int = 20) -> bool:
 
 
 def _checkpoint(driver: Any, tries: int) -> bool:
-    for _ in range(tries):
-        busy, _, _ = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    for _try in range(tries):
+        busy, _log, _done = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         if not busy:
             return True
         time.sleep(0.1)
@@ -272,11 +282,10 @@ def _finish_postgres(store: Store, result: PurgeResult) -> PurgeResult:
     try:
         with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql(f"VACUUM FULL {tables}")
-        done = " (done now; run it again only after restoring an old dump)"
+        note = _(PG_NOTE, tables=tables)
     except SQLAlchemyError:
         log.warning("VACUUM FULL after a purge failed; the server's administrator should run it")
-        done = " (this login may not run it: ask the server's administrator)"
-    note = PG_NOTE.format(tables=tables, done=done)
+        note = _(PG_NOTE_NOT_RUN, tables=tables)
     return PurgeResult(result.cut_off, result.older_than_months, result.emptied, server_note=note)
 
 

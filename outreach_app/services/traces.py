@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from outreach_app.domain.clock import Period
+from outreach_app.i18n import N_, _, ngettext
 from outreach_app.services import encounter_list, reconciliation, tally
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import (
@@ -26,12 +27,12 @@ from outreach_app.storage.models import (
 )
 
 MOVEMENT_LABELS = {
-    "receive": "Received",
-    "distribute": "Given out",
-    "transfer_out": "Transferred out",
-    "transfer_in": "Transferred in",
-    "adjust": "Adjusted",
-    "count_correction": "Stocktake correction",
+    "receive": N_("Received"),
+    "distribute": N_("Given out"),
+    "transfer_out": N_("Transferred out"),
+    "transfer_in": N_("Transferred in"),
+    "adjust": N_("Adjusted"),
+    "count_correction": N_("Stocktake correction"),
 }
 
 
@@ -42,7 +43,7 @@ class TracedRecord:
     id: uuid.UUID
     occurred_at: datetime  # UTC
     site: str
-    kind: str  # "Encounter", "Tally record (3 contacts)", "Given out", …
+    kind: str  # "Encounter", "Tally record (3 contacts)", "Given out", … (language shown)
     supplies: str  # "SYRINGE 10, SWAB 10", or for a movement "SYRINGE −10"
 
 
@@ -72,12 +73,13 @@ def encounter_records(uow: UnitOfWork, ids: Sequence[uuid.UUID]) -> list[TracedR
     records = []
     for row in encounter_list.encounter_rows(uow.session, list(ids)):
         if row.is_tally:
-            plural = "s" if row.contacts != 1 else ""
-            kind = f"Tally record ({row.contacts} contact{plural})"
+            kind = ngettext(
+                "Tally record ({n} contact)", "Tally record ({n} contacts)", row.contacts
+            )
         else:
-            kind = "Encounter"
+            kind = _("Encounter")
         if row.voided:
-            kind += " — voided"
+            kind = _("{kind} — voided", kind=kind)
         records.append(TracedRecord(row.id, row.occurred_at, row.site, kind, row.supplies))
     return records
 
@@ -108,12 +110,12 @@ def _movements(uow: UnitOfWork, ids: Sequence[uuid.UUID]) -> list[TracedRecord]:
     out = []
     for movement_id in ids:
         row = found[movement_id]
-        kind = MOVEMENT_LABELS.get(row.kind, row.kind)
+        kind = _(MOVEMENT_LABELS[row.kind]) if row.kind in MOVEMENT_LABELS else row.kind
         if row.reason:
             kind += f" ({row.reason.lower()})"
         if row.reverses_id is not None:
-            kind += " — reversal"
-        lot = f" lot {row.lot}" if row.lot else ""
+            kind = _("{kind} — reversal", kind=kind)
+        lot = " " + _("lot {lot}", lot=row.lot) if row.lot else ""
         out.append(
             TracedRecord(
                 movement_id, row.occurred_at, row.site, kind, f"{row.item}{lot} {row.quantity:+d}"

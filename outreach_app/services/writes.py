@@ -87,7 +87,7 @@ def committing(session: Session) -> Iterator[Session]:
     except DBAPIError as exc:
         session.rollback()
         if is_disk_full(exc):  # SQLite rolled the transaction back: nothing was written
-            raise disk_full("the new records") from exc
+            raise disk_full(_l("the new records")) from exc
         raise
     except BaseException:
         session.rollback()

@@ -120,7 +120,7 @@ def copy_database(source: Engine, dest: Path, passphrase: str | None) -> None:
     except Exception as exc:
         tmp.unlink(missing_ok=True)
         if is_disk_full(exc):
-            raise disk_full(f"the backup {dest}") from exc
+            raise disk_full(_l("the backup {path}", path=dest)) from exc
         raise StoreError(
             _l("The backup to {path} failed: {reason}.", path=dest, reason=exc.__class__.__name__)
         ) from exc

@@ -14,6 +14,7 @@ import errno
 from sqlalchemy.exc import DBAPIError
 
 from outreach_app.domain.errors import DiskFull
+from outreach_app.i18n import Text, _l
 
 SQLITE_IOERR = 10
 SQLITE_FULL = 13
@@ -40,9 +41,14 @@ def is_disk_full(exc: BaseException) -> bool:
     )
 
 
-def disk_full(where: str) -> DiskFull:
-    """The one message for a full disk; `where` names what could not be written."""
+def disk_full(where: Text | str) -> DiskFull:
+    """The one message for a full disk; `where` names what could not be written (a path, or a
+    `Text` translated with the message)."""
     return DiskFull(
-        f"The disk is full (or failing): {where} could not be written. Nothing was written and "
-        "the data is as it was. Free some space on that disk (or choose another) and try again."
+        _l(
+            "The disk is full (or failing): {where} could not be written. Nothing was written "
+            "and the data is as it was. Free some space on that disk (or choose another) and "
+            "try again.",
+            where=where,
+        )
     )

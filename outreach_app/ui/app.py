@@ -24,12 +24,14 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from outreach_app.domain.errors import NotInitialised, OutreachError, StoreError
+from outreach_app.i18n import _
 from outreach_app.logsetup import configure_file_logging, log_path
 from outreach_app.resources import resources_dir
 
 from outreach_app.ui import smoke
 from outreach_app.ui.dialogs.opening import SetupDialog, UnlockDialog, show_store_error
 from outreach_app.ui.main_window import APPLICATION, ORGANISATION, MainWindow
+from outreach_app.ui.qt_language import apply_language
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +51,13 @@ def install_excepthook(data_dir: Path) -> None:
         log.error("unexpected error", exc_info=(kind, error, tb))
         QMessageBox.critical(
             QApplication.activeWindow(),
-            "Something went wrong",
-            "Something unexpected went wrong. What you were doing may not have been saved.\n\n"
-            f"The details (no participant data) are in the log:\n{log_path(data_dir)}",
+            _("Something went wrong"),
+            _("Something unexpected went wrong. What you were doing may not have been saved.")
+            + "\n\n"
+            + _(
+                "The details (no participant data) are in the log:\n{path}",
+                path=log_path(data_dir),
+            ),
         )
 
     sys.excepthook = hook
@@ -132,6 +138,7 @@ def run_app(data_dir: Path, db_url: str | None) -> int:
     app.setApplicationName(APPLICATION)
     app.setDesktopFileName(DESKTOP_FILE)  # Wayland matches the window to the desktop entry
     app.setWindowIcon(app_icon())
+    apply_language(app)  # Qt's own buttons and dialogs in the language chosen (--lang, system)
     data_dir = Path(data_dir)
     configure_file_logging(data_dir)
     install_excepthook(data_dir)

@@ -1,6 +1,10 @@
-"""The keyboard shortcuts, as Help › Keyboard shortcuts shows them."""
+"""The keyboard shortcuts, as Help › Keyboard shortcuts shows them (translated when shown)."""
 
-SHORTCUTS_TEXT = """Ctrl+1 … Ctrl+8   pages (Log encounter, Tally counter, Encounters, Inventory,
+from __future__ import annotations
+
+from outreach_app.i18n import _l
+
+SHORTCUTS_TEXT = _l("""Ctrl+1 … Ctrl+8   pages (Log encounter, Tally counter, Encounters, Inventory,
                   Catalog & sites, Reports, Paper tally entry, Dashboard)
 Ctrl+Shift+S      choose the site
 Ctrl+L            lock now (also after 10 idle minutes): anyone signs in with a PIN
@@ -33,4 +37,4 @@ Reports
 
 Paper tally entry
   Tab or Enter    next number box
-  Ctrl+Enter      save the tally record"""
+  Ctrl+Enter      save the tally record""")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from outreach_app.domain.errors import OutreachError, StoreError, WrongPassphrase
+from outreach_app.i18n import _
 from outreach_app.logsetup import log_path
 
 from outreach_app.ui import page_registry
@@ -68,7 +69,7 @@ class MainWindow(QMainWindow):
         """With a store, the window is complete when this returns; with None it says "Opening
         your data…" until `attach_store` (or `open_in_background`) gives it one."""
         super().__init__()
-        self.setWindowTitle("Outreach Tally")
+        self.setWindowTitle(APPLICATION)  # the product's name, the same in every language
         self.data_dir, self.db_url = data_dir, db_url
         self.settings = settings or QSettings(ORGANISATION, APPLICATION)
         self._synchronous = synchronous  # the store opens inside the call too, like the worker
@@ -86,13 +87,13 @@ class MainWindow(QMainWindow):
         self.opener.cancelled.connect(lambda: self.opening_failed.emit(0))
         self.window_lock = WindowLock(self.settings, parent=self)
         self.window_lock.unlock_requested.connect(self._on_unlock)
-        self.opening_label = QLabel("<h3>Opening your data…</h3>")
+        self.opening_label = QLabel("<h3>" + _("Opening your data…") + "</h3>")
         self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.central = QStackedWidget()
         self.central.addWidget(self.opening_label)
         self.setCentralWidget(self.central)
         self._restore_geometry()
-        self.statusBar().showMessage("Opening…")
+        self.statusBar().showMessage(_("Opening…"))
         if store is not None:
             self.attach_store(store)
 
@@ -131,12 +132,12 @@ class MainWindow(QMainWindow):
 
     def _on_open_started(self) -> None:
         if self.worker is None:
-            self.opening_label.setText("<h3>Opening your data…</h3>")
-        self.statusBar().showMessage("Opening…")
+            self.opening_label.setText("<h3>" + _("Opening your data…") + "</h3>")
+        self.statusBar().showMessage(_("Opening…"))
 
     def _on_waiting(self) -> None:
-        self.opening_label.setText("<h3>Waiting for the passphrase…</h3>")
-        self.statusBar().showMessage("The passphrase was not right.")
+        self.opening_label.setText("<h3>" + _("Waiting for the passphrase…") + "</h3>")
+        self.statusBar().showMessage(_("The passphrase was not right."))
 
     def _on_opened(self, store: Any, sites: list[str]) -> None:
         if self.worker is not None:  # the passphrase after Lock and close
@@ -148,19 +149,19 @@ class MainWindow(QMainWindow):
 
     def _on_open_failed(self, error: OutreachError) -> None:
         if self.worker is not None:  # unlocking after a lock
-            self.statusBar().showMessage("Locked")
+            self.statusBar().showMessage(_("Locked"))
             if isinstance(error, WrongPassphrase):
-                self.window_lock.refused("That passphrase is not right. Try again.")
+                self.window_lock.refused(_("That passphrase is not right. Try again."))
             else:
                 self.window_lock.refused(error.message)
             return
-        QMessageBox.critical(self, "Cannot open the data", error.message)
+        QMessageBox.critical(self, _("Cannot open the data"), error.message)
         self.opening_failed.emit(3 if isinstance(error, StoreError) else 1)
 
     def attach_store(self, store: Any, sites: list[str] | None = None) -> None:
         """The store is open: the worker, the context, the first page, menus, the check, and
         the sign-in screen in front of them (nothing else runs on the worker until then)."""
-        self.setWindowTitle(f"Outreach Tally — {store.org_name}")
+        self.setWindowTitle(f"{APPLICATION} — {store.org_name}")
         self.encrypted = bool(getattr(store, "encrypted", False))
         self.window_lock.encrypted = self.encrypted
         self.worker = DbWorker(
@@ -213,8 +214,8 @@ class MainWindow(QMainWindow):
         self.nav.setMaximumWidth(170)
         self.pages = LazyPages(self._build_page, len(PAGES))
         for index, spec in enumerate(PAGES):
-            self.nav.addItem(spec.title)
-            self.nav.item(index).setToolTip(f"{spec.title} (Ctrl+{index + 1})")
+            self.nav.addItem(_(spec.title))
+            self.nav.item(index).setToolTip(f"{_(spec.title)} (Ctrl+{index + 1})")
         self.nav.currentRowChanged.connect(self._on_page_changed)
         splitter = QSplitter()
         splitter.addWidget(self.nav)
@@ -292,7 +293,7 @@ class MainWindow(QMainWindow):
     def _on_site_changed(self, name: str) -> None:
         self.settings.setValue("last_site", name)
         self.site_toolbar.show_current(name)
-        self.statusBar().showMessage(f"Now giving out supplies from {name}.", 5000)
+        self.statusBar().showMessage(_("Now giving out supplies from {site}.", site=name), 5000)
 
     def _reload_sites(self) -> None:
         self.worker.submit(
@@ -332,8 +333,8 @@ class MainWindow(QMainWindow):
 
     def _on_busy(self, busy: bool) -> None:
         if busy:
-            self.statusBar().showMessage("Working…")
-        elif self.statusBar().currentMessage() == "Working…":
+            self.statusBar().showMessage(_("Working…"))
+        elif self.statusBar().currentMessage() == _("Working…"):
             self.statusBar().clearMessage()
 
     def _on_writes_state(self, why: str) -> None:
@@ -349,7 +350,7 @@ class MainWindow(QMainWindow):
             return
         if self._finishing:
             event.ignore()
-            self.statusBar().showMessage("Still finishing; the window closes by itself.")
+            self.statusBar().showMessage(_("Still finishing; the window closes by itself."))
             return
         self.settings.setValue("geometry", self.saveGeometry())
         if self.worker is not None:  # the store is open: there is a current site
@@ -381,15 +382,20 @@ class MainWindow(QMainWindow):
     def _show_finishing(self) -> None:
         self._finishing = True
         finishing = QLabel(
-            "<h3>Finishing…</h3><p>Saving what is in progress and taking the day's backup. "
-            "The window closes by itself.</p>"
+            "<h3>{}</h3><p>{}</p>".format(
+                _("Finishing…"),
+                _(
+                    "Saving what is in progress and taking the day's backup. The window closes "
+                    "by itself."
+                ),
+            )
         )
         finishing.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.central.addWidget(finishing)
         self.central.setCurrentWidget(finishing)
         self.menuBar().setEnabled(False)
         self.site_toolbar.setEnabled(False)
-        self.statusBar().showMessage("Finishing…")
+        self.statusBar().showMessage(_("Finishing…"))
 
     def _on_finished(self, _result: Any = None) -> None:
         self._closed = True

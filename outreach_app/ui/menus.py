@@ -18,7 +18,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from outreach_app.domain.roles import Action
+from outreach_app.i18n import _
 
+from outreach_app.ui.mnemonics import shortcut_text
 from outreach_app.ui.page_registry import MENUS, PAGES, page_index
 from outreach_app.ui.widgets.page import Page
 from outreach_app.ui.widgets.role_notice import SWITCH_KEYS
@@ -57,42 +59,42 @@ class MenuBar:
         self._page_menus: dict[int, tuple[QMenu, set[str]]] = {}
         self._needs: list[tuple[QAction, Action, bool]] = []  # action, role rule, hide or not
         bar = window.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = bar.addMenu(_("&File"))
         if handlers.import_spreadsheet is not None:
-            self._add(file_menu, "&Import spreadsheet…", None, handlers.import_spreadsheet)
+            self._add(file_menu, _("&Import spreadsheet…"), None, handlers.import_spreadsheet)
             file_menu.addSeparator()
         if handlers.switch_person is not None:
             self.switch_action = self._add(
-                file_menu, "S&witch person…", SWITCH_KEYS, handlers.switch_person
+                file_menu, _("S&witch person…"), SWITCH_KEYS, handlers.switch_person
             )
-        self.lock_action = self._add(file_menu, "&Lock now", "Ctrl+L", handlers.lock)
+        self.lock_action = self._add(file_menu, _("&Lock now"), "Ctrl+L", handlers.lock)
         # Locking and switching work from every window (a Ledger or Stocktake window has focus).
         for action in (self.lock_action, getattr(self, "switch_action", None)):
             if action is not None:
                 action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         if handlers.lock_and_close is not None:
-            self._add(file_menu, "Lock and &close", None, handlers.lock_and_close)
-        self._add(file_menu, "Idle lock &after…", None, handlers.idle_setting)
+            self._add(file_menu, _("Lock and &close"), None, handlers.lock_and_close)
+        self._add(file_menu, _("Idle lock &after…"), None, handlers.idle_setting)
         file_menu.addSeparator()
-        self._add(file_menu, "&Quit", "Ctrl+Q", handlers.quit)
-        go = bar.addMenu("&Go")
+        self._add(file_menu, _("&Quit"), "Ctrl+Q", handlers.quit)
+        go = bar.addMenu(_("&Go"))
         for index, spec in enumerate(PAGES):
             self._add(
                 go,
-                literal(spec.title),  # "Catalog & sites" is a page's name, not a mnemonic
+                literal(_(spec.title)),  # "Catalog & sites" is a page's name, not a mnemonic
                 f"Ctrl+{index + 1}",
                 lambda _=False, i=index: handlers.show_page(i),
             )
         go.addSeparator()
-        self._add(go, "Choose &site", "Ctrl+Shift+S", handlers.choose_site)
+        self._add(go, _("Choose &site"), "Ctrl+Shift+S", handlers.choose_site)
         for page_menu in MENUS:
             index = page_index(page_menu.page)
-            menu = bar.addMenu(page_menu.title)
+            menu = bar.addMenu(_(page_menu.title))
             self._page_menus[index] = (menu, {entry.action for entry in page_menu.entries})
             for entry in page_menu.entries:
                 action = self._add(
                     menu,
-                    entry.text,
+                    _(entry.text),
                     entry.keys,
                     lambda _=False, i=index, name=entry.action: handlers.trigger(i, name),
                 )
@@ -102,16 +104,16 @@ class MenuBar:
                 self._add_coordinator_entries(menu, handlers)
             if not page_menu.entries:  # filled by the page: opening the menu builds it
                 menu.aboutToShow.connect(lambda i=index: handlers.build_page(i))
-        help_menu = bar.addMenu("&Help")
-        self._add(help_menu, "&Keyboard shortcuts", "F1", handlers.shortcuts_help)
+        help_menu = bar.addMenu(_("&Help"))
+        self._add(help_menu, _("&Keyboard shortcuts"), "F1", handlers.shortcuts_help)
 
     def _add_coordinator_entries(self, menu: QMenu, handlers: MenuHandlers) -> None:
         menu.addSeparator()
         if handlers.audit is not None:
-            audit = self._add(menu, "&Audit…", None, handlers.audit)
+            audit = self._add(menu, _("&Audit…"), None, handlers.audit)
             self._needs.append((audit, Action.AUDIT, True))
         if handlers.staff is not None:
-            staff = self._add(menu, "S&taff…", None, handlers.staff)
+            staff = self._add(menu, _("S&taff…"), None, handlers.staff)
             self._needs.append((staff, Action.STAFF, True))
 
     def follow_role(self, may: Callable[[Action], bool]) -> None:
@@ -137,7 +139,7 @@ class MenuBar:
         action = QAction(text, self._window)
         if keys:
             action.setShortcut(QKeySequence(keys))
-            action.setToolTip(f"{shown_text(text)} ({keys})")
+            action.setToolTip(f"{shown_text(text)} ({shortcut_text(keys)})")
         action.triggered.connect(slot)
         menu.addAction(action)
         self._window.addAction(action)

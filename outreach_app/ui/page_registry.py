@@ -18,10 +18,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
 from outreach_app.domain.roles import Action
+from outreach_app.i18n import N_, _
 
 from outreach_app.ui.context import AppContext
 
 
+# Titles and menu texts are English message ids (N_): a page is found by its title, whatever the
+# language; the window and the menus show them translated.
 class PageSpec(NamedTuple):
     title: str
     module: str
@@ -42,34 +45,34 @@ class PageMenu(NamedTuple):
 
 
 PAGES = (
-    PageSpec("Log encounter", "outreach_app.ui.pages.log_encounter", "LogEncounterPage"),
-    PageSpec("Tally counter", "outreach_app.ui.pages.tally_counter", "TallyCounterPage"),
-    PageSpec("Encounters", "outreach_app.ui.pages.encounters", "EncountersPage"),
-    PageSpec("Inventory", "outreach_app.ui.pages.inventory", "InventoryPage"),
-    PageSpec("Catalog & sites", "outreach_app.ui.pages.catalog", "CatalogPage"),
-    PageSpec("Reports", "outreach_app.ui.pages.reports", "ReportsPage"),
-    PageSpec("Paper tally entry", "outreach_app.ui.pages.tally_entry", "TallyEntryPage"),
-    PageSpec("Dashboard", "outreach_app.ui.pages.dashboard", "DashboardPage"),
+    PageSpec(N_("Log encounter"), "outreach_app.ui.pages.log_encounter", "LogEncounterPage"),
+    PageSpec(N_("Tally counter"), "outreach_app.ui.pages.tally_counter", "TallyCounterPage"),
+    PageSpec(N_("Encounters"), "outreach_app.ui.pages.encounters", "EncountersPage"),
+    PageSpec(N_("Inventory"), "outreach_app.ui.pages.inventory", "InventoryPage"),
+    PageSpec(N_("Catalog & sites"), "outreach_app.ui.pages.catalog", "CatalogPage"),
+    PageSpec(N_("Reports"), "outreach_app.ui.pages.reports", "ReportsPage"),
+    PageSpec(N_("Paper tally entry"), "outreach_app.ui.pages.tally_entry", "TallyEntryPage"),
+    PageSpec(N_("Dashboard"), "outreach_app.ui.pages.dashboard", "DashboardPage"),
 )
 
 MENUS = (
-    PageMenu("&Encounter", "Log encounter"),  # save, repeat, undo, clear: the page's own keys
+    PageMenu(N_("&Encounter"), "Log encounter"),  # save, repeat, undo, clear: the page's keys
     PageMenu(
-        "&Records",
+        N_("&Records"),
         "Encounters",
-        (MenuEntry("void", "&Void the selected record…", "Ctrl+Shift+V"),),
+        (MenuEntry("void", N_("&Void the selected record…"), "Ctrl+Shift+V"),),
     ),
     PageMenu(
-        "&Stock",
+        N_("&Stock"),
         "Inventory",
         (
-            MenuEntry("receive", "&Receive…", "Ctrl+Shift+R"),
-            MenuEntry("transfer", "&Transfer…", "Ctrl+Shift+T", Action.TRANSFER),
-            MenuEntry("adjust", "A&djust…", "Ctrl+Shift+D", Action.ADJUST),
-            MenuEntry("stocktake", "&Stocktake…", "Ctrl+Shift+K"),
-            MenuEntry("bag_out", "Bag &out…", "Ctrl+Shift+O"),
-            MenuEntry("bag_in", "Bag &in…", "Ctrl+Shift+I"),
-            MenuEntry("ledger", "&Ledger…", "Ctrl+Shift+L"),
+            MenuEntry("receive", N_("&Receive…"), "Ctrl+Shift+R"),
+            MenuEntry("transfer", N_("&Transfer…"), "Ctrl+Shift+T", Action.TRANSFER),
+            MenuEntry("adjust", N_("A&djust…"), "Ctrl+Shift+D", Action.ADJUST),
+            MenuEntry("stocktake", N_("&Stocktake…"), "Ctrl+Shift+K"),
+            MenuEntry("bag_out", N_("Bag &out…"), "Ctrl+Shift+O"),
+            MenuEntry("bag_in", N_("Bag &in…"), "Ctrl+Shift+I"),
+            MenuEntry("ledger", N_("&Ledger…"), "Ctrl+Shift+L"),
         ),
     ),
 )
@@ -79,8 +82,13 @@ def page_index(title: str) -> int:
     return [spec.title for spec in PAGES].index(title)
 
 
+PLACEHOLDER = "page_placeholder"  # the object name a page not yet built shows under
+
+
 def _placeholder(title: str) -> QWidget:
-    label = QLabel(f"<h3>{title}</h3><p>This page is coming in a later version.</p>")
+    coming = _("This page is coming in a later version.")
+    label = QLabel(f"<h3>{_(title)}</h3><p>{coming}</p>")
+    label.setObjectName(PLACEHOLDER)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return label
 
@@ -104,7 +112,7 @@ class LazyPages(QStackedWidget):
         super().__init__()
         self._build = build
         self._built: dict[int, QWidget] = {}
-        for _ in range(count):
+        for _index in range(count):
             super().addWidget(QWidget())
 
     def is_built(self, index: int) -> bool:

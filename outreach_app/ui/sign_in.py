@@ -15,8 +15,11 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QLabel
 
 from outreach_app.domain.errors import OutreachError
+from outreach_app.domain.roles import role_label
+from outreach_app.i18n import _
 
 from outreach_app.ui.context import AppContext
+from outreach_app.ui.mnemonics import shortcut_text
 from outreach_app.ui.widgets.role_notice import SWITCH_KEYS
 from outreach_app.ui.widgets.sign_in_screen import SignInScreen, people_from
 
@@ -43,7 +46,9 @@ def set_first_pin(store: Any, name: str, pin: str) -> Any:
     def attempt(uow: Any) -> Any:
         person = staff.find(uow.session, name)
         if person.id != staff.first_coordinator_id(uow.session):
-            raise OutreachError(f"{person.name}'s PIN is set by a coordinator (Records › Staff…).")
+            raise OutreachError(
+                _("{name}'s PIN is set by a coordinator (Records › Staff…).", name=person.name)
+            )
         uow.staff_id = person.id  # the audit says who chose it
         auth.set_coordinator_pin(uow, pin)
         return staff.check_pin(uow, name, pin)
@@ -105,7 +110,13 @@ class SignIn(QObject):
 
     def _show_person(self, person: Any) -> None:
         if person is None:
-            self.status.setText("Nobody signed in")
+            self.status.setText(_("Nobody signed in"))
         else:
-            who = f"<b>{escape(person.name)}</b> ({person.role})"
-            self.status.setText(f"Signed in: {who} · Switch person: {SWITCH_KEYS}")
+            who = f"<b>{escape(person.name)}</b> ({role_label(person.role)})"
+            self.status.setText(
+                _(
+                    "Signed in: {who} · Switch person: {keys}",
+                    who=who,
+                    keys=shortcut_text(SWITCH_KEYS),
+                )
+            )

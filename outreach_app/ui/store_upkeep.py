@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from outreach_app.i18n import _
 from outreach_app.ui.background import BackgroundCall
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.window_lock import WindowLock
@@ -101,15 +102,16 @@ class OpeningCheck(QObject):
         self.done = True
         if not problems:
             log.info("the quick check after opening found no problem")
-            self._status("Data file checked: no damage found.", 3000)
+            self._status(_("Data file checked: no damage found."), 3000)
         else:
-            why = (
+            why = _(
                 "The data file looks damaged, so nothing new is saved. Run `outreach check`, "
                 "and restore the latest backup from the data folder's backups/ if needed. "
-                "Found: " + "; ".join(problems[:3])
+                "Found: {found}",
+                found="; ".join(problems[:3]),
             )
             self._context.refuse_writes(why)
-            QMessageBox.warning(self._parent, "The data file needs attention", why)
+            QMessageBox.warning(self._parent, _("The data file needs attention"), why)
         self.finished.emit(problems)
 
     def _on_failed(self, error: BaseException) -> None:
@@ -118,7 +120,7 @@ class OpeningCheck(QObject):
         self._call = None
         self.done = True
         log.error("the quick check after opening failed", exc_info=error)
-        self._status("The data file could not be checked; `outreach check` checks it.", 0)
+        self._status(_("The data file could not be checked; `outreach check` checks it."), 0)
 
 
 def _behind_the_work(call: Callable[[], Any]) -> Any:

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from outreach_app.i18n import _
 from outreach_app.logsetup import log_path
 
 from outreach_app.ui.help_text import SHORTCUTS_TEXT
@@ -31,12 +32,14 @@ def open_tool(window: Any, tool: str) -> None:
 
 
 def show_shortcuts(parent: QWidget) -> None:
-    QMessageBox.information(parent, "Keyboard shortcuts", SHORTCUTS_TEXT)
+    QMessageBox.information(parent, _("Keyboard shortcuts"), str(SHORTCUTS_TEXT))
 
 
 def show_unexpected(parent: QWidget, data_dir: Path, message: str) -> None:
     QMessageBox.critical(
         parent,
-        "Something went wrong",
-        f"{message}\n\nThe details (no participant data) are in the log:\n{log_path(data_dir)}",
+        _("Something went wrong"),
+        message
+        + "\n\n"
+        + _("The details (no participant data) are in the log:\n{path}", path=log_path(data_dir)),
     )

@@ -18,6 +18,8 @@ from shiboken6 import isValid
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
 
+from outreach_app.i18n import _
+
 from outreach_app.ui.widgets.lock_screen import LockScreen
 
 DEFAULT_IDLE_MINUTES = 10
@@ -135,8 +137,8 @@ class WindowLock(QObject):
     def ask_minutes(self, parent: QWidget) -> None:
         minutes, ok = QInputDialog.getInt(
             parent,
-            "Idle lock",
-            "Lock the window after this many minutes without use:",
+            _("Idle lock"),
+            _("Lock the window after this many minutes without use:"),
             self.timer.interval() // 60_000,
             1,
             240,

@@ -14,23 +14,30 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
+from outreach_app.i18n import N_, _
+
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.sign_in import SignIn
 from outreach_app.ui.window_lock import LockKind, WindowLock
 
+# Message ids (N_): the sign-in screen shows them in the language of the moment.
 WHY = {
-    LockKind.START: ("Sign in", "Choose your name and type your PIN."),
+    LockKind.START: (N_("Sign in"), N_("Choose your name and type your PIN.")),
     LockKind.IDLE: (
-        "Locked",
-        "The data is hidden. Anyone on the staff may sign in; anything typed into a form "
-        "before locking is kept.",
+        N_("Locked"),
+        N_(
+            "The data is hidden. Anyone on the staff may sign in; anything typed into a form "
+            "before locking is kept."
+        ),
     ),
     LockKind.SWITCH: (
-        "Switch person",
-        "Type the first letters of your name, then your PIN and Enter. What is on screen "
-        "stays as it was.",
+        N_("Switch person"),
+        N_(
+            "Type the first letters of your name, then your PIN and Enter. What is on screen "
+            "stays as it was."
+        ),
     ),
-    LockKind.CLOSED: ("Sign in", "The data is open again. Type your PIN to carry on."),
+    LockKind.CLOSED: (N_("Sign in"), N_("The data is open again. Type your PIN to carry on.")),
 }
 
 
@@ -87,18 +94,18 @@ class WindowSession(QObject):
         if self._lock.store_closed:
             worker.submit(lambda store: store.close(), urgent=True)  # after the running jobs
             self._show(self._lock.screen)
-            self._status("Locked and closed", 0)
+            self._status(_("Locked and closed"), 0)
             return
         self._ask(kind)
 
     def _ask(self, kind: LockKind) -> None:
         title, explain = WHY[kind]
         self._show(self._sign_in.screen)
-        self._sign_in.ask(title, explain, choose_name=kind is LockKind.SWITCH)
-        self._status("Locked" if kind is LockKind.IDLE else "Sign in", 0)
+        self._sign_in.ask(_(title), _(explain), choose_name=kind is LockKind.SWITCH)
+        self._status(_("Locked") if kind is LockKind.IDLE else _("Sign in"), 0)
 
     def _on_signed_in(self, person: Any) -> None:
         if self._lock.locked:
             self._lock.unlocked()
             self._context.data_changed.emit()  # pages refresh what they show, as this person
-        self._status(f"Signed in as {person.name}.", 3000)
+        self._status(_("Signed in as {name}.", name=person.name), 3000)

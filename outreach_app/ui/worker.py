@@ -31,6 +31,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from outreach_app.domain.errors import OutreachError
+from outreach_app.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +43,15 @@ class JobFailed(OutreachError):
 
 
 def unexpected_message(log_file: Path | None) -> str:
-    where = f"the log:\n{log_file}" if log_file is not None else "the app's log."
-    return (
-        "Something unexpected went wrong; nothing was saved by that action. "
-        f"The details (no participant data) are in {where}"
+    if log_file is None:
+        return _(
+            "Something unexpected went wrong; nothing was saved by that action. The details "
+            "(no participant data) are in the app's log."
+        )
+    return _(
+        "Something unexpected went wrong; nothing was saved by that action. The details "
+        "(no participant data) are in the log:\n{path}",
+        path=log_file,
     )
 
 

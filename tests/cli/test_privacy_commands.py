@@ -64,7 +64,7 @@ def test_purge_by_a_coordinator_and_refused_to_a_worker(outreach: Runner, target
     assert f"{MARK} note" in _notes(target)
     done = outreach("purge", "--older-than", "12", at=target)
     assert done.code == 0, done.err
-    assert "Purged the free text of 1 records that occurred before" in done.out
+    assert "Purged the free text of 1 record that occurred before" in done.out
     assert "README" in done.err
     if target.db_url:
         assert "VACUUM FULL" in done.err

@@ -215,7 +215,7 @@ def test_stocktake_counts_at_the_moment_the_sheet_opened(
     _type_into_cell(qtbot, sheet.table, sheet.model.index(syringe, st.COL_COUNTED), "500")
     _type_into_cell(qtbot, sheet.table, sheet.model.index(swab, st.COL_COUNTED), "96")
     assert sheet.model.index(swab, st.COL_VARIANCE).data() == "-4"
-    assert "1 difference need a reason" in sheet.summary.text()
+    assert "1 difference needs a reason" in sheet.summary.text()
     qtbot.mouseClick(sheet.commit_button, LEFT)
     assert "reason" in sheet.message.text()
 

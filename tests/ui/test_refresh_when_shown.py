@@ -13,7 +13,7 @@ def test_hidden_page_waits_and_shown_page_recounts(ui_store, context, qtbot):
     qtbot.addWidget(page)
     page.show()
     qtbot.waitExposed(page)
-    assert page.count_label.text() == "1 of 1 records shown"
+    assert page.count_label.text() == "1 of 1 record shown"
 
     page.hide()
     submitted: list[object] = []

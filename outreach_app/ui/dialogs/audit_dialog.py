@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from outreach_app.domain.clock import FIRST_DAY, Period
 from outreach_app.domain.errors import OutreachError
+from outreach_app.i18n import _, ngettext
 from outreach_app.reports.audit_csv import audit_csv
 from outreach_app.services import audit, staff
 
@@ -52,14 +53,14 @@ class AuditDialog(QDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
-        self.setWindowTitle("Audit log")
+        self.setWindowTitle(_("Audit log"))
         self.resize(1000, 600)
         self.model = at.AuditTableModel(org_zone(context), self)
         self.person_combo = QComboBox()
         self.action_combo = QComboBox()
         for combo, text in (
-            (self.person_combo, "Everyone"),
-            (self.action_combo, "Every action"),
+            (self.person_combo, _("Everyone")),
+            (self.action_combo, _("Every action")),
         ):
             combo.addItem(text, ALL)
             combo.setMinimumContentsLength(14)
@@ -68,9 +69,9 @@ class AuditDialog(QDialog):
         self.to_edit = QDateEdit(_qdate(today), calendarPopup=True)
         for edit in (self.from_edit, self.to_edit):
             edit.setDisplayFormat("yyyy-MM-dd")
-        self.show_button = QPushButton("&Show")
+        self.show_button = QPushButton(_("&Show"))
         self.show_button.setDefault(True)
-        self.save_button = QPushButton("Save &CSV…")
+        self.save_button = QPushButton(_("Save &CSV…"))
         self.table = QTableView()
         self.table.setModel(self.model)
         compact_table(self.table)
@@ -84,10 +85,10 @@ class AuditDialog(QDialog):
         self.message = MessageLine()
         filters = QHBoxLayout()
         for text, widget in (
-            ("&Person", self.person_combo),
-            ("&Action", self.action_combo),
-            ("&From", self.from_edit),
-            ("&To", self.to_edit),
+            (_("&Person"), self.person_combo),
+            (_("&Action"), self.action_combo),
+            (_("&From"), self.from_edit),
+            (_("&To"), self.to_edit),
         ):
             label = QLabel(text)
             label.setBuddy(widget)
@@ -137,23 +138,36 @@ class AuditDialog(QDialog):
         self.save_button.setEnabled(bool(rows))
         period = self.period()
         self.summary.setText(
-            f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'} from {period.start} to "
-            f"{period.end}, oldest first. The check (outreach check) verifies every entry."
+            ngettext(
+                "{n} entry from {start} to {end}, oldest first. The check (outreach check) "
+                "verifies every entry.",
+                "{n} entries from {start} to {end}, oldest first. The check (outreach check) "
+                "verifies every entry.",
+                len(rows),
+                start=period.start,
+                end=period.end,
+            )
         )
 
     def _on_save(self) -> None:
         rows = self.model.rows
         period = self.period()
         suggested = Path.home() / f"audit-{period.start}-{period.end}.csv"
-        path = SaveFileDialog.ask(self, "Save the audit log", suggested, "CSV (*.csv)")
+        path = SaveFileDialog.ask(self, _("Save the audit log"), suggested, _("CSV (*.csv)"))
         if path is None:
             return
         try:
             write_file(path, audit_csv(rows))
         except OSError as error:
-            self.message.show_error(f"Could not save {path}: {error.strerror or error}.")
+            self.message.show_error(
+                _("Could not save {path}: {reason}.", path=path, reason=error.strerror or error)
+            )
             return
-        self.message.show_info(f"Saved {len(rows)} entries to {path}.")
+        self.message.show_info(
+            ngettext(
+                "Saved {n} entry to {path}.", "Saved {n} entries to {path}.", len(rows), path=path
+            )
+        )
 
     def _on_error(self, error: OutreachError) -> None:
         self.show_button.setEnabled(True)
@@ -161,7 +175,7 @@ class AuditDialog(QDialog):
 
 
 def open_audit(context: AppContext, parent: QWidget | None = None) -> AuditDialog | None:
-    if not context.require_coordinator(parent, "view the audit log"):
+    if not context.require_coordinator(parent, _("view the audit log")):
         return None
     dialog = AuditDialog(context, parent)
     dialog.show()

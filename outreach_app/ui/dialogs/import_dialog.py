@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from outreach_app.domain.errors import BadCells, Cancelled, OutreachError
 from outreach_app.domain.roles import Action
 from outreach_app.domain.values import ImportCheck, ImportResult
+from outreach_app.i18n import _, _l, format_number, ngettext
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.dialogs.import_jobs import ImportRun
@@ -41,19 +42,26 @@ from outreach_app.ui.models import import_problems as ip
 from outreach_app.ui.models.import_problems import CellProblemsModel
 from outreach_app.ui.widgets.common import MessageLine, compact_table, submit_write
 
-COORDINATOR_MUST = (
-    "<br><b>Only a coordinator can import this file anyway:</b> ask one to sign in "
-    "(Switch person) and import it."
+COORDINATOR_MUST = _l(
+    "<b>Only a coordinator can import this file anyway:</b> ask one to sign in (Switch person) "
+    "and import it."
 )
-STAGE_TEXT = {"checking": "Checking every cell…", "writing": "Writing the rows…"}
+STAGE_TEXT = {"checking": _l("Checking every cell…"), "writing": _l("Writing the rows…")}
 
 
 def identifying_text(rows: tuple[int, ...], limit: int = 20) -> str:
     shown = ", ".join(str(n) for n in rows[:limit])
-    shown += f" and {len(rows) - limit} more" if len(rows) > limit else ""
+    if len(rows) > limit:
+        shown = _("{rows} and {n} more", rows=shown, n=len(rows) - limit)
     if len(rows) == 1:
-        return f"Check the note of row {shown}: it looks identifying (a name, a phone number)."
-    return f"Check the notes of rows {shown}: they look identifying (a name, a phone number)."
+        return _(
+            "Check the note of row {rows}: it looks identifying (a name, a phone number).",
+            rows=shown,
+        )
+    return _(
+        "Check the notes of rows {rows}: they look identifying (a name, a phone number).",
+        rows=shown,
+    )
 
 
 class ImportDialog(QDialog):
@@ -65,22 +73,22 @@ class ImportDialog(QDialog):
         self.result: ImportResult | None = None
         self._run: ImportRun | None = None
         self.delete_when_done = False  # opened from the menu: deleted once closed and idle
-        self.setWindowTitle(f"Import spreadsheet — {path.name}")
+        self.setWindowTitle(_("Import spreadsheet — {name}", name=path.name))
         self.resize(760, 480)
         self._build()
 
     @classmethod
     def choose_file(cls, parent: QWidget | None) -> Path | None:
         """The system's file dialog; tests replace this."""
-        name, _ = QFileDialog.getOpenFileName(
-            parent, "Import spreadsheet", str(Path.home()), "Spreadsheet export (*.csv)"
+        name, _filter = QFileDialog.getOpenFileName(
+            parent, _("Import spreadsheet"), str(Path.home()), _("Spreadsheet export (*.csv)")
         )
         return Path(name) if name else None
 
     def _build(self) -> None:
         self.file_label = QLabel(f"<b>{self.path.name}</b> — {self.path.parent}")
         self.file_label.setWordWrap(True)
-        self.move_stock = QCheckBox("&Move stock (untick to add history for reports only)")
+        self.move_stock = QCheckBox(_("&Move stock (untick to add history for reports only)"))
         self.move_stock.setChecked(True)
         self.move_stock.toggled.connect(lambda _on: self.start_check())
         self.message = MessageLine()
@@ -99,11 +107,11 @@ class ImportDialog(QDialog):
         compact_table(self.table)
         self.stage = QLabel()
         self.bar = QProgressBar()
-        self.bar.setFormat("%v of %m rows")
-        self.check_again = QPushButton("Check &again")
-        self.import_button = QPushButton("&Import")
-        self.cancel_button = QPushButton("&Cancel")
-        self.close_button = QPushButton("Close")
+        self.bar.setFormat(_("%v of %m rows"))
+        self.check_again = QPushButton(_("Check &again"))
+        self.import_button = QPushButton(_("&Import"))
+        self.cancel_button = QPushButton(_("&Cancel"))
+        self.close_button = QPushButton(_("Close"))
         self.check_again.clicked.connect(self.start_check)
         self.import_button.clicked.connect(self._on_import)
         self.cancel_button.clicked.connect(self._on_cancel)
@@ -148,7 +156,7 @@ class ImportDialog(QDialog):
         self.checked = self.result = None
         self.problems.set_rows([])
         self.details.clear()
-        self.message.show_info("Checking every cell; nothing is written yet…")
+        self.message.show_info(_("Checking every cell; nothing is written yet…"))
         run = self._start_run()
         move = self.move_stock.isChecked()
         self._context.worker.submit(
@@ -158,26 +166,31 @@ class ImportDialog(QDialog):
     def _on_checked(self, checked: ImportCheck) -> None:
         self._end_run()
         self.checked = checked
-        found = (
-            f"Ready to import {checked.encounters:,} encounters and {checked.lines:,} lines "
-            f"from {checked.filename}."
+        found = _(
+            "Ready to import {encounters} encounters and {lines} lines from {name}.",
+            encounters=format_number(checked.encounters),
+            lines=format_number(checked.lines),
+            name=checked.filename,
         )
         notes = []
         if not checked.stock_moved:
-            notes.append("Stock will not move: the rows count in reports only.")
+            notes.append(_("Stock will not move: the rows count in reports only."))
         if checked.shortfalls:
             shorts = "".join(f"<li>{s.describe()}</li>" for s in checked.shortfalls)
             notes.append(
-                f"<b>Not enough on hand for the whole file:</b><ul>{shorts}</ul>"
-                "A coordinator can import anyway: the stock goes below zero and the items "
-                "show “count needed” until counted."
-                + ("" if self._context.may(Action.IMPORT_ANYWAY) else COORDINATOR_MUST)
+                _("<b>Not enough on hand for the whole file:</b>")
+                + f"<ul>{shorts}</ul>"
+                + _(
+                    "A coordinator can import anyway: the stock goes below zero and the items "
+                    "show “count needed” until counted."
+                )
+                + ("" if self._context.may(Action.IMPORT_ANYWAY) else f"<br>{COORDINATOR_MUST}")
             )
         if checked.identifying_rows:
             notes.append(identifying_text(checked.identifying_rows))
         self.message.show_info(found)
         self.details.setText("<br>".join(notes))
-        self.import_button.setText("Import &anyway…" if checked.shortfalls else "&Import")
+        self.import_button.setText(_("Import &anyway…") if checked.shortfalls else _("&Import"))
         allowed = not checked.shortfalls or self._context.may(Action.IMPORT_ANYWAY)
         self.import_button.setEnabled(allowed)  # the services refuse a worker's anyway
         self._show(table=False, bar=False, importable=True)
@@ -190,13 +203,14 @@ class ImportDialog(QDialog):
         if checked is None or self.running:
             return
         allow = bool(checked.shortfalls)
-        if allow and not self._context.require_coordinator(self, "import despite a shortfall"):
+        what = _("import despite a shortfall")
+        if allow and not self._context.require_coordinator(self, what):
             return
         run = self._start_run()
         self.bar.setRange(0, max(checked.encounters, 1))
         self.bar.setValue(0)
         move = checked.stock_moved
-        self.message.show_info(f"Importing {checked.filename}…")
+        self.message.show_info(_("Importing {name}…", name=checked.filename))
         submit_write(
             self._context,
             lambda store: run.run(store, self.path, move, allow),
@@ -209,18 +223,26 @@ class ImportDialog(QDialog):
         self.result = result
         self.checked = None
         self.bar.setValue(self.bar.maximum())
-        self.stage.setText("Done.")
+        self.stage.setText(_("Done."))
         self.message.show_info(
-            f"Imported {result.encounters:,} encounters and {result.lines:,} lines "
-            f"from {self.path.name}."
+            _(
+                "Imported {encounters} encounters and {lines} lines from {name}.",
+                encounters=format_number(result.encounters),
+                lines=format_number(result.lines),
+                name=self.path.name,
+            )
         )
-        notes = [f"Recorded below zero: {s.describe()}." for s in result.negative_recorded]
+        notes = [
+            _("Recorded below zero: {shortfall}.", shortfall=s.describe())
+            for s in result.negative_recorded
+        ]
         if not result.stock_moved:
-            notes.append("Stock was not moved: the rows count in reports only.")
+            notes.append(_("Stock was not moved: the rows count in reports only."))
         if result.identifying_rows:
             notes.append(
                 identifying_text(result.identifying_rows)
-                + " Void and log it again without the name or number."
+                + " "
+                + _("Void and log it again without the name or number.")
             )
         self.details.setText("<br>".join(notes))
         self._show(table=False, bar=True)
@@ -234,7 +256,7 @@ class ImportDialog(QDialog):
         run.progressed.connect(self._on_progress)
         self._run = run
         self._show(table=False, bar=True)
-        self.stage.setText(STAGE_TEXT["checking"])
+        self.stage.setText(str(STAGE_TEXT["checking"]))
         self.bar.setRange(0, 0)
         return run
 
@@ -244,7 +266,7 @@ class ImportDialog(QDialog):
             self.deleteLater()
 
     def _on_progress(self, stage: str, done: int, total: int) -> None:
-        self.stage.setText(STAGE_TEXT.get(stage, stage))
+        self.stage.setText(str(STAGE_TEXT.get(stage, stage)))
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(done)
 
@@ -252,7 +274,7 @@ class ImportDialog(QDialog):
         if self._run is not None:
             self._run.cancel()
             self.cancel_button.setEnabled(False)
-            self.stage.setText("Cancelling; nothing will be written…")
+            self.stage.setText(_("Cancelling; nothing will be written…"))
 
     def _on_failed(self, error: OutreachError) -> None:
         self._end_run()
@@ -267,9 +289,14 @@ class ImportDialog(QDialog):
             self.problems.set_rows(error.cells)
             count = len(error.cells)
             self.message.show_error(
-                f"{self.path.name} was not imported; nothing was written. Fix "
-                f"{'this cell' if count == 1 else f'these {count:,} cells'} in the "
-                "spreadsheet, save it, then Check again."
+                ngettext(
+                    "{name} was not imported; nothing was written. Fix this cell in the "
+                    "spreadsheet, save it, then Check again.",
+                    "{name} was not imported; nothing was written. Fix these {n} cells in the "
+                    "spreadsheet, save it, then Check again.",
+                    count,
+                    name=self.path.name,
+                )
             )
             self._show(table=True, bar=False)
             return

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from outreach_app.domain.errors import OutreachError
+from outreach_app.i18n import _, ngettext
 from outreach_app.services import inventory
 
 from outreach_app.ui.context import AppContext
@@ -35,7 +36,7 @@ class LedgerDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._context = context
-        self.setWindowTitle("Stock ledger")
+        self.setWindowTitle(_("Stock ledger"))
         self.resize(900, 560)
         self.model = lt.LedgerTableModel(org_zone(context), self)
         self.site_combo = QComboBox()
@@ -57,10 +58,11 @@ class LedgerDialog(QDialog):
         self.summary = QLabel()
         self.message = MessageLine()
         top = QHBoxLayout()
-        top.addWidget(QLabel("Site"))
-        top.addWidget(self.site_combo)
-        top.addWidget(QLabel("Item"))
-        top.addWidget(self.item_combo, 1)
+        for text, combo in ((_("&Site"), self.site_combo), (_("&Item"), self.item_combo)):
+            label = QLabel(text)
+            label.setBuddy(combo)
+            top.addWidget(label)
+            top.addWidget(combo, 1 if combo is self.item_combo else 0)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.message)
@@ -86,11 +88,16 @@ class LedgerDialog(QDialog):
         self.model.set_rows(list(movements))
         if movements:
             self.summary.setText(
-                f"{len(movements)} movements · balance now {movements[-1].balance}"
+                ngettext(
+                    "{n} movement · balance now {balance}",
+                    "{n} movements · balance now {balance}",
+                    len(movements),
+                    balance=movements[-1].balance,
+                )
             )
             self.table.scrollToBottom()
         else:
-            self.summary.setText("No movements of this item at this site yet.")
+            self.summary.setText(_("No movements of this item at this site yet."))
 
     def _on_error(self, error: OutreachError) -> None:
         self.message.show_error(error.message)

@@ -28,12 +28,13 @@ from PySide6.QtWidgets import (
 
 from outreach_app.domain.codes import SiteKind
 from outreach_app.domain.errors import OutreachError, WrongPassphrase
+from outreach_app.i18n import _, _l
 
 if TYPE_CHECKING:
     from outreach_app.services.store_init import InitOptions
 
 ERROR_STYLE = "color: #8a1c1c;"
-NO_ENCRYPTION_RISK = (
+NO_ENCRYPTION_RISK = _l(
     "Without encryption, anyone who gets this computer or a copy of the data folder can read "
     "every encounter, note and participant code. Choose it only if the disk itself is encrypted."
 )
@@ -54,12 +55,12 @@ def passphrase_strength(text: str) -> str:
         )
     )
     if len(text) < 10:
-        return "Too short: use at least 10 characters, ideally four or more words."
+        return _("Too short: use at least 10 characters, ideally four or more words.")
     if len(text) >= 20 or (words >= 4 and len(text) >= 16):
-        return "Strong."
+        return _("Strong.")
     if len(text) >= 14 or kinds >= 3:
-        return "Fair: a few more words would make it strong."
-    return "Weak: add words (a phrase of four or more words is easy to remember)."
+        return _("Fair: a few more words would make it strong.")
+    return _("Weak: add words (a phrase of four or more words is easy to remember).")
 
 
 @dataclass(frozen=True)
@@ -72,17 +73,18 @@ class SetupDialog(QDialog):
 
     def __init__(self, data_dir: Path, db_url: str | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Set up Outreach Tally")
+        self.setWindowTitle(_("Set up Outreach Tally"))
         self._data_dir, self._db_url = data_dir, db_url
         self.org = QLineEdit()
         from outreach_app.services.store_init import resolve_zone  # first run only
 
         self.zone = QLineEdit(resolve_zone(None).key)
-        self.zone.setToolTip("The organisation's time zone, e.g. America/Toronto")
+        self.zone.setToolTip(_("The organisation's time zone, e.g. America/Toronto"))
+        # The stored default name is English, as the command line's (data, not a label).
         self.device = QLineEdit("This computer")
-        self.device.setToolTip("A name for this computer, e.g. 'Drop-in laptop' or 'Van'")
+        self.device.setToolTip(_("A name for this computer, e.g. 'Drop-in laptop' or 'Van'"))
         self.site = QLineEdit()
-        self.site.setPlaceholderText("e.g. Drop-in, Van, Downtown route")
+        self.site.setPlaceholderText(_("e.g. Drop-in, Van, Downtown route"))
         self.site_kind = QComboBox()
         for kind in SiteKind:
             self.site_kind.addItem(kind.value, kind.value)
@@ -91,8 +93,8 @@ class SetupDialog(QDialog):
         self.passphrase_again = QLineEdit()
         self.passphrase_again.setEchoMode(QLineEdit.EchoMode.Password)
         self.strength = QLabel("")
-        self.no_encryption = QCheckBox("&No encryption (not recommended)")
-        self.risk = QLabel(NO_ENCRYPTION_RISK)
+        self.no_encryption = QCheckBox(_("&No encryption (not recommended)"))
+        self.risk = QLabel(str(NO_ENCRYPTION_RISK))
         self.risk.setWordWrap(True)
         self.risk.setStyleSheet("color: #8a4b00;")
         self.risk.hide()
@@ -100,7 +102,7 @@ class SetupDialog(QDialog):
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(12)
         self.pin.setToolTip(
-            "4 to 12 digits: the first coordinator signs in with it on this computer"
+            _("4 to 12 digits: the first coordinator signs in with it on this computer")
         )
         self.error = QLabel("")
         self.error.setWordWrap(True)
@@ -108,29 +110,32 @@ class SetupDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Create"))
         buttons.accepted.connect(self._on_create)
         buttons.rejected.connect(self.reject)
         self.passphrase.textChanged.connect(self._on_passphrase)
         self.no_encryption.toggled.connect(self._on_no_encryption)
 
         intro = QLabel(
-            "This data folder is empty. A few answers and the app is ready; nothing here "
-            f"identifies a participant.<br><small>{data_dir}</small>"
+            _(
+                "This data folder is empty. A few answers and the app is ready; nothing here "
+                "identifies a participant."
+            )
+            + f"<br><small>{data_dir}</small>"
         )
         intro.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("&Organisation", self.org)
-        form.addRow("&Time zone", self.zone)
-        form.addRow("&This device's name", self.device)
-        form.addRow("&First site", self.site)
-        form.addRow("Site &kind", self.site_kind)
-        form.addRow("&Passphrase", self.passphrase)
-        form.addRow("Passphrase &again", self.passphrase_again)
+        form.addRow(_("&Organisation"), self.org)
+        form.addRow(_("Time &zone"), self.zone)
+        form.addRow(_("This &device's name"), self.device)
+        form.addRow(_("&First site"), self.site)
+        form.addRow(_("Site &kind"), self.site_kind)
+        form.addRow(_("&Passphrase"), self.passphrase)
+        form.addRow(_("Passphrase &again"), self.passphrase_again)
         form.addRow("", self.strength)
         form.addRow("", self.no_encryption)
         form.addRow("", self.risk)
-        form.addRow("Coordinator P&IN", self.pin)
+        form.addRow(_("Coordinator P&IN"), self.pin)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -140,7 +145,7 @@ class SetupDialog(QDialog):
         if db_url:
             self.no_encryption.setChecked(True)
             self.no_encryption.setEnabled(False)
-            self.risk.setText("A PostgreSQL database is protected by the server, not here.")
+            self.risk.setText(_("A PostgreSQL database is protected by the server, not here."))
 
     def _on_passphrase(self, text: str) -> None:
         self.strength.setText(passphrase_strength(text))
@@ -153,21 +158,21 @@ class SetupDialog(QDialog):
 
     def options(self) -> InitOptions | None:
         if not self.org.text().strip() or not self.site.text().strip():
-            self.error.setText("Give the organisation and the first site a name.")
+            self.error.setText(_("Give the organisation and the first site a name."))
             return None
         passphrase: str | None = None
         if not self.no_encryption.isChecked():
             passphrase = self.passphrase.text()
             if len(passphrase) < 10:
                 self.error.setText(
-                    "Choose a passphrase of at least 10 characters, or tick 'No encryption'."
+                    _("Choose a passphrase of at least 10 characters, or tick 'No encryption'.")
                 )
                 return None
             if passphrase != self.passphrase_again.text():
-                self.error.setText("The two passphrases differ; type them again.")
+                self.error.setText(_("The two passphrases differ; type them again."))
                 return None
         if not self.pin.text().isdigit() or not 4 <= len(self.pin.text()) <= 12:
-            self.error.setText("The coordinator PIN is 4 to 12 digits.")
+            self.error.setText(_("The coordinator PIN is 4 to 12 digits."))
             return None
         from outreach_app.services.store_init import InitOptions
 
@@ -238,8 +243,8 @@ class UnlockDialog(QDialog):
         self._opening = False
         self.store: Any = None
         intro = QLabel(
-            "This data folder is encrypted. Type its passphrase to open it.<br>"
-            f"<small>{data_dir}</small>"
+            _("This data folder is encrypted. Type its passphrase to open it.")
+            + f"<br><small>{data_dir}</small>"
         )
         intro.setWordWrap(True)
         self.passphrase = QLineEdit()
@@ -257,12 +262,12 @@ class UnlockDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Open")
+        self.ok_button.setText(_("Open"))
         buttons.accepted.connect(self._on_open)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow(intro)
-        form.addRow("&Passphrase", self.passphrase)
+        form.addRow(_("&Passphrase"), self.passphrase)
         form.addRow(self.busy)
         form.addRow(self.error)
         form.addRow(buttons)
@@ -285,7 +290,7 @@ class UnlockDialog(QDialog):
         self.passphrase.setReadOnly(busy)
         self.busy.setVisible(busy)
         self.error.setStyleSheet("" if busy else ERROR_STYLE)
-        self.error.setText("Opening…" if busy else "")
+        self.error.setText(_("Opening…") if busy else "")
 
     def opened(self, store: Any) -> None:
         """The store opened with the entered passphrase."""
@@ -296,7 +301,7 @@ class UnlockDialog(QDialog):
         """The store did not open: back to the person, with the reason."""
         self._set_busy(False)
         if isinstance(error, WrongPassphrase):
-            self.error.setText("That passphrase is not right. Check Caps Lock and try again.")
+            self.error.setText(_("That passphrase is not right. Check Caps Lock and try again."))
         else:
             self.error.setText(error.message)
         self.passphrase.selectAll()
@@ -314,14 +319,14 @@ class UnlockDialog(QDialog):
         parent: QWidget | None,
         data_dir: Path,
         db_url: str | None = None,
-        title: str = "Open Outreach Tally",
+        title: str | None = None,
     ) -> UnlockDialog | None:
         """The dialog with a passphrase entered (its store still to open), or None: cancelled."""
-        dialog = cls(data_dir, db_url, title, parent)
+        dialog = cls(data_dir, db_url, title or _("Open Outreach Tally"), parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog
 
 
 def show_store_error(parent: QWidget | None, error: OutreachError) -> None:
-    QMessageBox.critical(parent, "Cannot open the data", error.message)
+    QMessageBox.critical(parent, _("Cannot open the data"), error.message)

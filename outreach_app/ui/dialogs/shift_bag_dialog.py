@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from outreach_app.domain.errors import OutreachError, ShortfallError
 from outreach_app.domain.values import ItemInfo, OnHandRow, SiteInfo
+from outreach_app.i18n import N_, _
 from outreach_app.services import catalog, inventory, shift_bag
 
 from outreach_app.ui.context import AppContext
@@ -55,9 +56,9 @@ class ShiftBagDialog(QDialog):
         self._items: list[ItemInfo] = []
         self._stock: list[OnHandRow] = []
         out = mode == CHECK_OUT
-        self.setWindowTitle("Shift bag — check out" if out else "Shift bag — check in")
+        self.setWindowTitle(_("Shift bag — check out") if out else _("Shift bag — check in"))
         self.resize(620, 560)
-        self.model = qt.QuantityTableModel("At site" if out else "In the bag", self)
+        self.model = qt.QuantityTableModel(N_("At site") if out else N_("In the bag"), self)
         self.site_combo = QComboBox()
         self.bag_combo = QComboBox()
         self.contacts_spin = QSpinBox(minimum=0, maximum=10_000)
@@ -71,21 +72,23 @@ class ShiftBagDialog(QDialog):
         )
         self.table.setColumnWidth(qt.COL_CODE, 130)
         intro = QLabel(
-            "Type what goes into the bag or van for this shift. It is moved from the site."
+            _("Type what goes into the bag or van for this shift. It is moved from the site.")
             if out
-            else "Type what came back. The rest of what went out, less what was already logged "
-            "from the bag, is recorded as this shift's tally record."
+            else _(
+                "Type what came back. The rest of what went out, less what was already logged "
+                "from the bag, is recorded as this shift's tally record."
+            )
         )
         intro.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("From site" if out else "Back to site", self.site_combo)
-        form.addRow("Bag or van", self.bag_combo)
+        form.addRow(_("&From site") if out else _("Back to &site"), self.site_combo)
+        form.addRow(_("&Bag or van"), self.bag_combo)
         if not out:
-            form.addRow("Contacts not yet logged", self.contacts_spin)
+            form.addRow(_("Contacts &not yet logged"), self.contacts_spin)
         self.message = MessageLine()
         self.busy = BusyBar(context)
-        self.save_button = QPushButton("&Check out" if out else "&Check in")
-        cancel = QPushButton("Cancel")
+        self.save_button = QPushButton(_("&Check out") if out else _("&Check in"))
+        cancel = QPushButton(_("Cancel"))
         cancel.clicked.connect(self.reject)
         for button in (self.save_button, cancel):
             button.setAutoDefault(False)  # Enter in a cell must not save the bag
@@ -120,7 +123,10 @@ class ShiftBagDialog(QDialog):
         self.site_combo.setCurrentIndex(max(self.site_combo.findData(self._default_site), 0))
         if not bags:
             self.message.show_error(
-                "No site is a bag or van yet. Add one under Catalog & sites (kind “bag” or “van”)."
+                _(
+                    "No site is a bag or van yet. Add one under Catalog & sites (kind “bag” or "
+                    "“van”)."
+                )
             )
             self.save_button.setEnabled(False)
         self._on_place_changed()
@@ -139,7 +145,7 @@ class ShiftBagDialog(QDialog):
         if self.mode == CHECK_IN:
             lines = [line for line in lines if line.available]
             if not lines and self.bag_combo.count():
-                self.message.show_info("This bag holds nothing; check one out first.")
+                self.message.show_info(_("This bag holds nothing; check one out first."))
         self.model.set_rows(lines)
 
     def _on_save(self, override: bool = False) -> None:
@@ -147,7 +153,7 @@ class ShiftBagDialog(QDialog):
         site, bag = self.site_combo.currentData(), self.bag_combo.currentData()
         contacts = self.contacts_spin.value()
         if self.mode == CHECK_OUT and not quantities:
-            self.message.show_error("Type at least one quantity to put in the bag.")
+            self.message.show_error(_("Type at least one quantity to put in the bag."))
             return
 
         def job(store: Any) -> Any:
@@ -169,19 +175,26 @@ class ShiftBagDialog(QDialog):
         self.save_button.setEnabled(True)
         if isinstance(error, ShortfallError) and self.mode == CHECK_OUT:
             # The bag leaves with what is in it: one confirmation, no PIN (contracts §1).
-            if ShortfallConfirm.ask(self, error.shortfalls, "this bag"):
+            if ShortfallConfirm.ask(self, error.shortfalls, _("this bag")):
                 self._on_save(override=True)
                 return
             self.message.show_error(
-                f"Not checked out yet — not enough on hand: {shortfall_lines(error.shortfalls)}."
+                _(
+                    "Not checked out yet — not enough on hand: {shortfalls}.",
+                    shortfalls=shortfall_lines(error.shortfalls),
+                )
             )
             return
         self.message.show_error(error.message)
 
 
 def check_in_summary(result: Any) -> str:
-    back = ", ".join(f"{q} {c}" for c, q in result.returned.items()) or "nothing"
+    back = ", ".join(f"{q} {c}" for c, q in result.returned.items()) or _("nothing")
     if result.unlogged:
         rest = ", ".join(f"{q} {c}" for c, q in result.unlogged.items())
-        return f"Checked in: {back} came back; {rest} recorded as the shift's tally record."
-    return f"Checked in: {back} came back; everything else was already logged."
+        return _(
+            "Checked in: {back} came back; {rest} recorded as the shift's tally record.",
+            back=back,
+            rest=rest,
+        )
+    return _("Checked in: {back} came back; everything else was already logged.", back=back)

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from outreach_app.domain.errors import OutreachError
-from outreach_app.domain.roles import Role
+from outreach_app.domain.roles import Role, role_label
+from outreach_app.i18n import _
 from outreach_app.services import staff
 
 from outreach_app.ui.context import AppContext
@@ -42,12 +43,13 @@ class PersonDialog(QDialog):
 
     def __init__(self, name: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Add a person" if name is None else f"Set {name}'s PIN")
+        self.setWindowTitle(_("Add a person") if name is None else _("Set {name}'s PIN", name=name))
         self.name = QLineEdit(name or "")
-        self.name.setPlaceholderText("a first name or a nickname is enough")
+        self.name.setPlaceholderText(_("a first name or a nickname is enough"))
         self.role = QComboBox()
-        self.role.addItems([Role.WORKER.value, Role.COORDINATOR.value])
-        self.pin, self.again = pin_edit("4 to 12 digits"), pin_edit("the same PIN again")
+        for role in (Role.WORKER.value, Role.COORDINATOR.value):
+            self.role.addItem(role_label(role), role)
+        self.pin, self.again = pin_edit(_("4 to 12 digits")), pin_edit(_("the same PIN again"))
         self.error = QLabel("")
         self.error.setStyleSheet(ERROR_STYLE)
         buttons = QDialogButtonBox(
@@ -57,20 +59,20 @@ class PersonDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         if name is None:
-            form.addRow("&Name", self.name)
-            form.addRow("&Role", self.role)
-        form.addRow("&PIN", self.pin)
-        form.addRow("PIN &again", self.again)
+            form.addRow(_("&Name"), self.name)
+            form.addRow(_("&Role"), self.role)
+        form.addRow(_("&PIN"), self.pin)
+        form.addRow(_("PIN &again"), self.again)
         form.addRow(self.error)
         form.addRow(buttons)
 
     def _on_ok(self) -> None:
         if not self.name.text().strip():
-            self.error.setText("Give the person a name.")
+            self.error.setText(_("Give the person a name."))
         elif not self.pin.text().isdigit() or not 4 <= len(self.pin.text()) <= 12:
-            self.error.setText("A PIN is 4 to 12 digits.")
+            self.error.setText(_("A PIN is 4 to 12 digits."))
         elif self.pin.text() != self.again.text():
-            self.error.setText("The two PINs differ; type them again.")
+            self.error.setText(_("The two PINs differ; type them again."))
         else:
             self.accept()
 
@@ -80,14 +82,14 @@ class PersonDialog(QDialog):
         dialog = cls(name, parent)
         if run_modal(dialog) != QDialog.DialogCode.Accepted:
             return None
-        return " ".join(dialog.name.text().split()), dialog.role.currentText(), dialog.pin.text()
+        return " ".join(dialog.name.text().split()), dialog.role.currentData(), dialog.pin.text()
 
 
 class StaffDialog(QDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
-        self.setWindowTitle("Staff")
+        self.setWindowTitle(_("Staff"))
         self.resize(640, 420)
         self.model = st.StaffTableModel(self)
         self.table = QTableView()
@@ -96,9 +98,9 @@ class StaffDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(
             st.COL_NAME, QHeaderView.ResizeMode.Stretch
         )
-        self.add_button = QPushButton("&Add…")
-        self.pin_button = QPushButton("Set &PIN…")
-        self.deactivate_button = QPushButton("&Deactivate")
+        self.add_button = QPushButton(_("&Add…"))
+        self.pin_button = QPushButton(_("Set &PIN…"))
+        self.deactivate_button = QPushButton(_("&Deactivate"))
         self.message = MessageLine()
         buttons = QHBoxLayout()
         for button in (self.add_button, self.pin_button, self.deactivate_button):
@@ -119,7 +121,7 @@ class StaffDialog(QDialog):
         rows = self.table.selectionModel().selectedRows()
         return self.model.data(rows[0], RowRole) if rows else None
 
-    def _on_selection(self, *_: Any) -> None:
+    def _on_selection(self, *_args: Any) -> None:
         person = self.selected()
         self.pin_button.setEnabled(person is not None and person.active)
         self.deactivate_button.setEnabled(person is not None and person.active)
@@ -152,7 +154,11 @@ class StaffDialog(QDialog):
             name, role, pin = answer
             self._write(
                 lambda uow: staff.add_staff(uow, name, role, pin),
-                f"Added {name} as a {role}, with a PIN on this device.",
+                _(
+                    "Added {name} as a {role}, with a PIN on this device.",
+                    name=name,
+                    role=role_label(role),
+                ),
             )
 
     def _on_set_pin(self) -> None:
@@ -160,7 +166,9 @@ class StaffDialog(QDialog):
         answer = PersonDialog.ask(self, person.name) if person else None
         if answer is not None:
             name, pin = person.name, answer[2]
-            self._write(lambda uow: staff.set_pin(uow, name, pin), f"Set {name}'s PIN here.")
+            self._write(
+                lambda uow: staff.set_pin(uow, name, pin), _("Set {name}'s PIN here.", name=name)
+            )
 
     def _on_deactivate(self) -> None:
         person = self.selected()
@@ -168,22 +176,27 @@ class StaffDialog(QDialog):
             return
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Deactivate",
-            f"Deactivate {person.name}? They can no longer sign in; their records keep their name.",
+            _("Deactivate"),
+            _(
+                "Deactivate {name}? They can no longer sign in; their records keep their name.",
+                name=person.name,
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
         if run_modal(box) != QMessageBox.StandardButton.Yes.value:
             return
         name = person.name
-        self._write(lambda uow: staff.deactivate_staff(uow, name), f"{name} is deactivated.")
+        self._write(
+            lambda uow: staff.deactivate_staff(uow, name), _("{name} is deactivated.", name=name)
+        )
 
     def _on_error(self, error: OutreachError) -> None:
         self.message.show_error(error.message)
 
 
 def open_staff(context: AppContext, parent: QWidget | None = None) -> StaffDialog | None:
-    if not context.require_coordinator(parent, "manage the staff list"):
+    if not context.require_coordinator(parent, _("manage the staff list")):
         return None
     dialog = StaffDialog(context, parent)
     dialog.show()

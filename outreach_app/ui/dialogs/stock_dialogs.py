@@ -15,18 +15,19 @@ from PySide6.QtWidgets import (
 
 from outreach_app.domain.codes import AdjustReason
 from outreach_app.domain.values import ItemInfo
+from outreach_app.i18n import N_, _
 
 from outreach_app.ui.dialogs.request_form import RequestForm
 from outreach_app.ui.widgets.common import date_edit
 from outreach_app.ui.widgets.text_warning import TextWarning
 
 REASON_LABELS = {
-    "DAMAGED": "Damaged",
-    "EXPIRED": "Expired",
-    "LOST": "Lost",
-    "FOUND": "Found",
-    "RECOUNT": "Recount",
-    "OTHER": "Other",
+    "DAMAGED": N_("Damaged"),
+    "EXPIRED": N_("Expired"),
+    "LOST": N_("Lost"),
+    "FOUND": N_("Found"),
+    "RECOUNT": N_("Recount"),
+    "OTHER": N_("Other"),
 }
 
 
@@ -71,11 +72,11 @@ class AdjustRequest:
 
 
 class _StockForm(RequestForm):
-    TITLE = ""
+    TITLE = ""  # message ids (N_), translated when the form is built
     INTRO = ""
 
     def __init__(self, choices: StockChoices, parent: QWidget | None = None) -> None:
-        super().__init__(self.TITLE, self.INTRO, parent)
+        super().__init__(_(self.TITLE), _(self.INTRO), parent)
         self.choices = choices
 
     def _site_combo(self, default: str = "") -> QComboBox:
@@ -98,7 +99,7 @@ class _StockForm(RequestForm):
     def _lot_combo(self) -> QComboBox:
         combo = QComboBox()
         combo.setEditable(True)
-        combo.lineEdit().setPlaceholderText("first to expire")
+        combo.lineEdit().setPlaceholderText(_("first to expire"))
         return combo
 
     def _fill_lots(self, combo: QComboBox, site: str, item: ItemInfo | None) -> None:
@@ -110,24 +111,24 @@ class _StockForm(RequestForm):
 
 
 class ReceiveDialog(_StockForm):
-    TITLE = "Receive supplies"
-    INTRO = "Record a shipment or donation arriving at a site."
+    TITLE = N_("Receive supplies")
+    INTRO = N_("Record a shipment or donation arriving at a site.")
 
     def __init__(self, choices: StockChoices, parent: QWidget | None = None) -> None:
         super().__init__(choices, parent)
         self.site_combo = self._site_combo(choices.site)
         self.item_combo = self._item_combo()
         self.qty_spin = QSpinBox(minimum=0, maximum=1_000_000)
-        self.lot_edit = QLineEdit(placeholderText="as printed on the box")
+        self.lot_edit = QLineEdit(placeholderText=_("as printed on the box"))
         self.expires_edit = date_edit()
         self.expires_edit.setDate(QDate.currentDate().addYears(1))
-        self.source_edit = QLineEdit(placeholderText="e.g. health unit order 42 (optional)")
-        self.form.addRow("&Site", self.site_combo)
-        self.form.addRow("&Item", self.item_combo)
-        self.form.addRow("&Quantity", self.qty_spin)
-        self.form.addRow("&Lot", self.lot_edit)
-        self.form.addRow("&Expires", self.expires_edit)
-        self.form.addRow("S&ource", self.source_edit)
+        self.source_edit = QLineEdit(placeholderText=_("e.g. health unit order 42 (optional)"))
+        self.form.addRow(_("&Site"), self.site_combo)
+        self.form.addRow(_("&Item"), self.item_combo)
+        self.form.addRow(_("&Quantity"), self.qty_spin)
+        self.form.addRow(_("&Lot"), self.lot_edit)
+        self.form.addRow(_("&Expires"), self.expires_edit)
+        self.form.addRow(_("S&ource"), self.source_edit)
         self.form.addRow("", TextWarning(self.source_edit))
         self.item_combo.currentIndexChanged.connect(self._on_item_changed)
         self._on_item_changed()
@@ -140,10 +141,13 @@ class ReceiveDialog(_StockForm):
 
     def problem(self) -> str:
         if self.qty_spin.value() <= 0:
-            return "Type how many arrived."
+            return _("Type how many arrived.")
         item = self._item(self.item_combo)
         if item and item.tracks_lots and not self.lot_edit.text().strip():
-            return f"{item.code} tracks lots and expiry: type the lot number printed on the box."
+            return _(
+                "{code} tracks lots and expiry: type the lot number printed on the box.",
+                code=item.code,
+            )
         return ""
 
     def request(self) -> ReceiveRequest:
@@ -160,8 +164,8 @@ class ReceiveDialog(_StockForm):
 
 
 class TransferDialog(_StockForm):
-    TITLE = "Transfer between sites"
-    INTRO = "Move supplies from one site to another (e.g. from the drop-in to the van)."
+    TITLE = N_("Transfer between sites")
+    INTRO = N_("Move supplies from one site to another (e.g. from the drop-in to the van).")
 
     def __init__(self, choices: StockChoices, parent: QWidget | None = None) -> None:
         super().__init__(choices, parent)
@@ -175,13 +179,13 @@ class TransferDialog(_StockForm):
         self.item_combo = self._item_combo()
         self.qty_spin = QSpinBox(minimum=0, maximum=1_000_000)
         self.lot_combo = self._lot_combo()
-        self.note_edit = QLineEdit(placeholderText="optional")
-        self.form.addRow("&From", self.from_combo)
-        self.form.addRow("&To", self.to_combo)
-        self.form.addRow("&Item", self.item_combo)
-        self.form.addRow("&Quantity", self.qty_spin)
-        self.form.addRow("&Lot", self.lot_combo)
-        self.form.addRow("&Note", self.note_edit)
+        self.note_edit = QLineEdit(placeholderText=_("optional"))
+        self.form.addRow(_("&From"), self.from_combo)
+        self.form.addRow(_("&To"), self.to_combo)
+        self.form.addRow(_("&Item"), self.item_combo)
+        self.form.addRow(_("&Quantity"), self.qty_spin)
+        self.form.addRow(_("&Lot"), self.lot_combo)
+        self.form.addRow(_("&Note"), self.note_edit)
         self.form.addRow("", TextWarning(self.note_edit))
         self.item_combo.currentIndexChanged.connect(self._on_item_changed)
         self.from_combo.currentIndexChanged.connect(self._on_item_changed)
@@ -192,9 +196,9 @@ class TransferDialog(_StockForm):
 
     def problem(self) -> str:
         if self.from_combo.currentText() == self.to_combo.currentText():
-            return "Choose two different sites."
+            return _("Choose two different sites.")
         if self.qty_spin.value() <= 0:
-            return "Type how many to move."
+            return _("Type how many to move.")
         return ""
 
     def request(self) -> TransferRequest:
@@ -210,8 +214,8 @@ class TransferDialog(_StockForm):
 
 
 class AdjustDialog(_StockForm):
-    TITLE = "Adjust stock"
-    INTRO = (
+    TITLE = N_("Adjust stock")
+    INTRO = N_(
         "Correct the stock of one item with a reason: positive adds, negative removes. "
         "Adjustments need the coordinator PIN."
     )
@@ -221,18 +225,18 @@ class AdjustDialog(_StockForm):
         self.site_combo = self._site_combo(choices.site)
         self.item_combo = self._item_combo()
         self.lot_combo = self._lot_combo()
-        self.lot_combo.lineEdit().setPlaceholderText("lot number")
+        self.lot_combo.lineEdit().setPlaceholderText(_("lot number"))
         self.qty_spin = QSpinBox(minimum=-1_000_000, maximum=1_000_000)
         self.reason_combo = QComboBox()
         for reason in AdjustReason:
-            self.reason_combo.addItem(REASON_LABELS[reason.value], reason.value)
-        self.note_edit = QLineEdit(placeholderText="what happened (optional)")
-        self.form.addRow("&Site", self.site_combo)
-        self.form.addRow("&Item", self.item_combo)
-        self.form.addRow("&Lot", self.lot_combo)
-        self.form.addRow("&Change", self.qty_spin)
-        self.form.addRow("&Reason", self.reason_combo)
-        self.form.addRow("&Note", self.note_edit)
+            self.reason_combo.addItem(_(REASON_LABELS[reason.value]), reason.value)
+        self.note_edit = QLineEdit(placeholderText=_("what happened (optional)"))
+        self.form.addRow(_("&Site"), self.site_combo)
+        self.form.addRow(_("&Item"), self.item_combo)
+        self.form.addRow(_("&Lot"), self.lot_combo)
+        self.form.addRow(_("&Change"), self.qty_spin)
+        self.form.addRow(_("&Reason"), self.reason_combo)
+        self.form.addRow(_("&Note"), self.note_edit)
         self.form.addRow("", TextWarning(self.note_edit))
         self.item_combo.currentIndexChanged.connect(self._on_item_changed)
         self.site_combo.currentIndexChanged.connect(self._on_item_changed)
@@ -243,9 +247,9 @@ class AdjustDialog(_StockForm):
 
     def problem(self) -> str:
         if self.qty_spin.value() == 0:
-            return "Type the change: a positive number adds, a negative one removes."
+            return _("Type the change: a positive number adds, a negative one removes.")
         if self.lot_combo.isEnabled() and not self.lot_combo.currentText().strip():
-            return "This item tracks lots: name the lot being adjusted."
+            return _("This item tracks lots: name the lot being adjusted.")
         return ""
 
     def request(self) -> AdjustRequest:

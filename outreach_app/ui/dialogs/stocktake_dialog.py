@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from outreach_app.domain.errors import OutreachError
+from outreach_app.i18n import _, ngettext
 from outreach_app.services import stocktake
 
 from outreach_app.ui.context import AppContext
@@ -72,7 +73,7 @@ class StocktakeDialog(QDialog):
         self._context = context
         self.site = site
         self.at = datetime.now(UTC)  # the count's moment
-        self.setWindowTitle(f"Stocktake — {site}")
+        self.setWindowTitle(_("Stocktake — {site}", site=site))
         self.resize(900, 600)
         self.model = st.StocktakeTableModel(self)
         self._build()
@@ -86,10 +87,14 @@ class StocktakeDialog(QDialog):
         zone = org_zone(self._context)
         moment = self.at.astimezone(zone) if zone else self.at
         intro = QLabel(
-            f"Count what is on the shelf at <b>{self.site}</b> and type it in the Counted column. "
-            f"Expected is the stock as of {moment:%Y-%m-%d %H:%M}, when this sheet was opened; "
-            "supplies handed out since then are not part of this count. Every difference needs a "
-            "reason. Lines left blank are not counted."
+            _(
+                "Count what is on the shelf at <b>{site}</b> and type it in the Counted column. "
+                "Expected is the stock as of {moment}, when this sheet was opened; supplies "
+                "handed out since then are not part of this count. Every difference needs a "
+                "reason. Lines left blank are not counted.",
+                site=self.site,
+                moment=moment.strftime("%Y-%m-%d %H:%M"),
+            )
         )
         intro.setWordWrap(True)
         self.table = QTableView()
@@ -104,13 +109,13 @@ class StocktakeDialog(QDialog):
         for column in (st.COL_EXPECTED, st.COL_COUNTED, st.COL_VARIANCE):
             self.table.setColumnWidth(column, 80)
         self.table.setColumnWidth(st.COL_REASON, 110)
-        self.note_edit = QLineEdit(placeholderText="Note for this count (optional)")
+        self.note_edit = QLineEdit(placeholderText=_("Note for this count (optional)"))
         self.summary = QLabel()
         self.message = MessageLine()
         self.busy = BusyBar(self._context)
-        self.commit_button = QPushButton("&Commit count")
-        self.commit_button.setToolTip("Record the count; on hand follows from it")
-        self.cancel_button = QPushButton("Cancel")
+        self.commit_button = QPushButton(_("&Commit count"))
+        self.commit_button.setToolTip(_("Record the count; on hand follows from it"))
+        self.cancel_button = QPushButton(_("Cancel"))
         for button in (self.commit_button, self.cancel_button):
             button.setAutoDefault(False)  # Enter in a cell must never commit the count
         buttons = QHBoxLayout()
@@ -144,21 +149,29 @@ class StocktakeDialog(QDialog):
     def _on_counts_changed(self, *args: Any) -> None:
         counted = len(self.model.counted_lines())
         missing = len(self.model.missing_reasons())
-        text = f"{counted} of {self.model.rowCount()} lines counted"
-        text += f" · total variance {self.model.total_variance():+d}"
+        text = ngettext(
+            "{counted} of {n} line counted",
+            "{counted} of {n} lines counted",
+            self.model.rowCount(),
+            counted=counted,
+        )
+        variance = f"{self.model.total_variance():+d}"
+        text += " · " + _("total variance {variance}", variance=variance)
         if missing:
-            text += f" · {missing} difference{'s' if missing > 1 else ''} need a reason"
+            text += " · " + ngettext(
+                "{n} difference needs a reason", "{n} differences need a reason", missing
+            )
         self.summary.setText(text)
 
     def _on_commit(self) -> None:
         drafts = self.model.drafts()
         if not drafts:
-            self.message.show_error("Type at least one counted quantity before committing.")
+            self.message.show_error(_("Type at least one counted quantity before committing."))
             return
         missing = self.model.missing_reasons()
         if missing:
             names = ", ".join(f"{m.item_code}{' ' + m.lot if m.lot else ''}" for m in missing[:5])
-            self.message.show_error(f"Give a reason for each difference: {names}.")
+            self.message.show_error(_("Give a reason for each difference: {names}.", names=names))
             return
         # Counts are workers' work too (contracts §10): no coordinator PIN.
         site, at, note = self.site, self.at, self.note_edit.text()
@@ -168,7 +181,7 @@ class StocktakeDialog(QDialog):
                 return stocktake.commit_stocktake(uow, site, at, drafts, note)
 
         self.commit_button.setEnabled(False)
-        self.message.show_info("Saving the count…")
+        self.message.show_info(_("Saving the count…"))
         submit_write(self._context, job, self._on_committed, self._on_error)
 
     def _on_committed(self, stocktake_id: uuid.UUID) -> None:

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from outreach_app.i18n import _
+
 from outreach_app.ui.widgets.modal import run_modal
 from outreach_app.ui.widgets.text_warning import TextWarning
 
@@ -18,17 +20,20 @@ from outreach_app.ui.widgets.text_warning import TextWarning
 class VoidDialog(QDialog):
     def __init__(self, description: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Void encounter")
+        self.setWindowTitle(_("Void encounter"))
         layout = QVBoxLayout(self)
         intro = QLabel(
-            f"Void {description}?\nIt stays in the history, struck through, and is left out of "
-            "every figure. Supplies it drew go back on the shelf."
+            _(
+                "Void {what}?\nIt stays in the history, struck through, and is left out of "
+                "every figure. Supplies it drew go back on the shelf.",
+                what=description,
+            )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        layout.addWidget(QLabel("Reason (required):"))
+        layout.addWidget(QLabel(_("Reason (required):")))
         self.reason_edit = QLineEdit()
-        self.reason_edit.setPlaceholderText("e.g. entered twice, wrong site")
+        self.reason_edit.setPlaceholderText(_("e.g. entered twice, wrong site"))
         self.reason_edit.setMaxLength(200)
         layout.addWidget(self.reason_edit)
         layout.addWidget(TextWarning(self.reason_edit))
@@ -36,7 +41,7 @@ class VoidDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Void")
+        self.ok_button.setText(_("Void"))
         self.ok_button.setEnabled(False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)

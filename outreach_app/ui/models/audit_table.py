@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from outreach_app.i18n import N_, _
+
 from outreach_app.ui.models.rows import RowsTableModel
 
 COL_AT = 0
@@ -13,11 +15,11 @@ COL_STAFF = 2
 COL_ACTION = 3
 COL_SUMMARY = 4
 
-SETUP = "(setup)"  # an entry written before anyone acted: the folder's init
+SETUP = N_("(setup)")  # an entry written before anyone acted: the folder's init
 
 
 class AuditTableModel(RowsTableModel):
-    HEADERS = ("Time", "Device", "Person", "Action", "Summary")
+    HEADERS = (N_("Time"), N_("Device"), N_("Person"), N_("Action"), N_("Summary"))
 
     def __init__(self, zone: ZoneInfo | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -30,7 +32,7 @@ class AuditTableModel(RowsTableModel):
         if column == COL_DEVICE:
             return str(row.device)
         if column == COL_STAFF:
-            return str(row.staff or SETUP)
+            return str(row.staff or _(SETUP))
         if column == COL_ACTION:
             return str(row.action)
         if column == COL_SUMMARY:

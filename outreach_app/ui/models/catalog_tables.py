@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from outreach_app.domain.values import ItemInfo, KitInfo, ReferralTypeInfo, SiteInfo
+from outreach_app.i18n import N_, _
 
 from outreach_app.ui.models.rows import RowsTableModel
 
@@ -16,7 +17,7 @@ ActiveRole = Qt.ItemDataRole.UserRole + 20
 
 
 def _state(active: bool) -> str:
-    return "Active" if active else "Deactivated"
+    return _("Active") if active else _("Deactivated")
 
 
 class _CatalogModel(RowsTableModel):
@@ -36,7 +37,7 @@ SITE_NAME, SITE_KIND, SITE_STATE = range(3)
 
 
 class SiteTableModel(_CatalogModel):
-    HEADERS = ("Name", "Kind", "State")
+    HEADERS = (N_("Name"), N_("Kind"), N_("State"))
 
     def display(self, row: SiteInfo, column: int) -> str:
         return (row.name, row.kind, _state(row.active))[column]
@@ -46,7 +47,10 @@ ITEM_CODE, ITEM_NAME, ITEM_CATEGORY, ITEM_UNIT, ITEM_REORDER, ITEM_LOTS, ITEM_ST
 
 
 class ItemTableModel(_CatalogModel):
-    HEADERS = ("Code", "Name", "Category", "Unit", "Reorder level", "Lots & expiry", "State")
+    HEADERS = (
+        N_("Code"), N_("Name"), N_("Category"), N_("Unit"), N_("Reorder level"),
+        N_("Lots & expiry"), N_("State"),
+    )  # fmt: skip
 
     def display(self, row: ItemInfo, column: int) -> str:
         values = (
@@ -55,7 +59,7 @@ class ItemTableModel(_CatalogModel):
             row.category,
             row.unit,
             str(row.reorder_level),
-            "Yes" if row.tracks_lots else "No",
+            _("Yes") if row.tracks_lots else _("No"),
             _state(row.active),
         )
         return values[column]
@@ -75,7 +79,7 @@ KIT_CODE, KIT_NAME, KIT_CONTENTS, KIT_STATE = range(4)
 
 
 class KitTableModel(_CatalogModel):
-    HEADERS = ("Code", "Name", "Contents", "State")
+    HEADERS = (N_("Code"), N_("Name"), N_("Contents"), N_("State"))
 
     def display(self, row: KitInfo, column: int) -> str:
         contents = ", ".join(f"{qty} {code}" for code, qty in row.lines)
@@ -86,7 +90,7 @@ REF_CODE, REF_LABEL, REF_STATE = range(3)
 
 
 class ReferralTableModel(_CatalogModel):
-    HEADERS = ("Code", "Label", "State")
+    HEADERS = (N_("Code"), N_("Label"), N_("State"))
 
     def display(self, row: ReferralTypeInfo, column: int) -> str:
         return (row.code, row.label, _state(row.active))[column]

@@ -18,15 +18,15 @@ from outreach_app.domain.dashboard import (
     ExpiringLot,
     StockLine,
 )
+from outreach_app.i18n import N_, _, ngettext
 
 from outreach_app.ui.models.rows import RowsTableModel
 
 ALERT_BACKGROUND = QColor("#fdecea")
 ALERT_TEXT = QColor("#8a1c1c")
 HIDDEN_COLOUR = QColor("#6b4d00")
-COUNT_NEEDED = "count needed"
-WINDOW_WORDS = {"expired": "expired", "30": "within 30 days", "60": "within 60 days",
-                "90": "within 90 days"}  # fmt: skip
+WINDOW_WORDS = {"expired": N_("expired"), "30": N_("within 30 days"),
+                "60": N_("within 60 days"), "90": N_("within 90 days")}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +72,10 @@ WK_MEAN = 3
 
 
 class WeekTableModel(RowsTableModel):
-    HEADERS = ("Figure", "Site", "This week", "Mean, 4 weeks before")
+    HEADERS = (N_("Figure"), N_("Site"), N_("This week"), N_("Mean, 4 weeks before"))
 
     def display(self, row: WeekRow, column: int) -> str:
-        return (row.label, row.site, row.this_week, row.mean)[column]
+        return (_(row.label), row.site, row.this_week, row.mean)[column]
 
     def is_number(self, column: int) -> bool:
         return column in (WK_THIS, WK_MEAN)
@@ -87,9 +87,9 @@ class WeekTableModel(RowsTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and _hidden(text):
             return HIDDEN_COLOUR
         if role == Qt.ItemDataRole.ToolTipRole and text.startswith("<"):
-            return "A small count of people, hidden to protect privacy."
+            return _("A small count of people, hidden to protect privacy.")
         if role == Qt.ItemDataRole.ToolTipRole and text == "*":
-            return "Hidden so the small count beside it cannot be worked out from the total."
+            return _("Hidden so the small count beside it cannot be worked out from the total.")
         return None
 
 
@@ -107,13 +107,16 @@ ST_ORDER = 7
 
 class StockTableModel(RowsTableModel):
     HEADERS = (
-        "Site", "Item", "Code", "On hand", "Given, 28 days", "Days left", "Target", "Order",
+        N_("Site"), N_("Item"), N_("Code"), N_("On hand"), N_("Given, 28 days"), N_("Days left"),
+        N_("Target"), N_("Order"),
     )  # fmt: skip
 
     def display(self, row: StockRow, column: int) -> str:
         line = row.line
         if column == ST_ITEM:
-            return line.item_name + (f" — {COUNT_NEEDED}" if line.count_needed else "")
+            if line.count_needed:
+                return _("{item} — count needed", item=line.item_name)
+            return line.item_name
         if column == ST_ORDER:
             return str(line.reorder) if line.reorder else ""
         values = {
@@ -148,7 +151,7 @@ class StockTableModel(RowsTableModel):
             if role == Qt.ItemDataRole.ForegroundRole:
                 return ALERT_TEXT
             if role == Qt.ItemDataRole.ToolTipRole:
-                return (
+                return _(
                     "Count needed: more was handed out than the records show on hand. Count "
                     "this item and enter the count."
                 )
@@ -160,10 +163,18 @@ class StockTableModel(RowsTableModel):
             return line.item_code
         if role == Qt.ItemDataRole.ToolTipRole and column == ST_DAYS:
             if not row.days_left:
-                return "Nothing was given out in the 28 days: no rate to divide by."
-            return f"{line.on_hand} on hand ÷ ({line.distributed} given out ÷ 28), rounded down"
+                return _("Nothing was given out in the 28 days: no rate to divide by.")
+            return _(
+                "{on_hand} on hand ÷ ({given} given out ÷ 28), rounded down",
+                on_hand=line.on_hand,
+                given=line.distributed,
+            )
         if role == Qt.ItemDataRole.ToolTipRole and column == ST_ORDER and line.reorder:
-            return f"Units to last {line.target_days} days at the last 28 days' rate"
+            return ngettext(
+                "Units to last {n} day at the last 28 days' rate",
+                "Units to last {n} days at the last 28 days' rate",
+                line.target_days,
+            )
         return None
 
 
@@ -178,7 +189,7 @@ EX_ON_HAND = 5
 
 
 class ExpiringTableModel(RowsTableModel):
-    HEADERS = ("Site", "Item", "Lot", "Expires", "When", "On hand")
+    HEADERS = (N_("Site"), N_("Item"), N_("Lot"), N_("Expires"), N_("When"), N_("On hand"))
 
     def display(self, row: ExpiringLot, column: int) -> str:
         return (
@@ -186,7 +197,7 @@ class ExpiringTableModel(RowsTableModel):
             row.item_name,
             row.lot,
             row.expires.isoformat(),
-            WINDOW_WORDS[row.window],
+            _(WINDOW_WORDS[row.window]),
             str(row.on_hand),
         )[column]
 

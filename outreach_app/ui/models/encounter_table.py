@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 
 from outreach_app.domain.errors import OutreachError
+from outreach_app.i18n import N_, _
 from outreach_app.services import encounter_list
 
 Index = QModelIndex | QPersistentModelIndex
@@ -28,7 +29,10 @@ COL_PEOPLE = 4
 COL_SUPPLIES = 5
 COL_RETURNED = 6
 COL_STATUS = 7
-HEADERS = ("When", "Site", "Record", "Participant", "People", "Supplies", "Returned", "Status")
+HEADERS = (
+    N_("When"), N_("Site"), N_("Record"), N_("Participant"), N_("People"), N_("Supplies"),
+    N_("Returned"), N_("Status"),
+)  # fmt: skip
 NUMBER_COLUMNS = (COL_PEOPLE, COL_RETURNED)
 
 EncounterIdRole = Qt.ItemDataRole.UserRole + 1
@@ -175,7 +179,7 @@ class EncounterTableModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(HEADERS)
         ):
-            return HEADERS[section]
+            return _(HEADERS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -199,7 +203,7 @@ class EncounterTableModel(QAbstractTableModel):
             return VOIDED_COLOUR
         if role == Qt.ItemDataRole.ToolTipRole:
             if row.voided:
-                return f"Voided: {row.void_reason}"
+                return _("Voided: {reason}", reason=row.void_reason)
             if column == COL_SUPPLIES:
                 return supplies_text(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMBER_COLUMNS:
@@ -212,9 +216,9 @@ class EncounterTableModel(QAbstractTableModel):
         if column == COL_SITE:
             return row.site
         if column == COL_KIND:
-            return "Tally record" if row.is_tally else "Encounter"
+            return _("Tally record") if row.is_tally else _("Encounter")
         if column == COL_CODE:
-            return "" if row.is_tally else (row.participant_code or "(anonymous)")
+            return "" if row.is_tally else (row.participant_code or _("(anonymous)"))
         if column == COL_PEOPLE:
             return str(row.contacts if row.is_tally else row.people_served)
         if column == COL_SUPPLIES:
@@ -222,7 +226,7 @@ class EncounterTableModel(QAbstractTableModel):
         if column == COL_RETURNED:
             return str(row.syringes_returned)
         if column == COL_STATUS:
-            return f"Voided: {row.void_reason}" if row.voided else ""
+            return _("Voided: {reason}", reason=row.void_reason) if row.voided else ""
         return ""
 
     def _when(self, moment: datetime) -> str:

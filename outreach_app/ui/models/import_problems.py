@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from outreach_app.domain.values import CellProblem
+from outreach_app.i18n import N_
 
 from outreach_app.ui.models.rows import RowsTableModel
 
@@ -16,7 +17,7 @@ COL_PROBLEM = 2
 
 
 class CellProblemsModel(RowsTableModel):
-    HEADERS = ("Row", "Column", "What to fix")
+    HEADERS = (N_("Row"), N_("Column"), N_("What to fix"))
 
     def display(self, row: CellProblem, column: int) -> str:
         if column == COL_ROW:

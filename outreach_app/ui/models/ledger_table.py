@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from outreach_app.domain.values import MovementInfo
+from outreach_app.i18n import N_, _
 
 from outreach_app.ui.models.rows import RowsTableModel
 
@@ -21,19 +22,21 @@ COL_BALANCE = 5
 COL_WHO = 6
 
 KIND_LABELS = {
-    "receive": "Received",
-    "distribute": "Given out",
-    "transfer_out": "Transferred out",
-    "transfer_in": "Transferred in",
-    "adjust": "Adjusted",
-    "count_correction": "Stocktake correction",
+    "receive": N_("Received"),
+    "distribute": N_("Given out"),
+    "transfer_out": N_("Transferred out"),
+    "transfer_in": N_("Transferred in"),
+    "adjust": N_("Adjusted"),
+    "count_correction": N_("Stocktake correction"),
 }
-DEFAULT_WHY = {"distribute": "encounter or tally record"}
+DEFAULT_WHY = {"distribute": N_("encounter or tally record")}
 REVERSAL_COLOUR = QColor("#6b6b6b")
 
 
 class LedgerTableModel(RowsTableModel):
-    HEADERS = ("When", "Movement", "Why", "Lot", "Change", "Balance", "Who")
+    HEADERS = (
+        N_("When"), N_("Movement"), N_("Why"), N_("Lot"), N_("Change"), N_("Balance"), N_("Who"),
+    )  # fmt: skip
 
     def __init__(self, zone: ZoneInfo | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -44,11 +47,11 @@ class LedgerTableModel(RowsTableModel):
             moment = row.occurred_at.astimezone(self._zone) if self._zone else row.occurred_at
             return moment.strftime("%Y-%m-%d %H:%M")
         if column == COL_KIND:
-            label = KIND_LABELS.get(row.kind, row.kind)
-            return f"{label} (reversal)" if row.reverses else label
+            label = _(KIND_LABELS[row.kind]) if row.kind in KIND_LABELS else row.kind
+            return _("{label} (reversal)", label=label) if row.reverses else label
         if column == COL_WHY:
             why = " — ".join(part for part in (row.reason or "", row.note) if part)
-            return why or DEFAULT_WHY.get(row.kind, "")
+            return why or (_(DEFAULT_WHY[row.kind]) if row.kind in DEFAULT_WHY else "")
         if column == COL_LOT:
             return row.lot or ""
         if column == COL_QTY:
@@ -56,7 +59,7 @@ class LedgerTableModel(RowsTableModel):
         if column == COL_BALANCE:
             return str(row.balance)
         if column == COL_WHO:
-            return row.staff or "this device"
+            return row.staff or _("this device")
         return ""
 
     def is_number(self, column: int) -> bool:

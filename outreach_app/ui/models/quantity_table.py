@@ -7,6 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from outreach_app.i18n import N_
+
 from outreach_app.ui.models.rows import Index, RowsTableModel
 
 COL_CODE = 0
@@ -24,11 +26,12 @@ class QuantityLine:
 
 
 class QuantityTableModel(RowsTableModel):
-    HEADERS = ("Item", "Name", "Available", "Quantity")
+    HEADERS = (N_("Item"), N_("Name"), N_("Available"), N_("Quantity"))
 
-    def __init__(self, available_label: str = "Available", parent: Any = None) -> None:
+    def __init__(self, available_label: str = N_("Available"), parent: Any = None) -> None:
+        """`available_label`: a message id (marked with N_), translated when shown."""
         super().__init__(parent)
-        self.HEADERS = ("Item", "Name", available_label, "Quantity")
+        self.HEADERS = (N_("Item"), N_("Name"), available_label, N_("Quantity"))
 
     def display(self, row: QuantityLine, column: int) -> str:
         if column == COL_CODE:

@@ -11,17 +11,19 @@ from PySide6.QtGui import QColor
 
 from outreach_app.domain.figures import DisplayRow
 from outreach_app.domain.reconciliation import MOVEMENT_COLUMNS, ReconciliationRow
+from outreach_app.i18n import N_, _
+from outreach_app.reports.labels import figure_label
 from outreach_app.services.traces import TracedRecord
 
 from outreach_app.ui.models.rows import RowsTableModel
 
 SECTION_LABELS = {
-    "summary": "Summary",
-    "items": "Supplies",
-    "kits": "Kits",
-    "naloxone": "Naloxone",
-    "referrals": "Referrals",
-    "demographics": "Demographics",
+    "summary": N_("Summary"),
+    "items": N_("Supplies"),
+    "kits": N_("Kits"),
+    "naloxone": N_("Naloxone"),
+    "referrals": N_("Referrals"),
+    "demographics": N_("Demographics"),
 }
 HIDDEN_COLOUR = QColor("#6b4d00")
 
@@ -38,17 +40,20 @@ COL_PREVIOUS = 5
 class FiguresTableModel(RowsTableModel):
     """One row per figure, showing the text the PDF and CSV print (`<5`, `*`, `0.85`)."""
 
-    HEADERS = ("Section", "Site", "Code", "Figure", "This period", "Previous period")
+    HEADERS = (
+        N_("Section"), N_("Site"), N_("Code"), N_("Figure"), N_("This period"),
+        N_("Previous period"),
+    )  # fmt: skip
 
     def display(self, row: DisplayRow, column: int) -> str:
         if column == COL_SECTION:
-            return SECTION_LABELS.get(row.section, row.section)
+            return _(SECTION_LABELS[row.section]) if row.section in SECTION_LABELS else row.section
         if column == COL_SITE:
             return row.site
         if column == COL_CODE:
             return row.code
         if column == COL_LABEL:
-            return row.label
+            return figure_label(row)
         if column == COL_VALUE:
             return row.value
         if column == COL_PREVIOUS:
@@ -64,10 +69,10 @@ class FiguresTableModel(RowsTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column in (COL_VALUE, COL_PREVIOUS):
             text = row.value if column == COL_VALUE else row.previous
             if text.startswith("<"):
-                return "A small count, hidden to protect privacy. Click to list the records."
+                return _("A small count, hidden to protect privacy. Click to list the records.")
             if text == "*":
-                return "Hidden so the small count beside it cannot be worked out from the total."
-            return "Click to list the records behind this figure."
+                return _("Hidden so the small count beside it cannot be worked out from the total.")
+            return _("Click to list the records behind this figure.")
         if role == Qt.ItemDataRole.ForegroundRole and column in (COL_VALUE, COL_PREVIOUS):
             text = row.value if column == COL_VALUE else row.previous
             if text.startswith("<") or text == "*":
@@ -87,16 +92,16 @@ RC_EXPECTED = RC_FIRST_MOVEMENT + len(MOVEMENT_COLUMNS)
 RC_COUNTED = RC_EXPECTED + 1
 RC_VARIANCE = RC_COUNTED + 1
 MOVEMENT_HEADERS = {
-    "received": "Received",
-    "distributed": "Given out",
-    "transfer_in": "Transfer in",
-    "transfer_out": "Transfer out",
-    "adjust_damaged": "Damaged",
-    "adjust_expired": "Expired",
-    "adjust_lost": "Lost",
-    "adjust_found": "Found",
-    "adjust_recount": "Recount",
-    "adjust_other": "Other adj.",
+    "received": N_("Received"),
+    "distributed": N_("Given out"),
+    "transfer_in": N_("Transfer in"),
+    "transfer_out": N_("Transfer out"),
+    "adjust_damaged": N_("Damaged"),
+    "adjust_expired": N_("Expired"),
+    "adjust_lost": N_("Lost"),
+    "adjust_found": N_("Found"),
+    "adjust_recount": N_("Recount"),
+    "adjust_other": N_("Other adj."),
 }
 
 
@@ -113,15 +118,15 @@ def reconciliation_column(column: int) -> str | None:
 
 class ReconciliationTableModel(RowsTableModel):
     HEADERS = (
-        "Site",
-        "Item",
-        "Lot",
-        "Expires",
-        "Opening",
+        N_("Site"),
+        N_("Item"),
+        N_("Lot"),
+        N_("Expires"),
+        N_("Opening"),
         *(MOVEMENT_HEADERS[c] for c in MOVEMENT_COLUMNS),
-        "Expected",
-        "Counted",
-        "Variance",
+        N_("Expected"),
+        N_("Counted"),
+        N_("Variance"),
     )
 
     def display(self, row: ReconciliationRow, column: int) -> str:
@@ -153,7 +158,7 @@ class ReconciliationTableModel(RowsTableModel):
             if column == RC_ITEM:
                 return row.item_name
             if reconciliation_column(column) is not None:
-                return "Click to list the stock movements behind this number."
+                return _("Click to list the stock movements behind this number.")
         return None
 
 
@@ -168,7 +173,7 @@ TR_SUPPLIES = 3
 class TraceTableModel(RowsTableModel):
     """Date, site, kind and supplies of each record behind a figure — never notes."""
 
-    HEADERS = ("When", "Site", "Record", "Supplies")
+    HEADERS = (N_("When"), N_("Site"), N_("Record"), N_("Supplies"))
 
     def __init__(self, zone: ZoneInfo | None = None, parent: Any = None) -> None:
         super().__init__(parent)

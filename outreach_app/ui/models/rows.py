@@ -12,6 +12,8 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from outreach_app.i18n import _
+
 Index = QModelIndex | QPersistentModelIndex
 
 RowRole = Qt.ItemDataRole.UserRole + 1  # the frozen row object itself
@@ -19,6 +21,7 @@ SortRole = Qt.ItemDataRole.UserRole + 2  # a plain value that sorts correctly (n
 
 
 class RowsTableModel(QAbstractTableModel):
+    # English, marked with N_ (tests and code find a column by it); shown translated.
     HEADERS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, parent: Any = None) -> None:
@@ -51,7 +54,7 @@ class RowsTableModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(self.HEADERS)
         ):
-            return self.HEADERS[section]
+            return _(self.HEADERS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -7,6 +7,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from outreach_app.domain.roles import role_label
+from outreach_app.i18n import N_, _
+
 from outreach_app.ui.models.rows import RowsTableModel
 
 COL_NAME = 0
@@ -17,17 +20,17 @@ INACTIVE_COLOUR = QColor("#6b6b6b")
 
 
 class StaffTableModel(RowsTableModel):
-    HEADERS = ("Name", "Role", "State", "PIN on this device")
+    HEADERS = (N_("Name"), N_("Role"), N_("State"), N_("PIN on this device"))
 
     def display(self, row: Any, column: int) -> str:
         if column == COL_NAME:
             return str(row.name)
         if column == COL_ROLE:
-            return str(row.role)
+            return role_label(str(row.role))
         if column == COL_STATE:
-            return "active" if row.active else "deactivated"
+            return _("active") if row.active else _("deactivated")
         if column == COL_PIN:
-            return "set" if row.has_pin else "not set"
+            return _("set") if row.has_pin else _("not set")
         return ""
 
     def extra(self, row: Any, column: int, role: int) -> Any:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
 from outreach_app.domain.values import OnHandRow
+from outreach_app.i18n import N_, _, ngettext
 
 from outreach_app.ui.models.rows import Index, RowRole, RowsTableModel, SortRole
 
@@ -73,7 +74,10 @@ def stock_rows(
 
 
 class StockTableModel(RowsTableModel):
-    HEADERS = ("Site", "Item", "Name", "Lot", "Expires", "On hand", "Needs attention")
+    HEADERS = (
+        N_("Site"), N_("Item"), N_("Name"), N_("Lot"), N_("Expires"), N_("On hand"),
+        N_("Needs attention"),
+    )  # fmt: skip
 
     def display(self, row: StockRow, column: int) -> str:
         r = row.row
@@ -90,13 +94,14 @@ class StockTableModel(RowsTableModel):
         if column == COL_ON_HAND:
             return str(r.on_hand)
         if column == COL_FLAGS:
-            notes = ["Count needed (below zero)"] if row.count_needed else []
+            notes = [_("Count needed (below zero)")] if row.count_needed else []
             if row.expired:
-                notes.append("Expired")
+                notes.append(_("Expired"))
             elif row.expiring_in is not None:
-                notes.append(f"Expires in {row.expiring_in} days")
+                days = row.expiring_in
+                notes.append(ngettext("Expires in {n} day", "Expires in {n} days", days))
             if row.reorder_level is not None:
-                notes.append(f"Under reorder level ({row.reorder_level})")
+                notes.append(_("Under reorder level ({level})", level=row.reorder_level))
             return "; ".join(notes)
         return ""
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 
 from outreach_app.domain.codes import AdjustReason, parse_enum
 from outreach_app.domain.values import StocktakeLineDraft
+from outreach_app.i18n import N_, _
 
 from outreach_app.ui.models.rows import Index, RowsTableModel
 
@@ -63,7 +64,10 @@ def count_lines(expected_lines: list[Any]) -> list[CountLine]:
 
 
 class StocktakeTableModel(RowsTableModel):
-    HEADERS = ("Item", "Name", "Lot", "Expires", "Expected", "Counted", "Variance", "Reason")
+    HEADERS = (
+        N_("Item"), N_("Name"), N_("Lot"), N_("Expires"), N_("Expected"), N_("Counted"),
+        N_("Variance"), N_("Reason"),
+    )  # fmt: skip
 
     def display(self, row: CountLine, column: int) -> str:
         if column == COL_CODE:
@@ -81,7 +85,7 @@ class StocktakeTableModel(RowsTableModel):
         if column == COL_VARIANCE:
             return "" if row.variance is None else f"{row.variance:+d}" if row.variance else "0"
         if column == COL_REASON:
-            return row.reason or ("needed" if row.needs_reason else "")
+            return row.reason or (_("needed") if row.needs_reason else "")
         return ""
 
     def is_number(self, column: int) -> bool:
@@ -95,7 +99,7 @@ class StocktakeTableModel(RowsTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_VARIANCE and row.variance:
             return Qt.GlobalColor.darkRed if row.variance < 0 else Qt.GlobalColor.darkGreen
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_REASON:
-            return "A variance needs a reason: " + ", ".join(REASONS)
+            return _("A variance needs a reason: {reasons}", reasons=", ".join(REASONS))
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

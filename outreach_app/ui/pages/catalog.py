@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from outreach_app.domain.errors import OutreachError
 from outreach_app.domain.roles import Action
+from outreach_app.i18n import N_, _
 from outreach_app.services import catalog
 
 from outreach_app.ui.context import AppContext
@@ -45,7 +46,7 @@ from outreach_app.ui.widgets.common import (
 from outreach_app.ui.widgets.page import Page
 
 SITES, ITEMS, KITS, REFERRALS = range(4)
-TAB_NAMES = ("Sites", "Items", "Kits", "Referral types")
+TAB_NAMES = (N_("Sites"), N_("Items"), N_("Kits"), N_("Referral types"))
 
 
 class CatalogPage(Page):
@@ -79,7 +80,7 @@ class CatalogPage(Page):
             compact_table(table)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
             self.tables.append(table)
-            self.tabs.addTab(table, TAB_NAMES[number])
+            self.tabs.addTab(table, _(TAB_NAMES[number]))
         item_header = self.tables[ITEMS].horizontalHeader()
         item_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         item_header.setSectionResizeMode(ct.ITEM_NAME, QHeaderView.ResizeMode.Stretch)
@@ -87,14 +88,14 @@ class CatalogPage(Page):
         kit_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         kit_header.setSectionResizeMode(ct.KIT_CONTENTS, QHeaderView.ResizeMode.Stretch)
 
-        self.add_button = QPushButton("&Add…")
-        self.edit_button = QPushButton("&Edit…")
-        self.toggle_button = QPushButton("&Deactivate")
-        self.inactive_check = QCheckBox("Show deactivated")
+        self.add_button = QPushButton(_("&Add…"))
+        self.edit_button = QPushButton(_("Ed&it…"))
+        self.toggle_button = QPushButton(_("&Deactivate"))
+        self.inactive_check = QCheckBox(_("Show deacti&vated"))
         for button, tip in (
-            (self.add_button, "Add to the catalog (coordinator)"),
-            (self.edit_button, "Change the selected entry (coordinator)"),
-            (self.toggle_button, "Deactivate or reactivate; history is kept (coordinator)"),
+            (self.add_button, _("Add to the catalog (coordinator)")),
+            (self.edit_button, _("Change the selected entry (coordinator)")),
+            (self.toggle_button, _("Deactivate or reactivate; history is kept (coordinator)")),
         ):
             button.setToolTip(tip)
         actions = QHBoxLayout()
@@ -104,8 +105,10 @@ class CatalogPage(Page):
         actions.addStretch(1)
         actions.addWidget(self.inactive_check)
         note = QLabel(
-            "Deactivated entries leave the forms but stay in history and in past reports. "
-            "Changes need the coordinator PIN."
+            _(
+                "Deactivated entries leave the forms but stay in history and in past reports. "
+                "Changes need the coordinator PIN."
+            )
         )
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
@@ -165,11 +168,13 @@ class CatalogPage(Page):
         self.add_button.setEnabled(allowed)
         self.edit_button.setEnabled(allowed and entry is not None and tab in (SITES, ITEMS))
         self.toggle_button.setEnabled(allowed and entry is not None)
-        self.toggle_button.setText("Re&activate" if entry and not entry.active else "&Deactivate")
+        self.toggle_button.setText(
+            _("Reac&tivate") if entry and not entry.active else _("&Deactivate")
+        )
 
     # ---- changes -------------------------------------------------------------------------
     def _change(self, action: str, job: Any, done_text: str) -> None:
-        if not self._context.require_coordinator(self, "edit the catalog"):
+        if not self._context.require_coordinator(self, _("edit the catalog")):
             return
 
         def on_done(_result: Any) -> None:
@@ -186,7 +191,7 @@ class CatalogPage(Page):
                 self._change(
                     "add site",
                     _job(catalog.add_site, site.name, site.kind),
-                    f"Added the site {site.name}.",
+                    _("Added the site {name}.", name=site.name),
                 )
         elif tab == ITEMS:
             item = ItemDialog.ask(self)
@@ -201,17 +206,19 @@ class CatalogPage(Page):
                     reorder_level=item.reorder_level,
                     tracks_lots=item.tracks_lots,
                 )
-                self._change("add item", job, f"Added the item {item.code.upper()}.")
+                self._change("add item", job, _("Added the item {code}.", code=item.code.upper()))
         elif tab == KITS:
             kit = KitDialog.ask(self, self._items)
             if kit:
                 job = _job(catalog.add_kit, kit.code, kit.name, kit.lines)
-                self._change("add kit", job, f"Added the kit {kit.code.upper()}.")
+                self._change("add kit", job, _("Added the kit {code}.", code=kit.code.upper()))
         else:
             ref = ReferralDialog.ask(self)
             if ref:
                 job = _job(catalog.add_referral_type, ref.code, ref.label)
-                self._change("add referral", job, f"Added the referral type {ref.code.upper()}.")
+                self._change(
+                    "add referral", job, _("Added the referral type {code}.", code=ref.code.upper())
+                )
 
     def _on_edit(self, *args: Any) -> None:
         entry, tab = self.selected(), self.tabs.currentIndex()
@@ -230,7 +237,7 @@ class CatalogPage(Page):
                     if site.kind != entry.kind:
                         catalog.set_site_kind(uow, entry_id, site.kind)
 
-            self._change("edit site", job, f"Saved the site {site.name}.")
+            self._change("edit site", job, _("Saved the site {name}.", name=site.name))
         elif tab == ITEMS:
             item = ItemDialog.ask(self, entry)
             if item is None:
@@ -243,7 +250,7 @@ class CatalogPage(Page):
                 unit=item.unit,
                 reorder_level=item.reorder_level,
             )
-            self._change("edit item", job, f"Saved {entry.code}.")
+            self._change("edit item", job, _("Saved {code}.", code=entry.code))
 
     def _on_toggle(self) -> None:
         entry, tab = self.selected(), self.tabs.currentIndex()
@@ -256,8 +263,12 @@ class CatalogPage(Page):
             catalog.set_referral_type_active,
         )[tab]
         name = getattr(entry, "code", None) or entry.name
-        verb = "Reactivated" if not entry.active else "Deactivated"
-        self._change("toggle", _job(setter, entry.id, not entry.active), f"{verb} {name}.")
+        done = (
+            _("Reactivated {name}.", name=name)
+            if not entry.active
+            else _("Deactivated {name}.", name=name)
+        )
+        self._change("toggle", _job(setter, entry.id, not entry.active), done)
 
     def _on_error(self, error: OutreachError) -> None:
         self.message.show_error(error.message)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QWidget
 
 from outreach_app.domain.errors import OutreachError
 from outreach_app.domain.roles import Action
+from outreach_app.i18n import N_, _, ngettext
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.dialogs.save_file import SaveFileDialog, write_file
@@ -36,7 +37,10 @@ from outreach_app.ui.widgets.common import RefreshWhenShown, fill_combo
 from outreach_app.ui.widgets.page import follow_role, small_counts_follow_role
 
 ALL = "all"
-CHART_TITLES = {"contacts": "Contacts per week", "syringes_distributed": "Syringes given per week"}
+CHART_TITLES = {
+    "contacts": N_("Contacts per week"),
+    "syringes_distributed": N_("Syringes given per week"),
+}
 
 
 class DashboardPage(DashboardLayout):
@@ -67,7 +71,7 @@ class DashboardPage(DashboardLayout):
         self.save_target_button.clicked.connect(self._on_save_target)
         small_counts_follow_role(self.context, self.hide_radio, self.show_radio)
         follow_role(self.context, ((self.save_target_button, Action.SETTINGS),))
-        refresh = QAction("Refresh dashboard", self)
+        refresh = QAction(_("Refresh dashboard"), self)
         refresh.setShortcut(QKeySequence("F5"))
         refresh.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         refresh.triggered.connect(self._on_generate)
@@ -89,7 +93,7 @@ class DashboardPage(DashboardLayout):
         self.charts_layout.removeWidget(self.charts_placeholder)
         self.charts_placeholder.deleteLater()
         for code in CHARTED:
-            chart = WeekChart(CHART_TITLES[code])
+            chart = WeekChart(_(CHART_TITLES[code]))
             self.charts_layout.addWidget(chart)
             self.charts.append(chart)
         self._show_charts()
@@ -98,9 +102,11 @@ class DashboardPage(DashboardLayout):
         generated = self.generated
         if generated is None or not self.charts:
             return
-        where = " — all sites" if generated.board.multi_site else ""
         for chart, bars in zip(self.charts, generated.bars, strict=True):
-            chart.setTitle(CHART_TITLES[bars.code] + where, color="#222222", size="10pt")
+            title = _(CHART_TITLES[bars.code])
+            if generated.board.multi_site:  # a line of its own: two charts share the width
+                title += "<br>" + _("all sites")
+            chart.setTitle(title, color="#222222", size="10pt")
             chart.show_bars(generated.week_names, bars)
 
     # ---- choices -------------------------------------------------------------------------
@@ -109,7 +115,8 @@ class DashboardPage(DashboardLayout):
 
     def _on_sites(self, targets: list[tuple[str, int]]) -> None:
         self._targets = dict(targets)
-        fill_combo(self.site_combo, ("All sites", ALL), [(name, name) for name, _ in targets])
+        everywhere = (_("All sites"), ALL)
+        fill_combo(self.site_combo, everywhere, [(name, name) for name, _days in targets])
         self._sync_target_editor()
         self._on_generate()
 
@@ -123,7 +130,7 @@ class DashboardPage(DashboardLayout):
         for widget in (self.site_target_label, self.site_target_spin, self.save_target_button):
             widget.setVisible(one)
         if one:
-            self.site_target_label.setText(f"{site}'s target")
+            self.site_target_label.setText(_("{site}'s target", site=site))
             self.site_target_spin.setValue(self._targets.get(str(site), 30))
 
     def request(self) -> DashboardRequest | None:
@@ -167,26 +174,40 @@ class DashboardPage(DashboardLayout):
         needed = board.count_needed
         if needed:
             names = "; ".join(
-                f"{line.item_name} at {line.site} (on hand {line.on_hand})" for line in needed
+                _(
+                    "{item} at {site} (on hand {on_hand})",
+                    item=line.item_name,
+                    site=line.site,
+                    on_hand=line.on_hand,
+                )
+                for line in needed
             )
             self.banner.setText(
-                f"Count needed — {names}. More was handed out than the records show: count "
-                "these items and enter the count."
+                _(
+                    "Count needed — {names}. More was handed out than the records show: count "
+                    "these items and enter the count.",
+                    names=names,
+                )
             )
         self.banner.setVisible(bool(needed))
-        for table, empty in ((self.stock_table, "nothing on hand or given out"),
-                             (self.expiring_table, "none")):  # fmt: skip
+        for table, empty in ((self.stock_table, _("nothing on hand or given out")),
+                             (self.expiring_table, _("none"))):  # fmt: skip
             label, title = self.titles[table]
-            label.setText(title if table.model().rowCount() else f"{title}: {empty}")
+            shown = _(title)
+            none = _("{title}: {empty}", title=shown, empty=empty)  # French puts a space before ":"
+            label.setText(shown if table.model().rowCount() else none)
         orders = len(board.reorder_lines)
-        internal = "  INTERNAL: small counts shown." if generated.request.threshold is None else ""
+        notes = [_("INTERNAL: small counts shown.")] if generated.request.threshold is None else []
         if any(any(bars.hidden) for bars in generated.bars):
-            internal += "  Grey bars: weeks with a small count of people, hidden."
-        self.summary.setText(
-            f"As of {board.as_of.isoformat()}: this week is {board.week_start.isoformat()} to "
-            f"{board.as_of.isoformat()}; {orders} item{'s' if orders != 1 else ''} to reorder."
-            + internal
+            notes.append(_("Grey bars: weeks with a small count of people, hidden."))
+        summary = ngettext(
+            "As of {day}: this week is {start} to {day}; {n} item to reorder.",
+            "As of {day}: this week is {start} to {day}; {n} items to reorder.",
+            orders,
+            day=board.as_of.isoformat(),
+            start=board.week_start.isoformat(),
         )
+        self.summary.setText("  ".join([summary, *notes]))
         self.message.clear_message()
         self._show_charts()
         self._set_outputs_enabled()
@@ -210,7 +231,11 @@ class DashboardPage(DashboardLayout):
             write_file(path, data)
         except OSError as exc:
             self.message.show_error(
-                f"Could not save to {path}: {exc.strerror or exc}. Choose another folder."
+                _(
+                    "Could not save to {path}: {reason}. Choose another folder.",
+                    path=path,
+                    reason=exc.strerror or exc,
+                )
             )
             return None
         self._folder = path.parent
@@ -221,38 +246,45 @@ class DashboardPage(DashboardLayout):
         if generated is None:
             return
         data = generated.pdf if what == "pdf" else generated.csv
-        pattern = "PDF (*.pdf)" if what == "pdf" else "CSV spreadsheet (*.csv)"
-        path = self._save(f"Save the dashboard {what.upper()}", generated.file_stem, data,
-                          pattern, what)  # fmt: skip
+        pattern = _("PDF (*.pdf)") if what == "pdf" else _("CSV spreadsheet (*.csv)")
+        caption = _("Save the dashboard PDF") if what == "pdf" else _("Save the dashboard CSV")
+        path = self._save(caption, generated.file_stem, data, pattern, what)
         if path is not None:
-            self.message.show_info(f"Saved {path}.")
+            self.message.show_info(_("Saved {path}.", path=path))
 
     def _on_save_order(self) -> None:
         """The order form as a PDF, and the same lines as a CSV beside it."""
         generated = self.generated
         if generated is None:
             return
-        path = self._save("Save the order form", generated.order_stem, generated.order_pdf,
-                          "PDF (*.pdf)", "pdf")  # fmt: skip
+        path = self._save(_("Save the order form"), generated.order_stem, generated.order_pdf,
+                          _("PDF (*.pdf)"), "pdf")  # fmt: skip
         if path is None:
             return
         sheet = path.with_suffix(".csv")
         try:
             write_file(sheet, generated.order_csv)
         except OSError as exc:
-            self.message.show_error(f"Saved {path}, but not the CSV: {exc.strerror or exc}.")
+            self.message.show_error(
+                _("Saved {path}, but not the CSV: {reason}.", path=path, reason=exc.strerror or exc)
+            )
             return
         lines = len(generated.board.reorder_lines)
         self.message.show_info(
-            f"Saved the order form ({lines} line{'s' if lines != 1 else ''}) to {path} and "
-            f"{sheet.name}."
+            ngettext(
+                "Saved the order form ({n} line) to {path} and {sheet}.",
+                "Saved the order form ({n} lines) to {path} and {sheet}.",
+                lines,
+                path=path,
+                sheet=sheet.name,
+            )
         )
 
     def _on_save_target(self) -> None:
         site = self.site_combo.currentData()
         if site in (None, ALL):
             return
-        if not self.context.require_coordinator(self, "change a site's reorder target"):
+        if not self.context.require_coordinator(self, _("change a site's reorder target")):
             return
         days = self.site_target_spin.value()
         self.context.submit_write(
@@ -263,7 +295,14 @@ class DashboardPage(DashboardLayout):
 
     def _on_target_saved(self, site: str, days: int) -> None:
         self._targets[site] = days
-        self.message.show_info(f"{site} now reorders up to {days} days of stock.")
+        self.message.show_info(
+            ngettext(
+                "{site} now reorders up to {n} day of stock.",
+                "{site} now reorders up to {n} days of stock.",
+                days,
+                site=site,
+            )
+        )
         self._on_generate()
 
     def _on_error(self, error: OutreachError) -> None:

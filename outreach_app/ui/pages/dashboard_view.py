@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from outreach_app.domain.suppression import DEFAULT_THRESHOLD
+from outreach_app.i18n import N_, _
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.models import dashboard_tables as dt
@@ -52,55 +53,60 @@ class DashboardLayout(QWidget):
         self.site_combo.setMinimumContentsLength(14)
         self.date_edit = date_edit()
         self.date_edit.setDate(QDate.currentDate())
-        self.date_edit.setToolTip("The dashboard as of the end of this day")
+        self.date_edit.setToolTip(_("The dashboard as of the end of this day"))
         self.target_spin = QSpinBox()
         self.target_spin.setRange(0, 365)
-        self.target_spin.setSpecialValueText("each site's own")
-        self.target_spin.setSuffix(" days")
-        self.target_spin.setToolTip("Days of stock to reorder up to, for this view only")
-        self.hide_radio = QRadioButton("&Hide small counts under")
+        self.target_spin.setSpecialValueText(_("each site's own"))
+        self.target_spin.setSuffix(" " + _("days"))
+        self.target_spin.setToolTip(_("Days of stock to reorder up to, for this view only"))
+        self.hide_radio = QRadioButton(_("Hi&de small counts under"))
         self.threshold_spin = QSpinBox()
         self.threshold_spin.setRange(2, 99)
         self.threshold_spin.setValue(DEFAULT_THRESHOLD)
-        self.show_radio = QRadioButton("Show small counts (&internal)")
+        self.show_radio = QRadioButton(_("Show small counts (&internal)"))
         self.privacy = QButtonGroup(self)
         self.privacy.addButton(self.hide_radio)
         self.privacy.addButton(self.show_radio)
         self.hide_radio.setChecked(True)
-        self.refresh_button = QPushButton("&Refresh")
-        self.refresh_button.setToolTip("Read the figures again (F5)")
+        self.refresh_button = QPushButton(_("Refresh"))  # every letter is a menu's: F5
+        self.refresh_button.setToolTip(_("Read the figures again (F5)"))
 
-        self.save_pdf_button = QPushButton("Save &PDF…")
-        self.save_csv_button = QPushButton("Save C&SV…")
-        self.save_order_button = QPushButton("Save &order form…")
-        self.save_order_button.setToolTip("The reorder list as a PDF to sign, and a CSV beside it")
+        self.save_pdf_button = QPushButton(_("Save &PDF…"))
+        self.save_csv_button = QPushButton(_("Save &CSV…"))
+        self.save_order_button = QPushButton(_("Save &order form…"))
+        self.save_order_button.setToolTip(
+            _("The reorder list as a PDF to sign, and a CSV beside it")
+        )
         self.site_target_spin = QSpinBox()
         self.site_target_spin.setRange(1, 365)
-        self.site_target_spin.setSuffix(" days")
-        self.save_target_button = QPushButton("Save &target")
-        self.save_target_button.setToolTip("Keep this target as the site's own (coordinator)")
-        self.site_target_label = QLabel("Site's target")
+        self.site_target_spin.setSuffix(" " + _("days"))
+        self.save_target_button = QPushButton(_("Sa&ve target"))
+        self.save_target_button.setToolTip(_("Keep this target as the site's own (coordinator)"))
+        self.site_target_label = QLabel(_("Site's target"))
 
         row1 = QHBoxLayout()
-        for text, widget in (("Si&te", self.site_combo), ("&As of", self.date_edit),
-                             ("Reorder &up to", self.target_spin)):  # fmt: skip
+        for text, widget in ((_("Si&te"), self.site_combo), (_("&As of"), self.date_edit),
+                             (_("Reorder &up to"), self.target_spin)):  # fmt: skip
             label = QLabel(text)
             label.setBuddy(widget)
             row1.addWidget(label)
             row1.addWidget(widget)
             row1.addSpacing(10)
-        row1.addWidget(self.hide_radio)
-        row1.addWidget(self.threshold_spin)
-        row1.addWidget(self.show_radio)
         row1.addStretch(1)
         row1.addWidget(self.refresh_button)
+        # The privacy choice has a line of its own: in French and Spanish the choices and the
+        # labels of row 1 are too long to share one line at 1366 pixels.
+        privacy = QHBoxLayout()
+        for widget in (self.hide_radio, self.threshold_spin, self.show_radio):
+            privacy.addWidget(widget)
+        privacy.addStretch(1)
+        privacy.addWidget(self.site_target_label)
+        privacy.addWidget(self.site_target_spin)
+        privacy.addWidget(self.save_target_button)
         row2 = QHBoxLayout()
         for button in (self.save_pdf_button, self.save_csv_button, self.save_order_button):
             row2.addWidget(button)
         row2.addStretch(1)
-        row2.addWidget(self.site_target_label)
-        row2.addWidget(self.site_target_spin)
-        row2.addWidget(self.save_target_button)
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -125,19 +131,20 @@ class DashboardLayout(QWidget):
         self.charts_box = QWidget()
         self.charts_layout = QHBoxLayout(self.charts_box)
         self.charts_layout.setContentsMargins(0, 0, 0, 0)
-        self.charts_placeholder = QLabel("The charts appear here.")
+        self.charts_placeholder = QLabel(_("The charts appear here."))
         self.charts_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.charts_placeholder.setStyleSheet("color: #555;")
         self.charts_layout.addWidget(self.charts_placeholder)
 
         top = QSplitter()
-        top.addWidget(self._titled("This week against the four weeks before", self.week_table))
+        top.addWidget(self._titled(N_("This week against the four weeks before"), self.week_table))
         top.addWidget(self.charts_box)
         top.setSizes([540, 560])
         bottom = QSplitter()
-        bottom.addWidget(self._titled("Days of stock left and what to order", self.stock_table))
-        bottom.addWidget(self._titled("Lots expired or expiring within 90 days",
-                                      self.expiring_table))  # fmt: skip
+        bottom.addWidget(self._titled(N_("Days of stock left and what to order"), self.stock_table))
+        bottom.addWidget(
+            self._titled(N_("Lots expired or expiring within 90 days"), self.expiring_table)
+        )
         bottom.setSizes([600, 500])
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(top)
@@ -149,6 +156,7 @@ class DashboardLayout(QWidget):
         self.message = MessageLine()
         layout = QVBoxLayout(self)
         layout.addLayout(row1)
+        layout.addLayout(privacy)
         layout.addLayout(row2)
         layout.addWidget(self.message)
         layout.addWidget(BusyBar(self.context))
@@ -166,10 +174,11 @@ class DashboardLayout(QWidget):
         return table
 
     def _titled(self, title: str, widget: QWidget) -> QWidget:
+        """`title`: a message id (N_), kept as it is for the page to add to; shown translated."""
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        label = QLabel(title)
+        label = QLabel(_(title))
         label.setStyleSheet(TITLE_STYLE)
         self.titles[widget] = (label, title)
         layout.addWidget(label)

@@ -1,8 +1,8 @@
-"""Encounters and tally records, filtered and paged from the database, with void and detail."""
+"""Encounters and tally records, filtered and paged from the database, with void and detail
+(the detail pane's HTML is `encounter_detail`'s)."""
 
 from __future__ import annotations
 
-import html
 from datetime import date, timedelta
 from typing import Any
 
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from outreach_app.domain.clock import Period
 from outreach_app.domain.errors import OutreachError
 from outreach_app.domain.roles import Action
+from outreach_app.i18n import N_, _, ngettext
 from outreach_app.services import catalog, encounter_list, encounters
 
 from outreach_app.ui.context import AppContext
@@ -37,6 +38,7 @@ from outreach_app.ui.models.encounter_table import (
     EncounterTableModel,
     RowRole,
 )
+from outreach_app.ui.pages.encounter_detail import detail_html
 from outreach_app.ui.widgets.common import (
     BusyBar,
     MessageLine,
@@ -50,11 +52,11 @@ from outreach_app.ui.widgets.common import (
 from outreach_app.ui.widgets.page import Page, button_action
 
 PERIODS = (
-    ("Last 7 days", 7),
-    ("Last 30 days", 30),
-    ("This month", -1),
-    ("All time", 0),
-    ("Custom dates", -2),
+    (N_("Last 7 days"), 7),
+    (N_("Last 30 days"), 30),
+    (N_("This month"), -1),
+    (N_("All time"), 0),
+    (N_("Custom dates"), -2),
 )
 
 
@@ -78,7 +80,7 @@ class EncountersPage(Page):
     def _build(self) -> None:
         self.period_combo = QComboBox()
         for label, days in PERIODS:
-            self.period_combo.addItem(label, days)
+            self.period_combo.addItem(_(label), days)
         self.period_combo.setCurrentIndex(1)
         self.from_edit = date_edit()
         self.to_edit = date_edit()
@@ -93,21 +95,21 @@ class EncountersPage(Page):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-        self.code_edit = QLineEdit(placeholderText="Participant code")
+        self.code_edit = QLineEdit(placeholderText=_("Participant code"))
         self.code_edit.setClearButtonEnabled(True)
-        self.tally_check = QCheckBox("Tally records")
+        self.tally_check = QCheckBox(_("Tally records"))
         self.tally_check.setChecked(True)
         self.tally_check.setToolTip(
-            "Include tally records (counter clicks, paper sheets, shift bags)"
+            _("Include tally records (counter clicks, paper sheets, shift bags)")
         )
 
         filters = QHBoxLayout()
         for label, widget in (
-            ("Period", self.period_combo),
-            ("From", self.from_edit),
-            ("To", self.to_edit),
-            ("Site", self.site_combo),
-            ("Item", self.item_combo),
+            (_("Period"), self.period_combo),
+            (_("From"), self.from_edit),
+            (_("To"), self.to_edit),
+            (_("Site"), self.site_combo),
+            (_("Item"), self.item_combo),
         ):
             caption = QLabel(label)
             caption.setBuddy(widget)
@@ -128,21 +130,22 @@ class EncountersPage(Page):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_SUPPLIES, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((130, 150, 95, 100, 60, 0, 75, 200)):
-            if width:
-                self.table.setColumnWidth(column, width)
+        # Supplies takes what is left; Status is mostly empty (a void's reason is in the tooltip).
+        for column, width in enumerate((130, 130, 95, 100, 60, 0, 75, 120)):
+            if width:  # never narrower than its header, whatever the language
+                self.table.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
 
         self.detail = QTextBrowser()
         self.detail.setMinimumWidth(260)
-        self.void_button = QPushButton("&Void…")
+        self.void_button = QPushButton(_("&Void…"))
         self.void_button.setToolTip(
-            "Void the selected encounter with a reason (your own; a coordinator: anyone's)"
+            _("Void the selected encounter with a reason (your own; a coordinator: anyone's)")
         )
         self.void_button.setEnabled(False)
         detail_box = QWidget()
         detail_layout = QVBoxLayout(detail_box)
         detail_layout.setContentsMargins(0, 0, 0, 0)
-        detail_layout.addWidget(QLabel("<b>Selected record</b>"))
+        detail_layout.addWidget(QLabel("<b>" + _("Selected record") + "</b>"))
         detail_layout.addWidget(self.detail, 1)
         detail_layout.addWidget(self.void_button)
 
@@ -199,10 +202,10 @@ class EncountersPage(Page):
 
     def _on_choices(self, result: Any) -> None:
         sites, items = result
-        fill_combo(self.site_combo, ("All sites", None), [(s.name, s.name) for s in sites])
+        fill_combo(self.site_combo, (_("All sites"), None), [(s.name, s.name) for s in sites])
         fill_combo(
             self.item_combo,
-            ("Any supplies", None),
+            (_("Any supplies"), None),
             [(f"{i.code} — {i.name}", i.code) for i in items],
         )
 
@@ -264,20 +267,29 @@ class EncountersPage(Page):
         shown = self.model.rowCount()
         if shown == 0 and not self.model.is_loading:
             self.count_label.setText(
-                "No encounters or tally records match these filters. "
-                "Try a longer period or “All sites”."
+                _(
+                    "No encounters or tally records match these filters. Try a longer period "
+                    "or “All sites”."
+                )
             )
         else:
-            of = f" of {self._total}" if self._total is not None else ""
-            more = " (scroll for more)" if self.model.canFetchMore(QModelIndex()) else ""
-            self.count_label.setText(f"{shown}{of} records shown{more}")
+            if self._total is not None:
+                text = ngettext(
+                    "{shown} of {n} record shown", "{shown} of {n} records shown", self._total,
+                    shown=shown,
+                )  # fmt: skip
+            else:
+                text = ngettext("{n} record shown", "{n} records shown", shown)
+            if self.model.canFetchMore(QModelIndex()):
+                text += " " + _("(scroll for more)")
+            self.count_label.setText(text)
 
     # ---- selection, detail, void ---------------------------------------------------------
     def selected_row(self) -> Any:
         rows = self.table.selectionModel().selectedRows()
         return self.model.data(rows[0], RowRole) if rows else None
 
-    def _on_selection_changed(self, *_: QItemSelection) -> None:
+    def _on_selection_changed(self, *_args: QItemSelection) -> None:
         row = self.selected_row()
         person = self._context.person  # a worker voids only their own records
         own = row is not None and person is not None and row.staff_id == person.id
@@ -296,9 +308,8 @@ class EncountersPage(Page):
 
     def _show_detail(self, summary: Any) -> None:
         if summary is None:
-            self.detail.setHtml(
-                "<p style='color:#555'>Select a row to see everything recorded with it.</p>"
-            )
+            hint = _("Select a row to see everything recorded with it.")
+            self.detail.setHtml(f"<p style='color:#555'>{hint}</p>")
             return
         self.detail.setHtml(detail_html(summary, self._zone))
 
@@ -307,8 +318,11 @@ class EncountersPage(Page):
         if row is None or row.voided:
             return
         when = self.model.data(self.table.selectionModel().selectedRows()[0])
-        kind = "tally record" if row.is_tally else "encounter"
-        reason = VoidDialog.ask(self, f"the {kind} of {when} at {row.site}")
+        if row.is_tally:
+            what = _("the tally record of {when} at {site}", when=when, site=row.site)
+        else:
+            what = _("the encounter of {when} at {site}", when=when, site=row.site)
+        reason = VoidDialog.ask(self, what)
         if not reason:
             return
         # No coordinator PIN: the services let a worker void their own records and refuse
@@ -337,52 +351,9 @@ class EncountersPage(Page):
                 break
         self.void_button.setEnabled(False)
         self._show_detail(summary)
-        self.message.show_info("Voided. It stays in the list, struck through, with its reason.")
+        self.message.show_info(_("Voided. It stays in the list, struck through, with its reason."))
         with self._refresher.muted():  # the row is already shown voided, where it was
             self._context.data_changed.emit()
 
     def _on_service_error(self, error: OutreachError) -> None:
         self.message.show_error(error.message)
-
-
-def detail_html(summary: Any, zone: Any) -> str:
-    when = summary.occurred_at.astimezone(zone) if zone else summary.occurred_at
-    esc = html.escape
-    rows: list[tuple[str, str]] = [
-        ("Record", "Tally record" if summary.is_tally else "Encounter"),
-        ("When", when.strftime("%Y-%m-%d %H:%M")),
-        ("Site", summary.site),
-    ]
-    if summary.is_tally:
-        rows.append(("Contacts", str(summary.contacts)))
-    else:
-        status = {True: "new", False: "returning", None: "not recorded"}[summary.is_new]
-        rows += [
-            ("Participant", summary.participant_code or "(anonymous)"),
-            ("New or returning", status),
-            ("Age band", summary.age_band or "not recorded"),
-            ("Gender", summary.gender or "not recorded"),
-            ("People served", str(summary.people_served)),
-            ("Reversals reported", str(summary.reversals_reported)),
-            ("Naloxone training", "yes" if summary.naloxone_training else "no"),
-            ("Naloxone reason", summary.naloxone_reason or "—"),
-            ("Referrals", ", ".join(summary.referrals) or "—"),
-        ]
-    rows.append(("Used syringes returned", str(summary.syringes_returned)))
-    supplies = [f"{qty} × {code}" for code, qty in summary.kits]
-    supplies += [f"{qty} × {code}" for code, qty in summary.items]
-    rows = [(k, esc(v)) for k, v in rows]
-    rows.append(("Supplies", "<br>".join(esc(s) for s in supplies) or "—"))
-    if summary.note:
-        rows.append(("Note", esc(summary.note)))
-    body = "".join(
-        f"<tr><td style='color:#555;padding-right:8px'>{esc(k)}</td><td>{v}</td></tr>"
-        for k, v in rows
-    )
-    void = ""
-    if summary.voided:
-        void = (
-            "<p style='color:#8a1c1c'><b>Voided</b>: "
-            f"{esc(summary.void_reason or '')}. Left out of every figure.</p>"
-        )
-    return f"{void}<table>{body}</table>"

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from outreach_app.domain.errors import OutreachError, ShortfallError
 from outreach_app.domain.roles import Action
+from outreach_app.i18n import _
 from outreach_app.services import catalog, inventory
 
 from outreach_app.ui.context import AppContext
@@ -34,6 +35,7 @@ from outreach_app.ui.dialogs.shift_bag_dialog import (
     check_in_summary,
 )
 from outreach_app.ui.dialogs.stock_dialogs import (
+    REASON_LABELS,
     AdjustDialog,
     ReceiveDialog,
     StockChoices,
@@ -42,6 +44,7 @@ from outreach_app.ui.dialogs.stock_dialogs import (
 from outreach_app.ui.dialogs.stocktake_dialog import StocktakeDialog
 from outreach_app.ui.models import stock_table as sm
 from outreach_app.ui.models.rows import RowRole
+from outreach_app.ui.pages.inventory_summary import summary_text
 from outreach_app.ui.widgets.common import (
     BusyBar,
     MessageLine,
@@ -71,21 +74,21 @@ class InventoryPage(Page):
 
     # ---- layout --------------------------------------------------------------------------
     def _build(self) -> None:
-        self.receive_button = QPushButton("&Receive…")
-        self.transfer_button = QPushButton("&Transfer…")
-        self.adjust_button = QPushButton("A&djust…")
-        self.stocktake_button = QPushButton("&Stocktake…")
-        self.bag_out_button = QPushButton("Bag &out…")
-        self.bag_in_button = QPushButton("Bag &in…")
-        self.ledger_button = QPushButton("&Ledger…")
+        self.receive_button = QPushButton(_("Re&ceive…"))
+        self.transfer_button = QPushButton(_("&Transfer…"))
+        self.adjust_button = QPushButton(_("A&djust…"))
+        self.stocktake_button = QPushButton(_("Stoc&ktake…"))
+        self.bag_out_button = QPushButton(_("Bag &out…"))
+        self.bag_in_button = QPushButton(_("Bag &in…"))
+        self.ledger_button = QPushButton(_("&Ledger…"))
         tips = (
-            (self.receive_button, "Record supplies arriving at a site"),
-            (self.transfer_button, "Move supplies between sites (coordinator)"),
-            (self.adjust_button, "Correct stock with a reason (coordinator)"),
-            (self.stocktake_button, "Count a site's shelf and reconcile"),
-            (self.bag_out_button, "Load a bag or van for a shift"),
-            (self.bag_in_button, "Count back what returns at the end of a shift"),
-            (self.ledger_button, "Every movement of the selected item, with running balance"),
+            (self.receive_button, _("Record supplies arriving at a site")),
+            (self.transfer_button, _("Move supplies between sites (coordinator)")),
+            (self.adjust_button, _("Correct stock with a reason (coordinator)")),
+            (self.stocktake_button, _("Count a site's shelf and reconcile")),
+            (self.bag_out_button, _("Load a bag or van for a shift")),
+            (self.bag_in_button, _("Count back what returns at the end of a shift")),
+            (self.ledger_button, _("Every movement of the selected item, with running balance")),
         )
         actions = QHBoxLayout()
         for button, tip in tips:
@@ -95,12 +98,12 @@ class InventoryPage(Page):
 
         self.site_combo = QComboBox()
         self.site_combo.setMinimumContentsLength(14)
-        self.search_edit = QLineEdit(placeholderText="Find item or lot")
+        self.search_edit = QLineEdit(placeholderText=_("Find item or lot"))
         self.search_edit.setClearButtonEnabled(True)
-        self.flagged_check = QCheckBox("Needs attention only")
-        self.empty_check = QCheckBox("Hide zero")
+        self.flagged_check = QCheckBox(_("Needs attention only"))
+        self.empty_check = QCheckBox(_("Hide zero"))
         filters = QHBoxLayout()
-        site_label = QLabel("Site")
+        site_label = QLabel(_("Site"))
         site_label.setBuddy(self.site_combo)
         filters.addWidget(site_label)
         filters.addWidget(self.site_combo)
@@ -125,7 +128,11 @@ class InventoryPage(Page):
             (sm.COL_ON_HAND, 75),
             (sm.COL_FLAGS, 260),
         ):
-            self.table.setColumnWidth(column, width)
+            self.table.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
+        # The usual flag whole, in the language shown ("Sous le seuil de réapprovisionnement").
+        usual = _("Under reorder level ({level})", level=1000)
+        flags = self.table.fontMetrics().horizontalAdvance(usual) + 16
+        self.table.setColumnWidth(sm.COL_FLAGS, max(260, flags))
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -202,7 +209,7 @@ class InventoryPage(Page):
 
     def _on_loaded(self, result: Any) -> None:
         rows, sites, items, all_rows = result
-        fill_combo(self.site_combo, ("All sites", None), [(s.name, s.name) for s in sites])
+        fill_combo(self.site_combo, (_("All sites"), None), [(s.name, s.name) for s in sites])
         lots: dict[tuple[str, str], list[str]] = {}
         for r in all_rows:
             if r.lot and r.on_hand > 0:
@@ -226,40 +233,10 @@ class InventoryPage(Page):
             open_dialog()
             return
         self._waiting = open_dialog
-        self.message.show_info("Loading the sites and items…")
+        self.message.show_info(_("Loading the sites and items…"))
 
     def _show_summary(self, rows: list[sm.StockRow], has_items: bool, any_stock: bool) -> None:
-        expired = sum(1 for r in rows if r.expired)
-        expiring = sum(1 for r in rows if r.expiring_in is not None)
-        reorder = len({(r.row.site, r.row.item_code) for r in rows if r.reorder_level is not None})
-        needed = sorted({f"{r.row.item_code} at {r.row.site}" for r in rows if r.count_needed})
-        if has_items and not any_stock:  # a new folder: reorder levels would only be noise
-            self.summary.setText(
-                "<b>Nothing is on hand yet.</b> Start by recording the supplies you have: "
-                "<b>Receive…</b> (Ctrl+Shift+R), one line per item and lot."
-            )
-            return
-        if not rows and has_items:
-            self.summary.setText(
-                "Nothing is on hand at this site: Receive… or Transfer… brings supplies here."
-            )
-            return
-        if not rows:
-            self.summary.setText("No items in the catalog yet. Add some under Catalog & sites.")
-            return
-        parts = [f"<b>Count needed</b>: {', '.join(needed)} (below zero)"] if needed else []
-        if expired:
-            parts.append(f"<span style='color:#b00020'><b>{expired} expired lot(s)</b></span>")
-        if expiring:
-            parts.append(f"{expiring} lot(s) expiring within {sm.EXPIRING_DAYS} days")
-        if reorder:
-            parts.append(f"{reorder} item(s) under their reorder level (counted per site)")
-        self.summary.setText(
-            " · ".join(parts)
-            if parts
-            else "Nothing needs attention: no expired or expiring "
-            "lots, every item at or above its reorder level."
-        )
+        self.summary.setText(summary_text(rows, has_items, any_stock))
 
     # ---- actions -------------------------------------------------------------------------
     def _run(self, job: Any, done_text: str, on_error: Any = None) -> None:
@@ -286,7 +263,15 @@ class InventoryPage(Page):
                     source=request.source,
                 )
 
-        self._run(job, f"Received {request.qty} {request.item_code} at {request.site}.")
+        self._run(
+            job,
+            _(
+                "Received {qty} {item} at {site}.",
+                qty=request.qty,
+                item=request.item_code,
+                site=request.site,
+            ),
+        )
 
     def _on_transfer(self, _checked: bool = False, request: Any = None, override: bool = False):
         request = request or TransferDialog.ask(self, self.choices)
@@ -310,7 +295,7 @@ class InventoryPage(Page):
             if (
                 isinstance(error, ShortfallError)
                 and not override
-                and ShortfallConfirm.ask(self, error.shortfalls, "this transfer")
+                and ShortfallConfirm.ask(self, error.shortfalls, _("this transfer"))
             ):
                 self._on_transfer(request=request, override=True)
             else:
@@ -318,8 +303,13 @@ class InventoryPage(Page):
 
         self._run(
             job,
-            f"Moved {request.qty} {request.item_code} from {request.from_site} "
-            f"to {request.to_site}.",
+            _(
+                "Moved {qty} {item} from {source} to {target}.",
+                qty=request.qty,
+                item=request.item_code,
+                source=request.from_site,
+                target=request.to_site,
+            ),
             on_error,
         )
 
@@ -341,10 +331,17 @@ class InventoryPage(Page):
                     note=request.note,
                 )
 
+        change = f"{request.qty:+d}"
+        reason = _(REASON_LABELS.get(request.reason, request.reason)).lower()
         self._run(
             job,
-            f"Adjusted {request.item_code} at {request.site} by {request.qty:+d} "
-            f"({request.reason.lower()}).",
+            _(
+                "Adjusted {item} at {site} by {change} ({reason}).",
+                item=request.item_code,
+                site=request.site,
+                change=change,
+                reason=reason,
+            ),
         )
 
     def _selected_site(self) -> str:
@@ -353,13 +350,15 @@ class InventoryPage(Page):
     def _on_stocktake(self) -> None:
         dialog = StocktakeDialog(self._context, self._selected_site(), self)
         dialog.committed.connect(
-            lambda _id: self.message.show_info(f"Stocktake of {dialog.site} committed.")
+            lambda _id: self.message.show_info(
+                _("Stocktake of {site} committed.", site=dialog.site)
+            )
         )
         self._show_window(dialog)
 
     def _on_bag_out(self) -> None:
         dialog = ShiftBagDialog(self._context, CHECK_OUT, self._selected_site(), self)
-        dialog.done.connect(lambda _r: self.message.show_info("Bag checked out for the shift."))
+        dialog.done.connect(lambda _r: self.message.show_info(_("Bag checked out for the shift.")))
         self._show_window(dialog)
 
     def _on_bag_in(self) -> None:

@@ -18,6 +18,7 @@ from outreach_app.domain.clock import utc_now
 from outreach_app.domain.errors import OutreachError, ShortfallError
 from outreach_app.domain.text_warnings import text_hints
 from outreach_app.domain.values import EncounterDraft, EncounterSummary
+from outreach_app.i18n import _
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.pages.log_form import LogForm
@@ -29,8 +30,14 @@ from outreach_app.ui.pages.log_jobs import (
     save_encounter,
     undo_encounter,
 )
+from outreach_app.ui.pages.log_messages import (
+    NOTHING_TO_SAVE,
+    not_saved_text,
+    saved_text,
+)
 from outreach_app.ui.widgets.page import Page
-from outreach_app.ui.widgets.shortfall import ShortfallConfirm, below_zero_note, shortfall_lines
+from outreach_app.ui.widgets.shortfall import ShortfallConfirm
+from outreach_app.ui.widgets.text_warning import warning_text
 from outreach_app.ui.worker import JobFailed
 
 UNDO_SECONDS = 10
@@ -61,15 +68,15 @@ class LogEncounterPage(Page):
         self._undo_timer.timeout.connect(self._on_undo_expired)
 
         self.save_action = self._action(
-            "Save encounter", [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
+            _("Save encounter"), [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
         )
         self.save_action.triggered.connect(self._on_save)
-        self.repeat_action = self._action("Repeat last visit", [QKeySequence("Ctrl+R")])
+        self.repeat_action = self._action(_("Repeat last visit"), [QKeySequence("Ctrl+R")])
         self.repeat_action.triggered.connect(self._on_repeat)
-        self.undo_action = self._action("Undo last save", [QKeySequence.StandardKey.Undo])
+        self.undo_action = self._action(_("Undo last save"), [QKeySequence.StandardKey.Undo])
         self.undo_action.triggered.connect(self._on_undo)
         self.undo_action.setEnabled(False)
-        self.clear_action = self._action("Clear form", [QKeySequence("Ctrl+Shift+Backspace")])
+        self.clear_action = self._action(_("Clear form"), [QKeySequence("Ctrl+Shift+Backspace")])
         self.clear_action.triggered.connect(self._on_clear)
 
         f = self.form
@@ -204,7 +211,7 @@ class LogEncounterPage(Page):
         self.repeat_action.setEnabled(False)
         if not text.strip():
             self._lookup_timer.stop()
-            self.form.status.setText("anonymous contact")
+            self.form.status.setText(_("anonymous contact"))
             return
         self._lookup_timer.start()
 
@@ -235,7 +242,7 @@ class LogEncounterPage(Page):
             self._on_error(error)
             return
         self.form.status.setStyleSheet(ERROR_STYLE)
-        self.form.status.setText("letters, digits and hyphens only; never a name")
+        self.form.status.setText(_("letters, digits and hyphens only; never a name"))
 
     @staticmethod
     def _set_combo(combo: Any, value: str | None, only_if_empty: bool = False) -> None:
@@ -249,10 +256,7 @@ class LogEncounterPage(Page):
         hints = text_hints(text)  # names, phones, dates, addresses
         self.form.note_warning.setVisible(bool(hints))
         if hints:
-            self.form.note_warning.setText(
-                "This note seems to hold " + " and ".join(hints) + ". Participants trust us not "
-                "to write down who they are: please leave it out. (You can still save.)"
-            )
+            self.form.note_warning.setText(warning_text(hints))
 
     # Saving --------------------------------------------------------------------------------
 
@@ -289,11 +293,7 @@ class LogEncounterPage(Page):
             return
         draft = self.draft()
         if draft is None:
-            self._message(
-                "Nothing to save yet: type a code, supplies or a referral first. "
-                "(A contact with nothing given can be counted on the Tally counter.)",
-                error=True,
-            )
+            self._message(str(NOTHING_TO_SAVE), error=True)
             return
         self._submit(draft, override=False)
 
@@ -312,11 +312,7 @@ class LogEncounterPage(Page):
             if ShortfallConfirm.ask(self, error.shortfalls):
                 self._submit(draft, override=True)
                 return
-            self._message(
-                f"Not saved yet — not enough on hand: {shortfall_lines(error.shortfalls)}. "
-                "Change the quantities, or save again to record it anyway.",
-                error=True,
-            )
+            self._message(not_saved_text(error.shortfalls), error=True)
             return
         self._message(error.message, error=True)
 
@@ -324,12 +320,7 @@ class LogEncounterPage(Page):
         self._saving = False
         self._last_saved = saved
         self.clear_form()
-        given = ", ".join(f"{qty} {self._name(code)}" for code, qty in saved.items)
-        who = saved.participant_code or "anonymous contact"
-        parts = [f"Saved {who}: {given or 'no supplies'}"]
-        if saved.syringes_returned:
-            parts.append(f"{saved.syringes_returned} used syringes returned")
-        self._message("; ".join(parts) + "." + below_zero_note(saved.negative_recorded))
+        self._message(saved_text(saved, self._name))
         self.form.undo.show()
         self.undo_action.setEnabled(True)
         self._undo_timer.start()
@@ -350,7 +341,7 @@ class LogEncounterPage(Page):
         )
 
     def _on_undone(self, _summary: EncounterSummary) -> None:
-        self._message("Undone: that encounter is voided and its supplies are back on hand.")
+        self._message(_("Undone: that encounter is voided and its supplies are back on hand."))
         self.context.data_changed.emit()
 
     def _on_undo_expired(self) -> None:
@@ -371,7 +362,9 @@ class LogEncounterPage(Page):
     def _on_repeat(self) -> None:
         code = self.form.code.text().strip()
         if not code:
-            self._message("Type a participant code first to repeat their last visit.", error=True)
+            self._message(
+                _("Type a participant code first to repeat their last visit."), error=True
+            )
             return
         self.context.worker.submit(
             lambda store: last_visit(store, code), self._on_last_visit, self._on_error
@@ -379,12 +372,17 @@ class LogEncounterPage(Page):
 
     def _on_last_visit(self, last: EncounterSummary | None) -> None:
         if last is None:
-            self._message("No earlier visit for this code.", error=True)
+            self._message(_("No earlier visit for this code."), error=True)
             return
         kits = {k.code: k for k in (self._data.kits if self._data else [])}
         self.form.fill_from_visit(last, kits)
         when = last.occurred_at.astimezone(getattr(self.context.worker.store, "zone", None))
-        self._message(f"Filled from the visit of {when:%Y-%m-%d}: check, edit, then save.")
+        self._message(
+            _(
+                "Filled from the visit of {day}: check, edit, then save.",
+                day=when.date().isoformat(),
+            )
+        )
 
     def _on_receive_asked(self, _link: str) -> None:
         self.action_requested.emit("Inventory", "receive")  # the window opens Stock › Receive

@@ -30,26 +30,27 @@ from PySide6.QtWidgets import (
 
 from outreach_app.domain.codes import AgeBand, Gender, NaloxoneReason
 from outreach_app.domain.values import EncounterSummary, KitInfo
+from outreach_app.i18n import N_, _
 
 from outreach_app.ui.widgets.quantities import QuantityRow, QuantitySpin
 
 NALOXONE_REASON_LABELS = {
-    NaloxoneReason.FIRST: "First kit",
-    NaloxoneReason.USED: "Used on someone",
-    NaloxoneReason.LOST: "Lost",
-    NaloxoneReason.STOLEN: "Stolen",
-    NaloxoneReason.CONFISCATED: "Confiscated",
-    NaloxoneReason.EXPIRED: "Expired",
+    NaloxoneReason.FIRST: N_("First kit"),
+    NaloxoneReason.USED: N_("Used on someone"),
+    NaloxoneReason.LOST: N_("Lost"),
+    NaloxoneReason.STOLEN: N_("Stolen"),
+    NaloxoneReason.CONFISCATED: N_("Confiscated"),
+    NaloxoneReason.EXPIRED: N_("Expired"),
 }
 GENDER_LABELS = {
-    Gender.WOMAN: "Woman",
-    Gender.MAN: "Man",
-    Gender.TRANS_WOMAN: "Trans woman",
-    Gender.TRANS_MAN: "Trans man",
-    Gender.NON_BINARY: "Non-binary",
-    Gender.TWO_SPIRIT: "Two-spirit",
-    Gender.OTHER: "Other",
-    Gender.NOT_STATED: "Prefers not to say",
+    Gender.WOMAN: N_("Woman"),
+    Gender.MAN: N_("Man"),
+    Gender.TRANS_WOMAN: N_("Trans woman"),
+    Gender.TRANS_MAN: N_("Trans man"),
+    Gender.NON_BINARY: N_("Non-binary"),
+    Gender.TWO_SPIRIT: N_("Two-spirit"),
+    Gender.OTHER: N_("Other"),
+    Gender.NOT_STATED: N_("Prefers not to say"),
 }
 
 
@@ -66,14 +67,14 @@ class LogForm(QWidget):
         self.referral_boxes: dict[str, QCheckBox] = {}
 
         self.code = QLineEdit()
-        self.code.setPlaceholderText("optional — never a name")
-        self.code.setToolTip("Participant code (optional). Enter moves to the supplies.")
+        self.code.setPlaceholderText(_("optional — never a name"))
+        self.code.setToolTip(_("Participant code (optional). Enter moves to the supplies."))
         self.code.setMaxLength(24)
         self.code.setClearButtonEnabled(True)
         self.status = QLabel("")
         self.status.setMinimumWidth(200)
-        self.repeat = QPushButton("Repeat last visit")
-        self.repeat.setToolTip("Fill the form with what this code received last time (Ctrl+R)")
+        self.repeat = QPushButton(_("Repeat last visit"))
+        self.repeat.setToolTip(_("Fill the form with what this code received last time (Ctrl+R)"))
         self.repeat.setEnabled(False)
         self.age = QComboBox()
         self.age.addItem("—", None)
@@ -82,13 +83,13 @@ class LogForm(QWidget):
         self.gender = QComboBox()
         self.gender.addItem("—", None)
         for gender, label in GENDER_LABELS.items():
-            self.gender.addItem(label, gender.value)
+            self.gender.addItem(_(label), gender.value)
         self.people = QSpinBox()
         self.people.setRange(1, 99)
-        self.people.setToolTip("The participant plus anyone they collect supplies for")
+        self.people.setToolTip(_("The participant plus anyone they collect supplies for"))
 
         self.code.setMaximumWidth(260)
-        code_label = QLabel("Participant &code")
+        code_label = QLabel(_("Participant &code"))
         code_label.setBuddy(self.code)
         first = QHBoxLayout()
         first.addWidget(code_label)
@@ -97,9 +98,9 @@ class LogForm(QWidget):
         first.addWidget(self.repeat)
         second = QHBoxLayout()
         for text, widget in (
-            ("&Age band", self.age),
-            ("&Gender", self.gender),
-            ("&People served", self.people),
+            (_("Age &band"), self.age),
+            (_("Gen&der"), self.gender),
+            (_("&People served"), self.people),
         ):
             label = QLabel(text)
             label.setBuddy(widget)
@@ -121,7 +122,7 @@ class LogForm(QWidget):
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
         inner_layout.addWidget(self.items_box)
-        kits_title = QLabel("<b>Kits</b> (a kit adds its contents to the totals)")
+        kits_title = QLabel(_("<b>Kits</b> (a kit adds its contents to the totals)"))
         inner_layout.addWidget(kits_title)
         inner_layout.addWidget(self.kits_box)
         inner_layout.addStretch(1)
@@ -130,7 +131,7 @@ class LogForm(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(inner)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        supplies = QGroupBox("Supplies — type a letter to jump to an item, Enter when done")
+        supplies = QGroupBox(_("Supplies — type a letter to jump to an item, Enter when done"))
         supplies_layout = QVBoxLayout(supplies)
         # Shown while nothing is on hand at the site (a new folder): where to start.
         self.empty_hint = QLabel("")
@@ -142,41 +143,41 @@ class LogForm(QWidget):
 
         # The rest of the visit.
         self.reason = QComboBox()
-        self.reason.addItem("— not asked —", None)
+        self.reason.addItem(_("— not asked —"), None)
         for reason, label in NALOXONE_REASON_LABELS.items():
-            self.reason.addItem(label, reason.value)
-        self.reason.setToolTip("Why naloxone was given; type the first letter to choose")
-        self.reason_label = QLabel("Naloxone &reason")
+            self.reason.addItem(_(label), reason.value)
+        self.reason.setToolTip(_("Why naloxone was given; type the first letter to choose"))
+        self.reason_label = QLabel(_("Naloxone reas&on"))
         self.reason_label.setBuddy(self.reason)
         self.returned = QuantitySpin()
         self.returned.setMaximumWidth(90)
         self.reversals = QuantitySpin()
         self.reversals.setMaximumWidth(90)
-        self.training = QCheckBox("Naloxone &training given")
+        self.training = QCheckBox(_("Naloxone tra&ining given"))
         self.referrals_box = QWidget()
         self.referrals_layout = QVBoxLayout(self.referrals_box)
         self.referrals_layout.setContentsMargins(0, 0, 0, 0)
         self.referrals_layout.setSpacing(2)
         self.note = QLineEdit()
         self.note.setMaxLength(500)
-        self.note.setPlaceholderText("short, no names or details that identify anyone")
+        self.note.setPlaceholderText(_("short, no names or details that identify anyone"))
         self.note_warning = QLabel("")
         self.note_warning.setWordWrap(True)
         self.note_warning.setStyleSheet("color: #8a4b00;")
         self.note_warning.hide()
 
-        details = QGroupBox("Visit")
+        details = QGroupBox(_("Visit"))
         form = QFormLayout(details)
         form.addRow(self.reason_label, self.reason)
-        returned_label = QLabel("Used syringes re&turned")
+        returned_label = QLabel(_("Used syringes re&turned"))
         returned_label.setBuddy(self.returned)
         form.addRow(returned_label, self.returned)
-        reversals_label = QLabel("O&verdose reversals reported")
+        reversals_label = QLabel(_("O&verdose reversals reported"))
         reversals_label.setBuddy(self.reversals)
         form.addRow(reversals_label, self.reversals)
         form.addRow("", self.training)
-        form.addRow("Referrals", self.referrals_box)
-        note_label = QLabel("&Note")
+        form.addRow(_("Referrals"), self.referrals_box)
+        note_label = QLabel(_("&Note"))
         note_label.setBuddy(self.note)
         form.addRow(note_label, self.note)
         form.addRow("", self.note_warning)
@@ -185,16 +186,16 @@ class LogForm(QWidget):
         middle.addWidget(supplies, 3)
         middle.addWidget(details, 2)
 
-        self.save = QPushButton("&Save  (Ctrl+Enter)")
+        self.save = QPushButton(_("S&ave  (Ctrl+Enter)"))
         self.save.setDefault(False)
-        self.save.setToolTip("Save this encounter (Ctrl+Enter)")
-        self.clear = QPushButton("Clear form")
-        self.clear.setToolTip("Empty the form without saving (Ctrl+Shift+Backspace)")
+        self.save.setToolTip(_("Save this encounter (Ctrl+Enter)"))
+        self.clear = QPushButton(_("Clear form"))
+        self.clear.setToolTip(_("Empty the form without saving (Ctrl+Shift+Backspace)"))
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.undo = QPushButton("&Undo")
-        self.undo.setToolTip("Void the encounter just saved (Ctrl+Z, for 10 seconds)")
+        self.undo = QPushButton(_("&Undo"))
+        self.undo.setToolTip(_("Void the encounter just saved (Ctrl+Z, for 10 seconds)"))
         self.undo.hide()
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
@@ -225,7 +226,8 @@ class LogForm(QWidget):
             self.item_rows.append(row)
         for kit in kits:
             row = QuantityRow(kit.code, kit.name)
-            row.setToolTip("Contains " + ", ".join(f"{qty} {code}" for code, qty in kit.lines))
+            contents = ", ".join(f"{qty} {code}" for code, qty in kit.lines)
+            row.setToolTip(_("Contains {contents}", contents=contents))
             row.set_value(kept.get(kit.code, 0))
             self.kits_layout.addWidget(row)
             self.kit_rows.append(row)
@@ -282,8 +284,10 @@ class LogForm(QWidget):
         """Where to start while nothing is on hand at the site, as in a new folder; never a
         barrier: visits can be logged anyway."""
         self.empty_hint.setText(
-            f"Nothing is on hand at {html.escape(site)} yet. Record the supplies you have "
-            'first: <a href="receive">Receive stock…</a> (Ctrl+Shift+R). Visits can be logged '
-            "anyway."
+            _(
+                "Nothing is on hand at {site} yet. Record the supplies you have first: <a "
+                'href="receive">Receive stock…</a> (Ctrl+Shift+R). Visits can be logged anyway.',
+                site=html.escape(site),
+            )
         )
         self.empty_hint.setVisible(nothing_on_hand)

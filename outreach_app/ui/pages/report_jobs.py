@@ -18,17 +18,19 @@ from typing import Any
 from outreach_app.domain.clock import Period
 from outreach_app.domain.figures import DisplayRow, display_rows
 from outreach_app.domain.reconciliation import ReconciliationRow
+from outreach_app.i18n import N_, _
 from outreach_app.services import forms, reconciliation, tally, traces
 
 MONTHLY = "monthly"
 INVENTORY = "inventory"
 TALLY_SHEET = "tally_sheet"
 COUNT_SHEET = "count_sheet"
+# English (the saved file's suggested name is made of it), translated where shown.
 REPORT_TITLES = {
-    MONTHLY: "Monthly tally",
-    INVENTORY: "Inventory reconciliation",
-    TALLY_SHEET: "Paper tally sheet",
-    COUNT_SHEET: "Count sheet",
+    MONTHLY: N_("Monthly tally"),
+    INVENTORY: N_("Inventory reconciliation"),
+    TALLY_SHEET: N_("Paper tally sheet"),
+    COUNT_SHEET: N_("Count sheet"),
 }
 PREVIEW_SCALE = 1.5  # 72 dpi PDF points -> 108 dpi pixels: sharp enough, then scaled to fit
 
@@ -57,7 +59,7 @@ class RenderedPage:
 @dataclass(frozen=True, slots=True)
 class GeneratedReport:
     request: ReportRequest
-    title: str  # "Monthly tally — October 2026 — all sites"
+    title: str  # "Monthly tally — October 2026 — all sites", in the language shown
     file_stem: str  # "monthly-tally-2026-10-all-sites"
     pdf: bytes
     csv: bytes | None
@@ -110,7 +112,8 @@ def generate(store: Any, request: ReportRequest) -> GeneratedReport:
 
     kind, period = request.kind, request.period
     everywhere = request.site.lower() == "all"
-    site_words = "all sites" if everywhere else request.site
+    site_words = "all sites" if everywhere else request.site  # for the file name
+    where = _("all sites") if everywhere else request.site
     with store.reading() as uow:
         if kind == MONTHLY:
             figures = tally.monthly_tally(uow, period, request.site)
@@ -137,13 +140,13 @@ def generate(store: Any, request: ReportRequest) -> GeneratedReport:
     preview, pages = render_first_page(pdf)
     name = REPORT_TITLES[kind]
     if kind in (MONTHLY, INVENTORY):
-        title = f"{name} — {period.label()} — {site_words}"
+        title = f"{_(name)} — {period.label()} — {where}"
         stem = f"{_slug(name)}-{_period_slug(period)}-{_slug(site_words)}"
     else:
-        title = f"{name} — {site_words}"
+        title = f"{_(name)} — {where}"
         stem = f"{_slug(name)}-{_slug(site_words)}"
     if kind == MONTHLY and request.threshold is None:
-        title += " — INTERNAL, small counts shown"
+        title += " — " + _("INTERNAL, small counts shown")
         stem += "-internal"
     return GeneratedReport(request, title, stem, pdf, csv, pages, preview, shown, stock_rows)
 

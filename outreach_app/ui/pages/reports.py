@@ -19,6 +19,8 @@ from PySide6.QtWidgets import QWidget
 from outreach_app.domain.clock import Period
 from outreach_app.domain.errors import OutreachError
 from outreach_app.domain.figures import ALL_SITES
+from outreach_app.i18n import _, _l, ngettext
+from outreach_app.reports.labels import figure_label
 from outreach_app.services import catalog
 from outreach_app.services.traces import TracedRecord
 
@@ -43,7 +45,9 @@ from outreach_app.ui.widgets.page import small_counts_follow_role
 from outreach_app.ui.widgets.page_preview import page_image
 
 ALL = "all"
-FORM_FIGURES = "A paper form has no figures: the preview shows the sheet. Save the PDF to print it."
+FORM_FIGURES = _l(
+    "A paper form has no figures: the preview shows the sheet. Save the PDF to print it."
+)
 
 
 def _sites(store: Any) -> list[str]:
@@ -85,8 +89,8 @@ class ReportsPage(ReportsView):
         for table in (self.figures_table, self.stock_table):
             table.clicked.connect(self._on_figure_clicked)
             table.activated.connect(self._on_figure_clicked)
-        self._shortcut("Generate report", "Ctrl+G", self._on_generate)
-        self._shortcut("Save PDF", "Ctrl+S", lambda: self._on_save("pdf"))
+        self._shortcut(_("Generate report"), "Ctrl+G", self._on_generate)
+        self._shortcut(_("Save PDF"), "Ctrl+S", lambda: self._on_save("pdf"))
         self._set_outputs_enabled()
 
     def _shortcut(self, text: str, keys: str, slot: Any) -> None:
@@ -112,7 +116,8 @@ class ReportsPage(ReportsView):
         sites = getattr(self, "_site_names", [])
         form = self.kind in (TALLY_SHEET, COUNT_SHEET)
         before = self.site_combo.currentData()
-        fill_combo(self.site_combo, None if form else ("All sites", ALL), [(s, s) for s in sites])
+        everywhere = None if form else (_("All sites"), ALL)
+        fill_combo(self.site_combo, everywhere, [(s, s) for s in sites])
         if form and before in (None, ALL):
             index = self.site_combo.findData(self.context.current_site)
             self.site_combo.setCurrentIndex(max(index, 0))
@@ -147,11 +152,13 @@ class ReportsPage(ReportsView):
     def request(self) -> ReportRequest | None:
         period = self.period()
         if period is None:
-            self.message.show_error("The period ends before it starts: choose a later “to” date.")
+            self.message.show_error(
+                _("The period ends before it starts: choose a later “to” date.")
+            )
             return None
         site = self.site_combo.currentData()
         if not site:
-            self.message.show_error("There is no site to report on yet; add one under Catalog.")
+            self.message.show_error(_("There is no site to report on yet; add one under Catalog."))
             return None
         return ReportRequest(
             self.kind,
@@ -171,7 +178,8 @@ class ReportsPage(ReportsView):
         self._token += 1
         token = self._token
         self.generate_button.setEnabled(False)
-        self.message.show_info(f"Generating the {REPORT_TITLES[request.kind].lower()}…")
+        report = _(REPORT_TITLES[request.kind]).lower()
+        self.message.show_info(_("Generating the {report}…", report=report))
         self.context.worker.submit(
             lambda store: generate(store, request),
             lambda report: self._on_generated(token, report),
@@ -185,10 +193,10 @@ class ReportsPage(ReportsView):
         self.report, self.saved_pdf = report, None
         shown = report.preview
         self.preview.show_page(page_image(shown.width, shown.height, shown.stride, shown.pixels))
-        pages = f"{report.page_count} page{'s' if report.page_count != 1 else ''}"
+        pages = ngettext("{n} page", "{n} pages", report.page_count)
         self.shown_label.setText(f"{report.title} ({pages})")
         self.trace_model.set_rows([])
-        self.trace_label.setText(TRACE_HINT)
+        self.trace_label.setText(str(TRACE_HINT))
         if report.request.kind == MONTHLY:
             self.figures_model.set_rows(report.figures)
             everywhere = report.request.site == ALL
@@ -198,12 +206,12 @@ class ReportsPage(ReportsView):
             self.stock_model.set_rows(report.stock_rows)
             self.figures_stack.setCurrentWidget(self.stock_table)
             if not report.stock_rows:
-                self.trace_label.setText("No stock movements at these sites yet.")
+                self.trace_label.setText(_("No stock movements at these sites yet."))
         else:
-            self.figures_empty.setText(FORM_FIGURES)
+            self.figures_empty.setText(str(FORM_FIGURES))
             self.figures_stack.setCurrentWidget(self.figures_empty)
             self.trace_label.setText("")
-        self.message.show_info(f"{report.title}: ready to save or open.")
+        self.message.show_info(_("{title}: ready to save or open.", title=report.title))
         self._set_outputs_enabled()
 
     def _on_failed(self, token: int, error: OutreachError) -> None:
@@ -228,55 +236,79 @@ class ReportsPage(ReportsView):
             previous = index.column() == rt.COL_PREVIOUS
             when = period.previous().label() if previous else period.label()
             site = None if row.site == ALL_SITES else row.site
-            what = f"{row.label} — {row.site}, {when}"
+            where = site or _("all sites")
+            what = f"{figure_label(row)} — {where}, {when}"
             job = figure_trace_job(period, row.section, row.code, site, previous)
         else:
             stock = self.stock_model.row_at(index.row())
             column = rt.reconciliation_column(index.column())
             if column is None:
                 self.trace_label.setText(
-                    "Click opening, a movement column or expected to list the movements; "
-                    "counted and variance come from the stocktake."
+                    _(
+                        "Click opening, a movement column or expected to list the movements; "
+                        "counted and variance come from the stocktake."
+                    )
                 )
                 return
-            lot = f" lot {stock.lot}" if stock.lot else ""
-            heading = rt.ReconciliationTableModel.HEADERS[index.column()]
-            what = f"{heading} — {stock.item_code}{lot} at {stock.site}, {period.label()}"
+            heading = _(rt.ReconciliationTableModel.HEADERS[index.column()])
+            if stock.lot:
+                where = _(
+                    "{item} lot {lot} at {site}",
+                    item=stock.item_code,
+                    lot=stock.lot,
+                    site=stock.site,
+                )
+            else:
+                where = _("{item} at {site}", item=stock.item_code, site=stock.site)
+            what = f"{heading} — {where}, {period.label()}"
             job = movement_trace_job(period, stock.site, stock.item_code, column, stock.lot)
 
-        self.trace_label.setText(f"{what}: looking up the records…")
+        self.trace_label.setText(_("{what}: looking up the records…", what=what))
         self.context.worker.submit(job, lambda rows: self._on_traced(what, rows), self._on_error)
 
     def _on_traced(self, what: str, rows: list[TracedRecord]) -> None:
         self.trace_model.set_rows(rows)
-        count = f"{len(rows)} record{'s' if len(rows) != 1 else ''}" if rows else "no records"
-        self.trace_label.setText(f"{what}: {count} behind this figure.")
+        if rows:
+            text = ngettext(
+                "{what}: {n} record behind this figure.",
+                "{what}: {n} records behind this figure.",
+                len(rows),
+                what=what,
+            )
+        else:
+            text = _("{what}: no records behind this figure.", what=what)
+        self.trace_label.setText(text)
 
     # ---- saving and opening --------------------------------------------------------------
     def _on_save(self, what: str) -> None:
         report = self.report
         if report is None:
-            self.message.show_error("Generate a report first, then save it.")
+            self.message.show_error(_("Generate a report first, then save it."))
             return
         data = report.pdf if what == "pdf" else report.csv
         if data is None:
             return
-        pattern = "PDF (*.pdf)" if what == "pdf" else "CSV spreadsheet (*.csv)"
+        pattern = _("PDF (*.pdf)") if what == "pdf" else _("CSV spreadsheet (*.csv)")
+        caption = _("Save the PDF") if what == "pdf" else _("Save the CSV")
         suggested = self._folder / f"{report.file_stem}.{what}"
-        path = SaveFileDialog.ask(self, f"Save the {what.upper()}", suggested, pattern)
+        path = SaveFileDialog.ask(self, caption, suggested, pattern)
         if path is None:
             return
         try:
             write_file(path, data)
         except OSError as exc:
             self.message.show_error(
-                f"Could not save to {path}: {exc.strerror or exc}. Choose another folder."
+                _(
+                    "Could not save to {path}: {reason}. Choose another folder.",
+                    path=path,
+                    reason=exc.strerror or exc,
+                )
             )
             return
         self._folder = path.parent
         if what == "pdf":
             self.saved_pdf = path
-        self.message.show_info(f"Saved {path}.")
+        self.message.show_info(_("Saved {path}.", path=path))
 
     def _on_open(self) -> None:
         report = self.report
@@ -290,13 +322,15 @@ class ReportsPage(ReportsView):
             try:
                 write_file(path, report.pdf)
             except OSError as exc:
-                self.message.show_error(f"Could not prepare the PDF: {exc.strerror or exc}.")
+                self.message.show_error(
+                    _("Could not prepare the PDF: {reason}.", reason=exc.strerror or exc)
+                )
                 return
         if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            self.message.show_info(f"Opened {path.name} in the PDF viewer.")
+            self.message.show_info(_("Opened {name} in the PDF viewer.", name=path.name))
         else:
             self.message.show_error(
-                "No PDF viewer opened it. Save the PDF and open it from your files instead."
+                _("No PDF viewer opened it. Save the PDF and open it from your files instead.")
             )
 
     def _on_error(self, error: OutreachError) -> None:

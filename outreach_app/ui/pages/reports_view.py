@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from outreach_app.domain.suppression import DEFAULT_THRESHOLD
+from outreach_app.i18n import _, _l
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.models import report_tables as rt
@@ -37,8 +38,8 @@ from outreach_app.ui.widgets.common import BusyBar, MessageLine, compact_table, 
 from outreach_app.ui.widgets.page import Page
 from outreach_app.ui.widgets.page_preview import PagePreview
 
-NO_FIGURES = "Figures appear here after Generate. Click a figure to list the records behind it."
-TRACE_HINT = "Click a figure to list the encounters, tally records or movements behind it."
+NO_FIGURES = _l("Figures appear here after Generate. Click a figure to list the records behind it.")
+TRACE_HINT = _l("Click a figure to list the encounters, tally records or movements behind it.")
 
 
 class ReportsView(Page):
@@ -56,51 +57,57 @@ class ReportsView(Page):
     def _build(self) -> None:
         self.kind_combo = QComboBox()
         for kind, title in REPORT_TITLES.items():
-            self.kind_combo.addItem(title, kind)
+            self.kind_combo.addItem(_(title), kind)
         self.mode_combo = QComboBox()
-        self.mode_combo.addItem("Month", "month")
-        self.mode_combo.addItem("From … to", "range")
+        self.mode_combo.addItem(_("Month"), "month")
+        self.mode_combo.addItem(_("From … to"), "range")
         today = QDate.currentDate()
         self.month_edit = date_edit()
         self.month_edit.setDisplayFormat("MMMM yyyy")
         self.month_edit.setDate(QDate(today.year(), today.month(), 1))
+        # Wide enough for the longest month name of the language ("septiembre 2026").
+        months = [
+            self.month_edit.locale().toString(QDate(2026, m, 1), "MMMM yyyy") for m in range(1, 13)
+        ]
+        widest = max(self.month_edit.fontMetrics().horizontalAdvance(m) for m in months)
+        self.month_edit.setMinimumWidth(widest + 48)  # the arrow button and the frame
         self.from_edit, self.to_edit = date_edit(), date_edit()
         self.from_edit.setDate(QDate(today.year(), today.month(), 1))
         self.to_edit.setDate(today)
-        self.to_label = QLabel("to")
+        self.to_label = QLabel(_("to"))
         self.site_combo = QComboBox()
         self.site_combo.setMinimumContentsLength(16)
 
-        self.hide_radio = QRadioButton("&Hide small counts under")
-        self.hide_radio.setToolTip("Counts of people from 1 to N−1 print as <N (for sharing)")
+        self.hide_radio = QRadioButton(_("Hi&de small counts under"))
+        self.hide_radio.setToolTip(_("Counts of people from 1 to N−1 print as <N (for sharing)"))
         self.threshold_spin = QSpinBox()
         self.threshold_spin.setRange(2, 99)
         self.threshold_spin.setValue(DEFAULT_THRESHOLD)
-        self.show_radio = QRadioButton("Show small counts (&internal)")
-        self.show_radio.setToolTip("Every count printed; each page is stamped INTERNAL")
+        self.show_radio = QRadioButton(_("Show small counts (&internal)"))
+        self.show_radio.setToolTip(_("Every count printed; each page is stamped INTERNAL"))
         self.privacy = QButtonGroup(self)
         self.privacy.addButton(self.hide_radio)
         self.privacy.addButton(self.show_radio)
         self.hide_radio.setChecked(True)
         self.paper_combo = QComboBox()
-        self.paper_combo.addItem("Letter", "letter")
+        self.paper_combo.addItem(_("Letter"), "letter")
         self.paper_combo.addItem("A4", "a4")
         self.per_combo = QComboBox()
-        self.per_combo.addItem("one per shift", "shift")
-        self.per_combo.addItem("one per day", "day")
-        self.expected_check = QCheckBox("Print expected quantities")
+        self.per_combo.addItem(_("one per shift"), "shift")
+        self.per_combo.addItem(_("one per day"), "day")
+        self.expected_check = QCheckBox(_("Print e&xpected quantities"))
 
-        self.generate_button = QPushButton("&Generate")
+        self.generate_button = QPushButton(_("Ge&nerate"))
         self.generate_button.setDefault(True)
-        self.generate_button.setToolTip("Build the report and show its first page (Ctrl+G)")
-        self.save_pdf_button = QPushButton("Save &PDF…")
-        self.save_pdf_button.setToolTip("Save the report as a PDF file (Ctrl+S)")
-        self.save_csv_button = QPushButton("Save C&SV…")
-        self.save_csv_button.setToolTip("Save the figures as a spreadsheet (CSV)")
-        self.open_button = QPushButton("&Open in viewer")
-        self.open_button.setToolTip("Open the PDF in the system's PDF viewer")
-        self.key_in_button = QPushButton("&Key in a filled sheet…")
-        self.key_in_button.setToolTip("Type a filled paper tally sheet back in (Ctrl+7)")
+        self.generate_button.setToolTip(_("Build the report and show its first page (Ctrl+G)"))
+        self.save_pdf_button = QPushButton(_("Save &PDF…"))
+        self.save_pdf_button.setToolTip(_("Save the report as a PDF file (Ctrl+S)"))
+        self.save_csv_button = QPushButton(_("Save &CSV…"))
+        self.save_csv_button.setToolTip(_("Save the figures as a spreadsheet (CSV)"))
+        self.open_button = QPushButton(_("Open in &viewer"))
+        self.open_button.setToolTip(_("Open the PDF in the system's PDF viewer"))
+        self.key_in_button = QPushButton(_("&Key in a filled sheet…"))
+        self.key_in_button.setToolTip(_("Type a filled paper tally sheet back in (Ctrl+7)"))
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
@@ -109,17 +116,17 @@ class ReportsView(Page):
             row1.addWidget(widget)
         row1.addWidget(self.to_label)
         row1.addWidget(self.to_edit)
-        site_label = QLabel("Si&te")
+        site_label = QLabel(_("Si&te"))
         site_label.setBuddy(self.site_combo)
         row1.addSpacing(12)
         row1.addWidget(site_label)
         row1.addWidget(self.site_combo)
         row1.addStretch(1)
-        report_label = QLabel("&Report")
+        report_label = QLabel(_("Rep&ort"))
         report_label.setBuddy(self.kind_combo)
         grid.addWidget(report_label, 0, 0)
         grid.addLayout(row1, 0, 1)
-        self.options_label = QLabel("Options")
+        self.options_label = QLabel(_("Options"))
         row2 = QHBoxLayout()
         for widget in (
             self.hide_radio,
@@ -163,14 +170,14 @@ class ReportsView(Page):
         self.stock_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )
-        self.figures_empty = QLabel(NO_FIGURES)
+        self.figures_empty = QLabel(str(NO_FIGURES))
         self.figures_empty.setWordWrap(True)
         self.figures_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.figures_empty.setStyleSheet("color: #555; padding: 12px;")
         self.figures_stack = QStackedWidget()
         for widget in (self.figures_empty, self.figures_table, self.stock_table):
             self.figures_stack.addWidget(widget)
-        self.trace_label = QLabel(TRACE_HINT)
+        self.trace_label = QLabel(str(TRACE_HINT))
         self.trace_label.setWordWrap(True)
         self.trace_table = self._table(self.trace_model)
         self.trace_table.horizontalHeader().setSectionResizeMode(

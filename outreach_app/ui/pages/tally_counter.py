@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from outreach_app.domain.clock import utc_now
 from outreach_app.domain.errors import OutreachError, ShortfallError
 from outreach_app.domain.values import EncounterDraft, EncounterSummary
+from outreach_app.i18n import _
 from outreach_app.services import catalog, encounters
 
 from outreach_app.ui.context import AppContext
@@ -64,21 +65,23 @@ class TallyCounterPage(Page):
         self.context = context
         self.tiles: dict[str, QPushButton] = {}
         self.counts: dict[str, int] = {}
-        self._names: dict[str, str] = {CONTACT: "Contact"}
+        self._names: dict[str, str] = {CONTACT: _("Contact")}
         self._saved: list[tuple[uuid.UUID, str]] = []  # this session's records, newest last
         # (site, code) confirmed below zero once: later clicks save without asking again.
         self._short_ok: set[tuple[str, str]] = set()
         intro = QLabel(
-            "Each click — or the number key on the tile — counts one and is saved at once. "
-            "Counts here go to the monthly tally as tally contacts and supplies."
+            _(
+                "Each click — or the number key on the tile — counts one and is saved at once. "
+                "Counts here go to the monthly tally as tally contacts and supplies."
+            )
         )
         intro.setWordWrap(True)
         self.grid = QGridLayout()
         self.grid.setSpacing(8)
         self.message = QLabel("")
         self.message.setWordWrap(True)
-        self.undo = QPushButton("&Undo last count")
-        self.undo.setToolTip("Take back the last count (Ctrl+Z)")
+        self.undo = QPushButton(_("&Undo last count"))
+        self.undo.setToolTip(_("Take back the last count (Ctrl+Z)"))
         self.undo.setEnabled(False)
         self.undo.clicked.connect(self._on_undo)
         bottom = QHBoxLayout()
@@ -88,7 +91,7 @@ class TallyCounterPage(Page):
         layout.addWidget(intro)
         layout.addLayout(self.grid, 1)
         layout.addLayout(bottom)
-        self.undo_action = QAction("Undo last count", self)
+        self.undo_action = QAction(_("Undo last count"), self)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.undo_action.triggered.connect(self._on_undo)
@@ -111,9 +114,9 @@ class TallyCounterPage(Page):
             tile.setMinimumSize(150, 72)
             tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             tile.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            tile.setToolTip(
-                f"Count one {self._names[code].lower()}" + (f" (key {key})" if key else "")
-            )
+            name = self._names[code]
+            tip = _("Count one: {name}", name=name)
+            tile.setToolTip(_("{tip} (key {key})", tip=tip, key=key) if key else tip)
             tile.clicked.connect(lambda _=False, c=code: self.count(c))
             self.grid.addWidget(tile, index // COLUMNS, index % COLUMNS)
             self.tiles[code] = tile
@@ -156,7 +159,7 @@ class TallyCounterPage(Page):
         self.undo.setEnabled(True)
         self.message.setStyleSheet("")
         self.message.setText(
-            f"Counted one {self._names[code].lower()} at {saved.site}."
+            _("Counted one: {name}, at {site}.", name=self._names[code], site=saved.site)
             + below_zero_note(saved.negative_recorded)
         )
         self.context.data_changed.emit()
@@ -164,11 +167,12 @@ class TallyCounterPage(Page):
     def _on_count_error(self, error: OutreachError, site: str, code: str, override: bool) -> None:
         # One confirmation per site and item, no PIN (contracts §1): a counter is clicked fast.
         if isinstance(error, ShortfallError) and not override:
-            if ShortfallConfirm.ask(self, error.shortfalls, "this count"):
+            if ShortfallConfirm.ask(self, error.shortfalls, _("this count")):
                 self._short_ok.add((site, code))
                 self.count(code, override=True)
                 return
-            self._on_error(OutreachError(f"Not counted: {shortfall_lines(error.shortfalls)}."))
+            lines = shortfall_lines(error.shortfalls)
+            self._on_error(OutreachError(_("Not counted: {shortfalls}.", shortfalls=lines)))
             return
         self._on_error(error)
 
@@ -186,7 +190,7 @@ class TallyCounterPage(Page):
     def _on_undone(self, code: str) -> None:
         self.counts[code] = max(self.counts.get(code, 0) - 1, 0)
         self._paint(code)
-        self.message.setText(f"Took back one {self._names[code].lower()}.")
+        self.message.setText(_("Took back one: {name}.", name=self._names[code]))
         self.context.data_changed.emit()
 
     def _on_site_changed(self, _site: str) -> None:
@@ -196,7 +200,7 @@ class TallyCounterPage(Page):
         self.undo.setEnabled(False)
         for code in self.tiles:
             self._paint(code)
-        self.message.setText("Counting for a new site; the counts start again from zero.")
+        self.message.setText(_("Counting for a new site; the counts start again from zero."))
 
     def _on_error(self, error: OutreachError) -> None:
         self.message.setStyleSheet("color: #8a1c1c;")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from outreach_app.domain.clock import date_at_noon
 from outreach_app.domain.errors import OutreachError, ShortfallError
 from outreach_app.domain.values import EncounterDraft, EncounterSummary
+from outreach_app.i18n import _, ngettext
 from outreach_app.services import catalog, encounters
 
 from outreach_app.ui.context import AppContext
@@ -92,25 +93,27 @@ class TallyEntryPage(Page):
     # ---- layout --------------------------------------------------------------------------
     def _build(self) -> None:
         intro = QLabel(
-            "Type in a filled paper tally sheet. Tab or Enter moves down, Ctrl+Enter saves. "
-            "The sheet counts as tally contacts and supplies, and takes the supplies from the "
-            "site's stock."
+            _(
+                "Type in a filled paper tally sheet. Tab or Enter moves down, Ctrl+Enter saves. "
+                "The sheet counts as tally contacts and supplies, and takes the supplies from "
+                "the site's stock."
+            )
         )
         intro.setWordWrap(True)
         self.date_edit = date_edit()
         self.date_edit.setDate(QDate.currentDate())
         self.date_edit.setMaximumDate(QDate.currentDate())
-        self.date_edit.setToolTip("The day on the sheet (counted at noon that day)")
+        self.date_edit.setToolTip(_("The day on the sheet (counted at noon that day)"))
         self.site_combo = QComboBox()
         self.site_combo.setMinimumContentsLength(18)
         self.contacts = QuantitySpin()
-        self.contacts.setAccessibleName("Contacts")
-        self.contacts.setToolTip("Contacts ticked on the sheet")
+        self.contacts.setAccessibleName(_("Contacts"))
+        self.contacts.setToolTip(_("Contacts ticked on the sheet"))
         head = QFormLayout()
         head.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        head.addRow("&Date", self.date_edit)
-        head.addRow("S&ite", self.site_combo)
-        head.addRow("&Contacts", self.contacts)
+        head.addRow(_("&Date"), self.date_edit)
+        head.addRow(_("S&ite"), self.site_combo)
+        head.addRow(_("&Contacts"), self.contacts)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(16)
         self.grid.setVerticalSpacing(4)
@@ -122,11 +125,11 @@ class TallyEntryPage(Page):
         scroll.setWidget(holder)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.save_button = QPushButton("&Save tally record")
-        self.save_button.setToolTip("Save the sheet as one tally record (Ctrl+Enter)")
+        self.save_button = QPushButton(_("S&ave tally record"))
+        self.save_button.setToolTip(_("Save the sheet as one tally record (Ctrl+Enter)"))
         self.save_button.clicked.connect(self.save)
-        self.clear_button = QPushButton("Clea&r")
-        self.clear_button.setToolTip("Set every number back to 0")
+        self.clear_button = QPushButton(_("C&lear"))
+        self.clear_button.setToolTip(_("Set every number back to 0"))
         self.clear_button.clicked.connect(self.clear)
         self.message = MessageLine()
         buttons = QHBoxLayout()
@@ -136,13 +139,13 @@ class TallyEntryPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(head)
-        supplies = QLabel("<b>Supplies given</b> (kits count their contents in the supplies)")
+        supplies = QLabel(_("<b>Supplies given</b> (kits count their contents in the supplies)"))
         layout.addWidget(supplies)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.message)
         layout.addWidget(BusyBar(self.context))
         layout.addLayout(buttons)
-        self.save_action = QAction("Save tally record", self)
+        self.save_action = QAction(_("Save tally record"), self)
         self.save_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         self.save_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.save_action.triggered.connect(self.save)
@@ -173,7 +176,7 @@ class TallyEntryPage(Page):
         previous: QWidget = self.contacts
         for index, (code, name, is_kit) in enumerate(lines):
             column, row = divmod(index, per_column)
-            label = QLabel(f"{name} (kits)" if is_kit else name)
+            label = QLabel(_("{name} (kits)", name=name) if is_kit else name)
             label.setToolTip(code)
             if column:
                 label.setIndent(32)  # a gap between the columns of the sheet
@@ -219,10 +222,10 @@ class TallyEntryPage(Page):
         contacts = self.contacts.value()
         items, kits = self.quantities()
         if not site:
-            self.message.show_error("Choose the site the sheet was filled at.")
+            self.message.show_error(_("Choose the site the sheet was filled at."))
             return
         if not contacts and not items and not kits:
-            self.message.show_error("Nothing to save yet: type the contacts or a quantity.")
+            self.message.show_error(_("Nothing to save yet: type the contacts or a quantity."))
             self.contacts.setFocus()
             return
         self.save_button.setEnabled(False)
@@ -236,12 +239,18 @@ class TallyEntryPage(Page):
     def _on_saved(self, saved: EncounterSummary, day: date) -> None:
         self.save_button.setEnabled(True)
         kits = [f"{qty} × {code}" for code, qty in saved.kits]
-        given = ", ".join(f"{code} {qty}" for code, qty in saved.items) or "no supplies"
+        given = ", ".join(f"{code} {qty}" for code, qty in saved.items) or _("no supplies")
         if kits:
-            given += f" (with {', '.join(kits)})"
-        people = f"{saved.contacts} contact{'s' if saved.contacts != 1 else ''}"
+            given += " " + _("(with {kits})", kits=", ".join(kits))
+        people = ngettext("{n} contact", "{n} contacts", saved.contacts)
         self.message.show_info(
-            f"Saved a tally record for {day.isoformat()} at {saved.site}: {people}; {given}."
+            _(
+                "Saved a tally record for {day} at {site}: {people}; {given}.",
+                day=day.isoformat(),
+                site=saved.site,
+                people=people,
+                given=given,
+            )
             + below_zero_note(saved.negative_recorded)
         )
         self.clear(keep_message=True)
@@ -251,12 +260,15 @@ class TallyEntryPage(Page):
         self.save_button.setEnabled(True)
         if isinstance(error, ShortfallError) and not override:
             # One confirmation, no PIN (contracts §1): the sheet's supplies are handed out.
-            if ShortfallConfirm.ask(self, error.shortfalls, "this tally sheet"):
+            if ShortfallConfirm.ask(self, error.shortfalls, _("this tally sheet")):
                 self.save(override=True)
                 return
             self.message.show_error(
-                f"Not saved yet — not enough on hand: {shortfall_lines(error.shortfalls)}. "
-                "Save again to record it anyway."
+                _(
+                    "Not saved yet — not enough on hand: {shortfalls}. Save again to record it "
+                    "anyway.",
+                    shortfalls=shortfall_lines(error.shortfalls),
+                )
             )
             return
         self._on_error(error)

@@ -10,13 +10,15 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
+from outreach_app.i18n import _
+
 
 class LockScreen(QWidget):
     unlock_requested = Signal(str)  # the passphrase typed ("" for an unencrypted folder)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("<h2>Locked</h2>")
+        self.title = QLabel("<h2>" + _("Locked") + "</h2>")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.explain = QLabel("")
         self.explain.setWordWrap(True)
@@ -25,10 +27,10 @@ class LockScreen(QWidget):
         self.explain.setFixedWidth(440)
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setPlaceholderText("passphrase")
+        self.passphrase.setPlaceholderText(_("passphrase"))
         self.passphrase.setFixedWidth(320)
         self.passphrase.returnPressed.connect(self._on_unlock)
-        self.button = QPushButton("&Open")
+        self.button = QPushButton(_("&Open"))
         self.button.setFixedWidth(320)
         self.button.clicked.connect(self._on_unlock)
         self.busy = QProgressBar()  # while the store opens off the GUI thread
@@ -51,11 +53,15 @@ class LockScreen(QWidget):
         self.error.clear()
         self.passphrase.setVisible(encrypted)
         self.explain.setText(
-            "The data is hidden and closed. Type the passphrase to open it, then sign in with "
-            "your PIN; anything typed into a form before locking is kept."
+            _(
+                "The data is hidden and closed. Type the passphrase to open it, then sign in "
+                "with your PIN; anything typed into a form before locking is kept."
+            )
             if encrypted
-            else "The data is hidden and closed. Open it, then sign in with your PIN; anything "
-            "typed into a form is kept."
+            else _(
+                "The data is hidden and closed. Open it, then sign in with your PIN; anything "
+                "typed into a form is kept."
+            )
         )
         self.explain.setMinimumHeight(self.explain.heightForWidth(self.explain.width()))
         (self.passphrase if encrypted else self.button).setFocus()

@@ -8,7 +8,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
-EMPTY_TEXT = "The first page of the report shows here.\nChoose a report above and press Generate."
+from outreach_app.i18n import _l
+
+EMPTY_TEXT = _l(
+    "The first page of the report shows here.\nChoose a report above and press Generate."
+)
 
 
 def page_image(width: int, height: int, stride: int, pixels: bytes) -> QImage:
@@ -20,7 +24,7 @@ class PagePreview(QScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._full = QPixmap()
-        self.label = QLabel(EMPTY_TEXT)
+        self.label = QLabel(str(EMPTY_TEXT))
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setWordWrap(True)
         self.label.setStyleSheet("color: #555; padding: 12px;")
@@ -40,11 +44,11 @@ class PagePreview(QScrollArea):
         self.label.setStyleSheet("background: #d9d9d9; padding: 8px;")
         self._fit()
 
-    def clear_page(self, text: str = EMPTY_TEXT) -> None:
+    def clear_page(self, text: str | None = None) -> None:
         self._full = QPixmap()
         self.label.setPixmap(QPixmap())
         self.label.setStyleSheet("color: #555; padding: 12px;")
-        self.label.setText(text)
+        self.label.setText(str(EMPTY_TEXT) if text is None else text)
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)

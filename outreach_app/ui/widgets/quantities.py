@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
+from outreach_app.i18n import _
+
 MAX_QTY = 9999
 
 
@@ -37,15 +39,18 @@ class QuantityRow(QWidget):
         super().__init__(parent)
         self.code = code
         self.label_text = label
-        self.label = QLabel(label)
+        self.label = QLabel(label.replace("&", "&&"))  # a catalog name, never a mnemonic
         self.label.setMinimumWidth(150)
+        self.label.setWordWrap(True)  # a long name (most are longer in French) on two lines
         self.spin = QuantitySpin()
         self.spin.setAccessibleName(label)
         self.label.setBuddy(self.spin)
         self.on_hand = QLabel("")
-        self.on_hand.setMinimumWidth(
-            self.on_hand.fontMetrics().horizontalAdvance("9999 on hand — short 9999") + 8
-        )
+        # Room for the usual "9999 on hand"; a shortfall's longer text wraps rather than taking
+        # the width from the item's name.
+        usual = _("{on_hand} on hand", on_hand=9999)
+        self.on_hand.setMinimumWidth(self.on_hand.fontMetrics().horizontalAdvance(usual) + 8)
+        self.on_hand.setWordWrap(True)
         self.on_hand.setStyleSheet("color: palette(mid);")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -55,7 +60,7 @@ class QuantityRow(QWidget):
             button = QPushButton(f"+{step}")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setFixedWidth(40)
-            button.setToolTip(f"Add {step} {label.lower()}")
+            button.setToolTip(_("Add {n}: {name}", n=step, name=label))
             button.clicked.connect(
                 lambda _=False, s=step: self.spin.setValue(self.spin.value() + s)
             )
@@ -75,8 +80,10 @@ class QuantityRow(QWidget):
             self.on_hand.setText("")
             return
         if wanted > on_hand:
-            self.on_hand.setText(f"{on_hand} on hand — short {wanted - on_hand}")
+            self.on_hand.setText(
+                _("{on_hand} on hand — short {short}", on_hand=on_hand, short=wanted - on_hand)
+            )
             self.on_hand.setStyleSheet("color: #b00020; font-weight: bold;")
         else:
-            self.on_hand.setText(f"{on_hand} on hand")
+            self.on_hand.setText(_("{on_hand} on hand", on_hand=on_hand))
             self.on_hand.setStyleSheet("color: palette(mid);")

@@ -28,6 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from outreach_app.domain.roles import role_label
+from outreach_app.i18n import _, ngettext
+
 ERROR_STYLE = "color: #8a1c1c;"
 
 
@@ -54,7 +57,7 @@ class SignInScreen(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("<h2>Sign in</h2>")
+        self.title = QLabel("<h2>" + _("Sign in") + "</h2>")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.explain = QLabel("")
         self.explain.setWordWrap(True)
@@ -62,16 +65,16 @@ class SignInScreen(QWidget):
         self.explain.setFixedWidth(440)  # a wrapped label needs a width to wrap against
         self.names = QComboBox()
         self.names.setFixedWidth(320)
-        self.names.setAccessibleName("Your name")
+        self.names.setAccessibleName(_("Your name"))
         self.names.currentIndexChanged.connect(self._on_person_changed)
         # Letters typed on the list choose the person; the first digit starts the PIN, so
         # switching person is Ctrl+Shift+P, a few letters of the name, the PIN and Enter.
         self.names.installEventFilter(self)
-        self.pin = pin_edit("PIN")
+        self.pin = pin_edit(_("PIN"))
         self.pin.returnPressed.connect(self._on_submit)
-        self.again = pin_edit("the same PIN again")
+        self.again = pin_edit(_("the same PIN again"))
         self.again.returnPressed.connect(self._on_submit)
-        self.button = QPushButton("&Sign in")
+        self.button = QPushButton(_("&Sign in"))
         self.button.setFixedWidth(320)
         self.button.clicked.connect(self._on_submit)
         self.busy = QProgressBar()
@@ -92,9 +95,9 @@ class SignInScreen(QWidget):
         self._people: list[Person] = []
         self._typed, self._typed_at = "", 0.0  # the letters of a name typed on the list
         form = QFormLayout()
-        form.addRow("&Name", self.names)
-        form.addRow("&PIN", self.pin)
-        self.again_label = QLabel("PIN &again")
+        form.addRow(_("&Name"), self.names)
+        form.addRow(_("&PIN"), self.pin)
+        self.again_label = QLabel(_("PIN &again"))
         self.again_label.setBuddy(self.again)
         form.addRow(self.again_label, self.again)
         layout = QVBoxLayout(self)
@@ -127,7 +130,7 @@ class SignInScreen(QWidget):
         self.names.blockSignals(True)
         self.names.clear()
         for person in self._people:
-            self.names.addItem(f"{person.name} ({person.role})", person.name)
+            self.names.addItem(f"{person.name} ({role_label(person.role)})", person.name)
         index = self.names.findData(current) if current else -1
         self.names.setCurrentIndex(max(index, 0))
         self.names.blockSignals(False)
@@ -221,16 +224,22 @@ class SignInScreen(QWidget):
         setting = self.setting_pin
         self.again.setVisible(setting)
         self.again_label.setVisible(setting)
-        self.button.setText("&Set PIN and sign in" if setting else "&Sign in")
+        self.button.setText(_("&Set PIN and sign in") if setting else _("&Sign in"))
         if person is not None and not person.has_pin and not setting:
             self.wait.setText(
-                f"{person.name} has no PIN on this device yet; a coordinator can set one "
-                "(Records › Staff…)."
+                _(
+                    "{name} has no PIN on this device yet; a coordinator can set one "
+                    "(Records › Staff…).",
+                    name=person.name,
+                )
             )
         elif setting and person is not None:
             self.wait.setText(
-                f"No PIN is set for {person.name} on this device yet: choose one now (4 to 12 "
-                "digits) and type it twice."
+                _(
+                    "No PIN is set for {name} on this device yet: choose one now (4 to 12 "
+                    "digits) and type it twice.",
+                    name=person.name,
+                )
             )
         else:
             self._show_wait()
@@ -244,7 +253,11 @@ class SignInScreen(QWidget):
     def _show_wait(self) -> None:
         seconds = self._seconds
         self.wait.setText(
-            f"The next try is possible in {seconds} second{'s' if seconds != 1 else ''}."
+            ngettext(
+                "The next try is possible in {n} second.",
+                "The next try is possible in {n} seconds.",
+                seconds,
+            )
             if seconds
             else ""
         )
@@ -255,7 +268,7 @@ class SignInScreen(QWidget):
         if not self._seconds:
             self._tick.stop()
             if self.error.text():
-                self.error.setText(self.error.text() + " You can try again now.")
+                self.error.setText(self.error.text() + " " + _("You can try again now."))
         self._show_wait()
 
     def _on_submit(self) -> None:
@@ -267,7 +280,7 @@ class SignInScreen(QWidget):
                 self.again.setFocus()  # Enter after the first PIN: on to the second
                 return
             if self.pin.text() != self.again.text():
-                self.refused("The two PINs differ; type them again.")
+                self.refused(_("The two PINs differ; type them again."))
                 return
             self.set_pin_requested.emit(person.name, self.pin.text())
             return

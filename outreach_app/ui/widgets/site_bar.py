@@ -5,17 +5,27 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
 
+from outreach_app.i18n import _
+
+from outreach_app.ui.mnemonics import shortcut_text
+
+CHOOSE_SITE_KEYS = "Ctrl+Shift+S"
+
 
 class SiteBar(QToolBar):
     site_chosen = Signal(str)
 
     def __init__(self, org_name: str) -> None:
-        super().__init__("Site")
+        super().__init__(_("Site"))
         self.setMovable(False)
-        site_label = QLabel("  &Site: ")
+        # No Alt key: the page below needs the letters; Ctrl+Shift+S (Go › Choose site) opens it.
+        site_label = QLabel(_("Site:"))
+        site_label.setContentsMargins(8, 0, 4, 0)
         self.combo = QComboBox()
         self.combo.setMinimumWidth(200)
-        self.combo.setToolTip("The site supplies are given out from (Alt+S)")
+        self.combo.setToolTip(
+            _("The site supplies are given out from ({keys})", keys=shortcut_text(CHOOSE_SITE_KEYS))
+        )
         site_label.setBuddy(self.combo)
         self.combo.currentTextChanged.connect(self._on_chosen)
         self.addWidget(site_label)

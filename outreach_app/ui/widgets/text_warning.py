@@ -10,15 +10,17 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
-from outreach_app.domain.text_warnings import text_hints
+from outreach_app.domain.text_warnings import hints_in_words, text_hints
+from outreach_app.i18n import _
 
 WARNING_STYLE = "color: #8a4b00;"  # as the Log page's note warning
 
 
 def warning_text(hints: Sequence[str]) -> str:
-    return (
-        "This seems to hold " + " and ".join(hints) + ". Participants trust us not to write "
-        "down who they are: please leave it out. (You can still save.)"
+    return _(
+        "This seems to hold {what}. Participants trust us not to write down who they are: "
+        "please leave it out. (You can still save.)",
+        what=hints_in_words(hints),
     )
 
 

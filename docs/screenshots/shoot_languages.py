@@ -1,0 +1,93 @@
+"""The Log encounter and Reports pages in French and Spanish, for docs/screenshots (log-fr.png,
+log-es.png, reports-fr.png, reports-es.png), to check that longer translations fit.
+
+    QT_QPA_PLATFORM=offscreen python docs/screenshots/shoot_languages.py docs/screenshots
+
+Each language gets a fresh synthetic folder (`init` in that language, so the catalog is seeded
+with its names; then last month from `demo`), a window of 1366x768 signed in as the first
+coordinator, and `widget.grab()` of the two pages.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QSettings
+from PySide6.QtWidgets import QApplication
+
+from outreach_app import i18n
+from outreach_app.domain.clock import Period
+from outreach_app.services import auth, demo
+from outreach_app.services.store import open_store
+from outreach_app.services.store_init import InitOptions, init_store
+
+from outreach_app.ui.main_window import MainWindow
+from outreach_app.ui.page_registry import page_index
+from outreach_app.ui.qt_language import apply_language
+
+PIN = "2468"
+SIZE = (1366, 768)
+
+
+def settle(app: QApplication) -> None:
+    for _round in range(40):  # long enough for the 200 ms code lookup
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def shoot(app: QApplication, language: str, out: Path) -> None:
+    i18n.set_language(language)
+    apply_language(app, language)
+    folder = Path(tempfile.mkdtemp()) / "data"
+    init_store(folder, InitOptions(org="Riverside Harm Reduction (demo)", site="Drop-in",
+                                   site_kind="fixed", device="Demo laptop",
+                                   timezone="America/Toronto", passphrase=None))  # fmt: skip
+    last_month = date.today().replace(day=1) - timedelta(days=1)
+    store = open_store(folder)
+    with store.unit_of_work() as uow:
+        auth.set_coordinator_pin(uow, PIN)
+    demo.fill_month(store, Period.month(last_month.year, last_month.month))
+    settings = QSettings(str(folder.parent / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(store, folder, synchronous=True, settings=settings, run_check=False)
+    window.resize(*SIZE)
+    window.show()
+    settle(app)
+    screen = window.sign_in.screen
+    screen.names.setCurrentIndex(0)
+    screen.pin.setText(PIN)
+    screen.button.click()
+    settle(app)
+
+    window.show_page(page_index("Log encounter"))
+    page = window.pages.widget(page_index("Log encounter"))
+    page.form.code.setText("P-0001")
+    for row in page.form.item_rows:
+        row.set_value({"SYRINGE": 10, "NALOXONE-NASAL": 1}.get(row.code, 0))
+    page.form.returned.setValue(10)
+    page.form.note.setText("Jane Doe 555-0100")  # the identifying-text warning shows
+    settle(app)
+    window.grab().save(str(out / f"log-{language}.png"))
+
+    window.show_page(page_index("Reports"))
+    reports = window.pages.widget(page_index("Reports"))
+    reports.month_edit.setDate(QDate(last_month.year, last_month.month, 1))
+    reports.generate_button.click()
+    settle(app)
+    window.grab().save(str(out / f"reports-{language}.png"))
+    window.close()
+    settle(app)
+
+
+def main(out: Path) -> None:
+    app = QApplication(sys.argv)
+    out.mkdir(parents=True, exist_ok=True)
+    for language in ("fr", "es"):
+        shoot(app, language, out)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
