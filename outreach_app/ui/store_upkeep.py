@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from outreach_app.i18n import _
+
 from outreach_app.ui.background import BackgroundCall
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.window_lock import WindowLock
