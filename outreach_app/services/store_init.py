@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 from outreach_app.domain import identity
 from outreach_app.domain.clock import system_zone, utc_now
 from outreach_app.domain.codes import SiteKind, parse_enum
+from outreach_app.domain.device_keys import SIGNING_SEED_KEY, new_signing_seed, verify_key_of
 from outreach_app.domain.errors import (
     AlreadyInitialised,
     InvalidInput,
     StoreError,
 )
+from outreach_app.domain.org_settings import is_org_setting
 from outreach_app.domain.participant import CodeScheme
 from outreach_app.i18n import _l
 from outreach_app.services import audit, staff
@@ -83,9 +85,14 @@ def _seed_new_database(engine: Engine, options: InitOptions, zone: ZoneInfo) -> 
     with Session(engine) as session, session.begin():
         # The schema's own migration gave the new organisation its id and secret.
         org_id = uuid.UUID(session.get_one(Setting, "org_id").value)
+        now = utc_now()
+        signing = new_signing_seed()
         session.add(
             Device(
-                id=device_id, name=options.device.strip() or "This computer", created_at=utc_now()
+                id=device_id,
+                name=options.device.strip() or "This computer",
+                created_at=now,
+                verify_key=verify_key_of(signing),
             )
         )
         for key, value in (
@@ -93,8 +100,17 @@ def _seed_new_database(engine: Engine, options: InitOptions, zone: ZoneInfo) -> 
             ("timezone", zone.key),
             ("device_id", str(device_id)),
             ("code_scheme", scheme.value),
+            (SIGNING_SEED_KEY, signing.hex()),
         ):
-            session.add(Setting(key=key, value=value))
+            stamp = is_org_setting(key)
+            session.add(
+                Setting(
+                    key=key,
+                    value=value,
+                    changed_at=now if stamp else None,
+                    changed_by=device_id if stamp else None,
+                )
+            )
         session.flush()
         uow = UnitOfWork(session, device_id, zone, org_id=org_id)
         seed_catalog(uow)
