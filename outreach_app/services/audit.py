@@ -29,6 +29,7 @@ from outreach_app.i18n import _
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.facts import every_record, read_facts
 from outreach_app.storage.models import AuditEntry, Device, Staff
+from outreach_app.storage.plain_rows import held_facts
 
 SUMMARY_MAX = 500
 
@@ -131,6 +132,7 @@ def verify(session: Session) -> list[str]:
     ):
         entries[entry.device_id].append(entry)
     records = every_record(session.connection())
+    _add_held(session, entries, records)
     problems = []
     for device in sorted(set(entries) | set(records), key=lambda d: names.get(d, str(d))):
         problem = _verify_device(
@@ -139,6 +141,29 @@ def verify(session: Session) -> list[str]:
         if problem:
             problems.append(problem)
     return problems
+
+
+def _add_held(
+    session: Session,
+    entries: dict[uuid.UUID, list[AuditEntry]],
+    records: dict[uuid.UUID, list[tuple[int, bytes, str, uuid.UUID]]],
+) -> None:
+    """Records of other devices held back by a merge (pending until what they refer to
+    arrives, or quarantined) still belong to their device's chain: each fills its place by
+    its own facts hash, where its entry is here and no record here holds that place."""
+    last = {device: chain[-1].seq for device, chain in entries.items() if chain}
+    taken: dict[uuid.UUID, set[int]] = {}
+    for device, seq, value, kind, record_id in held_facts(session.connection()):
+        if seq >= last.get(device, 0):
+            continue
+        rows = records.setdefault(device, [])
+        if device not in taken:
+            taken[device] = {row[0] for row in rows}
+        if seq not in taken[device]:
+            taken[device].add(seq)
+            rows.append((seq, value, kind, record_id))
+    for device in taken:
+        records[device].sort(key=lambda row: row[0])
 
 
 def _describe(entry: AuditEntry, device: str) -> str:
