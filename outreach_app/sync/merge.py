@@ -122,9 +122,17 @@ def _unique(records: Iterable[Record]) -> list[Record]:
 
 
 def merge(
-    uow: UnitOfWork, incoming: Incoming, *, trusted: Mapping[uuid.UUID, bytes] | None = None
+    uow: UnitOfWork,
+    incoming: Incoming,
+    *,
+    trusted: Mapping[uuid.UUID, bytes] | None = None,
+    quiet: bool = False,
 ) -> MergeCounts:
-    """Merge `incoming` into the store of `uow` (see the module's docstring)."""
+    """Merge `incoming` into the store of `uow` (see the module's docstring).
+
+    `quiet` (the hub sync): no entry of this merge when all it added is other devices' audit
+    entries. Each side's entry for taking in the other's entries would otherwise be a new
+    record to send back, and two syncing stores would never run out of something to send."""
     conn = uow.session.connection()
     uow.session.flush()
     ctx = Context(conn=conn, now=uow.now(), this_device=uow.device_id, known=Known(conn))
@@ -148,6 +156,8 @@ def merge(
     free_text.forget_cut_off(uow.session)
     retention.reapply(uow)
     counts = ctx.counts
+    if quiet and _only_audit_entries(counts):
+        return counts
     audit.record(
         uow,
         "merge",
@@ -155,6 +165,13 @@ def merge(
         f"{counts.total('quarantined')} quarantined, {counts.total('pending')} pending",
     )
     return counts
+
+
+def _only_audit_entries(counts: MergeCounts) -> bool:
+    return all(
+        kind == "audit_log" or not any(outcomes.values())
+        for kind, outcomes in counts.by_kind.items()
+    )
 
 
 def _follow_own_records(uow: UnitOfWork, ctx: Context) -> None:

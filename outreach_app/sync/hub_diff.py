@@ -1,0 +1,169 @@
+"""What one store holds that another lacks, for the hub sync (contracts §9).
+
+A record is known everywhere by its device and that device's sequence number: each device
+numbers everything it makes in one series (records, shared rows, its audit entries, its copies
+of records another device made too). So what a store *has* is one set of numbers per device,
+over every table plus the records it holds back (quarantined or pending: sending those again
+would only be held again), and what it can *give* is its records (table by table, so they can
+be read back) plus those it holds pending (another store may hold what they wait for).
+Comparing the two needs no marks, and survives anything: an interrupted sync, a restored
+backup, a bundle merged meanwhile. A year is ~300,000 small integers a side.
+
+The organisation's shared rows (catalog, sites, staff) and settings change in place: one of
+them is sent when the other side holds another version of it (time and device of its last
+change), and the merge keeps the latest. Device rows are few and go with every batch, so the
+merge can tell which devices are the organisation's.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, select
+
+from outreach_app.storage.facts import CHUNK
+from outreach_app.storage.models import SyncHeld
+from outreach_app.storage.plain_rows import PlainRow
+from outreach_app.sync.records import (
+    RECORD_KINDS,
+    SHARED_KINDS,
+    TABLES,
+    Record,
+    device_rows,
+    org_settings,
+    read_records,
+    shared_rows,
+)
+
+HELD: Table = SyncHeld.__table__  # type: ignore[assignment]
+#: Kinds in the order they are sent: who may join and who is revoked first (the receiving
+#: store decides from them which devices' records it takes), then what records refer to
+#: before what refers to it, so a batch seldom waits for the next one.
+FIRST = ("invitations", "device_revocations")
+SEND_ORDER: tuple[str, ...] = FIRST + tuple(k for k in RECORD_KINDS if k not in FIRST)
+PENDING_SOURCE = "(pending)"  # where a record held pending is read from, instead of a kind
+
+Seqs = dict[uuid.UUID, set[int]]
+Slice = tuple[str, uuid.UUID, tuple[int, ...]]  # where to read (a kind, or pending), device, seqs
+
+
+def _version(row: PlainRow) -> tuple[Any, Any]:
+    return (row.get("changed_at"), row.get("changed_by"))
+
+
+@dataclass
+class Holdings:
+    """What one store holds, as far as a sync needs to know."""
+
+    has: Seqs = field(default_factory=lambda: defaultdict(set))
+    gives: dict[str, Seqs] = field(default_factory=dict)  # kind (or PENDING_SOURCE) -> seqs
+    shared: dict[str, Record] = field(default_factory=dict)  # kind:id -> the row
+    settings: dict[str, PlainRow] = field(default_factory=dict)
+    devices: list[PlainRow] = field(default_factory=list)
+
+    def version_of(self, key: str) -> tuple[Any, Any] | None:
+        record = self.shared.get(key)
+        return _version(record.row) if record is not None else None
+
+
+def holdings(conn: Connection) -> Holdings:
+    """Read in one snapshot (the caller's read unit)."""
+    held = Holdings()
+    for kind, table in TABLES.items():
+        gives: Seqs = defaultdict(set)
+        for device, seq in conn.execute(select(table.c.device_id, table.c.seq)):
+            held.has[device].add(seq)
+            gives[device].add(seq)
+        if kind not in SHARED_KINDS:  # shared rows travel by version, below
+            held.gives[kind] = gives
+    pending: Seqs = defaultdict(set)
+    query = select(HELD.c.kind, HELD.c.from_device, HELD.c.seq, HELD.c.state)
+    for kind, device, seq, state in conn.execute(query):
+        held.has[device].add(seq)
+        if state == "pending" and kind not in SHARED_KINDS:
+            pending[device].add(seq)
+    held.gives[PENDING_SOURCE] = pending
+    for record in shared_rows(conn):
+        held.shared[f"{record.kind}:{record.row['id']}"] = record
+    held.settings = {row["key"]: row for row in org_settings(conn)}
+    held.devices = device_rows(conn)
+    return held
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What the target lacks, in the order to send it: (where to read, device, seqs)."""
+
+    shared: tuple[Record, ...]
+    settings: tuple[PlainRow, ...]
+    records: tuple[Slice, ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.shared) + len(self.settings) + sum(len(s) for _k, _d, s in self.records)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def wanted(source: Holdings, target: Holdings) -> Wanted:
+    shared = tuple(
+        record
+        for key, record in source.shared.items()
+        if target.version_of(key) != _version(record.row)
+    )
+    settings = tuple(
+        row
+        for key, row in source.settings.items()
+        if key not in target.settings or _version(target.settings[key]) != _version(row)
+    )
+    records: list[Slice] = []
+    sent: Seqs = defaultdict(set)
+    for kind in (*SEND_ORDER, PENDING_SOURCE):
+        for device, seqs in sorted(source.gives.get(kind, {}).items(), key=lambda d: d[0].hex):
+            missing = seqs - target.has.get(device, set()) - sent[device]
+            if missing:
+                records.append((kind, device, tuple(sorted(missing))))
+                sent[device] |= missing
+    return Wanted(shared, settings, tuple(records))
+
+
+def batches(plan: Wanted, size: int) -> Iterator[list[Slice]]:
+    """The records of `plan` in slices of at most `size`, in order (shared rows and settings
+    go with the first)."""
+    batch: list[Slice] = []
+    room = size
+    for kind, device, seqs in plan.records:
+        start = 0
+        while start < len(seqs):
+            part = seqs[start : start + room]
+            batch.append((kind, device, part))
+            start += len(part)
+            room -= len(part)
+            if room == 0:
+                yield batch
+                batch, room = [], size
+    if batch or plan.shared or plan.settings:
+        yield batch
+
+
+def read_batch(conn: Connection, batch: Sequence[Slice]) -> list[Record]:
+    """The records of one batch, read from the source store."""
+    found: list[Record] = []
+    for kind, device, seqs in batch:
+        for start in range(0, len(seqs), CHUNK):
+            chunk = list(seqs[start : start + CHUNK])
+            if kind == PENDING_SOURCE:
+                query = select(HELD.c.payload).where(
+                    HELD.c.state == "pending", HELD.c.from_device == device, HELD.c.seq.in_(chunk)
+                )
+                found.extend(Record.decode(bytes(p)) for (p,) in conn.execute(query))
+                continue
+            table = TABLES[kind]
+            where = and_(table.c.device_id == device, table.c.seq.in_(chunk))
+            found.extend(read_records(conn, kind, where=where))
+    return found
