@@ -321,8 +321,10 @@ from outreach_app.cli.device_commands import DEVICE_HANDLERS  # noqa: E402
 from outreach_app.cli.privacy_commands import PRIVACY_HANDLERS  # noqa: E402
 from outreach_app.cli.report_commands import REPORT_HANDLERS  # noqa: E402
 from outreach_app.cli.staff_commands import STAFF_HANDLERS  # noqa: E402
+from outreach_app.cli.sync_commands import SYNC_HANDLERS  # noqa: E402
 
 HANDLERS.update(REPORT_HANDLERS)
 HANDLERS.update(STAFF_HANDLERS)
 HANDLERS.update(PRIVACY_HANDLERS)
 HANDLERS.update(DEVICE_HANDLERS)
+HANDLERS.update(SYNC_HANDLERS)

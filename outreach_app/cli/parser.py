@@ -13,6 +13,7 @@ from outreach_app.cli.device_commands import add_device_parsers
 from outreach_app.cli.privacy_commands import add_privacy_parsers
 from outreach_app.cli.report_commands import add_report_parsers
 from outreach_app.cli.staff_commands import add_staff_parsers
+from outreach_app.cli.sync_commands import add_sync_parser
 from outreach_app.domain.codes import SiteKind
 from outreach_app.i18n import LANGUAGES, _
 
@@ -118,4 +119,5 @@ def build_parser() -> Parser:
     add_staff_parsers(sub)
     add_privacy_parsers(sub)
     add_device_parsers(sub)
+    add_sync_parser(sub)
     return parser

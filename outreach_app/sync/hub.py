@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,7 +30,12 @@ from sqlalchemy.exc import DBAPIError
 
 from outreach_app.domain.clock import utc_now
 from outreach_app.i18n import _l
-from outreach_app.services.hub_address import parse_hub_url, remember_hub
+from outreach_app.services.hub_address import (
+    masked,
+    parse_hub_url,
+    remember_hub,
+    remembered_hub,
+)
 from outreach_app.services.store import Store
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import Device
@@ -160,25 +165,42 @@ class _Run:
         if not plan:
             return 0
         done, total = 0, plan.total
+        sent: hub_diff.Seqs = defaultdict(set)
         self.progress(stage, done, total)
-        for n, batch in enumerate(hub_diff.batches(plan, self.batch_size)):
-            if self.cancelled():
-                self.complete = False
-                return done
-            records = self._read(source, batch)
-            if n == 0:  # shared rows and settings go with the first batch
-                records = [*plan.shared, *records]
-            incoming = Incoming(
-                devices=have.devices,
-                settings=list(plan.settings) if n == 0 else [],
-                records=records,
-            )
-            counts = self._merge(target, incoming)
-            _add(self.counts[stage], counts)
-            self.batches += 1
-            done += len(records) + (len(plan.settings) if n == 0 else 0)
-            self.progress(stage, min(done, total), total)
+        try:
+            for n, batch in enumerate(hub_diff.batches(plan, self.batch_size)):
+                if self.cancelled():
+                    self.complete = False
+                    break
+                records = self._read(source, batch)
+                settings = list(plan.settings) if n == 0 else []
+                if n == 0:  # shared rows and settings go with the first batch
+                    records = [*plan.shared, *records]
+                incoming = Incoming(devices=have.devices, settings=settings, records=records)
+                _add(self.counts[stage], self._merge(target, incoming))
+                for record in records:
+                    sent[record.device].add(record.seq)
+                self.batches += 1
+                done += len(records) + len(settings)
+                self.progress(stage, min(done, total), total)
+        finally:
+            self._count_pending(stage, target, sent)
         return done
+
+    def _count_pending(self, stage: str, target: Store, sent: hub_diff.Seqs) -> None:
+        if not sent:
+            return
+
+        def read() -> dict[str, int]:
+            with target.reading() as uow:
+                return hub_diff.pending_among(uow.session.connection(), sent)
+
+        try:
+            still = self.via(target, read)
+        except HubUnreachable:
+            return  # the sync is failing anyway: its own message says why
+        for kind, outcomes in self.counts[stage].by_kind.items():
+            outcomes[PENDING] = still.get(kind, 0)
 
     def _read(self, store: Store, batch: list[hub_diff.Slice]) -> list[Record]:
         def read() -> list[Record]:
@@ -270,3 +292,17 @@ def sync_with_hub(
             sorted(name for device, name in revoked_after.items() if device not in revoked_before)
         ),
     )
+
+
+def remembered_hub_url(store: Store) -> str | None:
+    """The address of the hub this device synced with last (never with a password)."""
+    with store.reading() as uow:
+        url = remembered_hub(uow)
+    return url.render_as_string(hide_password=False) if url is not None else None
+
+
+def remembered_hub_shown(store: Store) -> str | None:
+    """The same, to show (`postgresql://user@host/db`)."""
+    with store.reading() as uow:
+        url = remembered_hub(uow)
+    return masked(url) if url is not None else None

@@ -15,7 +15,7 @@ from sqlalchemy import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from outreach_app.domain.errors import InvalidInput, NotInitialised, StoreError
-from outreach_app.i18n import _l
+from outreach_app.i18n import Text, _l
 from outreach_app.services.hub_address import masked, without_password
 from outreach_app.services.store import Store, open_store
 from outreach_app.storage import engine as engines
@@ -37,8 +37,9 @@ class HubLoginRefused(StoreError):
     """The server refused the login: no password, or a wrong one (exit 3). `had_password`
     tells a prompt whether asking for one could help."""
 
-    def __init__(self, message: object, *, had_password: bool) -> None:
-        super().__init__(message)  # type: ignore[arg-type]
+    def __init__(self, message: Text, *, hub: str, had_password: bool) -> None:
+        super().__init__(message)
+        self.hub = hub  # masked
         self.had_password = had_password
 
 
@@ -109,6 +110,7 @@ def probe(address: HubAddress) -> None:
                     "PGPASSWORD, add it to ~/.pgpass, or run the command in a terminal to type it.",
                     hub=address.shown,
                 ),
+                hub=address.shown,
                 had_password=address.password is not None,
             ) from None
         raise HubUnreachable(

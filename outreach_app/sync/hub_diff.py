@@ -96,59 +96,89 @@ def holdings(conn: Connection) -> Holdings:
 
 @dataclass(frozen=True)
 class Wanted:
-    """What the target lacks, in the order to send it: (where to read, device, seqs)."""
+    """What the target lacks, in the order to send it: who may join and who is revoked
+    first, then each device's records by its sequence numbers."""
 
     shared: tuple[Record, ...]
     settings: tuple[PlainRow, ...]
-    records: tuple[Slice, ...]
+    first: tuple[Slice, ...]
+    series: tuple[tuple[uuid.UUID, tuple[tuple[int, str], ...]], ...]  # device, (seq, where)
 
     @property
     def total(self) -> int:
-        return len(self.shared) + len(self.settings) + sum(len(s) for _k, _d, s in self.records)
+        return (
+            len(self.shared)
+            + len(self.settings)
+            + sum(len(seqs) for _k, _d, seqs in self.first)
+            + sum(len(items) for _d, items in self.series)
+        )
 
     def __bool__(self) -> bool:
         return self.total > 0
 
 
 def wanted(source: Holdings, target: Holdings) -> Wanted:
+    # A shared row goes when the target holds another version of it, or does not know who made
+    # the source's row: two devices that added the same code each keep their own making, and
+    # the other's must arrive (kept as a copy) or the maker's audit chain would not fit there.
     shared = tuple(
         record
         for key, record in source.shared.items()
         if target.version_of(key) != _version(record.row)
+        or record.seq not in target.has.get(record.device, ())
     )
     settings = tuple(
         row
         for key, row in source.settings.items()
         if key not in target.settings or _version(target.settings[key]) != _version(row)
     )
-    records: list[Slice] = []
-    sent: Seqs = defaultdict(set)
-    for kind in (*SEND_ORDER, PENDING_SOURCE):
-        for device, seqs in sorted(source.gives.get(kind, {}).items(), key=lambda d: d[0].hex):
-            missing = seqs - target.has.get(device, set()) - sent[device]
-            if missing:
-                records.append((kind, device, tuple(sorted(missing))))
-                sent[device] |= missing
-    return Wanted(shared, settings, tuple(records))
+    first: list[Slice] = []
+    series: dict[uuid.UUID, dict[int, str]] = defaultdict(dict)
+    for where in (*SEND_ORDER, PENDING_SOURCE):
+        for device, seqs in source.gives.get(where, {}).items():
+            missing = seqs - target.has.get(device, set()) - series[device].keys()
+            if not missing:
+                continue
+            if where in FIRST:
+                first.append((where, device, tuple(sorted(missing))))
+                series[device].update(dict.fromkeys(missing, ""))  # "": sent with `first`
+            else:
+                series[device].update(dict.fromkeys(missing, where))
+    ordered = tuple(
+        (device, tuple((seq, where) for seq, where in sorted(items.items()) if where))
+        for device, items in sorted(series.items(), key=lambda d: d[0].hex)
+        if any(items.values())
+    )
+    return Wanted(shared, settings, tuple(first), ordered)
+
+
+def _slices(batch: list[tuple[str, uuid.UUID, int]]) -> list[Slice]:
+    grouped: dict[tuple[str, uuid.UUID], list[int]] = defaultdict(list)
+    for where, device, seq in batch:
+        grouped[(where, device)].append(seq)
+    return [(where, device, tuple(seqs)) for (where, device), seqs in grouped.items()]
 
 
 def batches(plan: Wanted, size: int) -> Iterator[list[Slice]]:
-    """The records of `plan` in slices of at most `size`, in order (shared rows and settings
-    go with the first)."""
-    batch: list[Slice] = []
-    room = size
-    for kind, device, seqs in plan.records:
-        start = 0
-        while start < len(seqs):
-            part = seqs[start : start + room]
-            batch.append((kind, device, part))
-            start += len(part)
-            room -= len(part)
-            if room == 0:
-                yield batch
-                batch, room = [], size
-    if batch or plan.shared or plan.settings:
-        yield batch
+    """The records of `plan` in batches of about `size`, cut only where one of a device's
+    actions ends (after its audit entry, which comes after the records of its action), so an
+    encounter never arrives without the stock it drew; an action larger than `size` (a big
+    spreadsheet) goes whole. Shared rows and settings go with the first batch."""
+    batch: list[tuple[str, uuid.UUID, int]] = [
+        (where, device, seq) for where, device, seqs in plan.first for seq in seqs
+    ]
+    yielded = False
+    for device, items in plan.series:
+        for seq, where in items:
+            batch.append((where, device, seq))
+            if len(batch) >= size and where == "audit_log":
+                yield _slices(batch)
+                batch, yielded = [], True
+        if len(batch) >= size:  # another device's records start a new action anyway
+            yield _slices(batch)
+            batch, yielded = [], True
+    if batch or not yielded:
+        yield _slices(batch)
 
 
 def read_batch(conn: Connection, batch: Sequence[Slice]) -> list[Record]:
@@ -167,3 +197,14 @@ def read_batch(conn: Connection, batch: Sequence[Slice]) -> list[Record]:
             where = and_(table.c.device_id == device, table.c.seq.in_(chunk))
             found.extend(read_records(conn, kind, where=where))
     return found
+
+
+def pending_among(conn: Connection, sent: Seqs) -> dict[str, int]:
+    """Per kind, how many of the records `sent` are held pending here: a record counted pending
+    by one batch and added by a later one (it came before what it refers to) is not pending."""
+    found: dict[str, int] = defaultdict(int)
+    query = select(HELD.c.kind, HELD.c.from_device, HELD.c.seq).where(HELD.c.state == "pending")
+    for kind, device, seq in conn.execute(query):
+        if seq in sent.get(device, ()):
+            found[kind] += 1
+    return dict(found)
