@@ -116,7 +116,7 @@ def _sync(
 def _print_summary(summary: SyncSummary) -> None:
     print(
         _(
-            "Synced with {hub}: {pushed} records sent, {pulled} received.",
+            "Synced with {hub}. Records sent: {pushed}; received: {pulled}.",
             hub=summary.hub,
             pushed=summary.total_pushed,
             pulled=summary.total_pulled,

@@ -106,6 +106,11 @@ def probe(address: HubAddress) -> None:
         if _login_refused(reason):
             raise HubLoginRefused(
                 _l(
+                    "The hub {hub} refused the password typed for it; nothing was synced.",
+                    hub=address.shown,
+                )
+                if address.password is not None
+                else _l(
                     "The hub {hub} refused the login: the password is wrong or missing. Set "
                     "PGPASSWORD, add it to ~/.pgpass, or run the command in a terminal to type it.",
                     hub=address.shown,

@@ -145,7 +145,7 @@ def test_the_password_comes_from_the_environment_or_pgpass_and_is_never_kept(
     passfile.chmod(0o600)
     result = outreach(folder, "sync", env={"PGPASSFILE": str(passfile)})
     assert result.returncode == 0, result.stderr
-    assert "0 records sent, 0 received" in result.stdout
+    assert "Records sent: 0; received: 0." in result.stdout
     local = open_store(folder)
     try:
         with local.reading() as uow:
@@ -192,7 +192,7 @@ def test_a_killed_sync_says_so_and_the_next_one_finishes(pair: Org) -> None:
     assert result.returncode == 0, result.stderr
     assert "stock_movements: 1 pushed" in result.stdout
     again = outreach(folder, "sync")
-    assert "0 records sent, 0 received" in again.stdout
+    assert "Records sent: 0; received: 0." in again.stdout
 
 
 def test_read_only_commands_run_on_the_hub_and_match_the_device(pair: Org, tmp_path: Path) -> None:
