@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, select
+from sqlalchemy import Connection, LargeBinary, Table, Text, and_, cast, select, type_coerce
 
 from outreach_app.storage.facts import CHUNK
 from outreach_app.storage.models import SyncHeld
@@ -70,14 +70,32 @@ class Holdings:
         return _version(record.row) if record is not None else None
 
 
+def _seqs_by_device(conn: Connection, table: Table) -> Seqs:
+    """Each device's sequence numbers in `table`. The device column is read raw (16 bytes on
+    SQLite, text on PostgreSQL) and made a UUID once per device, not once per row: a year is a
+    million rows, and building a UUID costs more than the rest of the row."""
+    column = table.c.device_id
+    raw = (
+        cast(column, Text)
+        if conn.dialect.name == "postgresql"
+        else type_coerce(column, LargeBinary)
+    )
+    found: dict[Any, set[int]] = defaultdict(set)
+    for device, seq in conn.execute(select(raw, table.c.seq)):
+        found[device].add(seq)
+    return {
+        uuid.UUID(key) if isinstance(key, str) else uuid.UUID(bytes=bytes(key)): seqs
+        for key, seqs in found.items()
+    }
+
+
 def holdings(conn: Connection) -> Holdings:
     """Read in one snapshot (the caller's read unit)."""
     held = Holdings()
     for kind, table in TABLES.items():
-        gives: Seqs = defaultdict(set)
-        for device, seq in conn.execute(select(table.c.device_id, table.c.seq)):
-            held.has[device].add(seq)
-            gives[device].add(seq)
+        gives = _seqs_by_device(conn, table)
+        for device, seqs in gives.items():
+            held.has[device] |= seqs
         if kind not in SHARED_KINDS:  # shared rows travel by version, below
             held.gives[kind] = gives
     pending: Seqs = defaultdict(set)
@@ -160,16 +178,21 @@ def _slices(batch: list[tuple[str, uuid.UUID, int]]) -> list[Slice]:
 
 
 def batches(plan: Wanted, size: int) -> Iterator[list[Slice]]:
-    """The records of `plan` in batches of about `size`, cut only where one of a device's
-    actions ends (after its audit entry, which comes after the records of its action), so an
-    encounter never arrives without the stock it drew; an action larger than `size` (a big
-    spreadsheet) goes whole. Shared rows and settings go with the first batch."""
+    """The records of `plan` in batches of about `size`, cut where one of a device's actions
+    ends (after its audit entry, which comes after the records of its action), so an encounter
+    never arrives without the stock it drew. An action of more than twice `size` (a big
+    spreadsheet) is cut before one of its encounters, which come each followed by their draws:
+    the receiving side still never holds up its own writers for more than a batch. Shared rows
+    and settings go with the first batch."""
     batch: list[tuple[str, uuid.UUID, int]] = [
         (where, device, seq) for where, device, seqs in plan.first for seq in seqs
     ]
     yielded = False
     for device, items in plan.series:
         for seq, where in items:
+            if where == "encounters" and len(batch) >= 2 * size:
+                yield _slices(batch)
+                batch, yielded = [], True
             batch.append((where, device, seq))
             if len(batch) >= size and where == "audit_log":
                 yield _slices(batch)
