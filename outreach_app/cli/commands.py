@@ -306,6 +306,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
 }
 
+from outreach_app.cli.bundle_commands import BUNDLE_HANDLERS  # noqa: E402
 from outreach_app.cli.privacy_commands import PRIVACY_HANDLERS  # noqa: E402
 from outreach_app.cli.report_commands import REPORT_HANDLERS  # noqa: E402
 from outreach_app.cli.staff_commands import STAFF_HANDLERS  # noqa: E402
@@ -313,3 +314,4 @@ from outreach_app.cli.staff_commands import STAFF_HANDLERS  # noqa: E402
 HANDLERS.update(REPORT_HANDLERS)
 HANDLERS.update(STAFF_HANDLERS)
 HANDLERS.update(PRIVACY_HANDLERS)
+HANDLERS.update(BUNDLE_HANDLERS)

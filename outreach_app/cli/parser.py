@@ -8,6 +8,7 @@ from pathlib import Path
 
 from outreach_app import __version__
 from outreach_app.cli import args as types
+from outreach_app.cli.bundle_commands import add_bundle_parsers
 from outreach_app.cli.demo_commands import add_demo_parser
 from outreach_app.cli.privacy_commands import add_privacy_parsers
 from outreach_app.cli.report_commands import add_report_parsers
@@ -108,4 +109,5 @@ def build_parser() -> Parser:
     add_demo_parser(sub)
     add_staff_parsers(sub)
     add_privacy_parsers(sub)
+    add_bundle_parsers(sub)
     return parser

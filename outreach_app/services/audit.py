@@ -28,7 +28,7 @@ from outreach_app.domain.roles import Action
 from outreach_app.i18n import _
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.facts import every_record, read_facts
-from outreach_app.storage.models import AuditEntry, Device, Staff
+from outreach_app.storage.models import AuditEntry, Device, Setting, Staff
 from outreach_app.storage.plain_rows import held_facts
 
 SUMMARY_MAX = 500
@@ -123,9 +123,15 @@ event.listen(Session, "before_commit", _seal_pending)
 # --- Verifying ---------------------------------------------------------------------------
 
 
-def verify(session: Session) -> list[str]:
-    """Every device's chain and every record against its entry; the first misfit per device."""
+def verify(session: Session, notes: list[str] | None = None) -> list[str]:
+    """Every device's chain and every record against its entry; the first misfit per device.
+
+    Another device's history arrives by bundles or the hub, possibly with a part missing for a
+    while (a bundle it wrote for a third device): its chain is checked from each part that is
+    here, the records of the entry after a gap left aside, and `notes` says so. This device's
+    own chain must be whole."""
     names = {d.id: d.name for d in session.scalars(select(Device))}
+    mine = session.get(Setting, "device_id")
     entries: dict[uuid.UUID, list[AuditEntry]] = defaultdict(list)
     for entry in session.scalars(
         select(AuditEntry).where(AuditEntry.entry_hash.is_not(None)).order_by(AuditEntry.seq)
@@ -135,11 +141,22 @@ def verify(session: Session) -> list[str]:
     _add_held(session, entries, records)
     problems = []
     for device in sorted(set(entries) | set(records), key=lambda d: names.get(d, str(d))):
-        problem = _verify_device(
-            entries.get(device, []), records.get(device, []), names.get(device, str(device))
+        name = names.get(device, str(device))
+        partial = mine is None or str(device) != mine.value
+        problem, gap = _verify_device(
+            entries.get(device, []), records.get(device, []), name, partial=partial
         )
         if problem:
             problems.append(problem)
+        elif gap is not None and notes is not None:
+            notes.append(
+                _(
+                    "Part of the history of device {device} has not arrived here yet (before "
+                    "its audit entry {seq}); what is here fits.",
+                    device=name,
+                    seq=gap,
+                )
+            )
     return problems
 
 
@@ -178,28 +195,40 @@ def _describe(entry: AuditEntry, device: str) -> str:
 
 
 def _verify_device(
-    entries: list[AuditEntry], records: list[tuple[int, bytes, str, uuid.UUID]], device: str
-) -> str | None:
+    entries: list[AuditEntry],
+    records: list[tuple[int, bytes, str, uuid.UUID]],
+    device: str,
+    *,
+    partial: bool = False,
+) -> tuple[str | None, int | None]:
+    """(The first misfit, or None; the first entry after a gap in another device's chain)."""
     prev: bytes | None = None
     position = 0
+    gap: int | None = None
     for entry in entries:
-        if entry.prev_hash != prev:
+        after_gap = entry.prev_hash != prev
+        if after_gap and not partial:
             return _(
                 "{entry} does not follow the entry before it: an entry was removed or changed",
                 entry=_describe(entry, device),
-            )
+            ), None
+        if after_gap and gap is None:
+            gap = entry.seq
         if entry_digest(entry) != entry.entry_hash:
-            return _("{entry} was changed after it was written", entry=_describe(entry, device))
+            return _(
+                "{entry} was changed after it was written", entry=_describe(entry, device)
+            ), None
         covered = []
         while position < len(records) and records[position][0] < entry.seq:
             covered.append(records[position][1])  # a seq at or before `after` cannot fit
             position += 1
-        if facts.records_hash(covered) != entry.records_hash:
+        # After a gap the entry's first records may be among those that have not arrived.
+        if not after_gap and facts.records_hash(covered) != entry.records_hash:
             return _(
                 "the records of {entry} do not match it: a record it covers was changed, added "
                 "or removed",
                 entry=_describe(entry, device),
-            )
+            ), None
         prev = entry.entry_hash
     if position < len(records):
         seq, _hash, kind, _id = records[position]  # not `_`: that is the translation
@@ -209,8 +238,8 @@ def _verify_device(
             seq=seq,
             device=device,
             kind=kind,
-        )
-    return None
+        ), None
+    return None, gap
 
 
 # --- Listing -----------------------------------------------------------------------------
