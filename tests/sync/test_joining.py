@@ -97,8 +97,10 @@ def test_a_folder_joins_with_the_organisations_rows_and_its_own_identity(
         # The inviting device, knowing only itself, can trust the van from its two records.
         found, invited = _claims(van)
         with inviter.reading() as uow:
-            me = uow.session.get_one(Device, inviter.device_id)
-            known = {me.id: bytes(me.verify_key)}
+            known = devices.known_keys(uow)
+            assert list(known) == [inviter.device_id]
+        with van.reading() as uow:
+            assert set(devices.known_keys(uow)) == {inviter.device_id, van.device_id}
         trusted = trusted_keys(known, found, invited, inviter.org_id)  # type: ignore[arg-type]
         assert trusted[van.device_id] == result_key(van)
         van.act_as("Coordinator", None)
