@@ -33,6 +33,7 @@ class Action(StrEnum):
     AUDIT = N_("view the audit log")
     IMPORT_ANYWAY = N_("import a spreadsheet despite a shortfall")
     SETTINGS = N_("change the organisation's settings")
+    DEVICES = N_("invite or revoke devices")
     PASSPHRASE = "change the passphrase"  # not yet in the catalogues
 
 

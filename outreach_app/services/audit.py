@@ -201,7 +201,12 @@ def _verify_device(
     *,
     partial: bool = False,
 ) -> tuple[str | None, int | None]:
-    """(The first misfit, or None; the first entry after a gap in another device's chain)."""
+    """(The first misfit, or None; the first entry after a gap in another device's chain).
+
+    `partial`: another device's chain, which arrives by bundles or the hub. Its records after
+    the last of its entries held here are not a misfit: they came before their entry (a new
+    device starts with the catalog and staff of its organisation, and their entries arrive
+    with that device's next bundle); every entry held must still fit."""
     prev: bytes | None = None
     position = 0
     gap: int | None = None
@@ -230,7 +235,7 @@ def _verify_device(
                 entry=_describe(entry, device),
             ), None
         prev = entry.entry_hash
-    if position < len(records):
+    if position < len(records) and not partial:
         seq, _hash, kind, _id = records[position]  # not `_`: that is the translation
         return _(
             "record {seq} of device {device} ({kind}) is covered by no audit entry: it was added "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -125,6 +126,23 @@ def init_store(data_dir: Path, options: InitOptions, db_url: str | None = None) 
     if not options.org.strip() or not options.site.strip():
         raise InvalidInput(_l("Give the organisation and the first site a name."))
     zone = resolve_zone(options.timezone)
+    create_store(
+        data_dir,
+        lambda engine: _seed_new_database(engine, options, zone),
+        passphrase=options.passphrase,
+        db_url=db_url,
+    )
+
+
+def create_store(
+    data_dir: Path,
+    seed: Callable[[Engine], None],
+    *,
+    passphrase: str | None,
+    db_url: str | None = None,
+) -> None:
+    """A new, empty database (a folder's file, or an empty PostgreSQL database) given to
+    `seed`; on any failure a folder is left as it was found."""
     if db_url:
         engine = open_postgres(db_url)
         try:
@@ -136,7 +154,7 @@ def init_store(data_dir: Path, options: InitOptions, db_url: str | None = None) 
                             "empty database. Nothing was changed."
                         )
                     )
-            _seed_new_database(engine, options, zone)
+            seed(engine)
         finally:
             engine.dispose()
         return
@@ -161,14 +179,14 @@ def init_store(data_dir: Path, options: InitOptions, db_url: str | None = None) 
             )
         ) from None
     folder.check_writable()
-    record = FolderRecord(encrypted=options.passphrase is not None)
+    record = FolderRecord(encrypted=passphrase is not None)
     path = folder.database_path(record)
     leftovers = [path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")]
     for leftover in leftovers:  # a previous init that died before writing the record
         leftover.unlink(missing_ok=True)
-    engine = engines.make_engine(engines.sqlite_url(path, options.passphrase))
+    engine = engines.make_engine(engines.sqlite_url(path, passphrase))
     try:
-        _seed_new_database(engine, options, zone)
+        seed(engine)
         engine.dispose()
         folder.write_record(record)
     except BaseException:

@@ -21,8 +21,10 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from outreach_app.domain.clock import local_date, utc_now
+from outreach_app.domain.errors import InvalidInput
 from outreach_app.domain.org_settings import is_org_setting
 from outreach_app.domain.participant import participant_key
+from outreach_app.i18n import _l
 from outreach_app.storage.models import (
     AuditEntry,
     Device,
@@ -88,7 +90,13 @@ class UnitOfWork:
         """The key for participant codes and file identities; never leaves the store."""
         setting = self.session.get(Setting, "org_secret")
         if setting is None:
-            raise LookupError("the organisation secret is missing from the settings")
+            # The organisation's hub holds records, never its secret (contracts §9).
+            raise InvalidInput(
+                _l(
+                    "This is the organisation's hub: it holds no organisation secret, so "
+                    "participant codes and spreadsheet imports are done on a device, then synced."
+                )
+            )
         return bytes.fromhex(setting.value)
 
     def code_key(self, code: str | None) -> bytes | None:
