@@ -17,7 +17,7 @@ from outreach_app.sync import envelope
 from outreach_app.sync.bundles import parse_payload
 from tests.cli.conftest import Result, Runner
 from tests.conftest import PASSPHRASE, init_options
-from tests.sync.devices import Member, make_devices
+from tests.sync.devices import Member, make_devices, stranger
 from tests.sync.work import log, now_minus, receive, void
 
 
@@ -120,8 +120,8 @@ def test_a_device_nobody_invited_is_refused(
     pair: Pair, outreach: Runner, tmp_path: Path, template_folders: dict[str, Path]
 ) -> None:
     """The same organisation's secret, but a device no device here knows or was shown."""
-    _a, stranger = make_devices(template_folders["sqlite"], tmp_path / "strangers", ["A", "Z"])
-    outreach("bundle", "export", "--out", tmp_path / "z.bundle", data_dir=stranger.folder)
+    z = stranger(template_folders["sqlite"], tmp_path / "stranger")
+    outreach("bundle", "export", "--out", tmp_path / "z.bundle", data_dir=z.folder)
     before = _rows(pair.b.folder)
     done = outreach("bundle", "import", tmp_path / "z.bundle", data_dir=pair.b.folder)
     refused(done, "z.bundle", "does not know")

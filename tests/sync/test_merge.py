@@ -55,6 +55,7 @@ def test_every_kind_hashes_the_same_travelling_and_stored(
     """A record's facts hash from its travelling form equals `check`'s hash of it stored, for
     every kind: merging compares them without writing first."""
     a, b, _c = trio
+    merge_files(a, export(b, tmp_path / "b.bundle"))  # A meets B, whom it revokes below
     when = now_minus(a, hours=3)
     receive(a, "NALOXONE-NASAL", 12, lot="NX-ZZ1", expires=(when + timedelta(days=400)).date())
     enc = log(a, when, {"SYRINGE": 4, "NALOXONE-NASAL": 1}, kits={"KIT-INJECT": 1}, code="ZZ-01",
@@ -153,12 +154,13 @@ def test_marks_move_only_past_what_was_written(trio: list[Store], tmp_path: Path
         marks = read_marks(uow.session.connection())
         assert marks[a.device_id] > 0
         again = list(records_since(uow.session.connection(), marks))
-    # Only the export's own audit entry, written after its bundle, is left for the next one.
-    assert [r.kind for r in again] == ["audit_log"]
+    # Only the export's own audit entry, written after its bundle, is left for the next one
+    # (and the invitations, which always travel: they prove who may join).
+    assert [r.kind for r in again if r.kind != "invitations"] == ["audit_log"]
     log(a, now_minus(a, hours=1), {"SYRINGE": 1})
     with a.reading() as uow:
         fresh = list(records_since(uow.session.connection(), read_marks(uow.session.connection())))
-    assert {r.kind for r in fresh} == {"encounters", "stock_movements", "audit_log"}
+    assert {r.kind for r in fresh} == {"encounters", "stock_movements", "audit_log", "invitations"}
 
 
 def test_shared_rows_latest_change_wins_and_one_code_is_one_row(

@@ -87,8 +87,12 @@ def bundles(
         files = [root / f"{name}.bundle" for name in ("a1", "b1", "c1", "a2")]
         files.append(export(b, root / "b2.bundle"))
         month = Period.month(*_year_month(a))
-        merge_files(d, *files)
-        reference = _state(d, month)
+        first = _fresh_copy(members[4], root / "reference")
+        try:
+            merge_files(first, *files)
+            reference = _state(first, month)
+        finally:
+            first.close()
         reference["month"] = month
         yield Bundles(files, members[4], reference)
     finally:
