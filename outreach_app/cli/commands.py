@@ -317,6 +317,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
 }
 
+from outreach_app.cli.bundle_commands import BUNDLE_HANDLERS  # noqa: E402
 from outreach_app.cli.device_commands import DEVICE_HANDLERS  # noqa: E402
 from outreach_app.cli.privacy_commands import PRIVACY_HANDLERS  # noqa: E402
 from outreach_app.cli.report_commands import REPORT_HANDLERS  # noqa: E402
@@ -327,4 +328,5 @@ HANDLERS.update(REPORT_HANDLERS)
 HANDLERS.update(STAFF_HANDLERS)
 HANDLERS.update(PRIVACY_HANDLERS)
 HANDLERS.update(DEVICE_HANDLERS)
+HANDLERS.update(BUNDLE_HANDLERS)
 HANDLERS.update(SYNC_HANDLERS)

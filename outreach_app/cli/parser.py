@@ -8,6 +8,7 @@ from pathlib import Path
 
 from outreach_app import __version__
 from outreach_app.cli import args as types
+from outreach_app.cli.bundle_commands import add_bundle_parsers
 from outreach_app.cli.demo_commands import add_demo_parser
 from outreach_app.cli.device_commands import add_device_parsers
 from outreach_app.cli.privacy_commands import add_privacy_parsers
@@ -119,5 +120,6 @@ def build_parser() -> Parser:
     add_staff_parsers(sub)
     add_privacy_parsers(sub)
     add_device_parsers(sub)
+    add_bundle_parsers(sub)
     add_sync_parser(sub)
     return parser

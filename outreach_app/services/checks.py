@@ -96,7 +96,7 @@ def run_checks(store: Store) -> CheckReport:
         _check_lots(session, report)
         _check_kept_balances(session, balances, report)
         _check_held(session, report)
-        report.problems.extend(audit.verify(session))
+        report.problems.extend(audit.verify(session, report.notes))
         encounters = session.scalar(select(func.count()).select_from(Encounter)) or 0
         movements = session.scalar(select(func.count()).select_from(StockMovement)) or 0
         report.notes.append(

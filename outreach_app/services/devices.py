@@ -117,6 +117,15 @@ def list_devices(uow: UnitOfWork) -> list[DeviceInfo]:
     ]
 
 
+def known_keys(uow: UnitOfWork) -> dict[uuid.UUID, bytes]:
+    """Device id -> public key of every device held here, revoked ones included (their
+    bundles are refused by their revocation, not by an unknown key). A device row enters a
+    store only through the invitation a device joined with or after `sync/trust.py` proved
+    it, so these are the devices this one trusts: the `known` of `trusted_keys`."""
+    rows = uow.session.execute(select(Device.id, Device.verify_key))
+    return {device_id: bytes(key) for device_id, key in rows if key}
+
+
 def _matching(session: Session, text: str) -> Iterator[Device]:
     wanted = parse_crockford(text)
     if wanted is None:

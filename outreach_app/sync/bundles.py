@@ -34,7 +34,7 @@ from outreach_app.services.store import Store
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import Device, DeviceRevocation, Setting
 from outreach_app.sync import envelope
-from outreach_app.sync.held import read_marks, set_marks
+from outreach_app.sync.held import HeldRow, listing, read_marks, set_marks
 from outreach_app.sync.merge import Incoming, MergeCounts, merge, trusted_devices
 from outreach_app.sync.records import (
     Record,
@@ -245,3 +245,9 @@ def import_bundles(store: Store, paths: Iterable[Path]) -> MergeCounts:
                     reason=type(exc).__name__,
                 )
             ) from None
+
+
+def held_list(store: Store) -> list[HeldRow]:
+    """What `outreach quarantine` lists: quarantined records first, then pending ones."""
+    with store.reading() as uow:
+        return listing(uow.session.connection())

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
-from outreach_app.i18n import Text, _l
+from outreach_app.i18n import N_, Text, _l
 from outreach_app.storage.models import SyncHeld, SyncMark
 from outreach_app.storage.types import from_millis
 from outreach_app.sync.records import Record
@@ -28,19 +28,24 @@ HeldKey = tuple[str, uuid.UUID, uuid.UUID, int]
 
 #: What a kind is called in a reason ("waiting for encounter 1a2b3c4d").
 NOUNS: dict[str, str] = {
-    "devices": "device",
-    "staff": "person",
-    "sites": "site",
-    "items": "item",
-    "kits": "kit",
-    "referral_types": "referral type",
-    "lots": "lot",
-    "imports": "imported file",
-    "encounters": "encounter",
-    "stock_movements": "stock movement",
-    "stocktakes": "count",
-    "record": "record",
+    "devices": N_("device"),
+    "staff": N_("person"),
+    "sites": N_("site"),
+    "items": N_("item"),
+    "kits": N_("kit"),
+    "referral_types": N_("referral type"),
+    "lots": N_("lot"),
+    "imports": N_("imported file"),
+    "encounters": N_("encounter"),
+    "stock_movements": N_("stock movement"),
+    "stocktakes": N_("stock count"),
+    "record": N_("record"),
 }
+
+
+def _noun(kind: str) -> Text | str:
+    noun = NOUNS.get(kind)
+    return _l(noun) if noun else kind
 
 
 def held_key(record: Record) -> HeldKey:
@@ -96,7 +101,7 @@ def reason_text(code: str) -> Text:
         kind, _sep, column = rest.partition(":")
         return _l(
             "pending: waiting until no other {what} has the same {column}",
-            what=NOUNS.get(kind, kind),
+            what=_noun(kind),
             column=column,
         )
     if what == "revoked":

@@ -36,6 +36,12 @@ from outreach_app.sync.records import CHILD_TABLES, RECORD_KINDS, TABLES, Record
 _RANK = {kind: n for n, kind in enumerate(RECORD_KINDS)}
 #: References checked as the record's provenance (before its facts are looked at).
 _PROVENANCE = frozenset({"device_id", "staff_id"})
+_WAIT_ORDER = {
+    name: n
+    for n, name in enumerate(
+        ("encounters", "imports", "stocktakes", "lots", "sites", "items", "kits", "referral_types")
+    )
+}
 
 
 @dataclass(eq=False)
@@ -239,12 +245,19 @@ class RecordMerge:
         self._insert([i for i in candidates if i.applied])
 
     def _missing(self, group: list[_Item]) -> str | None:
+        """What the group waits for: the record people would name first (a void waits for
+        its encounter, rather than for the stock movement its reversal reverses)."""
         inside = {item.id for item in group}
-        for item in group:
-            for table, value in _references(item):
-                if value not in inside and not self.ctx.known.has(table, value):
-                    return f"waiting:{table}:{value.hex}"
-        return None
+        missing = [
+            (_WAIT_ORDER.get(table, len(_WAIT_ORDER)), table, value)
+            for item in group
+            for table, value in _references(item)
+            if value not in inside and not self.ctx.known.has(table, value)
+        ]
+        if not missing:
+            return None
+        _rank, table, value = min(missing)
+        return f"waiting:{table}:{value.hex}"
 
     def _insert(self, applied: list[_Item]) -> None:
         conn, ctx = self.ctx.conn, self.ctx

@@ -105,18 +105,37 @@ def merge_settings(ctx: Context, rows: list[PlainRow]) -> None:
 def merge_shared(ctx: Context, records: list[Record]) -> None:
     for kind in SHARED_KINDS:
         latest: dict[str, Record] = {}
+        older: list[Record] = []
         for record in records:
             if record.kind != kind:
                 continue
             ident = str(record.row.get("id"))
             if ident not in latest or _stamp(record.row) > _stamp(latest[ident].row):
                 if ident in latest:
-                    ctx.count(latest[ident], PRESENT)  # an older version of the same row
+                    older.append(latest[ident])
                 latest[ident] = record
             else:
-                ctx.count(record, PRESENT)
+                older.append(record)
         if latest:
             _merge_kind(ctx, kind, list(latest.values()))
+        _older_makers(ctx, kind, older)
+
+
+def _older_makers(ctx: Context, kind: str, older: list[Record]) -> None:
+    """Older versions of a row: nothing to apply, but a device that made the row too is kept
+    as a copy (its audit chain covers its making of it)."""
+    if not older:
+        return
+    table = TABLES[kind]
+    makers = dict(ctx.conn.execute(select(table.c.id, table.c.device_id)).all())
+    for record in older:
+        ctx.count(record, PRESENT)
+        values = from_plain(table, record.row)
+        maker = makers.get(values["id"])
+        if maker is None or maker == values["device_id"]:
+            continue
+        if ctx.missing_provenance({k: values[k] for k in ("device_id", "staff_id")}) is None:
+            ctx.add_copy(record, values, values["id"])
 
 
 def _merge_kind(ctx: Context, kind: str, records: list[Record]) -> None:
