@@ -8,6 +8,7 @@ half and the next one completes without duplicates.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,10 +18,11 @@ from sqlalchemy import func, select
 
 from outreach_app.domain.values import EncounterDraft
 from outreach_app.services import catalog, encounters, importer, inventory, stocktake
-from outreach_app.services.store import Store
+from outreach_app.services.store import Store, open_store
 from outreach_app.storage.models import Device, Encounter, Item, StockMovement
 from outreach_app.sync.hub import PUSH, SyncSummary, sync_with_hub
 from outreach_app.sync.hub_connect import HubUnreachable
+from tests.conftest import PASSPHRASE
 from tests.pg_cluster import Cluster
 from tests.sync.hub_org import Killer, Org, make_org, outputs, problems
 
@@ -213,3 +215,53 @@ def test_a_connection_killed_mid_batch_writes_nothing_half_and_the_next_sync_com
     assert again.rows()  # it sent the rest
     _converged_pair(org, "A")
     assert _sync(org, "A").total_pushed == 0
+
+
+def test_the_device_keeps_writing_between_batches_of_a_pull(org: Org) -> None:
+    """The app writes while a sync pulls: the sync holds this device's write lock for one batch
+    at a time, never across the network (here the write is made from the sync's own thread,
+    between two batches, through another store on the same folder, as the app would)."""
+    a, b = org.stores["A"], org.stores["B"]
+    for day in range(1, 16):
+        _log(a, "Drop-in", datetime(2026, 10, day, 12, tzinfo=UTC), None, SYRINGE=1)
+    _sync(org, "A")
+    beside = open_store(org.folders["B"], passphrase=PASSPHRASE)  # as the app holds it
+    written: list[int] = []
+
+    def progress(stage: str, done: int, _total: int) -> None:
+        if stage == "pulling" and done > 0:
+            when = datetime(2026, 11, 1 + len(written), 12, tzinfo=UTC)
+            draft = EncounterDraft(site="Drop-in", occurred_at=when, items={"SYRINGE": 1})
+            beside.write(lambda uow: encounters.log_encounter(uow, draft, override=True))
+            written.append(done)
+
+    try:
+        summary = _sync(org, "B", progress=progress, batch_size=10)
+    finally:
+        beside.close()
+    assert summary.complete and len(written) > 1
+    _sync(org, "B")
+    _sync(org, "A")
+    assert outputs(a) == outputs(b)
+
+
+def test_three_devices_syncing_at_once_converge(org: Org) -> None:
+    for name, day in (("A", 3), ("B", 4), ("C", 5)):
+        _log(org.stores[name], "Drop-in", datetime(2026, 10, day, 12, tzinfo=UTC), None, SYRINGE=2)
+    failures: list[BaseException] = []
+
+    def run(name: str) -> None:
+        try:
+            _sync(org, name, batch_size=5)
+        except BaseException as exc:  # reported below, on the test's thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in "ABC"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert not failures
+    for name in "ABCABC":
+        _sync(org, name)
+    _converged(org)
