@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import URL, Connection, Table, select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from outreach_app.domain.clock import utc_now
 from outreach_app.i18n import _l
@@ -139,6 +139,10 @@ class _Run:
         try:
             return fn()
         except DBAPIError as exc:
+            # A refusal by the hub's data is not a lost connection: it goes up as it is.
+            lost = exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+            if not lost:
+                raise
             log.warning("hub connection lost after %d batches: %s", self.batches, type(exc))
             raise HubUnreachable(
                 _l(
