@@ -84,7 +84,10 @@ def _reason(exc: DBAPIError) -> str:
     for line in reversed(lines):
         if "FATAL:" in line:
             return line.split("FATAL:", 1)[1].strip()
-    return lines[-1] if lines else ""
+    if not lines:
+        return ""
+    # 'connection failed: connection to server at "h", port 5432 failed: Connection refused'
+    return lines[0].rsplit("failed:", 1)[-1].strip()
 
 
 def _login_refused(reason: str) -> bool:
