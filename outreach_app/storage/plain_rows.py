@@ -12,6 +12,7 @@ is ignored (it cannot be stored, nor be part of the facts here).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -20,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Boolean, Column, Connection, Date, Integer, LargeBinary, Table, select
 
-from outreach_app.domain.facts import canonical, plain, record_hash
+from outreach_app.domain.facts import canonical, plain
 from outreach_app.storage.facts import CHILDREN, RECORD_TABLES, fact_columns
 from outreach_app.storage.models import SyncHeld
 from outreach_app.storage.types import Id, UTCDateTime, from_millis
@@ -79,24 +80,55 @@ def child_table(kind: str, label: str) -> tuple[Table, str]:
     raise KeyError(f"{kind} has no children {label!r}")
 
 
+def _canonical(facts: Mapping[str, Any]) -> bytes:
+    """`domain.facts.canonical`, straight from plain values (the same bytes: plain values are
+    their own plain form), falling back to it for Python values."""
+    try:
+        return json.dumps(
+            {k: v for k, v in facts.items() if v is not None},
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        ).encode("utf-8")
+    except TypeError:
+        return canonical(facts)
+
+
+_FACTS: dict[str, tuple[list[str], list[tuple[str, list[str]]]]] = {}
+
+
+def _fact_names(kind: str) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    if kind not in _FACTS:
+        table = RECORD_TABLES[kind]
+        names = fact_columns(kind, [c.name for c in table.columns])
+        children = [
+            (label, [c.name for c in child.columns if c.name != parent])
+            for label, child, parent in CHILDREN.get(kind, ())
+        ]
+        _FACTS[kind] = (names, children)
+    return _FACTS[kind]
+
+
 def payload_hash(kind: str, row: Mapping[str, Any], children: Mapping[str, Sequence[Any]]) -> bytes:
     """The facts hash of a record in plain form (or as Python values): the same bytes
-    `storage.facts.read_facts` gives that record once it is stored."""
-    table = RECORD_TABLES[kind]
-    names = fact_columns(kind, [c.name for c in table.columns])
+    `storage.facts.read_facts` gives that record once stored."""
+    names, child_columns = _fact_names(kind)
     facts: dict[str, Any] = {name: row.get(name) for name in names}
-    for label, child, parent in CHILDREN.get(kind, ()):
-        columns = [c.name for c in child.columns if c.name != parent]
+    for label, columns in child_columns:
         rows: Iterable[Mapping[str, Any]] = children.get(label, ())
-        encoded = [canonical({c: r.get(c) for c in columns}).decode("utf-8") for r in rows]
+        encoded = [_canonical({c: r.get(c) for c in columns}).decode("utf-8") for r in rows]
         if encoded:
             facts[label] = sorted(encoded)
-    return record_hash(kind, facts)
+    return hashlib.sha256(kind.encode("ascii") + b"\0" + _canonical(facts)).digest()
 
 
 def decode_payload(raw: bytes) -> tuple[str, PlainRow, Children]:
     """A record as it travels (one JSON object: kind, row, children); ValueError if not."""
-    body = json.loads(raw)
+    return payload_parts(json.loads(raw))
+
+
+def payload_parts(body: Any) -> tuple[str, PlainRow, Children]:
+    """Kind, row and children of a decoded record; ValueError when it is not one."""
     if not isinstance(body, dict):
         raise ValueError("not a record")
     kind, row, children = body.get("kind"), body.get("row"), body.get("children", {})

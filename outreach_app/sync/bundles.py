@@ -24,19 +24,22 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import IntegrityError
 
-from outreach_app.domain.device_keys import SIGNING_SEED_KEY
 from outreach_app.domain.errors import BadFile
 from outreach_app.domain.facts import plain
 from outreach_app.i18n import Text, _l
-from outreach_app.services import audit
+from outreach_app.services import audit, devices
 from outreach_app.services.store import Store
 from outreach_app.services.uow import UnitOfWork
-from outreach_app.storage.models import Device, DeviceRevocation, Setting
+from outreach_app.storage.models import Device, DeviceRevocation
+from outreach_app.storage.plain_codec import Inserter
 from outreach_app.sync import envelope
 from outreach_app.sync.held import HeldRow, listing, read_marks, set_marks
 from outreach_app.sync.merge import Incoming, MergeCounts, merge, trusted_devices
 from outreach_app.sync.records import (
+    CHILD_TABLES,
+    TABLES,
     Record,
     device_rows,
     org_settings,
@@ -55,13 +58,6 @@ class Exported:
     @property
     def total(self) -> int:
         return sum(n for _kind, n in self.by_kind)
-
-
-def _secret(uow: UnitOfWork, key: str) -> bytes:
-    setting = uow.session.get(Setting, key)
-    if setting is None:
-        raise LookupError(f"the setting {key} is missing")
-    return bytes.fromhex(setting.value)
 
 
 def _payload(
@@ -113,13 +109,14 @@ def export_bundle(store: Store, out: Path, *, everything: bool = False) -> Expor
     """Write the bundle, then move the export marks (only once the file is safely written)."""
     with store.unit_of_work() as uow:
         conn = uow.session.connection()
+        seed = devices.signing_seed(uow)  # the hub has none: refused before reading anything
         payload, counts, moved = _payload(conn, uow, everything)
         sealed = envelope.seal(
             payload,
             org_id=uow.organisation_id(),
             carrier=uow.device_id,
             org_key=envelope.org_key(uow.organisation_secret()),
-            signing_seed=_secret(uow, SIGNING_SEED_KEY),
+            signing_seed=seed,
         )
         _write_atomically(out, sealed)
         set_marks(conn, moved)
@@ -140,8 +137,8 @@ def _damaged() -> Text:
 def parse_payload(payload: bytes) -> tuple[dict[str, Any], Incoming]:
     """The header and what the payload brings; ValueError when it is not a payload of ours,
     `envelope.BundleRefused` when it is of a newer format."""
-    lines = payload.split(b"\n")
-    header = json.loads(lines[0])
+    first, _sep, rest = payload.partition(b"\n")
+    header = json.loads(first)
     if not isinstance(header, dict) or not isinstance(header.get("format"), int):
         raise ValueError("no header")
     if header["format"] > PAYLOAD_FORMAT:
@@ -153,8 +150,10 @@ def parse_payload(payload: bytes) -> tuple[dict[str, Any], Incoming]:
         raise ValueError("bad header")
     if not all(isinstance(r, dict) for r in [*devices, *settings]):
         raise ValueError("bad header")
-    records = [Record.decode(line) for line in lines[1:] if line]
-    return header, Incoming(devices, settings, records)
+    # One JSON array for all the records: a single parse instead of one per line (a record
+    # never holds a raw newline: JSON escapes it).
+    bodies = json.loads(b"[" + rest.rstrip(b"\n").replace(b"\n", b",") + b"]") if rest else []
+    return header, Incoming(devices, settings, [Record.from_body(body) for body in bodies])
 
 
 @dataclass
@@ -202,7 +201,9 @@ def _revoked(conn: Connection, incoming: Incoming) -> set[uuid.UUID]:
     return found
 
 
-def verify_files(uow: UnitOfWork, paths: Sequence[Path]) -> tuple[Incoming, dict[uuid.UUID, bytes]]:
+def verify_files(
+    uow: UnitOfWork, paths: Sequence[Path]
+) -> tuple[list[_Opened], Incoming, dict[uuid.UUID, bytes]]:
     """Every file opened and its signature checked; what they bring, and who is trusted."""
     key = envelope.org_key(uow.organisation_secret())
     opened = [_open(path, uow.organisation_id(), key) for path in paths]
@@ -215,16 +216,29 @@ def verify_files(uow: UnitOfWork, paths: Sequence[Path]) -> tuple[Incoming, dict
         carrier = item.sealed.carrier
         verify_key = trusted.get(carrier)
         if verify_key is None:
-            raise _refused(
-                item.path, _l("it was written by a device this organisation does not know")
-            )
+            unknown = _l("it was written by a device this organisation does not know")
+            raise _refused(item.path, unknown)
         try:
             envelope.check_signature(item.sealed, verify_key)
         except envelope.BundleRefused as exc:
             raise _refused(item.path, exc.reason) from None
         if carrier in revoked:
             raise _refused(item.path, _l("it was written by a revoked device"))
-    return combined, trusted
+    return opened, combined, trusted
+
+
+def _unreadable(conn: Connection, opened: list[_Opened]) -> Path | None:
+    """The first file holding a record whose values cannot be stored."""
+    for item in opened:
+        for record in item.incoming.records:
+            try:
+                Inserter(conn, TABLES[record.kind]).row(record.row)
+                for label, child, _parent in CHILD_TABLES.get(record.kind, ()):
+                    for row in record.children.get(label, ()):
+                        Inserter(conn, child).row(row)
+            except (ValueError, TypeError):
+                return item.path
+    return None
 
 
 def import_bundles(store: Store, paths: Iterable[Path]) -> MergeCounts:
@@ -232,19 +246,16 @@ def import_bundles(store: Store, paths: Iterable[Path]) -> MergeCounts:
     is refused)."""
     paths = list(paths)
     with store.unit_of_work() as uow:
-        incoming, trusted = verify_files(uow, paths)
+        opened, incoming, trusted = verify_files(uow, paths)
         try:
             return merge(uow, incoming, trusted=trusted)
-        except (ValueError, TypeError) as exc:
-            # A record whose values cannot be stored: signed, so made by a device of ours that
-            # misbehaves. Nothing is written (the unit rolls back).
-            raise BadFile(
-                _l(
-                    "A record in these files cannot be read ({reason}). Nothing was imported "
-                    "from any file.",
-                    reason=type(exc).__name__,
-                )
-            ) from None
+        except (ValueError, TypeError, IntegrityError):
+            # A record that cannot be stored: signed, so made by a device of ours that
+            # misbehaves. Raising here rolls the whole unit back: nothing is written.
+            path = _unreadable(uow.session.connection(), opened)
+            if path is None:
+                raise
+            raise _refused(path, _damaged()) from None
 
 
 def held_list(store: Store) -> list[HeldRow]:

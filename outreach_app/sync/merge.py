@@ -28,6 +28,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Table, func, select, update
 
@@ -113,12 +114,23 @@ def trusted_devices(uow: UnitOfWork, incoming: Incoming) -> dict[uuid.UUID, byte
 
 
 def _unique(records: Iterable[Record]) -> list[Record]:
-    """One of each record given several times (the same bundle twice, a relayed copy)."""
-    seen: dict[tuple[str, str, int, bytes], Record] = {}
+    """One of each record given several times (the same bundle twice, a relayed copy); the
+    same record with other contents is kept, for the merge to quarantine."""
+    seen: dict[tuple[str, Any, Any, Any], list[Record]] = {}
     for record in records:
-        key = (record.kind, repr(record.key), record.seq, record.encode())
-        seen.setdefault(key, record)
-    return list(seen.values())
+        row = record.row
+        # Every kind is keyed by its id, or a copy by its record and device, or (a table keyed
+        # otherwise) by device and sequence number: all four together tell records apart.
+        key = (
+            record.kind,
+            row.get("id") or row.get("record_id"),
+            row.get("device_id"),
+            row.get("seq"),
+        )
+        same = seen.setdefault(key, [])
+        if not any(r.row == row and r.children == record.children for r in same):
+            same.append(record)
+    return [record for same in seen.values() for record in same]
 
 
 def merge(

@@ -19,16 +19,14 @@ stock balances whatever order the records arrive in.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
-
 from outreach_app.storage.facts import RECORD_TABLES, SHARED
-from outreach_app.storage.plain_rows import from_plain, payload_hash
+from outreach_app.storage.plain_codec import Inserter
+from outreach_app.storage.plain_rows import payload_hash
 from outreach_app.sync.held import PENDING, QUARANTINED
 from outreach_app.sync.merge_context import COPIES, PRESENT, Context
 from outreach_app.sync.records import CHILD_TABLES, RECORD_KINDS, TABLES, Record, read_by_keys
@@ -47,68 +45,86 @@ _WAIT_ORDER = {
 @dataclass(eq=False)
 class _Item:
     record: Record
-    values: dict[str, Any]
-    children: dict[str, list[dict[str, Any]]]
-    hash: bytes
     applied: bool = False
     twins: list[_Item] = field(default_factory=list)  # the same record from other devices
+    _hash: bytes | None = None
 
     @property
-    def id(self) -> uuid.UUID:
-        return self.values["id"]
+    def hash(self) -> bytes:
+        """Its facts hash, worked out only when a comparison needs it."""
+        if self._hash is None:
+            self._hash = _hash_of(self.record)
+        return self._hash
+
+    @property
+    def row(self) -> dict[str, Any]:
+        return self.record.row
+
+    @property
+    def id(self) -> str:
+        return str(self.record.row.get("id", ""))
 
 
-def convert(record: Record) -> _Item:
-    """The record as the values of its table (children with their parent's id)."""
-    table = TABLES[record.kind]
-    values = from_plain(table, record.row)
-    children: dict[str, list[dict[str, Any]]] = {}
-    for label, child, parent in CHILD_TABLES.get(record.kind, ()):
-        rows = []
-        for row in record.children.get(label, ()):
-            converted = from_plain(child, row)
-            converted[parent] = values["id"]
-            rows.append(converted)
-        children[label] = rows
-    digest = (
-        b""
-        if record.kind not in RECORD_TABLES
-        else payload_hash(record.kind, record.row, record.children)
-    )
-    return _Item(record, values, children, digest)
+def _hash_of(record: Record) -> bytes:
+    if record.kind not in RECORD_TABLES:
+        return b""
+    return payload_hash(record.kind, record.row, record.children)
 
 
-def _references(item: _Item) -> Iterator[tuple[str, uuid.UUID]]:
-    """(table, id) of every row the record and its children refer to, provenance aside."""
-    table = TABLES[item.record.kind]
-    for fk in table.foreign_keys:
-        column = fk.parent.name
-        value = item.values.get(column)
-        if value is not None and column not in _PROVENANCE and value != item.id:
-            yield fk.column.table.name, value
-    for label, child, parent in CHILD_TABLES.get(item.record.kind, ()):
-        for fk in child.foreign_keys:
-            if fk.parent.name == parent:
-                continue
-            for row in item.children.get(label, ()):
-                if row.get(fk.parent.name) is not None:
-                    yield fk.column.table.name, row[fk.parent.name]
+def _same_facts(stored: Record, item: _Item) -> bool:
+    """Whether a record here has the facts of one received. The same row and children (the
+    same record sent again, the commonest case) needs no hashing."""
+    if stored.row == item.row and stored.children == item.record.children:
+        return True
+    return _hash_of(stored) == item.hash
 
 
-def _group(item: _Item) -> tuple[str, uuid.UUID]:
+_REFERENCES: dict[str, list[tuple[str | None, str, str]]] = {}
+
+
+def _reference_columns(kind: str) -> list[tuple[str | None, str, str]]:
+    """(children label or None, column, table referred to) of every reference of a kind,
+    provenance aside."""
+    if kind not in _REFERENCES:
+        found: list[tuple[str | None, str, str]] = []
+        for fk in TABLES[kind].foreign_keys:
+            if fk.parent.name not in _PROVENANCE:
+                found.append((None, fk.parent.name, fk.column.table.name))
+        for label, child, parent in CHILD_TABLES.get(kind, ()):
+            for fk in child.foreign_keys:
+                if fk.parent.name != parent:
+                    found.append((label, fk.parent.name, fk.column.table.name))
+        _REFERENCES[kind] = found
+    return _REFERENCES[kind]
+
+
+def _references(item: _Item) -> Iterator[tuple[str, str]]:
+    """(table, plain id) of every row the record and its children refer to."""
+    record = item.record
+    for label, column, table in _reference_columns(record.kind):
+        if label is None:
+            value = record.row.get(column)
+            if value is not None and value != item.id:
+                yield table, value
+        else:
+            for row in record.children.get(label, ()):
+                if row.get(column) is not None:
+                    yield table, row[column]
+
+
+def _group(item: _Item) -> tuple[str, str]:
     """Records applied together: an encounter with its draws, a void with what it gave back,
     the legs of a transfer."""
-    v = item.values
-    kind = item.record.kind
+    row, kind = item.row, item.record.kind
     if kind == "encounters":
         return ("encounter", item.id)
     if kind == "encounter_voids":
-        return ("void", v["encounter_id"])
+        return ("void", str(row.get("encounter_id")))
     if kind == "stock_movements":
-        if v.get("encounter_id") is not None:
-            return ("void" if v.get("reverses_id") else "encounter", v["encounter_id"])
-        if v.get("transfer_id") is not None:
-            return ("transfer", v["transfer_id"])
+        if row.get("encounter_id") is not None:
+            return ("void" if row.get("reverses_id") else "encounter", row["encounter_id"])
+        if row.get("transfer_id") is not None:
+            return ("transfer", row["transfer_id"])
     return (kind, item.id)
 
 
@@ -117,13 +133,13 @@ class RecordMerge:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.chosen: dict[tuple[str, uuid.UUID], _Item] = {}  # candidates by kind and id
-        self.quarantined: set[uuid.UUID] = set()
-        self.makers: dict[uuid.UUID, uuid.UUID] = {}  # encounter id -> device that made it
+        self.chosen: dict[tuple[str, str], _Item] = {}  # candidates by kind and id
+        self.quarantined: set[str] = set()
+        self.makers: dict[str, str] = {}  # encounter id -> device that made it
 
     def run(self, records: list[Record]) -> None:
-        items = [convert(r) for r in records if r.kind not in SHARED]
-        items.sort(key=lambda i: (_RANK.get(i.record.kind, 99), i.record.device.hex, i.record.seq))
+        items = [_Item(r) for r in records if r.kind not in SHARED]
+        items.sort(key=lambda i: (_RANK.get(i.record.kind, 99), i.row["device_id"], i.row["seq"]))
         copies = [i for i in items if i.record.kind == "record_copies"]
         others = [i for i in items if i.record.kind != "record_copies"]
         existing = self._existing(others)
@@ -133,75 +149,70 @@ class RecordMerge:
 
     # --- Classifying ---------------------------------------------------------------------
 
-    def _existing(self, items: list[_Item]) -> dict[tuple[str, uuid.UUID], tuple[uuid.UUID, bytes]]:
-        """(kind, id) -> (device that made it, facts hash) of the records already here."""
-        by_kind: dict[str, set[uuid.UUID]] = defaultdict(set)
+    def _existing(self, items: list[_Item]) -> dict[tuple[str, str], Record]:
+        """(kind, id) -> the record already here, of those received."""
+        by_kind: dict[str, set[str]] = defaultdict(set)
         for item in items:
             by_kind[item.record.kind].add(item.id)
         found = {}
         for kind, ids in by_kind.items():
             for rec in read_by_keys(self.ctx.conn, kind, sorted(ids)):
-                digest = payload_hash(kind, rec.row, rec.children)
-                found[(kind, uuid.UUID(hex=rec.row["id"]))] = (rec.device, digest)
-        encounter_refs = {
-            i.values["encounter_id"]
-            for i in items
-            if i.record.kind == "stock_movements" and i.values.get("encounter_id") is not None
-        }
-        table = TABLES["encounters"]
-        refs = sorted(encounter_refs)
-        for start in range(0, len(refs), 500):
-            chunk = refs[start : start + 500]
-            query = select(table.c.id, table.c.device_id).where(table.c.id.in_(chunk))
-            self.makers.update(dict(self.ctx.conn.execute(query).all()))
+                found[(kind, rec.row["id"])] = rec
+        refs = sorted(
+            {
+                i.row["encounter_id"]
+                for i in items
+                if i.record.kind == "stock_movements" and i.row.get("encounter_id") is not None
+            }
+        )
+        for rec in read_by_keys(self.ctx.conn, "encounters", refs, children=False):
+            self.makers[rec.row["id"]] = rec.row["device_id"]
         return found
 
-    def _classify(
-        self, item: _Item, existing: dict[tuple[str, uuid.UUID], tuple[uuid.UUID, bytes]]
-    ) -> bool:
+    def _classify(self, item: _Item, existing: dict[tuple[str, str], Record]) -> bool:
         """True when the record is a candidate to apply; otherwise its outcome is counted."""
         ctx, record, key = self.ctx, item.record, (item.record.kind, item.id)
-        waiting = ctx.missing_provenance(item.values)
+        waiting = ctx.missing_provenance(item.row)
         if waiting:
             ctx.hold(record, PENDING, waiting)
             return False
-        if key in existing:
-            maker, digest = existing[key]
-            if digest != item.hash:
+        stored = existing.get(key)
+        if stored is not None:
+            if not _same_facts(stored, item):
                 self._quarantine(item, "conflict")
             else:
                 ctx.count(record, PRESENT)
-                if maker != record.device:
-                    ctx.add_copy(record, item.values, item.id)
+                if stored.row["device_id"] != item.row["device_id"]:
+                    ctx.add_copy(record, item.row, item.id)
             return False
         first = self.chosen.get(key)
         if first is not None:
             if first.hash != item.hash:
                 self._quarantine(item, "conflict")
-            elif first.record.device != record.device:
+            elif first.row["device_id"] != item.row["device_id"]:
                 first.twins.append(item)
             else:
                 ctx.count(record, PRESENT)
             return False
-        if record.device in ctx.revoked:
+        if item.row["device_id"] in ctx.revoked:
             self._quarantine(item, "revoked")
             return False
         if record.kind == "stock_movements" and not self._draw_allowed(item):
             return False
         self.chosen[key] = item
         if record.kind == "encounters":
-            self.makers.setdefault(item.id, record.device)
+            self.makers.setdefault(item.id, item.row["device_id"])
         return True
 
     def _draw_allowed(self, item: _Item) -> bool:
-        encounter = item.values.get("encounter_id")
-        if encounter is None or item.values.get("reverses_id") is not None:
+        encounter = item.row.get("encounter_id")
+        if encounter is None or item.row.get("reverses_id") is not None:
             return True
         if encounter in self.quarantined:
             self._quarantine(item, "with-quarantined")
             return False
         maker = self.makers.get(encounter)
-        if maker is not None and maker != item.record.device:
+        if maker is not None and maker != item.row["device_id"]:
             self._quarantine(item, "copy-stock")
             return False
         return True
@@ -213,11 +224,11 @@ class RecordMerge:
     # --- Applying --------------------------------------------------------------------------
 
     def _apply(self, candidates: list[_Item]) -> None:
-        groups: dict[tuple[str, uuid.UUID], list[_Item]] = defaultdict(list)
+        groups: dict[tuple[str, str], list[_Item]] = defaultdict(list)
         for item in candidates:
             groups[_group(item)].append(item)
         known = self.ctx.known
-        wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
+        wanted: dict[str, set[str]] = defaultdict(set)
         for item in candidates:
             for table, value in _references(item):
                 wanted[table].add(value)
@@ -257,7 +268,7 @@ class RecordMerge:
         if not missing:
             return None
         _rank, table, value = min(missing)
-        return f"waiting:{table}:{value.hex}"
+        return f"waiting:{table}:{value}"
 
     def _insert(self, applied: list[_Item]) -> None:
         conn, ctx = self.ctx.conn, self.ctx
@@ -269,31 +280,31 @@ class RecordMerge:
             if not items:
                 continue
             if kind == "stock_movements":  # what a reversal reverses goes in first
-                items.sort(key=lambda i: i.values.get("reverses_id") is not None)
-            conn.execute(insert(TABLES[kind]), [i.values for i in items])
-            for label, child, _parent in CHILD_TABLES.get(kind, ()):
-                rows = [row for i in items for row in i.children.get(label, ())]
-                if rows:
-                    conn.execute(insert(child), rows)
+                items.sort(key=lambda i: i.row.get("reverses_id") is not None)
+            Inserter(conn, TABLES[kind]).insert(i.row for i in items)
+            for label, child, parent in CHILD_TABLES.get(kind, ()):
+                rows = [
+                    {**row, parent: i.id} for i in items for row in i.record.children.get(label, ())
+                ]
+                Inserter(conn, child).insert(rows)
             for item in items:
                 ctx.added(item.record)
                 for twin in item.twins:
                     ctx.count(twin.record, PRESENT)
-                    ctx.add_copy(twin.record, twin.values, item.id)
+                    ctx.add_copy(twin.record, twin.row, item.id)
 
     # --- Copies received -------------------------------------------------------------------
 
     def _copies(self, items: list[_Item]) -> None:
         """Another device's making of a record, relayed: kept when the record is here."""
         ctx = self.ctx
-        ids = sorted({i.values["record_id"] for i in items})
-        makers = self._makers_of(ids)
+        makers = self._makers_of(sorted({str(i.row.get("record_id")) for i in items}))
         for item in items:
-            record, values = item.record, item.values
-            waiting = ctx.missing_provenance(values)
-            record_id, device = values["record_id"], values["device_id"]
+            record, row = item.record, item.row
+            waiting = ctx.missing_provenance(row)
+            record_id, device = str(row.get("record_id")), row["device_id"]
             if waiting is None and record_id not in makers:
-                waiting = f"waiting:record:{record_id.hex}"
+                waiting = f"waiting:record:{record_id}"
             if waiting:
                 ctx.hold(record, PENDING, waiting)
             elif makers[record_id] == device or ctx.copy_exists(record_id, device):
@@ -301,21 +312,17 @@ class RecordMerge:
             elif device in ctx.revoked:
                 self._quarantine(item, "revoked")
             else:
-                ctx.add_copy(record, values, record_id)
+                ctx.add_copy(record, row, record_id)
                 ctx.count(record, "added")
 
-    def _makers_of(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
-        found = {item.id: item.record.device for item in self.chosen.values() if item.applied}
-        for table in RECORD_TABLES.values():
-            if "id" not in table.c:
-                continue
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                query = select(table.c.id, table.c.device_id).where(table.c.id.in_(chunk))
-                found.update(dict(self.ctx.conn.execute(query).all()))
+    def _makers_of(self, ids: list[str]) -> dict[str, str]:
+        found = {item.id: item.row["device_id"] for item in self.chosen.values() if item.applied}
+        for kind, table in RECORD_TABLES.items():
+            if "id" in table.c and ids:
+                for rec in read_by_keys(self.ctx.conn, kind, ids, children=False):
+                    found[rec.row["id"]] = rec.row["device_id"]
         return found
 
 
 def insert_copies(ctx: Context) -> None:
-    if ctx.copies:
-        ctx.conn.execute(insert(COPIES), ctx.copies)
+    Inserter(ctx.conn, COPIES).insert(ctx.copies)

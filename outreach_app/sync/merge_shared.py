@@ -43,11 +43,11 @@ def merge_devices(
     for row in rows:
         values = from_plain(DEVICES, {k: row.get(k) for k in DEVICE_COLUMNS})
         device = values["id"]
-        if ctx.known.has("devices", device) or trusted.get(device) != values["verify_key"]:
+        if ctx.known.has("devices", device.hex) or trusted.get(device) != values["verify_key"]:
             continue
         values.update(last_seq=0, revoked_at=None, last_sync_at=None)
         ctx.conn.execute(insert(DEVICES).values(values))
-        ctx.known.add("devices", device)
+        ctx.known.add("devices", device.hex)
         added.append(device)
     return added
 
@@ -65,9 +65,8 @@ def note_revocations(ctx: Context) -> None:
         .where(DEVICES.c.id.in_(select(REVOCATIONS.c.revoked_device_id)))
         .values(revoked_at=first)
     )
-    ctx.revoked = set(
-        ctx.conn.scalars(select(DEVICES.c.id).where(DEVICES.c.revoked_at.isnot(None)))
-    )
+    revoked = select(DEVICES.c.id).where(DEVICES.c.revoked_at.isnot(None))
+    ctx.revoked = {device.hex for device in ctx.conn.scalars(revoked)}
 
 
 def _stamp(row: Mapping[str, Any]) -> tuple[int, str]:
@@ -89,8 +88,8 @@ def merge_settings(ctx: Context, rows: list[PlainRow]) -> None:
             latest[key] = row
     for key, row in latest.items():
         values = from_plain(SETTINGS, row)
-        by = values["changed_by"]
-        if by is None or not ctx.known.has("devices", by) or by in ctx.revoked:
+        by = row.get("changed_by")
+        if not isinstance(by, str) or not ctx.known.has("devices", by) or by in ctx.revoked:
             continue  # sent again with every bundle: taken once its device is trusted
         mine = local.get(key)
         if mine is not None and _stamp(row) <= _stamp(mine):
@@ -127,15 +126,15 @@ def _older_makers(ctx: Context, kind: str, older: list[Record]) -> None:
     if not older:
         return
     table = TABLES[kind]
-    makers = dict(ctx.conn.execute(select(table.c.id, table.c.device_id)).all())
+    makers = {r.hex: d.hex for r, d in ctx.conn.execute(select(table.c.id, table.c.device_id))}
     for record in older:
         ctx.count(record, PRESENT)
-        values = from_plain(table, record.row)
-        maker = makers.get(values["id"])
-        if maker is None or maker == values["device_id"]:
+        row = record.row
+        maker = makers.get(str(row.get("id")))
+        if maker is None or maker == row.get("device_id"):
             continue
-        if ctx.missing_provenance({k: values[k] for k in ("device_id", "staff_id")}) is None:
-            ctx.add_copy(record, values, values["id"])
+        if ctx.missing_provenance({k: row.get(k) for k in ("device_id", "staff_id")}) is None:
+            ctx.add_copy(record, row, row["id"])
 
 
 def _merge_kind(ctx: Context, kind: str, records: list[Record]) -> None:
@@ -144,16 +143,16 @@ def _merge_kind(ctx: Context, kind: str, records: list[Record]) -> None:
     unique = [c.name for c in table.columns if c.unique]
     for record in records:
         values = from_plain(table, record.row)
-        waiting = ctx.missing_provenance(values)
+        waiting = ctx.missing_provenance(record.row)
         lines = [from_plain(KIT_LINES, r) for r in record.children.get("lines", ())]
         for line in lines:
             line["kit_id"] = values["id"]
-            if waiting is None and not ctx.known.has("items", line["item_id"]):
+            if waiting is None and not ctx.known.has("items", line["item_id"].hex):
                 waiting = f"waiting:items:{line['item_id'].hex}"
         if waiting:
             ctx.hold(record, PENDING, waiting)
             continue
-        if values["changed_by"] in ctx.revoked:
+        if record.row.get("changed_by") in ctx.revoked:
             ctx.hold(record, QUARANTINED, "revoked")
             continue
         mine = local.get(values["id"])
@@ -172,7 +171,7 @@ def _merge_kind(ctx: Context, kind: str, records: list[Record]) -> None:
             ctx.count(record, PRESENT)
         maker = values["device_id"] if mine is None else mine["device_id"]
         if maker != values["device_id"]:
-            ctx.add_copy(record, values, values["id"])
+            ctx.add_copy(record, record.row, record.row["id"])
 
 
 def _clash(local: dict[Any, dict[str, Any]], unique: list[str], values: dict[str, Any]) -> str:
@@ -195,7 +194,7 @@ def _write(
 ) -> None:
     if new:
         ctx.conn.execute(insert(table).values(values))
-        ctx.known.add(kind, values["id"])
+        ctx.known.add(kind, values["id"].hex)
     else:
         changed = {k: v for k, v in values.items() if k not in _FIRST}
         ctx.conn.execute(update(table).where(table.c.id == values["id"]).values(changed))

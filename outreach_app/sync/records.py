@@ -21,13 +21,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, select, type_coerce
+from sqlalchemy.types import NullType
 
 from outreach_app.domain.facts import canonical
 from outreach_app.domain.org_settings import is_org_setting
 from outreach_app.storage.facts import CHILDREN, CHUNK, RECORD_TABLES, SHARED
 from outreach_app.storage.models import Device, KitLine, RecordCopy, Setting, SyncHeld
-from outreach_app.storage.plain_rows import Children, PlainRow, decode_payload, to_plain
+from outreach_app.storage.plain_codec import db_id, rows_where_in, select_raw, to_plain_rows
+from outreach_app.storage.plain_rows import Children, PlainRow, payload_parts, to_plain
 
 #: Shared rows, parents first (a kit's lines name items).
 SHARED_KINDS: tuple[str, ...] = ("staff", "sites", "items", "referral_types", "kits")
@@ -54,12 +56,18 @@ CHILD_TABLES: dict[str, tuple[tuple[str, Any, str], ...]] = {
     **CHILDREN,
     "kits": (("lines", KitLine.__table__, "kit_id"),),
 }
+_LABELS: dict[str, frozenset[str]] = {
+    kind: frozenset(label for label, _t, _p in CHILD_TABLES.get(kind, ())) for kind in TABLES
+}
 DEVICE_COLUMNS = ("id", "name", "verify_key", "invitation_id", "join_signature", "created_at")
 _HELD_NAMESPACE = uuid.UUID("5b0e7c1e-6a52-4d4c-9d0a-1a7f0f3e2b11")
 
 
+_KEYS = {kind: tuple(c.name for c in table.primary_key.columns) for kind, table in TABLES.items()}
+
+
 def key_columns(kind: str) -> tuple[str, ...]:
-    return tuple(c.name for c in TABLES[kind].primary_key.columns)
+    return _KEYS[kind]
 
 
 @dataclass(slots=True, eq=False)
@@ -104,19 +112,26 @@ class Record:
     @staticmethod
     def decode(raw: bytes) -> Record:
         """A record as encoded by `encode`; ValueError when it is not one."""
-        kind, row, children = decode_payload(raw)
-        if kind not in TABLES:
+        record = Record.from_body(json.loads(raw))
+        record.raw = raw
+        return record
+
+    @staticmethod
+    def from_body(body: Any) -> Record:
+        """A record from its decoded JSON object; ValueError when it is not one."""
+        kind, row, children = payload_parts(body)
+        labels = _LABELS.get(kind)
+        if labels is None:
             raise ValueError("not a record")
         for label, rows in children.items():
-            if label not in {name for name, _t, _p in CHILD_TABLES.get(kind, ())}:
+            if label not in labels:
                 raise ValueError("unknown children")
             if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
                 raise ValueError("bad children")
         device, seq = row.get("device_id"), row.get("seq")
-        if not isinstance(device, str) or type(seq) is not int:
+        if type(device) is not str or len(bytes.fromhex(device)) != 16 or type(seq) is not int:
             raise ValueError("a record without its device and sequence number")
-        uuid.UUID(hex=device)
-        return Record(kind, row, children, raw)
+        return Record(kind, row, children)
 
 
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -124,38 +139,57 @@ def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
         yield values[start : start + CHUNK]
 
 
-def _children_of(conn: Connection, kind: str, parents: Sequence[Any]) -> dict[Any, Children]:
-    found: dict[Any, Children] = {}
+def _children_of(conn: Connection, kind: str, parents: Sequence[Any]) -> dict[str, Children]:
+    """Children of the parents given as the driver's ids, by the parent's plain id."""
+    found: dict[str, Children] = {}
+    dialect = conn.dialect.name
     for label, child, parent in CHILD_TABLES.get(kind, ()):
+        raw_parent = type_coerce(child.c[parent], NullType())
         for chunk in _chunks(parents):
-            for row in conn.execute(select(child).where(child.c[parent].in_(chunk))).mappings():
-                values = to_plain({k: v for k, v in row.items() if k != parent})
-                found.setdefault(row[parent], {}).setdefault(label, []).append(values)
+            rows = conn.execute(select_raw(child).where(raw_parent.in_(chunk)))
+            for values in to_plain_rows(dialect, child, rows):
+                owner = values.pop(parent)
+                found.setdefault(owner, {}).setdefault(label, []).append(values)
     return found
 
 
 def read_records(
-    conn: Connection, kind: str, *, where: Any = None, batch: int = 2000
+    conn: Connection, kind: str, *, where: Any = None, batch: int = 2000, children: bool = True
 ) -> Iterator[Record]:
     """The rows of `kind` (those matching `where`), with their children, in plain form."""
     table = TABLES[kind]
-    query = select(table)
+    query = select_raw(table)
     if where is not None:
         query = query.where(where)
-    result = conn.execute(query.execution_options(yield_per=batch)).mappings()
+    dialect = conn.dialect.name
+    position = [c.name for c in table.columns].index("id") if "id" in table.c else None
+    result = conn.execute(query.execution_options(yield_per=batch))
     for rows in result.partitions(batch):
-        children = _children_of(conn, kind, [r["id"] for r in rows]) if kind in CHILD_TABLES else {}
-        for row in rows:
-            yield Record(kind, to_plain(row), children.get(row.get("id"), {}))
+        found: dict[str, Children] = {}
+        if children and kind in CHILD_TABLES and position is not None:
+            found = _children_of(conn, kind, [r[position] for r in rows])
+        for row in to_plain_rows(dialect, table, rows):
+            yield Record(kind, row, found.get(row.get("id", ""), {}))
 
 
-def read_by_keys(conn: Connection, kind: str, keys: Sequence[Any]) -> Iterator[Record]:
-    """The records of `kind` whose primary key (a single column) is among `keys` (Python
-    values); records of tables keyed otherwise are read by `read_records` with a filter."""
-    table = TABLES[kind]
-    (column,) = table.primary_key.columns
-    for chunk in _chunks(list(keys)):
-        yield from read_records(conn, kind, where=column.in_(chunk))
+def read_by_keys(
+    conn: Connection, kind: str, keys: Sequence[str], *, children: bool = True
+) -> Iterator[Record]:
+    """The records of `kind` whose id (plain: 32 hex digits) is among `keys`."""
+    table, dialect = TABLES[kind], conn.dialect.name
+    rows = rows_where_in(conn, table, "id", [db_id(dialect, k) for k in keys])
+    found: dict[str, Children] = {}
+    if children and kind in CHILD_TABLES:
+        position = [c.name for c in table.columns].index("id")
+        parents = [r[position] for r in rows]
+        for label, child, parent in CHILD_TABLES[kind]:
+            for values in to_plain_rows(
+                dialect, child, rows_where_in(conn, child, parent, parents)
+            ):
+                owner = values.pop(parent)
+                found.setdefault(owner, {}).setdefault(label, []).append(values)
+    for row in to_plain_rows(dialect, table, rows):
+        yield Record(kind, row, found.get(row["id"], {}))
 
 
 def records_since(

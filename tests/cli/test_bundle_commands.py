@@ -188,6 +188,23 @@ def test_a_replayed_bundle_with_one_record_changed_quarantines_it(
     assert check.code == 1 and "quarantined" in check.out
 
 
+def test_a_signed_record_that_cannot_be_stored_refuses_its_file(
+    pair: Pair, outreach: Runner
+) -> None:
+    """Signed by a device of ours, yet a value of the wrong kind (a misbehaving device): the
+    file is refused by name and nothing is written from any file."""
+    broken = pair.bundle.with_name("broken.bundle")
+    broken.write_bytes(
+        _reseal(
+            pair.a, pair.bundle.read_bytes(), lambda body: body["row"].update(people_served="9")
+        )
+    )
+    before = _rows(pair.b.folder)
+    done = outreach("bundle", "import", broken, data_dir=pair.b.folder)
+    refused(done, "broken.bundle", "damaged", "Nothing was imported")
+    assert _rows(pair.b.folder) == before
+
+
 def test_a_void_before_its_encounter_is_listed_pending(
     pair: Pair, outreach: Runner, tmp_path: Path
 ) -> None:
