@@ -306,7 +306,7 @@ def remembered_hub_url(store: Store) -> str | None:
 
 
 def remembered_hub_shown(store: Store) -> str | None:
-    """The same, to show (`postgresql://user@host/db`)."""
+    """The same, to show (`postgresql://user@host/db`): for the app's Sync page."""
     with store.reading() as uow:
         url = remembered_hub(uow)
     return masked(url) if url is not None else None

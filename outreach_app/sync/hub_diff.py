@@ -7,12 +7,13 @@ over every table plus the records it holds back (quarantined or pending: sending
 would only be held again), and what it can *give* is its records (table by table, so they can
 be read back) plus those it holds pending (another store may hold what they wait for).
 Comparing the two needs no marks, and survives anything: an interrupted sync, a restored
-backup, a bundle merged meanwhile. A year is ~300,000 small integers a side.
+backup, a bundle merged meanwhile. A year of three sites is about a million small integers a
+side, read per table as (device, number) pairs.
 
 The organisation's shared rows (catalog, sites, staff) and settings change in place: one of
 them is sent when the other side holds another version of it (time and device of its last
-change), and the merge keeps the latest. Device rows are few and go with every batch, so the
-merge can tell which devices are the organisation's.
+change) or does not know who made it, and the merge keeps the latest. Device rows are few and
+go with every batch, so the merge can tell which devices are the organisation's.
 """
 
 from __future__ import annotations
