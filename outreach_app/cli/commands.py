@@ -9,6 +9,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from outreach_app.cli.demo_commands import cmd_demo
+from outreach_app.cli.device_commands import cmd_join, usage_error
 from outreach_app.cli.opening import open_from_args, opened_store, reading, write
 from outreach_app.cli.passphrase import new_passphrase
 from outreach_app.cli.pins import new_pin
@@ -34,20 +35,30 @@ __all__ = ["HANDLERS", "open_from_args"]
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    if args.join is not None:
+        return cmd_join(args)
+    missing = [flag for flag, value in (("--org", args.org), ("--site", args.site)) if not value]
+    if missing:
+        return usage_error(
+            _(
+                "the following arguments are required: {options} (or --join FILE)",
+                options=", ".join(missing),
+            )
+        )
     passphrase = None
     if not args.db_url and not args.no_encryption:
         passphrase = new_passphrase()
-    coordinator = " ".join(args.coordinator.split()) or "Coordinator"
+    coordinator = " ".join((args.coordinator or "").split()) or "Coordinator"
     options = InitOptions(
         org=args.org,
         site=args.site,
-        site_kind=args.site_kind,
-        device=args.device,
+        site_kind=args.site_kind or "fixed",
+        device=args.device or "This computer",
         timezone=args.timezone,
         passphrase=passphrase,
         coordinator=coordinator,
         coordinator_pin=new_pin(coordinator, optional=True),
-        codes=args.codes,
+        codes=args.codes or "random",
     )
     init_store(args.data_dir, options, db_url=args.db_url)
     if args.db_url:
@@ -306,10 +317,16 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo,
 }
 
+from outreach_app.cli.bundle_commands import BUNDLE_HANDLERS  # noqa: E402
+from outreach_app.cli.device_commands import DEVICE_HANDLERS  # noqa: E402
 from outreach_app.cli.privacy_commands import PRIVACY_HANDLERS  # noqa: E402
 from outreach_app.cli.report_commands import REPORT_HANDLERS  # noqa: E402
 from outreach_app.cli.staff_commands import STAFF_HANDLERS  # noqa: E402
+from outreach_app.cli.sync_commands import SYNC_HANDLERS  # noqa: E402
 
 HANDLERS.update(REPORT_HANDLERS)
 HANDLERS.update(STAFF_HANDLERS)
 HANDLERS.update(PRIVACY_HANDLERS)
+HANDLERS.update(DEVICE_HANDLERS)
+HANDLERS.update(BUNDLE_HANDLERS)
+HANDLERS.update(SYNC_HANDLERS)

@@ -8,10 +8,13 @@ from pathlib import Path
 
 from outreach_app import __version__
 from outreach_app.cli import args as types
+from outreach_app.cli.bundle_commands import add_bundle_parsers
 from outreach_app.cli.demo_commands import add_demo_parser
+from outreach_app.cli.device_commands import add_device_parsers
 from outreach_app.cli.privacy_commands import add_privacy_parsers
 from outreach_app.cli.report_commands import add_report_parsers
 from outreach_app.cli.staff_commands import add_staff_parsers
+from outreach_app.cli.sync_commands import add_sync_parser
 from outreach_app.domain.codes import SiteKind
 from outreach_app.i18n import LANGUAGES, _
 
@@ -51,14 +54,22 @@ def build_parser() -> Parser:
     sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
 
     p = sub.add_parser("init", help=_("create and seed a data folder (encrypted by default)"))
-    p.add_argument("--org", required=True)
-    p.add_argument("--site", required=True)
-    p.add_argument("--site-kind", default="fixed", choices=[k.value for k in SiteKind])
-    p.add_argument("--device", default="This computer")
+    # --org and --site are required unless --join (cmd_init says so, exit 2); the others of a
+    # new organisation default to None so that --join can tell they were given.
+    p.add_argument("--org")
+    p.add_argument("--site")
+    p.add_argument("--site-kind", choices=[k.value for k in SiteKind], help="default: fixed")
+    p.add_argument("--device", help=_("this device's name (default: This computer)"))
     p.add_argument("--timezone")
     p.add_argument("--no-encryption", action="store_true")
-    p.add_argument("--codes", default="random", choices=["random", "own"])
-    p.add_argument("--coordinator", default="Coordinator", metavar="NAME")
+    p.add_argument("--codes", choices=["random", "own"], help="default: random")
+    p.add_argument("--coordinator", metavar="NAME", help="default: Coordinator")
+    p.add_argument(
+        "--join",
+        type=Path,
+        metavar="FILE",
+        help=_("join an organisation with an invitation file (join code from OUTREACH_JOIN_CODE)"),
+    )
 
     p = sub.add_parser("import-csv", help=_("encounters from a spreadsheet export"))
     p.add_argument("file", type=Path, metavar="FILE")
@@ -108,4 +119,7 @@ def build_parser() -> Parser:
     add_demo_parser(sub)
     add_staff_parsers(sub)
     add_privacy_parsers(sub)
+    add_device_parsers(sub)
+    add_bundle_parsers(sub)
+    add_sync_parser(sub)
     return parser

@@ -11,7 +11,12 @@ from typing import TextIO
 
 from outreach_app.i18n import N_, _, format_number
 
-STAGES = {"checking": N_("Checking rows"), "writing": N_("Writing rows")}
+STAGES = {
+    "checking": N_("Checking rows"),
+    "writing": N_("Writing rows"),
+    "pushing": N_("Sending to the hub"),
+    "pulling": N_("Receiving from the hub"),
+}
 
 
 class TerminalProgress:

@@ -34,6 +34,7 @@ class Action(StrEnum):
     IMPORT_ANYWAY = N_("import a spreadsheet despite a shortfall")
     SETTINGS = N_("change the organisation's settings")
     PASSPHRASE = N_("change the passphrase")
+    DEVICES = N_("invite or revoke devices")
 
 
 COORDINATOR_ONLY = frozenset(Action)

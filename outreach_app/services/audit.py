@@ -28,7 +28,8 @@ from outreach_app.domain.roles import Action
 from outreach_app.i18n import _
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.facts import every_record, read_facts
-from outreach_app.storage.models import AuditEntry, Device, Staff
+from outreach_app.storage.models import AuditEntry, Device, Setting, Staff
+from outreach_app.storage.plain_rows import held_facts
 
 SUMMARY_MAX = 500
 
@@ -122,23 +123,64 @@ event.listen(Session, "before_commit", _seal_pending)
 # --- Verifying ---------------------------------------------------------------------------
 
 
-def verify(session: Session) -> list[str]:
-    """Every device's chain and every record against its entry; the first misfit per device."""
+def verify(session: Session, notes: list[str] | None = None) -> list[str]:
+    """Every device's chain and every record against its entry; the first misfit per device.
+
+    Another device's history arrives by bundles or the hub, possibly with a part missing for a
+    while (a bundle it wrote for a third device): its chain is checked from each part that is
+    here, the records of the entry after a gap left aside, and `notes` says so. This device's
+    own chain must be whole."""
     names = {d.id: d.name for d in session.scalars(select(Device))}
+    mine = session.get(Setting, "device_id")
     entries: dict[uuid.UUID, list[AuditEntry]] = defaultdict(list)
     for entry in session.scalars(
         select(AuditEntry).where(AuditEntry.entry_hash.is_not(None)).order_by(AuditEntry.seq)
     ):
         entries[entry.device_id].append(entry)
     records = every_record(session.connection())
+    _add_held(session, entries, records)
     problems = []
     for device in sorted(set(entries) | set(records), key=lambda d: names.get(d, str(d))):
-        problem = _verify_device(
-            entries.get(device, []), records.get(device, []), names.get(device, str(device))
+        name = names.get(device, str(device))
+        partial = mine is None or str(device) != mine.value
+        problem, gap = _verify_device(
+            entries.get(device, []), records.get(device, []), name, partial=partial
         )
         if problem:
             problems.append(problem)
+        elif gap is not None and notes is not None:
+            notes.append(
+                _(
+                    "Part of the history of device {device} has not arrived here yet (before "
+                    "its audit entry {seq}); what is here fits.",
+                    device=name,
+                    seq=gap,
+                )
+            )
     return problems
+
+
+def _add_held(
+    session: Session,
+    entries: dict[uuid.UUID, list[AuditEntry]],
+    records: dict[uuid.UUID, list[tuple[int, bytes, str, uuid.UUID]]],
+) -> None:
+    """Records of other devices held back by a merge (pending until what they refer to
+    arrives, or quarantined) still belong to their device's chain: each fills its place by
+    its own facts hash, where its entry is here and no record here holds that place."""
+    last = {device: chain[-1].seq for device, chain in entries.items() if chain}
+    taken: dict[uuid.UUID, set[int]] = {}
+    for device, seq, value, kind, record_id in held_facts(session.connection()):
+        if seq >= last.get(device, 0):
+            continue
+        rows = records.setdefault(device, [])
+        if device not in taken:
+            taken[device] = {row[0] for row in rows}
+        if seq not in taken[device]:
+            taken[device].add(seq)
+            rows.append((seq, value, kind, record_id))
+    for device in taken:
+        records[device].sort(key=lambda row: row[0])
 
 
 def _describe(entry: AuditEntry, device: str) -> str:
@@ -153,30 +195,47 @@ def _describe(entry: AuditEntry, device: str) -> str:
 
 
 def _verify_device(
-    entries: list[AuditEntry], records: list[tuple[int, bytes, str, uuid.UUID]], device: str
-) -> str | None:
+    entries: list[AuditEntry],
+    records: list[tuple[int, bytes, str, uuid.UUID]],
+    device: str,
+    *,
+    partial: bool = False,
+) -> tuple[str | None, int | None]:
+    """(The first misfit, or None; the first entry after a gap in another device's chain).
+
+    `partial`: another device's chain, which arrives by bundles or the hub. Its records after
+    the last of its entries held here are not a misfit: they came before their entry (a new
+    device starts with the catalog and staff of its organisation, and their entries arrive
+    with that device's next bundle); every entry held must still fit."""
     prev: bytes | None = None
     position = 0
+    gap: int | None = None
     for entry in entries:
-        if entry.prev_hash != prev:
+        after_gap = entry.prev_hash != prev
+        if after_gap and not partial:
             return _(
                 "{entry} does not follow the entry before it: an entry was removed or changed",
                 entry=_describe(entry, device),
-            )
+            ), None
+        if after_gap and gap is None:
+            gap = entry.seq
         if entry_digest(entry) != entry.entry_hash:
-            return _("{entry} was changed after it was written", entry=_describe(entry, device))
+            return _(
+                "{entry} was changed after it was written", entry=_describe(entry, device)
+            ), None
         covered = []
         while position < len(records) and records[position][0] < entry.seq:
             covered.append(records[position][1])  # a seq at or before `after` cannot fit
             position += 1
-        if facts.records_hash(covered) != entry.records_hash:
+        # After a gap the entry's first records may be among those that have not arrived.
+        if not after_gap and facts.records_hash(covered) != entry.records_hash:
             return _(
                 "the records of {entry} do not match it: a record it covers was changed, added "
                 "or removed",
                 entry=_describe(entry, device),
-            )
+            ), None
         prev = entry.entry_hash
-    if position < len(records):
+    if position < len(records) and not partial:
         seq, _hash, kind, _id = records[position]  # not `_`: that is the translation
         return _(
             "record {seq} of device {device} ({kind}) is covered by no audit entry: it was added "
@@ -184,8 +243,8 @@ def _verify_device(
             seq=seq,
             device=device,
             kind=kind,
-        )
-    return None
+        ), None
+    return None, gap
 
 
 # --- Listing -----------------------------------------------------------------------------

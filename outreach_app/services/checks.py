@@ -15,7 +15,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from outreach_app.domain.codes import MovementKind
@@ -34,6 +34,7 @@ from outreach_app.storage.models import (
     StockMovement,
     Stocktake,
     StocktakeLine,
+    SyncHeld,
 )
 from outreach_app.storage.schema import HEAD_REVISION, stored_revision
 from outreach_app.storage.triggers import install_triggers, missing_triggers
@@ -94,7 +95,8 @@ def run_checks(store: Store) -> CheckReport:
         _check_stocktakes(session, report)
         _check_lots(session, report)
         _check_kept_balances(session, balances, report)
-        report.problems.extend(audit.verify(session))
+        _check_held(session, report)
+        report.problems.extend(audit.verify(session, report.notes))
         encounters = session.scalar(select(func.count()).select_from(Encounter)) or 0
         movements = session.scalar(select(func.count()).select_from(StockMovement)) or 0
         report.notes.append(
@@ -261,6 +263,48 @@ def _check_kept_balances(session: Session, ledger: dict[Key, int], report: Check
                 "{n} kept stock balances differ from the ledger; run `outreach check --repair` "
                 "to rebuild them from the ledger",
                 off,
+            )
+        )
+
+
+def _check_held(session: Session, report: CheckReport) -> None:
+    """Records a merge held back (contracts §9): a record known here with other facts is a
+    problem (damage, or a misbehaving device); a revoked device's records and records waiting
+    for what they refer to are notes."""
+    group = case(
+        (SyncHeld.state == "pending", "pending"),
+        (SyncHeld.reason == "revoked", "revoked"),
+        else_="quarantined",
+    )
+    counts: dict[str, int] = dict(
+        session.execute(select(group, func.count()).group_by(group)).all()
+    )
+    if counts.get("quarantined"):
+        report.problems.append(
+            ngettext(
+                "{n} record received from another device is quarantined: its id is known here "
+                "with other facts; `outreach quarantine` lists it",
+                "{n} records received from other devices are quarantined: their ids are known "
+                "here with other facts; `outreach quarantine` lists them",
+                counts["quarantined"],
+            )
+        )
+    if counts.get("revoked"):
+        report.notes.append(
+            ngettext(
+                "{n} record from a revoked device is quarantined (`outreach quarantine`).",
+                "{n} records from revoked devices are quarantined (`outreach quarantine`).",
+                counts["revoked"],
+            )
+        )
+    if counts.get("pending"):
+        report.notes.append(
+            ngettext(
+                "{n} record received is pending until what it refers to arrives "
+                "(`outreach quarantine`).",
+                "{n} records received are pending until what they refer to arrives "
+                "(`outreach quarantine`).",
+                counts["pending"],
             )
         )
 

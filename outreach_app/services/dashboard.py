@@ -35,6 +35,7 @@ from outreach_app.domain.dashboard import (
     expiry_window,
 )
 from outreach_app.domain.errors import InvalidInput
+from outreach_app.domain.org_settings import REORDER_TARGET_PREFIX
 from outreach_app.domain.roles import Action
 from outreach_app.i18n import _l
 from outreach_app.services import audit, lookup, staff
@@ -60,7 +61,7 @@ from outreach_app.storage.models import (
     StocktakeLine,
 )
 
-TARGET_KEY = "reorder_target_days:"
+TARGET_KEY = REORDER_TARGET_PREFIX
 MAX_TARGET_DAYS = 365
 Key = tuple[uuid.UUID, uuid.UUID, uuid.UUID | None]  # site, item, lot
 

@@ -14,7 +14,6 @@ SQLAlchemy's per-value processing cost twice the insert itself. The same trigger
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -22,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from outreach_app.domain import identity
 from outreach_app.domain.codes import MovementKind
 from outreach_app.domain.lots import Draw, LotBalance, allocate_fefo
 from outreach_app.services.encounters import PreparedEncounter
@@ -82,6 +82,13 @@ class StockPlanner:
         return [*draws, Draw(None, missing)] if missing else draws
 
 
+def draw_id(row_id: uuid.UUID, position: int) -> uuid.UUID:
+    """The `position`-th stock draw of an imported row. Derived, like the row's own id: the
+    same file imported on two devices draws the same records (the same facts when both drew the
+    same lots), so merging them keeps the stock drawn once (contracts §9)."""
+    return identity.derived_part_id(row_id, f"draw:{position}")
+
+
 class _Values:
     """Python values in the database's own form, as `storage.types` binds them."""
 
@@ -99,15 +106,6 @@ class _Values:
 
     def row_id(self, value: uuid.UUID) -> Any:
         return value.bytes if self.sqlite else value
-
-    def new_id(self) -> Any:
-        """A random (version 4) id, made straight as bytes on SQLite."""
-        if not self.sqlite:
-            return uuid.uuid4()
-        raw = bytearray(os.urandom(16))
-        raw[6] = raw[6] & 0x0F | 0x40
-        raw[8] = raw[8] & 0x3F | 0x80
-        return bytes(raw)
 
     def moment(self, value: datetime) -> Any:
         if self.sqlite:
@@ -152,9 +150,10 @@ class BulkWriter:
         self._rows["encounter_kits"].extend((eid, v.id(k), q) for k, q in p.kits.items())
         self._rows["encounter_referrals"].extend((eid, v.id(r.id)) for r in p.referrals)
         self._rows["stock_movements"].extend(
-            (v.new_id(), self._device, seq(), self._staff, self._now, when, site, v.id(item_id),
-             v.id(draw.lot_id), -draw.quantity, self._distribute, None, "", eid, None, None)
-            for item_id, draw in draws
+            (v.row_id(draw_id(encounter_id, n)), self._device, seq(), self._staff, self._now,
+             when, site, v.id(item_id), v.id(draw.lot_id), -draw.quantity, self._distribute,
+             None, "", eid, None, None)
+            for n, (item_id, draw) in enumerate(draws, start=1)
         )  # fmt: skip
         self.pending += 1
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, select
+from sqlalchemy import URL, Engine, select
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -167,7 +167,7 @@ class Store:
         self.engine.dispose()
 
 
-def open_postgres(db_url: str) -> Engine:
+def open_postgres(db_url: str | URL) -> Engine:
     engine = engines.make_engine(db_url, pool_pre_ping=True)
     try:
         with engine.connect():
@@ -214,7 +214,9 @@ def _load_store(
     )
 
 
-def open_store(data_dir: Path, db_url: str | None = None, passphrase: str | None = None) -> Store:
+def open_store(
+    data_dir: Path, db_url: str | URL | None = None, passphrase: str | None = None
+) -> Store:
     folder = DataFolder(data_dir)
     if db_url:
         engine = open_postgres(db_url)

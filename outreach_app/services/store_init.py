@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,11 +16,13 @@ from sqlalchemy.orm import Session
 from outreach_app.domain import identity
 from outreach_app.domain.clock import system_zone, utc_now
 from outreach_app.domain.codes import SiteKind, parse_enum
+from outreach_app.domain.device_keys import SIGNING_SEED_KEY, new_signing_seed, verify_key_of
 from outreach_app.domain.errors import (
     AlreadyInitialised,
     InvalidInput,
     StoreError,
 )
+from outreach_app.domain.org_settings import is_org_setting
 from outreach_app.domain.participant import CodeScheme
 from outreach_app.i18n import _l
 from outreach_app.services import audit, staff
@@ -83,9 +86,14 @@ def _seed_new_database(engine: Engine, options: InitOptions, zone: ZoneInfo) -> 
     with Session(engine) as session, session.begin():
         # The schema's own migration gave the new organisation its id and secret.
         org_id = uuid.UUID(session.get_one(Setting, "org_id").value)
+        now = utc_now()
+        signing = new_signing_seed()
         session.add(
             Device(
-                id=device_id, name=options.device.strip() or "This computer", created_at=utc_now()
+                id=device_id,
+                name=options.device.strip() or "This computer",
+                created_at=now,
+                verify_key=verify_key_of(signing),
             )
         )
         for key, value in (
@@ -93,8 +101,17 @@ def _seed_new_database(engine: Engine, options: InitOptions, zone: ZoneInfo) -> 
             ("timezone", zone.key),
             ("device_id", str(device_id)),
             ("code_scheme", scheme.value),
+            (SIGNING_SEED_KEY, signing.hex()),
         ):
-            session.add(Setting(key=key, value=value))
+            stamp = is_org_setting(key)
+            session.add(
+                Setting(
+                    key=key,
+                    value=value,
+                    changed_at=now if stamp else None,
+                    changed_by=device_id if stamp else None,
+                )
+            )
         session.flush()
         uow = UnitOfWork(session, device_id, zone, org_id=org_id)
         seed_catalog(uow)
@@ -109,6 +126,23 @@ def init_store(data_dir: Path, options: InitOptions, db_url: str | None = None) 
     if not options.org.strip() or not options.site.strip():
         raise InvalidInput(_l("Give the organisation and the first site a name."))
     zone = resolve_zone(options.timezone)
+    create_store(
+        data_dir,
+        lambda engine: _seed_new_database(engine, options, zone),
+        passphrase=options.passphrase,
+        db_url=db_url,
+    )
+
+
+def create_store(
+    data_dir: Path,
+    seed: Callable[[Engine], None],
+    *,
+    passphrase: str | None,
+    db_url: str | None = None,
+) -> None:
+    """A new, empty database (a folder's file, or an empty PostgreSQL database) given to
+    `seed`; on any failure a folder is left as it was found."""
     if db_url:
         engine = open_postgres(db_url)
         try:
@@ -120,7 +154,7 @@ def init_store(data_dir: Path, options: InitOptions, db_url: str | None = None) 
                             "empty database. Nothing was changed."
                         )
                     )
-            _seed_new_database(engine, options, zone)
+            seed(engine)
         finally:
             engine.dispose()
         return
@@ -145,14 +179,14 @@ def init_store(data_dir: Path, options: InitOptions, db_url: str | None = None) 
             )
         ) from None
     folder.check_writable()
-    record = FolderRecord(encrypted=options.passphrase is not None)
+    record = FolderRecord(encrypted=passphrase is not None)
     path = folder.database_path(record)
     leftovers = [path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")]
     for leftover in leftovers:  # a previous init that died before writing the record
         leftover.unlink(missing_ok=True)
-    engine = engines.make_engine(engines.sqlite_url(path, options.passphrase))
+    engine = engines.make_engine(engines.sqlite_url(path, passphrase))
     try:
-        _seed_new_database(engine, options, zone)
+        seed(engine)
         engine.dispose()
         folder.write_record(record)
     except BaseException:

@@ -17,11 +17,14 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from outreach_app.domain.clock import local_date, utc_now
+from outreach_app.domain.errors import InvalidInput
+from outreach_app.domain.org_settings import is_org_setting
 from outreach_app.domain.participant import participant_key
+from outreach_app.i18n import _l
 from outreach_app.storage.models import (
     AuditEntry,
     Device,
@@ -87,7 +90,13 @@ class UnitOfWork:
         """The key for participant codes and file identities; never leaves the store."""
         setting = self.session.get(Setting, "org_secret")
         if setting is None:
-            raise LookupError("the organisation secret is missing from the settings")
+            # The organisation's hub holds records, never its secret (contracts §9).
+            raise InvalidInput(
+                _l(
+                    "This is the organisation's hub: it holds no organisation secret, so "
+                    "participant codes and spreadsheet imports are done on a device, then synced."
+                )
+            )
         return bytes.fromhex(setting.value)
 
     def code_key(self, code: str | None) -> bytes | None:
@@ -127,10 +136,21 @@ def _stamp(session: Session, _context: Any, _instances: Any) -> None:
                 obj.changed_at = obj.created_at
             if obj.changed_by is None:
                 obj.changed_by = obj.device_id
-    for obj in list(session.dirty):
-        if isinstance(obj, SharedRowMixin) and session.is_modified(obj):
+        if isinstance(obj, Setting) and is_org_setting(obj.key) and obj.changed_at is None:
             obj.changed_at = uow.now()
             obj.changed_by = uow.device_id
+    for obj in list(session.dirty):
+        shared = isinstance(obj, SharedRowMixin) or (
+            isinstance(obj, Setting) and is_org_setting(obj.key)
+        )
+        # A change merged from another device arrives with its own time and device: keep them.
+        if shared and session.is_modified(obj) and not _sets_own_change_time(obj):
+            obj.changed_at = uow.now()
+            obj.changed_by = uow.device_id
+
+
+def _sets_own_change_time(obj: object) -> bool:
+    return bool(inspect(obj).attrs.changed_at.history.has_changes())
 
 
 event.listen(Session, "before_flush", _stamp)

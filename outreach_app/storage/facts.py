@@ -25,12 +25,14 @@ from outreach_app.domain.facts import canonical, record_hash
 from outreach_app.storage.models import (
     AuditEntry,
     Base,
+    DeviceRevocation,
     Encounter,
     EncounterItem,
     EncounterKit,
     EncounterReferral,
     EncounterVoid,
     Import,
+    Invitation,
     Item,
     Kit,
     Lot,
@@ -61,6 +63,8 @@ RECORD_MODELS: tuple[type[Base], ...] = (
     Stocktake,
     AuditEntry,
     Purge,
+    Invitation,
+    DeviceRevocation,
 )
 RECORD_TABLES: dict[str, Table] = {m.__tablename__: m.__table__ for m in RECORD_MODELS}  # type: ignore[misc]
 CHILDREN: dict[str, tuple[tuple[str, Any, str], ...]] = {

@@ -29,6 +29,8 @@ APPEND_ONLY: dict[str, tuple[str, ...]] = {
     "record_copies": ("reason",),
     "audit_log": (),
     "purges": (),
+    "invitations": (),
+    "device_revocations": (),
 }
 BALANCE_TRIGGERS = ("stock_balances_follow_movements", "stock_balances_follow_counts")
 REFUSAL = "records are never changed or deleted; record a correction instead"

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from nacl.signing import SigningKey
 from sqlalchemy import func, select, text
 
 from outreach_app.domain.errors import NewerSchema, StoreError
@@ -269,6 +270,8 @@ SEQ_NUMBERS = " UNION ALL ".join(
         "stocktakes",
         "audit_log",
         "purges",
+        "invitations",
+        "device_revocations",
     )
 )
 
@@ -330,3 +333,28 @@ def test_a_count_from_before_0003_becomes_a_fact(tmp_path: Path) -> None:
         assert checks.run_checks(store).problems == []
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    "fixture", sorted(FIXTURES.glob("schema-000[1-5].db")), ids=lambda p: p.stem
+)
+def test_a_folder_from_before_0006_gets_its_signing_key_and_dated_org_settings(
+    fixture: Path, tmp_path: Path
+) -> None:
+    """After 0006 this device can sign bundles: its public key is on its device row, the private
+    half only in its own settings; the organisation's settings carry the time and device of
+    their last change (the latest wins between devices), the device's own settings do not."""
+    folder = _folder_from_fixture(fixture, tmp_path / "data")
+    open_store(folder).close()
+    with sqlite3.connect(folder / "outreach.db") as conn:
+        device, verify_key = conn.execute("SELECT id, verify_key FROM devices").fetchone()
+        seed = conn.execute(
+            "SELECT value FROM settings WHERE key = 'device_signing_seed'"
+        ).fetchone()[0]
+        stamped = dict(
+            conn.execute("SELECT key, changed_by FROM settings WHERE changed_at IS NOT NULL")
+        )
+    assert len(verify_key) == 32
+    assert bytes(SigningKey(bytes.fromhex(seed)).verify_key) == verify_key
+    assert set(stamped) == {"org_name", "timezone", "code_scheme"}
+    assert set(stamped.values()) == {device}

@@ -1,18 +1,18 @@
-"""Opening the data folder: the first-run setup and the passphrase (unlock) dialog.
+"""Opening the data folder: the first-run setup (a new organisation, or joining one).
 
-The unlock dialog only asks the passphrase; the main window opens the store with it behind its
-"Opening your data…" state. A failed unlock creates and changes nothing: `open_store` only reads
-until the key is right.
+The passphrase (unlock) dialog is `unlock.py`, also importable from here as before.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -20,15 +20,19 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
-    QProgressBar,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
 from outreach_app.domain.codes import SiteKind
-from outreach_app.domain.errors import OutreachError, WrongPassphrase
+from outreach_app.domain.errors import OutreachError
 from outreach_app.i18n import _, _l
+
+from outreach_app.ui.dialogs.join_fields import InvitationPicker, join_code_field, join_organisation
+from outreach_app.ui.dialogs.unlock import UnlockDialog, show_store_error
+
+__all__ = ["SetupDialog", "SetupDone", "UnlockDialog", "passphrase_strength", "show_store_error"]
 
 if TYPE_CHECKING:
     from outreach_app.services.store_init import InitOptions
@@ -69,7 +73,9 @@ class SetupDone:
 
 
 class SetupDialog(QDialog):
-    """First run: organisation, zone, device, first site, passphrase or none, coordinator PIN."""
+    """First run: a new organisation (its name, zone, first site) or joining one (an
+    invitation file and its join code); then this device's name, the passphrase or none, and
+    the first coordinator's PIN."""
 
     def __init__(self, data_dir: Path, db_url: str | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,19 +108,32 @@ class SetupDialog(QDialog):
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(12)
         self.pin.setToolTip(
-            _("4 to 12 digits: the first coordinator signs in with it on this computer")
+            "4 to 12 digits: the first coordinator signs in with it on this computer"
         )
         self.error = QLabel("")
         self.error.setWordWrap(True)
         self.error.setStyleSheet(ERROR_STYLE)
+        self.new_org = QRadioButton(_("Ne&w organisation"))
+        self.new_org.setChecked(True)
+        self.join_org = QRadioButton(_("&Join an organisation"))
+        self.join_org.setToolTip(
+            _("With an invitation file and its join code from a coordinator's device")
+        )
+        choice = QButtonGroup(self)
+        choice.addButton(self.new_org)
+        choice.addButton(self.join_org)
+        self.invitation = InvitationPicker()
+        self.join_code = join_code_field()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Create"))
+        self.create_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.create_button.setText(_("Create"))
         buttons.accepted.connect(self._on_create)
         buttons.rejected.connect(self.reject)
         self.passphrase.textChanged.connect(self._on_passphrase)
         self.no_encryption.toggled.connect(self._on_no_encryption)
+        self.join_org.toggled.connect(self._on_join_toggled)
 
         intro = QLabel(
             _(
@@ -124,7 +143,13 @@ class SetupDialog(QDialog):
             + f"<br><small>{data_dir}</small>"
         )
         intro.setWordWrap(True)
-        form = QFormLayout()
+        form = self._form = QFormLayout()
+        choices = QVBoxLayout()
+        choices.addWidget(self.new_org)
+        choices.addWidget(self.join_org)
+        form.addRow("", choices)
+        form.addRow(_("Invitation fi&le"), self.invitation)
+        form.addRow(_("Join &code"), self.join_code)
         form.addRow(_("&Organisation"), self.org)
         form.addRow(_("Time &zone"), self.zone)
         form.addRow(_("This &device's name"), self.device)
@@ -146,6 +171,43 @@ class SetupDialog(QDialog):
             self.no_encryption.setChecked(True)
             self.no_encryption.setEnabled(False)
             self.risk.setText(_("A PostgreSQL database is protected by the server, not here."))
+        self._on_join_toggled(False)
+        chain = [
+            self.new_org,
+            self.join_org,
+            self.invitation.path,
+            self.invitation.browse,
+            self.join_code,
+            self.org,
+            self.zone,
+            self.device,
+            self.site,
+            self.site_kind,
+            self.passphrase,
+            self.passphrase_again,
+            self.no_encryption,
+            self.pin,
+        ]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)  # the order they are shown in
+        self.new_org.setFocus(Qt.FocusReason.OtherFocusReason)  # the choice first
+
+    def _on_join_toggled(self, joining: bool) -> None:
+        """Joining takes the organisation, its zone and sites from the invitation."""
+        for widget in (self.invitation, self.join_code):
+            self._form.setRowVisible(widget, joining)
+        for widget in (self.org, self.zone, self.site, self.site_kind):
+            self._form.setRowVisible(widget, not joining)
+        self.create_button.setText(_("Join") if joining else _("Create"))
+        self.pin.setToolTip(
+            _(
+                "4 to 12 digits: the coordinator who made the invitation signs in with it on "
+                "this computer"
+            )
+            if joining
+            else _("4 to 12 digits: the first coordinator signs in with it on this computer")
+        )
+        self.error.setText("")
 
     def _on_passphrase(self, text: str) -> None:
         self.strength.setText(passphrase_strength(text))
@@ -160,19 +222,7 @@ class SetupDialog(QDialog):
         if not self.org.text().strip() or not self.site.text().strip():
             self.error.setText(_("Give the organisation and the first site a name."))
             return None
-        passphrase: str | None = None
-        if not self.no_encryption.isChecked():
-            passphrase = self.passphrase.text()
-            if len(passphrase) < 10:
-                self.error.setText(
-                    _("Choose a passphrase of at least 10 characters, or tick 'No encryption'.")
-                )
-                return None
-            if passphrase != self.passphrase_again.text():
-                self.error.setText(_("The two passphrases differ; type them again."))
-                return None
-        if not self.pin.text().isdigit() or not 4 <= len(self.pin.text()) <= 12:
-            self.error.setText(_("The coordinator PIN is 4 to 12 digits."))
+        if not self._common_ok():
             return None
         from outreach_app.services.store_init import InitOptions
 
@@ -182,10 +232,58 @@ class SetupDialog(QDialog):
             site_kind=self.site_kind.currentData(),
             device=self.device.text(),
             timezone=self.zone.text().strip() or None,
-            passphrase=passphrase,
+            passphrase=self._passphrase(),
         )
 
+    def _passphrase(self) -> str | None:
+        return None if self.no_encryption.isChecked() else self.passphrase.text()
+
+    def _common_ok(self) -> bool:
+        """The passphrase (or none) and the PIN, as both choices ask them."""
+        passphrase: str | None = None
+        if not self.no_encryption.isChecked():
+            passphrase = self.passphrase.text()
+            if len(passphrase) < 10:
+                self.error.setText(
+                    _("Choose a passphrase of at least 10 characters, or tick 'No encryption'.")
+                )
+                return False
+            if passphrase != self.passphrase_again.text():
+                self.error.setText(_("The two passphrases differ; type them again."))
+                return False
+        if not self.pin.text().isdigit() or not 4 <= len(self.pin.text()) <= 12:
+            self.error.setText(_("The coordinator PIN is 4 to 12 digits."))
+            return False
+        return True
+
+    def _on_join(self) -> None:
+        if not self._common_ok():
+            return
+        passphrase = None if self._db_url else self._passphrase()
+        self.setCursor(Qt.CursorShape.WaitCursor)  # the join code's key takes about a second
+        try:
+            join_organisation(
+                data_dir=self._data_dir,
+                db_url=self._db_url,
+                invitation=self.invitation.path.text(),
+                join_code=self.join_code.text(),
+                device=self.device.text(),
+                passphrase=passphrase,
+                pin=self.pin.text(),
+            )
+        except OutreachError as error:
+            self.error.setText(error.message)
+            return
+        finally:
+            self.unsetCursor()
+        self.join_code.clear()  # used once: not kept in the widget
+        self.created_passphrase = passphrase
+        self.accept()
+
     def _on_create(self) -> None:
+        if self.join_org.isChecked():
+            self._on_join()
+            return
         options = self.options()
         if options is None:
             return
@@ -216,117 +314,3 @@ class SetupDialog(QDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return SetupDone(dialog.created_passphrase)
-
-
-class UnlockDialog(QDialog):
-    """Asks the passphrase; it does not open the store.
-
-    Open emits `passphrase_entered` and closes the dialog: the main window then shows "Opening
-    your data…" and opens the store with it on a background thread (`MainWindow.
-    open_in_background(unlock=...)`). Until the window reports back, `opening` is true and Open
-    is disabled; a wrong passphrase (`refused`) brings the dialog back with the reason and the
-    text selected, ready to type over; `opened` records the store it unlocked.
-    """
-
-    passphrase_entered = Signal(str)
-
-    def __init__(
-        self,
-        data_dir: Path,
-        db_url: str | None,
-        title: str,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self._data_dir, self._db_url = data_dir, db_url
-        self._opening = False
-        self.store: Any = None
-        intro = QLabel(
-            _("This data folder is encrypted. Type its passphrase to open it.")
-            + f"<br><small>{data_dir}</small>"
-        )
-        intro.setWordWrap(True)
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setMinimumWidth(320)
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)  # no known length: a moving bar
-        self.busy.setTextVisible(False)
-        self.busy.setMaximumHeight(8)
-        self.busy.hide()
-        self.error = QLabel("")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(_("Open"))
-        buttons.accepted.connect(self._on_open)
-        buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
-        form.addRow(intro)
-        form.addRow(_("&Passphrase"), self.passphrase)
-        form.addRow(self.busy)
-        form.addRow(self.error)
-        form.addRow(buttons)
-
-    @property
-    def opening(self) -> bool:
-        """The passphrase was entered and the store is opening with it."""
-        return self._opening
-
-    def _on_open(self) -> None:
-        if self._opening:
-            return  # Enter pressed again while opening
-        self._set_busy(True)
-        self.accept()  # first: a synchronous open may bring the dialog back at once
-        self.passphrase_entered.emit(self.passphrase.text())
-
-    def _set_busy(self, busy: bool) -> None:
-        self._opening = busy
-        self.ok_button.setEnabled(not busy)
-        self.passphrase.setReadOnly(busy)
-        self.busy.setVisible(busy)
-        self.error.setStyleSheet("" if busy else ERROR_STYLE)
-        self.error.setText(_("Opening…") if busy else "")
-
-    def opened(self, store: Any) -> None:
-        """The store opened with the entered passphrase."""
-        self._set_busy(False)
-        self.store = store
-
-    def refused(self, error: OutreachError) -> None:
-        """The store did not open: back to the person, with the reason."""
-        self._set_busy(False)
-        if isinstance(error, WrongPassphrase):
-            self.error.setText(_("That passphrase is not right. Check Caps Lock and try again."))
-        else:
-            self.error.setText(error.message)
-        self.passphrase.selectAll()
-        self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
-        if not self.isVisible():
-            self.open()
-
-    def reject(self) -> None:
-        self._set_busy(False)
-        super().reject()
-
-    @classmethod
-    def ask(
-        cls,
-        parent: QWidget | None,
-        data_dir: Path,
-        db_url: str | None = None,
-        title: str | None = None,
-    ) -> UnlockDialog | None:
-        """The dialog with a passphrase entered (its store still to open), or None: cancelled."""
-        dialog = cls(data_dir, db_url, title or _("Open Outreach Tally"), parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog
-
-
-def show_store_error(parent: QWidget | None, error: OutreachError) -> None:
-    QMessageBox.critical(parent, _("Cannot open the data"), error.message)

@@ -1,0 +1,239 @@
+"""Records in their travelling form, and reading them out of a store.
+
+A `Record` is one row of a record table in plain form (`storage/plain_rows.py`: ids as hex,
+moments as milliseconds, NULLs left out) with its children: an encounter's items, kits and
+referrals, a count's lines, a kit's lines. Its encoding, one JSON object per line, is also what
+`sync_held.payload` keeps of a record held back, so a held record is applied later exactly as
+it arrived.
+
+Kinds are table names. Shared rows (`SHARED_KINDS`: staff, sites, items, referral types, kits)
+change in place and always travel whole; every other kind is append-only and travels by its
+device's sequence number (`records_since`). Rows are keyed by their table's primary key, read
+from the table itself, so a table keyed otherwise (the audit log by device and sequence number)
+travels without a change here.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Table, select, type_coerce
+from sqlalchemy.types import NullType
+
+from outreach_app.domain.facts import canonical
+from outreach_app.domain.org_settings import is_org_setting
+from outreach_app.storage.facts import CHILDREN, CHUNK, RECORD_TABLES, SHARED
+from outreach_app.storage.models import Device, KitLine, RecordCopy, Setting, SyncHeld
+from outreach_app.storage.plain_codec import db_id, rows_where_in, select_raw, to_plain_rows
+from outreach_app.storage.plain_rows import Children, PlainRow, payload_parts, to_plain
+
+#: Shared rows, parents first (a kit's lines name items).
+SHARED_KINDS: tuple[str, ...] = ("staff", "sites", "items", "referral_types", "kits")
+#: Append-only kinds in the order they can be applied: what a record refers to comes first.
+_ORDER = (
+    "lots",
+    "imports",
+    "encounters",
+    "stocktakes",
+    "stock_movements",
+    "encounter_voids",
+    "purges",
+    "invitations",
+    "device_revocations",
+    "audit_log",
+    "record_copies",
+)
+RECORD_KINDS: tuple[str, ...] = tuple(
+    [k for k in _ORDER if k in RECORD_TABLES or k == "record_copies"]
+    + [k for k in RECORD_TABLES if k not in _ORDER and k not in SHARED]
+)
+TABLES: dict[str, Table] = {**RECORD_TABLES, "record_copies": RecordCopy.__table__}  # type: ignore[dict-item]
+CHILD_TABLES: dict[str, tuple[tuple[str, Any, str], ...]] = {
+    **CHILDREN,
+    "kits": (("lines", KitLine.__table__, "kit_id"),),
+}
+_LABELS: dict[str, frozenset[str]] = {
+    kind: frozenset(label for label, _t, _p in CHILD_TABLES.get(kind, ())) for kind in TABLES
+}
+DEVICE_COLUMNS = ("id", "name", "verify_key", "invitation_id", "join_signature", "created_at")
+_HELD_NAMESPACE = uuid.UUID("5b0e7c1e-6a52-4d4c-9d0a-1a7f0f3e2b11")
+
+
+_KEYS = {kind: tuple(c.name for c in table.primary_key.columns) for kind, table in TABLES.items()}
+
+
+def key_columns(kind: str) -> tuple[str, ...]:
+    return _KEYS[kind]
+
+
+@dataclass(slots=True, eq=False)
+class Record:
+    kind: str
+    row: PlainRow
+    children: Children = field(default_factory=dict)
+    raw: bytes | None = field(default=None, repr=False)  # as it arrived
+
+    def __repr__(self) -> str:  # rows hold participant keys and notes: never in a repr
+        return f"Record({self.kind}, {self.row.get('device_id')}:{self.row.get('seq')})"
+
+    @property
+    def device(self) -> uuid.UUID:
+        return uuid.UUID(hex=self.row["device_id"])
+
+    @property
+    def seq(self) -> int:
+        return int(self.row["seq"])
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        return tuple(self.row.get(c) for c in key_columns(self.kind))
+
+    @property
+    def record_id(self) -> uuid.UUID:
+        """The id a held record is kept under: its id, the record a copy is of, or (a table
+        keyed otherwise) one derived from its key."""
+        for name in ("id", "record_id"):
+            if name in self.row:
+                return uuid.UUID(hex=self.row[name])
+        return uuid.uuid5(_HELD_NAMESPACE, canonical({"kind": self.kind, "key": self.key}).hex())
+
+    def encode(self) -> bytes:
+        if self.raw is None:
+            body: dict[str, Any] = {"kind": self.kind, "row": self.row}
+            if self.children:
+                body["children"] = self.children
+            self.raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+        return self.raw
+
+    @staticmethod
+    def decode(raw: bytes) -> Record:
+        """A record as encoded by `encode`; ValueError when it is not one."""
+        record = Record.from_body(json.loads(raw))
+        record.raw = raw
+        return record
+
+    @staticmethod
+    def from_body(body: Any) -> Record:
+        """A record from its decoded JSON object; ValueError when it is not one."""
+        kind, row, children = payload_parts(body)
+        labels = _LABELS.get(kind)
+        if labels is None:
+            raise ValueError("not a record")
+        for label, rows in children.items():
+            if label not in labels:
+                raise ValueError("unknown children")
+            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                raise ValueError("bad children")
+        device, seq = row.get("device_id"), row.get("seq")
+        if type(device) is not str or len(bytes.fromhex(device)) != 16 or type(seq) is not int:
+            raise ValueError("a record without its device and sequence number")
+        return Record(kind, row, children)
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _children_of(conn: Connection, kind: str, parents: Sequence[Any]) -> dict[str, Children]:
+    """Children of the parents given as the driver's ids, by the parent's plain id."""
+    found: dict[str, Children] = {}
+    dialect = conn.dialect.name
+    for label, child, parent in CHILD_TABLES.get(kind, ()):
+        raw_parent = type_coerce(child.c[parent], NullType())
+        for chunk in _chunks(parents):
+            rows = conn.execute(select_raw(child).where(raw_parent.in_(chunk)))
+            for values in to_plain_rows(dialect, child, rows):
+                owner = values.pop(parent)
+                found.setdefault(owner, {}).setdefault(label, []).append(values)
+    return found
+
+
+def read_records(
+    conn: Connection, kind: str, *, where: Any = None, batch: int = 2000, children: bool = True
+) -> Iterator[Record]:
+    """The rows of `kind` (those matching `where`), with their children, in plain form."""
+    table = TABLES[kind]
+    query = select_raw(table)
+    if where is not None:
+        query = query.where(where)
+    dialect = conn.dialect.name
+    position = [c.name for c in table.columns].index("id") if "id" in table.c else None
+    result = conn.execute(query.execution_options(yield_per=batch))
+    for rows in result.partitions(batch):
+        found: dict[str, Children] = {}
+        if children and kind in CHILD_TABLES and position is not None:
+            found = _children_of(conn, kind, [r[position] for r in rows])
+        for row in to_plain_rows(dialect, table, rows):
+            yield Record(kind, row, found.get(row.get("id", ""), {}))
+
+
+def read_by_keys(
+    conn: Connection, kind: str, keys: Sequence[str], *, children: bool = True
+) -> Iterator[Record]:
+    """The records of `kind` whose id (plain: 32 hex digits) is among `keys`."""
+    table, dialect = TABLES[kind], conn.dialect.name
+    rows = rows_where_in(conn, table, "id", [db_id(dialect, k) for k in keys])
+    found: dict[str, Children] = {}
+    if children and kind in CHILD_TABLES:
+        position = [c.name for c in table.columns].index("id")
+        parents = [r[position] for r in rows]
+        for label, child, parent in CHILD_TABLES[kind]:
+            for values in to_plain_rows(
+                dialect, child, rows_where_in(conn, child, parent, parents)
+            ):
+                owner = values.pop(parent)
+                found.setdefault(owner, {}).setdefault(label, []).append(values)
+    for row in to_plain_rows(dialect, table, rows):
+        yield Record(kind, row, found.get(row["id"], {}))
+
+
+def records_since(
+    conn: Connection, marks: Mapping[uuid.UUID, int], *, everything: bool = False
+) -> Iterator[Record]:
+    """Every append-only record this store holds that its device numbered after that device's
+    mark (all of them with `everything`), records held pending included, shared rows not
+    (`shared_rows`). Invitations always travel whole: they prove who may join."""
+    low = 0 if everything or not marks else min(marks.values(), default=0)
+    for kind in RECORD_KINDS:
+        table = TABLES[kind]
+        where = None if everything or kind == "invitations" else table.c.seq > low
+        for record in read_records(conn, kind, where=where):
+            if everything or kind == "invitations" or record.seq > marks.get(record.device, 0):
+                yield record
+    yield from held_pending(conn, marks, everything=everything)
+
+
+def held_pending(
+    conn: Connection, marks: Mapping[uuid.UUID, int], *, everything: bool = False
+) -> Iterator[Record]:
+    held: Table = SyncHeld.__table__  # type: ignore[assignment]
+    query = select(held.c.from_device, held.c.seq, held.c.payload).where(held.c.state == "pending")
+    for device, seq, payload in conn.execute(query):
+        if everything or seq > marks.get(device, 0):
+            yield Record.decode(bytes(payload))
+
+
+def shared_rows(conn: Connection) -> Iterator[Record]:
+    for kind in SHARED_KINDS:
+        yield from read_records(conn, kind)
+
+
+def device_rows(conn: Connection) -> list[PlainRow]:
+    table: Table = Device.__table__  # type: ignore[assignment]
+    columns = [table.c[name] for name in DEVICE_COLUMNS]
+    return [to_plain(row) for row in conn.execute(select(*columns)).mappings()]
+
+
+def org_settings(conn: Connection) -> list[PlainRow]:
+    """The organisation's settings with their last change (never a device's own)."""
+    table: Table = Setting.__table__  # type: ignore[assignment]
+    return [
+        to_plain(row)
+        for row in conn.execute(select(table)).mappings()
+        if is_org_setting(row["key"]) and row["changed_at"] is not None
+    ]
