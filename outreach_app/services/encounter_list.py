@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from outreach_app.domain.clock import Period
@@ -68,9 +68,11 @@ def _filtered(session: Session, uow: UnitOfWork, flt: EncounterFilter) -> Select
         query = query.where(Encounter.site_id == lookup.site_by_name(session, flt.site).id)
     if flt.item_code:
         item = lookup.item_by_code(session, flt.item_code)
+        # EXISTS, probed by the lines' primary key for each encounter walked in time order: a
+        # page stops after its rows (IN built the whole list of the item's encounters first).
         query = query.where(
-            Encounter.id.in_(
-                select(EncounterItem.encounter_id).where(EncounterItem.item_id == item.id)
+            exists().where(
+                EncounterItem.encounter_id == Encounter.id, EncounterItem.item_id == item.id
             )
         )
     if flt.participant_code:
