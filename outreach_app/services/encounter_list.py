@@ -18,7 +18,14 @@ from outreach_app.domain.clock import Period
 from outreach_app.domain.participant import clean_participant_code, code_tag
 from outreach_app.services import lookup
 from outreach_app.services.uow import UnitOfWork
-from outreach_app.storage.models import Encounter, EncounterItem, EncounterVoid, Item, Site
+from outreach_app.storage.indexed import has_participant_key
+from outreach_app.storage.models import (
+    Encounter,
+    EncounterItem,
+    EncounterVoid,
+    Item,
+    Site,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +83,9 @@ def _filtered(session: Session, uow: UnitOfWork, flt: EncounterFilter) -> Select
             )
         )
     if flt.participant_code:
+        key = uow.code_key(clean_participant_code(flt.participant_code))
         query = query.where(
-            Encounter.participant_key == uow.code_key(clean_participant_code(flt.participant_code))
+            has_participant_key(key) if key else Encounter.participant_key.is_(None)
         )
     if not flt.include_voided:
         query = query.where(Encounter.id.not_in(select(EncounterVoid.encounter_id)))

@@ -49,6 +49,11 @@ class Base(DeclarativeBase):
     }
 
 
+#: Bytes of a participant key its index holds. Keys are keyed hashes (uniformly spread), so 8
+#: bytes tell a program's codes apart; the whole key is still compared.
+KEY_PREFIX = 8
+
+
 def new_id() -> uuid.UUID:
     return uuid.uuid4()
 
@@ -176,12 +181,14 @@ class Encounter(RecordMixin, Base):
     """
 
     __tablename__ = "encounters"
+    # Revision 0006: one time index serves every site (a site's records are read from the
+    # period's range, not a second index per site), and the participant index holds 8 bytes of
+    # each key (storage/indexed.py asks through them). See docs/query-plans.md.
     __table_args__ = (
         Index("ix_encounters_occurred", "occurred_at"),
-        Index("ix_encounters_site_occurred", "site_id", "occurred_at"),
         Index(
             "ix_encounters_participant",
-            "participant_key",
+            text(f"substr(participant_key, 1, {KEY_PREFIX})"),
             sqlite_where=text("participant_key IS NOT NULL"),
             postgresql_where=text("participant_key IS NOT NULL"),
         ),
@@ -255,9 +262,10 @@ class StockMovement(RecordMixin, Base):
     id derived from it, so a movement can be reversed once whatever device does it."""
 
     __tablename__ = "stock_movements"
+    # No index on encounter_id (revision 0006): an encounter's movements are at its site and
+    # moment, where ix_movements_site_occurred finds them (storage/indexed.py).
     __table_args__ = (
         Index("ix_movements_site_occurred", "site_id", "occurred_at"),
-        Index("ix_movements_encounter", "encounter_id"),
         CheckConstraint("quantity <> 0", name="nonzero"),
     )
     occurred_at: Mapped[datetime]

@@ -12,15 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, MetaData, create_engine, insert, inspect, select, text
+from sqlalchemy import Engine, MetaData, create_engine, event, insert, inspect, select, text
 from sqlalchemy.dialects import postgresql
 
 from outreach_app.domain.values import EncounterDraft
-from outreach_app.services import audit, checks, encounters
+from outreach_app.services import audit, checks, encounter_list, encounters
 from outreach_app.services.store import Store, open_store
 from outreach_app.storage import migrate
 from outreach_app.storage.folder import DataFolder, FolderRecord
-from outreach_app.storage.models import AuditEntry
+from outreach_app.storage.indexed import has_participant_key
+from outreach_app.storage.models import AuditEntry, Encounter
 from outreach_app.storage.triggers import missing_triggers
 from outreach_app.storage.types import from_millis
 from tests.conftest import PASSPHRASE
@@ -224,3 +225,99 @@ def test_verify_names_a_changed_entry_after_the_upgrade(tmp_path: Path) -> None:
         store.close()
     (problem,) = problems
     assert "'void'" in problem and "changed after it was written" in problem
+
+
+# --- What dropping ix_movements_encounter relies on: draws at their encounter's site and moment --
+
+
+def test_a_void_finds_every_draw_and_gives_it_back(store: Store) -> None:
+    from outreach_app.services import inventory
+
+    with store.unit_of_work() as uow:
+        for code in ("SYRINGE", "SWAB", "COOKER", "WATER", "FILTER"):
+            inventory.receive(uow, "Drop-in", code, 100)
+        before = {(r.site, r.item_code): r.on_hand for r in inventory.on_hand(uow)}
+        saved = encounters.log_encounter(
+            uow,
+            EncounterDraft(
+                site="Drop-in",
+                occurred_at=OCT_5_NOON,
+                items={"SYRINGE": 10},
+                kits={"KIT-INJECT": 1},
+            ),
+        )
+    with store.unit_of_work() as uow:
+        encounters.void_encounter(uow, saved.id, "ZZ entered twice")
+        after = {(r.site, r.item_code): r.on_hand for r in inventory.on_hand(uow)}
+    assert after == before
+    assert checks.run_checks(store).problems == []
+
+
+def test_check_names_a_draw_away_from_its_encounters_moment(store: Store) -> None:
+    """A void would not find such a draw, so `check` counts its line as disagreeing."""
+    from outreach_app.services import inventory
+
+    with store.unit_of_work() as uow:
+        inventory.receive(uow, "Drop-in", "SYRINGE", 100)
+        encounters.log_encounter(
+            uow, EncounterDraft(site="Drop-in", occurred_at=OCT_5_NOON, items={"SYRINGE": 10})
+        )
+    on = " ON stock_movements" if store.is_postgres else ""
+    later = "occurred_at + INTERVAL '1 second'" if store.is_postgres else "occurred_at + 1000"
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(f"DROP TRIGGER stock_movements_no_update{on}")
+        conn.exec_driver_sql(
+            f"UPDATE stock_movements SET occurred_at = {later} WHERE kind = 'distribute'"
+        )
+    problems = checks.run_checks(store).problems
+    assert any("1 encounter line disagrees with the stock it drew" in p for p in problems)
+
+
+# --- The participant index holds 8 bytes of each key --------------------------------------------
+
+
+@pytest.mark.parametrize("keys", [1, 3], ids=["one code", "several codes"])
+def test_a_participant_lookup_uses_the_prefix_index(plain_folder: Path, keys: int) -> None:
+    """Asked as `participant_key = ?` the expression index is not used (a scan of every
+    coded encounter); `has_participant_key` asks through the indexed expression."""
+    wanted = [bytes([n]) * 32 for n in range(keys)]
+    store = open_store(plain_folder)
+    sent: list[tuple[str, Any]] = []
+
+    def grab(_conn: Any, _cursor: Any, statement: str, params: Any, *_args: Any) -> None:
+        sent.append((statement, params))
+
+    try:
+        with store.engine.connect() as conn:
+            event.listen(conn, "before_cursor_execute", grab)
+            conn.execute(select(Encounter.id).where(has_participant_key(*wanted))).all()
+            event.remove(conn, "before_cursor_execute", grab)
+            ((statement, params),) = [(q, p) for q, p in sent if "FROM encounters" in q]
+            plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params).all()
+    finally:
+        store.close()
+    steps = " / ".join(row[-1] for row in plan)
+    assert "USING INDEX ix_encounters_participant (<expr>" in steps, steps
+
+
+def test_returning_participants_are_found_by_their_code(store: Store) -> None:
+    from outreach_app.services import participants
+
+    with store.unit_of_work() as uow:
+        for code in ("ZZ-PFX-01", "ZZ-PFX-02", "ZZ-PFX-01"):
+            encounters.log_encounter(
+                uow,
+                EncounterDraft(
+                    site="Drop-in", occurred_at=OCT_5_NOON, participant_code=code, age_band="30-39"
+                ),
+                move_stock=False,
+            )
+    with store.reading() as uow:
+        known = participants.participant_status(uow, "zz-pfx 01")
+        unknown = participants.participant_status(uow, "ZZ-PFX-03")
+        listed = encounter_list.count_encounters(
+            uow, encounter_list.EncounterFilter(participant_code="ZZ-PFX-01")
+        )
+    assert known.known and known.age_band == "30-39"
+    assert not unknown.known
+    assert listed == 2

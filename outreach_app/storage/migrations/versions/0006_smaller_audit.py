@@ -1,4 +1,4 @@
-"""a smaller audit log, and no index that no query needs on encounter lines
+"""a smaller audit log, and no index that another one can replace
 
 Revision ID: 0006
 Revises: 0005
@@ -10,6 +10,16 @@ one entry per action, so each encounter carries one.
 - `ix_encounter_items_item` goes (about 126 bytes an encounter): the encounter list's item
   filter now walks encounters by time and finds each one's line by the lines' primary key
   (services/encounter_list.py; plans in docs/query-plans.md).
+- `ix_movements_encounter` goes (about 83 bytes an encounter): only a void asked for an
+  encounter's movements, and they are at its site and moment, which
+  `ix_movements_site_occurred` finds; `check` now counts a draw elsewhere as a line that
+  disagrees with its stock.
+- `ix_encounters_site_occurred` goes (about 36 bytes an encounter): `ix_encounters_occurred`
+  gives a period's records of every site, and a site's are picked from them (the monthly
+  tally of all sites reads the same rows; one site of three reads three times as many).
+- `ix_encounters_participant` holds the first 8 bytes of each participant key instead of all
+  32 (about 20 bytes an encounter): keys are keyed hashes, so 8 bytes tell codes apart, and
+  the whole key is still compared (`models.has_participant_key`).
 - `audit_log` is keyed by (device, sequence number), its identity on every device and the order
   of its device's chain: on SQLite a `WITHOUT ROWID` table, so the separate id, its index and
   `ix_audit_device_seq` go. The stored `prev_hash` goes too: it is always the `entry_hash` of
@@ -52,6 +62,17 @@ KEPT = (
 def upgrade() -> None:
     conn = op.get_bind()
     op.drop_index("ix_encounter_items_item", table_name="encounter_items")
+    op.drop_index("ix_movements_encounter", table_name="stock_movements")
+    op.drop_index("ix_encounters_site_occurred", table_name="encounters")
+    op.drop_index("ix_encounters_participant", table_name="encounters")
+    where = sa.text("participant_key IS NOT NULL")
+    op.create_index(
+        "ix_encounters_participant",
+        "encounters",
+        [sa.text("substr(participant_key, 1, 8)")],  # models.KEY_PREFIX, as of this revision
+        sqlite_where=where,
+        postgresql_where=where,
+    )
     if conn.dialect.name == "postgresql":
         _upgrade_postgres(conn)
     else:
