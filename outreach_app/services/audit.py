@@ -2,11 +2,15 @@
 
 Each entry holds the person, the time, the device, the action, a short summary (never a
 participant code, a note or a typed reason: those are personal or purgeable), the hash of the
-records the action wrote, and the hash of the device's previous entry. An entry covers the
-records its device numbered between the previous entry and itself (sequence numbers are per
-device and given in order under the write lock), so `verify` can recompute every records' hash
-from the records themselves and every entry's hash from the entry: a record or entry changed,
-added or removed with plain SQL no longer fits, and `check` names the first that does not.
+records the action wrote, and its own hash, which covers all that and the hash of the device's
+previous entry. An entry covers the records its device numbered between the previous entry and
+itself (sequence numbers are per device and given in order under the write lock), so `verify`
+can recompute every records' hash from the records themselves and every entry's hash from the
+entry and the one before it: a record or entry changed, added or removed with plain SQL no
+longer fits, and `check` names the first that does not.
+
+An entry is known by its device and sequence number (the audit log's key); the previous entry's
+hash is read from the entry before, never stored twice (revision 0007).
 
 A unit of work that wrote records without calling `record` gets one entry ("save") when it
 commits, so no record is ever left outside the chain.
@@ -18,8 +22,9 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session
 
 from outreach_app.domain import facts
@@ -34,15 +39,20 @@ from outreach_app.storage.plain_rows import held_facts
 SUMMARY_MAX = 500
 
 
+def head(conn: Connection | Session, device_id: uuid.UUID) -> tuple[int, bytes] | None:
+    """(seq, entry hash) of the device's last entry, which the next one chains to."""
+    row = conn.execute(
+        select(AuditEntry.seq, AuditEntry.entry_hash)
+        .where(AuditEntry.device_id == device_id, AuditEntry.entry_hash.is_not(None))
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    ).first()
+    return (row[0], bytes(row[1] or b"")) if row else None
+
+
 def _head(uow: UnitOfWork) -> tuple[int, bytes] | None:
     if uow.audit_head is None:
-        row = uow.session.execute(
-            select(AuditEntry.seq, AuditEntry.entry_hash)
-            .where(AuditEntry.device_id == uow.device_id, AuditEntry.entry_hash.is_not(None))
-            .order_by(AuditEntry.seq.desc())
-            .limit(1)
-        ).first()
-        uow.audit_head = (row[0], bytes(row[1] or b"")) if row else None
+        uow.audit_head = head(uow.session, uow.device_id)
     return uow.audit_head
 
 
@@ -74,37 +84,80 @@ def record_range(uow: UnitOfWork, action: str, summary: str = "") -> AuditEntry:
 
 
 def _append(uow: UnitOfWork, action: str, summary: str, records: bytes) -> AuditEntry:
-    head = _head(uow)
-    prev = head[1] if head else None
+    last = _head(uow)
     entry = AuditEntry(
-        id=uuid.uuid4(),
-        device_id=uow.device_id,
-        seq=uow.next_seq(),
-        staff_id=uow.staff_id,
-        created_at=uow.now(),
-        action=action[:60],
-        summary=summary[:SUMMARY_MAX],
-        records_hash=records,
-        prev_hash=prev,
+        **entry_row(
+            device_id=uow.device_id,
+            seq=uow.next_seq(),
+            staff_id=uow.staff_id,
+            created_at=uow.now(),
+            action=action,
+            summary=summary,
+            records=records,
+            prev=last[1] if last else None,
+        )
     )
-    entry.entry_hash = entry_digest(entry)
     uow.session.add(entry)
     uow.session.flush()
-    uow.audit_head = (entry.seq, bytes(entry.entry_hash))
+    uow.audit_head = (entry.seq, bytes(entry.entry_hash or b""))
     return entry
 
 
-def entry_digest(entry: AuditEntry) -> bytes:
+def entry_row(
+    *,
+    device_id: uuid.UUID,
+    seq: int,
+    staff_id: uuid.UUID | None,
+    created_at: datetime,
+    action: str,
+    summary: str,
+    records: bytes,
+    prev: bytes | None,
+) -> dict[str, Any]:
+    """An entry's columns, its hash included: for `_append`, and for writers that insert many
+    entries at once (services/demo_bulk.py), so both chain the same way."""
+    row: dict[str, Any] = {
+        "device_id": device_id,
+        "seq": seq,
+        "staff_id": staff_id,
+        "created_at": created_at,
+        "action": action[:60],
+        "summary": summary[:SUMMARY_MAX],
+        "records_hash": records,
+        "id": None,  # an entry is known by (device, seq); only older entries have an id
+    }
+    row["entry_hash"] = _digest(row, prev)
+    return row
+
+
+def entry_digest(entry: AuditEntry, prev: bytes | None) -> bytes:
+    """The hash `entry` should carry when `prev` is the hash of its device's entry before it."""
+    return _digest(
+        {
+            "id": entry.id,
+            "device_id": entry.device_id,
+            "seq": entry.seq,
+            "staff_id": entry.staff_id,
+            "created_at": entry.created_at,
+            "action": entry.action,
+            "summary": entry.summary,
+            "records_hash": entry.records_hash,
+        },
+        prev,
+    )
+
+
+def _digest(row: dict[str, Any], prev: bytes | None) -> bytes:
     return facts.entry_hash(
-        entry_id=entry.id,
-        device_id=entry.device_id,
-        seq=entry.seq,
-        staff_id=entry.staff_id,
-        created_at=entry.created_at,
-        action=entry.action,
-        summary=entry.summary,
-        records=entry.records_hash,
-        prev=entry.prev_hash,
+        entry_id=row["id"],
+        device_id=row["device_id"],
+        seq=row["seq"],
+        staff_id=row["staff_id"],
+        created_at=row["created_at"],
+        action=row["action"],
+        summary=row["summary"],
+        records=row["records_hash"],
+        prev=prev,
     )
 
 
@@ -134,7 +187,9 @@ def verify(session: Session, notes: list[str] | None = None) -> list[str]:
     mine = session.get(Setting, "device_id")
     entries: dict[uuid.UUID, list[AuditEntry]] = defaultdict(list)
     for entry in session.scalars(
-        select(AuditEntry).where(AuditEntry.entry_hash.is_not(None)).order_by(AuditEntry.seq)
+        select(AuditEntry)
+        .where(AuditEntry.entry_hash.is_not(None))
+        .order_by(AuditEntry.device_id, AuditEntry.seq)  # the key's order: no sort
     ):
         entries[entry.device_id].append(entry)
     records = every_record(session.connection())
@@ -208,33 +263,40 @@ def _verify_device(
     device starts with the catalog and staff of its organisation, and their entries arrive
     with that device's next bundle); every entry held must still fit."""
     prev: bytes | None = None
+    prev_seq = 0
     position = 0
     gap: int | None = None
     for entry in entries:
-        after_gap = entry.prev_hash != prev
-        if after_gap and not partial:
-            return _(
-                "{entry} does not follow the entry before it: an entry was removed or changed",
-                entry=_describe(entry, device),
-            ), None
-        if after_gap and gap is None:
-            gap = entry.seq
-        if entry_digest(entry) != entry.entry_hash:
-            return _(
-                "{entry} was changed after it was written", entry=_describe(entry, device)
-            ), None
         covered = []
         while position < len(records) and records[position][0] < entry.seq:
             covered.append(records[position][1])  # a seq at or before `after` cannot fit
             position += 1
-        # After a gap the entry's first records may be among those that have not arrived.
-        if not after_gap and facts.records_hash(covered) != entry.records_hash:
+        # Every number a device gives goes to one record or entry, so a number missing between
+        # two entries tells a missing part from a changed entry (the previous hash is derived
+        # from the entry before, not stored).
+        missing = len(covered) < entry.seq - prev_seq - 1
+        if entry_digest(entry, prev) != entry.entry_hash:
+            if missing and partial:
+                # Another device's part not here yet: this entry's previous hash and first
+                # records are among what has not arrived.
+                gap = entry.seq if gap is None else gap
+                prev, prev_seq = entry.entry_hash, entry.seq
+                continue
+            if missing:
+                return _(
+                    "{entry} does not follow the entry before it: an entry was removed or changed",
+                    entry=_describe(entry, device),
+                ), None
+            return _(
+                "{entry} was changed after it was written", entry=_describe(entry, device)
+            ), None
+        if facts.records_hash(covered) != entry.records_hash:
             return _(
                 "the records of {entry} do not match it: a record it covers was changed, added "
                 "or removed",
                 entry=_describe(entry, device),
             ), None
-        prev = entry.entry_hash
+        prev, prev_seq = entry.entry_hash, entry.seq
     if position < len(records) and not partial:
         seq, _hash, kind, _id = records[position]  # not `_`: that is the translation
         return _(

@@ -129,9 +129,16 @@ def _check_encounter_stock(session: Session, report: CheckReport) -> None:
     ):
         given[(enc_id, item_id)] = qty
     drawn: dict[tuple[uuid.UUID | None, uuid.UUID], int] = defaultdict(int)
+    # Only draws at the encounter's own site and moment count: a void finds them there
+    # (storage/indexed.draws_of), so one elsewhere would never be given back.
     for moved_for, moved_item, total in session.execute(
         select(StockMovement.encounter_id, StockMovement.item_id, func.sum(StockMovement.quantity))
-        .where(StockMovement.encounter_id.is_not(None))
+        .join(
+            Encounter,
+            (Encounter.id == StockMovement.encounter_id)
+            & (Encounter.site_id == StockMovement.site_id)
+            & (Encounter.occurred_at == StockMovement.occurred_at),
+        )
         .group_by(StockMovement.encounter_id, StockMovement.item_id)
     ):
         drawn[(moved_for, moved_item)] = int(total)

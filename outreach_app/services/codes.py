@@ -17,6 +17,7 @@ from outreach_app.domain.participant import (
 )
 from outreach_app.i18n import _l
 from outreach_app.services.uow import UnitOfWork
+from outreach_app.storage.indexed import has_participant_key
 from outreach_app.storage.models import Encounter
 
 MAX_CARDS = 1000
@@ -40,7 +41,7 @@ def new_codes(uow: UnitOfWork, count: int) -> list[str]:
                 drawn[key] = code
         used = set(
             uow.session.scalars(
-                select(Encounter.participant_key).where(Encounter.participant_key.in_(drawn))
+                select(Encounter.participant_key).where(has_participant_key(*drawn))
             )
         )
         chosen.update({k: c for k, c in drawn.items() if k not in used})

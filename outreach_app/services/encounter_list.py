@@ -11,14 +11,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from outreach_app.domain.clock import Period
 from outreach_app.domain.participant import clean_participant_code, code_tag
 from outreach_app.services import lookup
 from outreach_app.services.uow import UnitOfWork
-from outreach_app.storage.models import Encounter, EncounterItem, EncounterVoid, Item, Site
+from outreach_app.storage.indexed import has_participant_key
+from outreach_app.storage.models import (
+    Encounter,
+    EncounterItem,
+    EncounterVoid,
+    Item,
+    Site,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +75,17 @@ def _filtered(session: Session, uow: UnitOfWork, flt: EncounterFilter) -> Select
         query = query.where(Encounter.site_id == lookup.site_by_name(session, flt.site).id)
     if flt.item_code:
         item = lookup.item_by_code(session, flt.item_code)
+        # EXISTS, probed by the lines' primary key for each encounter walked in time order: a
+        # page stops after its rows (IN built the whole list of the item's encounters first).
         query = query.where(
-            Encounter.id.in_(
-                select(EncounterItem.encounter_id).where(EncounterItem.item_id == item.id)
+            exists().where(
+                EncounterItem.encounter_id == Encounter.id, EncounterItem.item_id == item.id
             )
         )
     if flt.participant_code:
+        key = uow.code_key(clean_participant_code(flt.participant_code))
         query = query.where(
-            Encounter.participant_key == uow.code_key(clean_participant_code(flt.participant_code))
+            has_participant_key(key) if key else Encounter.participant_key.is_(None)
         )
     if not flt.include_voided:
         query = query.where(Encounter.id.not_in(select(EncounterVoid.encounter_id)))

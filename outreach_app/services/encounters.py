@@ -35,6 +35,7 @@ from outreach_app.i18n import N_, Text, _l, join
 from outreach_app.services import audit, free_text, lookup, staff
 from outreach_app.services.ledger import PlannedDraw, plan_draw, write_draws
 from outreach_app.services.uow import UnitOfWork
+from outreach_app.storage.indexed import draws_of
 from outreach_app.storage.models import (
     Encounter,
     EncounterItem,
@@ -305,9 +306,7 @@ def void_encounter(uow: UnitOfWork, encounter_id: uuid.UUID, reason: str) -> Enc
         )
     )
     for movement in session.scalars(
-        select(StockMovement).where(
-            StockMovement.encounter_id == encounter_id, StockMovement.reverses_id.is_(None)
-        )
+        select(StockMovement).where(draws_of(encounter), StockMovement.reverses_id.is_(None))
     ):
         session.add(reversal_of(uow, movement, f"void: {reason.strip()}"[:200]))
     session.flush()

@@ -17,6 +17,7 @@ from outreach_app.domain.values import EncounterSummary
 from outreach_app.i18n import _, ngettext
 from outreach_app.services.encounters import summarize
 from outreach_app.services.uow import UnitOfWork
+from outreach_app.storage.indexed import has_participant_key
 from outreach_app.storage.models import Encounter, EncounterVoid
 
 
@@ -46,7 +47,7 @@ def _not_voided() -> ColumnElement[bool]:
 def _latest(uow: UnitOfWork, key: bytes) -> Encounter | None:
     return uow.session.scalar(
         select(Encounter)
-        .where(Encounter.participant_key == key, Encounter.is_tally.is_(False), _not_voided())
+        .where(has_participant_key(key), Encounter.is_tally.is_(False), _not_voided())
         .order_by(Encounter.occurred_at.desc(), Encounter.id.desc())
         .limit(1)
     )
@@ -62,13 +63,13 @@ def participant_status(uow: UnitOfWork, code: str) -> ParticipantStatus:
     # Remembered per code: the most recent recorded value, even if the last visit left it blank.
     age = uow.session.scalar(
         select(Encounter.age_band)
-        .where(Encounter.participant_key == key, Encounter.age_band.is_not(None), _not_voided())
+        .where(has_participant_key(key), Encounter.age_band.is_not(None), _not_voided())
         .order_by(Encounter.occurred_at.desc())
         .limit(1)
     )
     gender = uow.session.scalar(
         select(Encounter.gender)
-        .where(Encounter.participant_key == key, Encounter.gender.is_not(None), _not_voided())
+        .where(has_participant_key(key), Encounter.gender.is_not(None), _not_voided())
         .order_by(Encounter.occurred_at.desc())
         .limit(1)
     )

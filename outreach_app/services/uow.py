@@ -26,7 +26,6 @@ from outreach_app.domain.org_settings import is_org_setting
 from outreach_app.domain.participant import participant_key
 from outreach_app.i18n import _l
 from outreach_app.storage.models import (
-    AuditEntry,
     Device,
     RecordMixin,
     Setting,
@@ -118,11 +117,11 @@ def _stamp(session: Session, _context: Any, _instances: Any) -> None:
     if uow is None:
         return
     for obj in list(session.new):
+        # Audit entries are not RecordMixin: audit.py stamps them and they cover, not are covered.
         if isinstance(obj, RecordMixin):
-            if not isinstance(obj, AuditEntry):
-                if obj.id is None:
-                    obj.id = uuid.uuid4()
-                uow.written.append((str(getattr(type(obj), "__tablename__")), obj.id))  # noqa: B009
+            if obj.id is None:
+                obj.id = uuid.uuid4()
+            uow.written.append((str(getattr(type(obj), "__tablename__")), obj.id))  # noqa: B009
             if obj.device_id is None:
                 obj.device_id = uow.device_id
             if obj.created_at is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,10 +150,40 @@ def read_facts(
         if kind == "audit_log":  # chained entries are the boundaries, not records they cover
             query = query.where(table.c.entry_hash.is_(None))
         for row in conn.execute(query):
-            facts: dict[str, Any] = dict(zip(names, row[3:], strict=True))
-            for label, encoded in children.get(row[2], {}).items():
-                facts[label] = sorted(e.decode("utf-8") for e in encoded)
-            yield RecordFacts(kind, row[2], row[0], row[1], record_hash(kind, facts))
+            values = dict(zip(names, row[3:], strict=True))
+            digest = _hash(kind, names, values, children.get(row[2], {}))
+            yield RecordFacts(kind, row[2], row[0], row[1], digest)
+
+
+def _hash(
+    kind: str, names: Sequence[str], values: Mapping[str, Any], lines: Mapping[str, list[bytes]]
+) -> bytes:
+    facts: dict[str, Any] = {name: values.get(name) for name in names}
+    for label, encoded in lines.items():
+        facts[label] = sorted(e.decode("utf-8") for e in encoded)
+    return record_hash(kind, facts)
+
+
+def hash_row(
+    kind: str, row: Mapping[str, Any], lines: Mapping[str, Sequence[Mapping[str, Any]]] = {}
+) -> bytes:
+    """The hash `read_facts` will find for a record once `row` (and its `lines`, by label of
+    CHILDREN) is inserted: for writers that insert many records at once and audit them without
+    reading them back (services/demo_bulk.py). Columns left out of `row` take their default,
+    as an insert gives them."""
+    table = RECORD_TABLES[kind]
+    values = dict(row)
+    for column in table.columns:
+        default = column.default
+        if column.name not in values and default is not None and default.is_scalar:
+            values[column.name] = default.arg  # type: ignore[attr-defined]
+    encoded: dict[str, list[bytes]] = {}
+    for label, child, parent in CHILDREN.get(kind, ()):
+        names = [c.name for c in child.columns if c.name != parent]
+        found = [canonical({n: line.get(n) for n in names}) for line in lines.get(label, ())]
+        if found:  # as read back: a record without lines of a kind has no such list
+            encoded[label] = found
+    return _hash(kind, fact_columns(kind, [c.name for c in table.columns]), values, encoded)
 
 
 def copies(conn: Connection) -> Iterator[tuple[uuid.UUID, uuid.UUID, int]]:

@@ -1,4 +1,4 @@
-"""The schema (revision 0006): the organisation's shared rows and its append-only records.
+"""The schema (revision 0007): the organisation's shared rows and its append-only records.
 
 Every record carries its id, the device that made it, that device's sequence number, who made it
 and when. Records are never updated or deleted (the database refuses it, `storage/triggers.py`),
@@ -47,6 +47,11 @@ class Base(DeclarativeBase):
         date: Date(),
         str: String(200),
     }
+
+
+#: Bytes of a participant key its index holds. Keys are keyed hashes (uniformly spread), so 8
+#: bytes tell a program's codes apart; the whole key is still compared.
+KEY_PREFIX = 8
 
 
 def new_id() -> uuid.UUID:
@@ -198,12 +203,14 @@ class Encounter(RecordMixin, Base):
     """
 
     __tablename__ = "encounters"
+    # Revision 0007: one time index serves every site (a site's records are read from the
+    # period's range, not a second index per site), and the participant index holds 8 bytes of
+    # each key (storage/indexed.py asks through them). See docs/query-plans.md.
     __table_args__ = (
         Index("ix_encounters_occurred", "occurred_at"),
-        Index("ix_encounters_site_occurred", "site_id", "occurred_at"),
         Index(
             "ix_encounters_participant",
-            "participant_key",
+            text(f"substr(participant_key, 1, {KEY_PREFIX})"),
             sqlite_where=text("participant_key IS NOT NULL"),
             postgresql_where=text("participant_key IS NOT NULL"),
         ),
@@ -239,7 +246,9 @@ class EncounterItem(Base):
     """Quantity of one item given in an encounter, kit contents included."""
 
     __tablename__ = "encounter_items"
-    __table_args__ = (Index("ix_encounter_items_item", "item_id"), NO_ROWID)
+    # No index on item_id (revision 0007): the one query filtering by item, the encounter list,
+    # walks encounters by time and finds each one's line through this primary key.
+    __table_args__ = (NO_ROWID,)
     encounter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("encounters.id"), primary_key=True)
     item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("items.id"), primary_key=True)
     quantity: Mapped[int] = mapped_column(Integer, CheckConstraint("quantity > 0", name="positive"))
@@ -275,9 +284,10 @@ class StockMovement(RecordMixin, Base):
     id derived from it, so a movement can be reversed once whatever device does it."""
 
     __tablename__ = "stock_movements"
+    # No index on encounter_id (revision 0007): an encounter's movements are at its site and
+    # moment, where ix_movements_site_occurred finds them (storage/indexed.py).
     __table_args__ = (
         Index("ix_movements_site_occurred", "site_id", "occurred_at"),
-        Index("ix_movements_encounter", "encounter_id"),
         CheckConstraint("quantity <> 0", name="nonzero"),
     )
     occurred_at: Mapped[datetime]
@@ -373,17 +383,28 @@ class RecordCopy(Base):
     reason: Mapped[str] = mapped_column(String(200), default="")
 
 
-class AuditEntry(RecordMixin, Base):
+class AuditEntry(Base):
     """One entry per action (contracts §10): who, what, and the hash of the records written,
-    chained per device. Holds no participant codes or notes."""
+    chained per device. Holds no participant codes or notes.
+
+    An entry is identified by its device and sequence number, which is also the order of its
+    device's chain, so the table is keyed by them (`WITHOUT ROWID` on SQLite: no second copy of
+    the key in an index). The previous entry's hash is not stored: it is the `entry_hash` of the
+    device's entry before this one, and `verify` takes it from there. `id` is kept only for
+    entries written before revision 0007, whose hash covers it; newer entries leave it empty.
+    """
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_device_seq", "device_id", "seq"),)
+    __table_args__ = (NO_ROWID,)
+    device_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    staff_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime]
     action: Mapped[str] = mapped_column(String(60))
     summary: Mapped[str] = mapped_column(Text, default="")
     records_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
-    prev_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
     entry_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    id: Mapped[uuid.UUID | None] = mapped_column(Id())
 
 
 class Invitation(RecordMixin, Base):

@@ -28,8 +28,9 @@ from alembic import op
 from outreach_app.domain import facts, identity
 from outreach_app.domain.participant import normalize_participant_code, participant_key
 from outreach_app.storage.facts import every_record
-from outreach_app.storage.models import AuditEntry, Staff, StaffPin
+from outreach_app.storage.models import Staff, StaffPin
 from outreach_app.storage.triggers import install_triggers
+from outreach_app.storage.types import Id, UTCDateTime
 
 revision = "0004"
 down_revision = "0003"
@@ -37,6 +38,16 @@ branch_labels = None
 depends_on = None
 
 OLD_PIN_KEY = "coordinator_pin_hash"
+# The audit log as this revision left it (revision 0007 changed its key and dropped prev_hash):
+# not the model, which follows the head.
+AUDIT_0004 = sa.table(
+    "audit_log",
+    *(sa.column(name, Id()) for name in ("id", "device_id", "staff_id")),
+    sa.column("seq", sa.Integer()),
+    sa.column("created_at", UTCDateTime()),
+    *(sa.column(name, sa.String()) for name in ("action", "summary")),
+    *(sa.column(name, sa.LargeBinary()) for name in ("records_hash", "prev_hash", "entry_hash")),
+)
 FIRST_KEY = "first_coordinator"
 
 
@@ -157,7 +168,7 @@ def _settle_first_coordinator(conn: sa.Connection, settings: dict[str, str]) -> 
 
 def _start_chains(conn: sa.Connection) -> None:
     """One entry per device covering every record it numbered so far: the chain's start."""
-    audit: Any = AuditEntry.__table__
+    audit = AUDIT_0004
     now = datetime.now(UTC).replace(microsecond=0)
     for device, records in every_record(conn, reflect=True).items():
         device_key = device if conn.dialect.name == "postgresql" else device.bytes
