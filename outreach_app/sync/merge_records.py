@@ -29,7 +29,15 @@ from outreach_app.storage.plain_codec import Inserter
 from outreach_app.storage.plain_rows import payload_hash
 from outreach_app.sync.held import PENDING, QUARANTINED
 from outreach_app.sync.merge_context import COPIES, PRESENT, Context
-from outreach_app.sync.records import CHILD_TABLES, RECORD_KINDS, TABLES, Record, read_by_keys
+from outreach_app.sync.records import (
+    CHILD_TABLES,
+    RECORD_KINDS,
+    TABLES,
+    Record,
+    key_columns,
+    read_by_device_seq,
+    read_by_keys,
+)
 
 _RANK = {kind: n for n, kind in enumerate(RECORD_KINDS)}
 #: References checked as the record's provenance (before its facts are looked at).
@@ -62,7 +70,7 @@ class _Item:
 
     @property
     def id(self) -> str:
-        return str(self.record.row.get("id", ""))
+        return self.record.record_id.hex
 
 
 def _hash_of(record: Record) -> bytes:
@@ -156,6 +164,13 @@ class RecordMerge:
             by_kind[item.record.kind].add(item.id)
         found = {}
         for kind, ids in by_kind.items():
+            if key_columns(kind) != ("id",):  # the audit log: by device and sequence number
+                keys = {
+                    (i.row["device_id"], int(i.row["seq"])) for i in items if i.record.kind == kind
+                }
+                for rec in read_by_device_seq(self.ctx.conn, kind, keys):
+                    found[(kind, rec.record_id.hex)] = rec
+                continue
             for rec in read_by_keys(self.ctx.conn, kind, sorted(ids)):
                 found[(kind, rec.row["id"])] = rec
         refs = sorted(

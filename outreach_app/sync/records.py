@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,11 +95,13 @@ class Record:
 
     @property
     def record_id(self) -> uuid.UUID:
-        """The id a held record is kept under: its id, the record a copy is of, or (a table
-        keyed otherwise) one derived from its key."""
-        for name in ("id", "record_id"):
-            if self.row.get(name):  # audit entries since 0007 leave their id empty
-                return uuid.UUID(hex=self.row[name])
+        """The id a record is known by when merging and held under: its id, the record a copy
+        is of, or (a table keyed otherwise: audit entries, by device and sequence number since
+        revision 0007) one derived from its key."""
+        if self.kind == "record_copies":
+            return uuid.UUID(hex=self.row["record_id"])
+        if key_columns(self.kind) == ("id",):
+            return uuid.UUID(hex=self.row["id"])
         return uuid.uuid5(_HELD_NAMESPACE, canonical({"kind": self.kind, "key": self.key}).hex())
 
     def encode(self) -> bytes:
@@ -170,6 +173,31 @@ def read_records(
             found = _children_of(conn, kind, [r[position] for r in rows])
         for row in to_plain_rows(dialect, table, rows):
             yield Record(kind, row, found.get(row.get("id", ""), {}))
+
+
+def read_by_device_seq(
+    conn: Connection, kind: str, keys: Iterable[tuple[str, int]]
+) -> list[Record]:
+    """The records of a table keyed by (device, sequence number) among `keys` (plain device
+    ids): the audit log since revision 0007."""
+    table, dialect = TABLES[kind], conn.dialect.name
+    by_device: dict[str, set[int]] = defaultdict(set)
+    for device, seq in keys:
+        by_device[device].add(seq)
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{c.name}"' for c in table.columns)
+    found: list[Record] = []
+    for device, seqs in by_device.items():
+        ordered = sorted(seqs)
+        for start in range(0, len(ordered), 500):
+            part = ordered[start : start + 500]
+            sql = (
+                f'SELECT {names} FROM "{table.name}" WHERE "device_id" = {mark} '
+                f'AND "seq" IN ({", ".join([mark] * len(part))})'
+            )
+            rows = conn.exec_driver_sql(sql, (db_id(dialect, device), *part)).all()
+            found.extend(Record(kind, row) for row in to_plain_rows(dialect, table, rows))
+    return found
 
 
 def read_by_keys(
