@@ -50,6 +50,7 @@ PAGES = (
     PageSpec("Reports", "outreach_app.ui.pages.reports", "ReportsPage"),
     PageSpec("Paper tally entry", "outreach_app.ui.pages.tally_entry", "TallyEntryPage"),
     PageSpec("Dashboard", "outreach_app.ui.pages.dashboard", "DashboardPage"),
+    PageSpec("Sync", "outreach_app.ui.pages.sync", "SyncPage"),
 )
 
 MENUS = (

@@ -1,0 +1,177 @@
+"""The Sync page on real device folders of one organisation (joined for real, as in the sync
+tests): export on one, import on the other, a damaged file, the devices table, an invitation,
+a revocation, and a hub that cannot be reached."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from PySide6.QtCore import Qt
+
+from outreach_app.services.store import Store
+from tests.conftest import FIRST_SITE
+from tests.sync.devices import Member, _quick_join_codes, make_devices
+from tests.ui.conftest import person
+
+from outreach_app.ui.context import AppContext
+from outreach_app.ui.dialogs.save_file import SaveFileDialog
+from outreach_app.ui.models.sync_tables import COL_NAME, COL_REVOKED, DevicesModel
+from outreach_app.ui.pages import sync_jobs
+from outreach_app.ui.pages.sync import SyncPage
+from outreach_app.ui.pages.sync_hub import HubBox
+from outreach_app.ui.worker import DbWorker
+
+
+@pytest.fixture
+def members(template_folders: dict[str, Path], tmp_path: Path) -> list[Member]:
+    return make_devices(template_folders["sqlite"], tmp_path / "org", ["Desk", "Van"])
+
+
+@pytest.fixture
+def stores(members: list[Member]) -> Iterator[list[Store]]:
+    opened = [m.open() for m in members]
+    yield opened
+    for store in opened:
+        store.close()
+
+
+def page_of(qtbot: Any, store: Store) -> SyncPage:
+    worker = DbWorker(store, synchronous=True)
+    context = AppContext(
+        worker, org_name=store.org_name, current_site=FIRST_SITE, person=person(store)
+    )
+    page = SyncPage(context)
+    qtbot.addWidget(page)
+    return page
+
+
+def counts_table(page: SyncPage) -> dict[str, list[str]]:
+    model = page.counts
+    return {
+        model.display(row, 0): [model.display(row, c) for c in range(1, model.columnCount())]
+        for row in model.rows
+    }
+
+
+def export_from(page: SyncPage, out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(SaveFileDialog, "ask", classmethod(lambda cls, *a: out))
+    page.export_button.click()
+
+
+def test_export_on_one_device_import_on_the_other(
+    qtbot: Any, stores: list[Store], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk, van = page_of(qtbot, stores[0]), page_of(qtbot, stores[1])
+    out = tmp_path / "desk.bundle"
+    desk.everything.setChecked(True)
+    export_from(desk, out, monkeypatch)
+    assert out.exists()
+    exported = counts_table(desk)
+    assert exported and all(int(n[0]) > 0 for n in exported.values())
+    assert "desk.bundle" in desk.message.text()
+
+    monkeypatch.setattr(sync_jobs.OpenBundles, "ask", classmethod(lambda cls, *a: [out]))
+    van.import_button.click()
+    imported = counts_table(van)
+    assert imported, van.message.text()
+    # Each kind: added + already present + quarantined + pending = what was exported.
+    for kind, numbers in imported.items():
+        assert sum(int(n) for n in numbers) >= 1, kind
+    assert not van.message.isHidden() and "added" in van.message.text()
+
+    # Again: all of it is already present, nothing added.
+    van.import_button.click()
+    assert all(int(numbers[0]) == 0 for numbers in counts_table(van).values())
+
+
+def test_a_damaged_file_is_refused_with_its_reason(
+    qtbot: Any, stores: list[Store], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk, van = page_of(qtbot, stores[0]), page_of(qtbot, stores[1])
+    out = tmp_path / "desk.bundle"
+    export_from(desk, out, monkeypatch)
+    data = bytearray(out.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    out.write_bytes(bytes(data))
+    monkeypatch.setattr(sync_jobs.OpenBundles, "ask", classmethod(lambda cls, *a: [out]))
+    van.import_button.click()
+    text = van.message.text()
+    assert "desk.bundle" in text and "damaged" in text
+    assert "Nothing was written" in text
+    assert van.import_button.isEnabled()
+
+
+def test_the_devices_table_lists_both_and_this_device(
+    qtbot: Any, stores: list[Store], qtmodeltester: Any
+) -> None:
+    van = page_of(qtbot, stores[1])
+    names = [van.devices.display(row, COL_NAME) for row in van.devices.rows]
+    assert sorted(names) == ["Test laptop", "Van (this device)"]
+    assert van.fingerprint.text().count("-") == 3
+    assert van.device_name.text() == "Van"
+    qtmodeltester.check(van.devices)
+    qtmodeltester.check(van.held)
+    assert isinstance(van.devices, DevicesModel)
+
+
+def test_invite_shows_the_join_code_once(
+    qtbot: Any, stores: list[Store], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = page_of(qtbot, stores[0])
+    out = tmp_path / "van2.invite"
+    shown: list[tuple[Path, str]] = []
+    monkeypatch.setattr(SaveFileDialog, "ask", classmethod(lambda cls, *a: out))
+    monkeypatch.setattr(
+        sync_jobs.JoinCodeDialog,
+        "ask",
+        classmethod(lambda cls, p, path, code: shown.append((path, code))),
+    )
+    with _quick_join_codes():
+        desk.invite_button.click()
+    assert out.exists()
+    assert len(shown) == 1 and shown[0][1].count("-") == 3
+    assert shown[0][1] not in desk.message.text()  # shown in its dialog only
+
+
+def test_revoke_asks_and_marks_the_device(
+    qtbot: Any, stores: list[Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The van knows the desk from its invitation (the desk learns of the van from its records).
+    van = page_of(qtbot, stores[1])
+    asked: list[str] = []
+
+    def ask(cls: Any, parent: Any, name: str, fingerprint: str) -> bool:
+        asked.append(name)
+        return True
+
+    monkeypatch.setattr(sync_jobs.ConfirmRevoke, "ask", classmethod(ask))
+    view = van.devices_view
+    for row in range(view.model().rowCount()):
+        index = view.model().index(row, COL_NAME)
+        if index.data() == "Test laptop":
+            view.setCurrentIndex(index)
+    van.revoke_button.click()
+    assert asked == ["Test laptop"]
+    desk_row = next(r for r in van.devices.rows if r.name == "Test laptop")
+    assert van.devices.display(desk_row, COL_REVOKED)
+    assert "hub" in van.message.text()
+
+
+def test_an_unreachable_hub_leaves_the_page_usable(
+    qtbot: Any, stores: list[Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(HubBox, "synchronous", True)
+    desk = page_of(qtbot, stores[0])
+    desk.hub.address.setText("postgresql://nobody@127.0.0.1:9/nowhere")
+    desk.hub.password.setText("secret")
+    qtbot.mouseClick(desk.hub.sync_button, Qt.MouseButton.LeftButton)
+    assert not desk.message.isHidden()
+    assert "127.0.0.1" in desk.message.text()
+    assert "secret" not in desk.message.text()
+    assert desk.hub.sync_button.isEnabled() and desk.hub.cancel_button.isHidden()
+    assert desk.hub.password.text() == ""  # never kept, not even in the field
+    assert not desk.hub.running
