@@ -112,10 +112,10 @@ class SyncPage(Page):
     def _files_box(self) -> QGroupBox:
         box = QGroupBox(_("Bundles on a file (a USB stick)"))
         row = QHBoxLayout(box)
-        self.export_button = QPushButton(_("&Export to a file…"))
+        self.export_button = QPushButton(_("E&xport to a file…"))
         self.export_button.setAccessibleName(_("Export to a file"))
         self.export_button.clicked.connect(self._on_export)
-        self.everything = QCheckBox(_("Every &record, not only new ones"))
+        self.everything = QCheckBox(_("Every record, not only &new ones"))
         self.everything.setAccessibleName(_("Export every record"))
         self.import_button = QPushButton(_("I&mport files…"))
         self.import_button.setAccessibleName(_("Import files"))

@@ -74,7 +74,7 @@ class HubBox(QGroupBox):
         form.addRow(address_label, self.address)
         form.addRow(password_label, self.password)
         buttons = QHBoxLayout()
-        self.sync_button = QPushButton(_("&Sync now"))
+        self.sync_button = QPushButton(_("S&ync now"))
         self.sync_button.setAccessibleName(_("Sync now with the hub"))
         self.sync_button.clicked.connect(self._on_sync)
         self.cancel_button = QPushButton(_("&Cancel"))
