@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -57,6 +57,7 @@ def _table(model: Any, name: str) -> QTableView:
     view = QTableView()
     view.setModel(proxy)
     view.setSortingEnabled(True)
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # else Qt starts descending
     view.setAccessibleName(name)
     compact_table(view)
     view.horizontalHeader().setStretchLastSection(True)
