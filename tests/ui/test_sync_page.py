@@ -175,3 +175,34 @@ def test_an_unreachable_hub_leaves_the_page_usable(
     assert desk.hub.sync_button.isEnabled() and desk.hub.cancel_button.isHidden()
     assert desk.hub.password.text() == ""  # never kept, not even in the field
     assert not desk.hub.running
+
+
+@pytest.fixture
+def pair(template_folders: dict[str, Path], pg: Any, tmp_path: Path) -> Iterator[Any]:
+    """Device A and a hub joined to it on the session's PostgreSQL cluster."""
+    from tests.sync.hub_org import make_org
+
+    made = make_org(template_folders["sqlite"], pg, tmp_path, others=())
+    yield made
+    made.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_sync_now_with_a_real_hub_on_its_own_thread(qtbot: Any, pair: Any) -> None:
+    page = page_of(qtbot, pair.stores["A"])
+    page.hub.address.setText(pair.hub_url)
+    qtbot.mouseClick(page.hub.sync_button, Qt.MouseButton.LeftButton)
+    assert page.hub.running and not page.hub.sync_button.isEnabled()
+    qtbot.waitUntil(lambda: not page.hub.running, timeout=60_000)
+    assert "Synced with" in page.message.text(), page.message.text()
+    sent = {row[0]: row[1] for row in page.counts.rows}
+    assert sum(sent.values()) > 0
+    assert page.hub.sync_button.isEnabled() and page.hub.cancel_button.isHidden()
+    # The address is remembered without its password; shown again on the next page.
+    again = page_of(qtbot, pair.stores["A"])
+    assert again.hub.address.text() and ":" not in again.hub.address.text().split("@")[0][13:]
+    # A second sync moves nothing new.
+    qtbot.mouseClick(again.hub.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not again.hub.running, timeout=60_000)
+    assert all(row[1] == 0 and row[2] == 0 for row in again.counts.rows), again.counts.rows
