@@ -206,3 +206,35 @@ def test_sync_now_with_a_real_hub_on_its_own_thread(qtbot: Any, pair: Any) -> No
     qtbot.mouseClick(again.hub.sync_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not again.hub.running, timeout=60_000)
     assert all(row[1] == 0 and row[2] == 0 for row in again.counts.rows), again.counts.rows
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_cancel_keeps_the_page_usable(
+    qtbot: Any, pair: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Cancelled before the first batch: the service stops at once and says it is incomplete.
+    monkeypatch.setattr(sync_jobs.HubRun, "is_cancelled", lambda self: True)
+    monkeypatch.setattr(HubBox, "synchronous", True)
+    page = page_of(qtbot, pair.stores["A"])
+    page.hub.address.setText(pair.hub_url)
+    page.hub.sync_button.click()
+    assert "cancelled" in page.message.text()
+    assert page.hub.sync_button.isEnabled() and not page.hub.running
+
+
+def test_an_unexpected_failure_never_leaves_the_sync_busy(
+    qtbot: Any, stores: list[Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from outreach_app.ui.pages import sync_hub
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(sync_hub, "sync_with_hub", broken)
+    page = page_of(qtbot, stores[0])
+    page.hub.address.setText("postgresql://desk@hub.example.org/outreach")
+    page.hub.sync_button.click()  # on its own thread, as in the app
+    qtbot.waitUntil(lambda: not page.hub.running, timeout=10_000)
+    assert "RuntimeError" in page.message.text()
+    assert page.hub.sync_button.isEnabled() and page.hub.cancel_button.isHidden()
