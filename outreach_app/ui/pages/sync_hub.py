@@ -43,6 +43,14 @@ SYNC_HEADERS = (
 ShowCounts = Callable[[str, tuple[str, ...], list[Any]], None]
 
 
+def _address(store: Any, shown: str) -> str:
+    """The address to sync with: the remembered one is shown masked, so it is used as stored
+    when the field still shows it; anything else is what was typed. Read on the sync's thread
+    (a database read), never the GUI's."""
+    remembered = remembered_hub_url(store)
+    return remembered if remembered and remembered_hub_shown(store) == shown else shown
+
+
 class HubBox(QGroupBox):
     # Tests set this: the sync then runs inside the click (no thread to wait for).
     synchronous = False
@@ -102,9 +110,6 @@ class HubBox(QGroupBox):
             self._message.show_error(_("Type the hub's address first."))
             return
         store = self._context.worker.store
-        remembered = remembered_hub_url(store)
-        # The remembered address is shown masked; the stored one is used when not changed.
-        url = remembered if remembered and remembered_hub_shown(store) == shown else shown
         password = self.password.text() or None
         run = HubRun()
         run.progressed.connect(self._on_progress)
@@ -112,11 +117,17 @@ class HubBox(QGroupBox):
         self._running(True)
         self._message.show_info(_("Connecting to the hub…"))
         self._call = BackgroundCall(
-            lambda: sync_with_hub(store, url, password, run.progress, run.is_cancelled),
+            lambda: sync_with_hub(
+                store, _address(store, shown), password, run.progress, run.is_cancelled
+            ),
             self._on_synced,
             self._on_failed,
             synchronous=self.synchronous,
         )
+        # The window closing deletes this box: the sync stops after its batch and nothing is
+        # delivered to the widgets that are gone.
+        self.destroyed.connect(run.cancel)
+        self.destroyed.connect(self._call.cancel)
         self._call.start()
 
     def wait(self, seconds: float | None = None) -> None:
