@@ -238,3 +238,30 @@ def test_an_unexpected_failure_never_leaves_the_sync_busy(
     qtbot.waitUntil(lambda: not page.hub.running, timeout=10_000)
     assert "RuntimeError" in page.message.text()
     assert page.hub.sync_button.isEnabled() and page.hub.cancel_button.isHidden()
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_every_control_is_named_and_its_mnemonic_unique(
+    qtbot: Any, stores: list[Store], language: str
+) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QLineEdit
+
+    from outreach_app import i18n
+
+    i18n.set_language(language)
+    try:
+        page = page_of(qtbot, stores[0])
+        controls = [
+            w
+            for kind in (QAbstractButton, QLineEdit, QAbstractItemView)
+            for w in page.findChildren(kind)
+            if w.parent() is not None and not isinstance(w.parent(), QAbstractItemView)
+        ]
+        unnamed = [type(w).__name__ for w in controls if not w.accessibleName()]
+        assert not unnamed
+        texts = [w.text() for w in page.findChildren(QAbstractButton)]
+        texts += [w.text() for w in page.findChildren(QLabel) if w.buddy() is not None]
+        letters = [t[t.index("&") + 1].lower() for t in texts if "&" in t]
+        assert len(letters) == len(set(letters)) == 9, texts
+    finally:
+        i18n.set_language("en")
