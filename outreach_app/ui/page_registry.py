@@ -53,6 +53,7 @@ PAGES = (
     PageSpec(N_("Reports"), "outreach_app.ui.pages.reports", "ReportsPage"),
     PageSpec(N_("Paper tally entry"), "outreach_app.ui.pages.tally_entry", "TallyEntryPage"),
     PageSpec(N_("Dashboard"), "outreach_app.ui.pages.dashboard", "DashboardPage"),
+    PageSpec(N_("Sync"), "outreach_app.ui.pages.sync", "SyncPage"),
 )
 
 MENUS = (
