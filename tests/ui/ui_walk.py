@@ -301,6 +301,8 @@ class Walk:
                 row.set_value(1)  # the naloxone reason shows
                 self._page(shown, window, index, " (naloxone)")
                 page.clear_form()
+            elif spec.title == "Tally counter":
+                catch_windows(shown, "tally tiles", page.choose.click)
             elif spec.title == "Encounters":
                 page.table.selectRow(0)  # the detail pane, and a record Void can act on
                 self._page(shown, window, index, " (selected)")
