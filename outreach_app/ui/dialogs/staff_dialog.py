@@ -93,6 +93,7 @@ class StaffDialog(QDialog):
         self.resize(640, 420)
         self.model = st.StaffTableModel(self)
         self.table = QTableView()
+        self.table.setAccessibleName(_("Staff"))
         self.table.setModel(self.model)
         compact_table(self.table)
         self.table.horizontalHeader().setSectionResizeMode(
