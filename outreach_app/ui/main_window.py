@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
 
     def _build(self, sites: list[str]) -> None:
         self.nav = QListWidget()
+        self.nav.setAccessibleName(_("Pages"))
         self.nav.setMaximumWidth(170)
         self.pages = LazyPages(self._build_page, len(PAGES))
         for index, spec in enumerate(PAGES):

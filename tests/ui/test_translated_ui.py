@@ -25,6 +25,8 @@ SAME_WORDS = {
 def untranslated_words(text: str, data: set[str], language: str) -> list[str]:
     """The words of `text` that are neither data nor the same in both languages."""
     plain = re.sub(r"<[^>]+>", " ", text).replace("&&", "\0").replace("&", "")
+    plain = re.sub(r"^\[\w\]  ", " ", plain)  # a tally tile's key ("[b]  Condom"), not a word
+    plain = re.sub(r"\s+", " ", plain)  # a name wrapped on a tile is still the name
     for name in sorted((d for d in data if d), key=len, reverse=True):
         plain = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", plain)
     words = re.findall(r"[^\W\d_]+", plain)

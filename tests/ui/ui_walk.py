@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QAbstractSpinBox,
     QApplication,
     QComboBox,
     QDialog,
@@ -27,10 +28,12 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMenu,
     QMessageBox,
+    QPlainTextEdit,
     QSpinBox,
     QTabBar,
     QTableView,
     QTextBrowser,
+    QTextEdit,
     QWidget,
 )
 
@@ -62,6 +65,7 @@ class Shown:
     texts: dict[str, str] = field(default_factory=dict)
     mnemonics: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # (letter, text)
     data: set[str] = field(default_factory=set)  # the store's names and codes
+    unnamed: list[str] = field(default_factory=list)  # focusable controls a reader cannot name
 
     def add(self, key: str, text: str | None) -> None:
         if text and re.search(r"[^\W\d_]", text):
@@ -83,6 +87,18 @@ def _path(widget: QWidget, root: QWidget) -> str:
     return "/".join(reversed(parts)) or "."
 
 
+CONTROLS = (
+    QLineEdit,
+    QAbstractSpinBox,
+    QComboBox,
+    QAbstractButton,
+    QAbstractSpinBox,
+    QAbstractItemView,
+    QTextEdit,
+    QPlainTextEdit,
+)
+
+
 def _own_widgets(root: QWidget) -> list[QWidget]:
     """`root` and the widgets of its window under it: not a dialog a page parents, nor a menu."""
     return [
@@ -92,11 +108,29 @@ def _own_widgets(root: QWidget) -> list[QWidget]:
     ]
 
 
+def _unnamed(widgets: list[QWidget]) -> list[QWidget]:
+    """The focusable controls a screen reader would announce with no name: neither their own
+    accessible name, nor a label naming them as its buddy, nor (buttons) a visible text."""
+    buddied = {id(w.buddy()) for w in widgets if isinstance(w, QLabel) and w.buddy() is not None}
+    found = []
+    for widget in widgets:
+        if not isinstance(widget, CONTROLS) or widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            continue
+        if isinstance(widget.parentWidget(), QAbstractSpinBox | QComboBox):
+            continue  # the editor inside a spin box or combo box: the reader names its owner
+        if widget.accessibleName().strip() or id(widget) in buddied:
+            continue
+        if isinstance(widget, QAbstractButton) and widget.text().replace("&", "").strip():
+            continue
+        found.append(widget)
+    return found
+
+
 def collect(shown: Shown, scope: str, root: QWidget) -> None:
     """The texts of `root` and of its visible descendants (menus apart)."""
-    for widget in _own_widgets(root):
-        if not widget.isVisible():
-            continue
+    visible = [w for w in _own_widgets(root) if w.isVisible()]
+    shown.unnamed += [f"{scope}::{_path(w, root)}" for w in _unnamed(visible)]
+    for widget in visible:
         key = f"{scope}::{_path(widget, root)}"
         shown.add(f"{key}::tip", widget.toolTip())
         if widget.isWindow():
@@ -301,6 +335,8 @@ class Walk:
                 row.set_value(1)  # the naloxone reason shows
                 self._page(shown, window, index, " (naloxone)")
                 page.clear_form()
+            elif spec.title == "Tally counter":
+                catch_windows(shown, "tally tiles", page.choose.click)
             elif spec.title == "Encounters":
                 page.table.selectRow(0)  # the detail pane, and a record Void can act on
                 self._page(shown, window, index, " (selected)")

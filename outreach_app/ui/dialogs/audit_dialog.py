@@ -73,6 +73,7 @@ class AuditDialog(QDialog):
         self.show_button.setDefault(True)
         self.save_button = QPushButton(_("Save &CSV…"))
         self.table = QTableView()
+        self.table.setAccessibleName(_("Audit log"))
         self.table.setModel(self.model)
         compact_table(self.table)
         self.table.setAlternatingRowColors(True)

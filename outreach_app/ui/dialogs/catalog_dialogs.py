@@ -135,6 +135,7 @@ class KitDialog(RequestForm):
         self.model = qt.QuantityTableModel("", self)
         self.model.set_rows([qt.QuantityLine(i.code, i.name, None) for i in items])
         self.table = QTableView()
+        self.table.setAccessibleName(_("Kit contents"))
         self.table.setModel(self.model)
         self.table.setEditTriggers(TYPE_TO_EDIT)
         self.table.verticalHeader().hide()

@@ -97,6 +97,7 @@ class ImportDialog(QDialog):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problems = CellProblemsModel(self)
         self.table = QTableView()
+        self.table.setAccessibleName(_("Cells to fix"))
         self.table.setModel(self.problems)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.table.horizontalHeader()

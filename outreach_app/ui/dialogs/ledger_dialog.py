@@ -47,6 +47,7 @@ class LedgerDialog(QDialog):
             self.item_combo.addItem(f"{code} — {name}", code)
         self.item_combo.setCurrentIndex(max(self.item_combo.findData(item_code), 0))
         self.table = QTableView()
+        self.table.setAccessibleName(_("Stock movements"))
         self.table.setModel(self.model)
         compact_table(self.table)
         self.table.setAlternatingRowColors(True)

@@ -64,6 +64,7 @@ class ShiftBagDialog(QDialog):
         self.contacts_spin = QSpinBox(minimum=0, maximum=10_000)
         self._default_site = site
         self.table = QTableView()
+        self.table.setAccessibleName(_("Items"))
         self.table.setModel(self.model)
         self.table.setEditTriggers(TYPE_TO_EDIT)
         compact_table(self.table)

@@ -93,11 +93,13 @@ class StaffDialog(QDialog):
         self.resize(640, 420)
         self.model = st.StaffTableModel(self)
         self.table = QTableView()
+        self.table.setAccessibleName(_("Staff"))
         self.table.setModel(self.model)
         compact_table(self.table)
-        self.table.horizontalHeader().setSectionResizeMode(
-            st.COL_NAME, QHeaderView.ResizeMode.Stretch
-        )
+        header = self.table.horizontalHeader()
+        # Each column as wide as its header or cells: "PIN on this device" was cut short.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(st.COL_NAME, QHeaderView.ResizeMode.Stretch)
         self.add_button = QPushButton(_("&Add…"))
         self.pin_button = QPushButton(_("Set &PIN…"))
         self.deactivate_button = QPushButton(_("&Deactivate"))

@@ -33,6 +33,7 @@ class VoidDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(QLabel(_("Reason (required):")))
         self.reason_edit = QLineEdit()
+        self.reason_edit.setAccessibleName(_("Reason"))
         self.reason_edit.setPlaceholderText(_("e.g. entered twice, wrong site"))
         self.reason_edit.setMaxLength(200)
         layout.addWidget(self.reason_edit)

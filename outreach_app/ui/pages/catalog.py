@@ -80,6 +80,7 @@ class CatalogPage(Page):
             compact_table(table)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
             self.tables.append(table)
+            table.setAccessibleName(_(TAB_NAMES[number]))  # a reader names the table as its tab
             self.tabs.addTab(table, _(TAB_NAMES[number]))
         item_header = self.tables[ITEMS].horizontalHeader()
         item_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -61,6 +61,7 @@ class DashboardLayout(QWidget):
         self.target_spin.setToolTip(_("Days of stock to reorder up to, for this view only"))
         self.hide_radio = QRadioButton(_("Hi&de small counts under"))
         self.threshold_spin = QSpinBox()
+        self.threshold_spin.setAccessibleName(_("Hide small counts under"))
         self.threshold_spin.setRange(2, 99)
         self.threshold_spin.setValue(DEFAULT_THRESHOLD)
         self.show_radio = QRadioButton(_("Show small counts (&internal)"))
@@ -116,15 +117,18 @@ class DashboardLayout(QWidget):
         self.summary.setStyleSheet("color: #333;")
 
         self.week_table = self._table(self.week_model)
+        self.week_table.setAccessibleName(_("This week"))
         self.week_table.horizontalHeader().setSectionResizeMode(
             dt.WK_LABEL, QHeaderView.ResizeMode.Stretch
         )
         self.stock_table = self._table(self.stock_model)
+        self.stock_table.setAccessibleName(_("Stock"))
         self.stock_table.horizontalHeader().setSectionResizeMode(
             dt.ST_ITEM, QHeaderView.ResizeMode.Stretch
         )
         self.stock_table.setColumnHidden(dt.ST_CODE, True)  # the item's tooltip has it
         self.expiring_table = self._table(self.expiring_model)
+        self.expiring_table.setAccessibleName(_("Expiring soon"))
         self.expiring_table.horizontalHeader().setSectionResizeMode(
             dt.EX_ITEM, QHeaderView.ResizeMode.Stretch
         )

@@ -96,6 +96,7 @@ class EncountersPage(Page):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
         self.code_edit = QLineEdit(placeholderText=_("Participant code"))
+        self.code_edit.setAccessibleName(_("Participant code"))
         self.code_edit.setClearButtonEnabled(True)
         self.tally_check = QCheckBox(_("Tally records"))
         self.tally_check.setChecked(True)
@@ -119,6 +120,7 @@ class EncountersPage(Page):
         filters.addWidget(self.tally_check)
 
         self.table = QTableView()
+        self.table.setAccessibleName(_("Encounters"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -136,6 +138,7 @@ class EncountersPage(Page):
                 self.table.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
 
         self.detail = QTextBrowser()
+        self.detail.setAccessibleName(_("Details"))
         self.detail.setMinimumWidth(260)
         self.void_button = QPushButton(_("&Void…"))
         self.void_button.setToolTip(

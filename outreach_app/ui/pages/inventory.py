@@ -99,6 +99,7 @@ class InventoryPage(Page):
         self.site_combo = QComboBox()
         self.site_combo.setMinimumContentsLength(14)
         self.search_edit = QLineEdit(placeholderText=_("Find item or lot"))
+        self.search_edit.setAccessibleName(_("Find item or lot"))
         self.search_edit.setClearButtonEnabled(True)
         self.flagged_check = QCheckBox(_("Needs attention only"))
         self.empty_check = QCheckBox(_("Hide zero"))
@@ -112,6 +113,7 @@ class InventoryPage(Page):
         filters.addWidget(self.empty_check)
 
         self.table = QTableView()
+        self.table.setAccessibleName(_("Stock"))
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)

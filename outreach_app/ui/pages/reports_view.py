@@ -59,10 +59,12 @@ class ReportsView(Page):
         for kind, title in REPORT_TITLES.items():
             self.kind_combo.addItem(_(title), kind)
         self.mode_combo = QComboBox()
+        self.mode_combo.setAccessibleName(_("Period"))
         self.mode_combo.addItem(_("Month"), "month")
         self.mode_combo.addItem(_("From … to"), "range")
         today = QDate.currentDate()
         self.month_edit = date_edit()
+        self.month_edit.setAccessibleName(_("Month"))
         self.month_edit.setDisplayFormat("MMMM yyyy")
         self.month_edit.setDate(QDate(today.year(), today.month(), 1))
         # Wide enough for the longest month name of the language ("septiembre 2026").
@@ -72,6 +74,8 @@ class ReportsView(Page):
         widest = max(self.month_edit.fontMetrics().horizontalAdvance(m) for m in months)
         self.month_edit.setMinimumWidth(widest + 48)  # the arrow button and the frame
         self.from_edit, self.to_edit = date_edit(), date_edit()
+        self.from_edit.setAccessibleName(_("From"))
+        self.to_edit.setAccessibleName(_("To"))
         self.from_edit.setDate(QDate(today.year(), today.month(), 1))
         self.to_edit.setDate(today)
         self.to_label = QLabel(_("to"))
@@ -81,6 +85,7 @@ class ReportsView(Page):
         self.hide_radio = QRadioButton(_("Hi&de small counts under"))
         self.hide_radio.setToolTip(_("Counts of people from 1 to N−1 print as <N (for sharing)"))
         self.threshold_spin = QSpinBox()
+        self.threshold_spin.setAccessibleName(_("Hide small counts under"))
         self.threshold_spin.setRange(2, 99)
         self.threshold_spin.setValue(DEFAULT_THRESHOLD)
         self.show_radio = QRadioButton(_("Show small counts (&internal)"))
@@ -90,9 +95,11 @@ class ReportsView(Page):
         self.privacy.addButton(self.show_radio)
         self.hide_radio.setChecked(True)
         self.paper_combo = QComboBox()
+        self.paper_combo.setAccessibleName(_("Paper"))
         self.paper_combo.addItem(_("Letter"), "letter")
         self.paper_combo.addItem("A4", "a4")
         self.per_combo = QComboBox()
+        self.per_combo.setAccessibleName(_("Sheets"))
         self.per_combo.addItem(_("one per shift"), "shift")
         self.per_combo.addItem(_("one per day"), "day")
         self.expected_check = QCheckBox(_("Print e&xpected quantities"))
@@ -159,6 +166,7 @@ class ReportsView(Page):
 
         self.preview = PagePreview()
         self.figures_table = self._table(self.figures_model)
+        self.figures_table.setAccessibleName(_("Figures"))
         header = self.figures_table.horizontalHeader()
         header.setSectionResizeMode(rt.COL_LABEL, QHeaderView.ResizeMode.Stretch)
         for column, width in ((rt.COL_SECTION, 95), (rt.COL_SITE, 120)):
@@ -167,6 +175,7 @@ class ReportsView(Page):
         for column in (rt.COL_VALUE, rt.COL_PREVIOUS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.stock_table = self._table(self.stock_model)
+        self.stock_table.setAccessibleName(_("Stock"))
         self.stock_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )
@@ -180,6 +189,7 @@ class ReportsView(Page):
         self.trace_label = QLabel(str(TRACE_HINT))
         self.trace_label.setWordWrap(True)
         self.trace_table = self._table(self.trace_model)
+        self.trace_table.setAccessibleName(_("Records behind the figure"))
         self.trace_table.horizontalHeader().setSectionResizeMode(
             rt.TR_SUPPLIES, QHeaderView.ResizeMode.Stretch
         )

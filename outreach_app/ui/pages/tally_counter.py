@@ -1,11 +1,13 @@
 """Tally counter: the paper tally sheet on screen. One tile per item plus a contact tile.
 
-Every click (or the tile's number key) is saved at once as a tally record (contracts §1), so
-closing the app loses nothing; Undo voids the last record, one count at a time.
+Every click (or the tile's key) is saved at once as a tally record (contracts §1), so
+closing the app loses nothing; Undo voids the last record, one count at a time. Which items show,
+their order and keys are this device's choice (`services.tile_layout`, "Choose tiles…").
 """
 
 from __future__ import annotations
 
+import textwrap
 import uuid
 from typing import Any
 
@@ -25,21 +27,29 @@ from outreach_app.domain.clock import utc_now
 from outreach_app.domain.errors import OutreachError, ShortfallError
 from outreach_app.domain.values import EncounterDraft, EncounterSummary
 from outreach_app.i18n import _
-from outreach_app.services import catalog, encounters
+from outreach_app.services import catalog, encounters, tile_layout
+from outreach_app.services.tile_layout import TileSetting
 
 from outreach_app.ui.context import AppContext
+from outreach_app.ui.dialogs.tile_dialog import TileDialog
 from outreach_app.ui.widgets.page import Page
 from outreach_app.ui.widgets.shortfall import ShortfallConfirm, below_zero_note, shortfall_lines
 
 CONTACT = "__contact__"
-KEYS = "1234567890"  # contact is 1, then items in catalog order
 COLUMNS = 5
+NAME_WIDTH = 20  # characters a tile's line holds at its minimum width; longer names wrap
 TILE_STYLE = "QPushButton { font-size: 17px; padding: 8px; text-align: center; }"
 
 
-def _items(store: Any) -> list[Any]:
+def _items(store: Any) -> tuple[list[Any], tuple[TileSetting, ...] | None]:
     with store.reading() as uow:
-        return [i for i in catalog.list_items(uow) if i.active]
+        items = [i for i in catalog.list_items(uow) if i.active]
+        return items, tile_layout.tally_tiles(uow)
+
+
+def _save_tiles(store: Any, tiles: list[TileSetting] | None) -> None:
+    with store.unit_of_work() as uow:
+        tile_layout.set_tally_tiles(uow, tiles)
 
 
 def _count(store: Any, site: str, code: str, override: bool) -> EncounterSummary:
@@ -64,6 +74,7 @@ class TallyCounterPage(Page):
         super().__init__(parent)
         self.context = context
         self.tiles: dict[str, QPushButton] = {}
+        self.keys: dict[str, str] = {}  # code -> its key ("" for none), in tile order
         self.counts: dict[str, int] = {}
         self._names: dict[str, str] = {CONTACT: _("Contact")}
         self._saved: list[tuple[uuid.UUID, str]] = []  # this session's records, newest last
@@ -71,7 +82,7 @@ class TallyCounterPage(Page):
         self._short_ok: set[tuple[str, str]] = set()
         intro = QLabel(
             _(
-                "Each click — or the number key on the tile — counts one and is saved at once. "
+                "Each click — or the key shown on the tile — counts one and is saved at once. "
                 "Counts here go to the monthly tally as tally contacts and supplies."
             )
         )
@@ -84,8 +95,12 @@ class TallyCounterPage(Page):
         self.undo.setToolTip(_("Take back the last count (Ctrl+Z)"))
         self.undo.setEnabled(False)
         self.undo.clicked.connect(self._on_undo)
+        self.choose = QPushButton(_("&Choose tiles…"))
+        self.choose.setToolTip(_("Which items show on this device, their order and keys"))
+        self.choose.clicked.connect(self._on_choose)
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.choose)
         bottom.addWidget(self.undo)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -100,48 +115,74 @@ class TallyCounterPage(Page):
         context.site_changed.connect(self._on_site_changed)
         self.context.worker.submit(_items, self._on_items, self._on_error)
 
-    def _on_items(self, items: list[Any]) -> None:
+    def _on_items(self, loaded: tuple[list[Any], tuple[TileSetting, ...] | None]) -> None:
+        items, chosen = loaded
+        self._names.update({i.code: i.name for i in items})
+        every = [CONTACT] + [i.code for i in items]
+        # A chosen item retired since, or a key clash in a hand-edited value: shown as default.
+        layout = chosen if chosen is not None else tile_layout.default_tiles(every)
+        self._layout(tuple(t for t in layout if t.code in self._names))
+
+    def _layout(self, layout: tuple[TileSetting, ...]) -> None:
         for tile in self.tiles.values():
             tile.setParent(None)
             tile.deleteLater()
         self.tiles.clear()
-        codes = [CONTACT] + [i.code for i in items]
-        self._names.update({i.code: i.name for i in items})
-        for index, code in enumerate(codes):
-            key = KEYS[index] if index < len(KEYS) else ""
+        self.keys = {t.code: t.key for t in layout}
+        for index, setting in enumerate(layout):
+            code, key = setting.code, setting.key
             tile = QPushButton()
             tile.setStyleSheet(TILE_STYLE)
             tile.setMinimumSize(150, 72)
             tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            # Tiles are reached by their key, not Tab: forty tab stops would bury Undo.
             tile.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             name = self._names[code]
             tip = _("Count one: {name}", name=name)
             tile.setToolTip(_("{tip} (key {key})", tip=tip, key=key) if key else tip)
+            tile.setAccessibleDescription(_("Key {key}", key=key) if key else "")
             tile.clicked.connect(lambda _=False, c=code: self.count(c))
             self.grid.addWidget(tile, index // COLUMNS, index % COLUMNS)
             self.tiles[code] = tile
-            self._paint(code, key)
+            self._paint(code)
 
     def keyPressEvent(self, event: Any) -> None:
-        text = event.text()
-        if text and text in KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            index = KEYS.index(text)
-            codes = list(self.tiles)
-            if index < len(codes):
-                self.count(codes[index])
-                return
+        text = event.text().lower()
+        plain = not event.modifiers() & ~(
+            Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.ShiftModifier
+        )
+        if text and plain:
+            for code, key in self.keys.items():
+                if key and key.lower() == text:
+                    self.count(code)
+                    return
         super().keyPressEvent(event)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         self.setFocus()
 
-    def _paint(self, code: str, key: str | None = None) -> None:
-        if key is None:
-            index = list(self.tiles).index(code)
-            key = KEYS[index] if index < len(KEYS) else ""
-        label = f"{self._names[code]}\n{self.counts.get(code, 0)}"
+    def _paint(self, code: str) -> None:
+        key = self.keys.get(code, "")
+        # Wrapped by hand: a QPushButton never wraps, and a long name was cut at both ends.
+        name = textwrap.fill(self._names[code], NAME_WIDTH)
+        count = self.counts.get(code, 0)
+        label = f"{name}\n{count}"
         self.tiles[code].setText(f"[{key}]  {label}" if key else label)
+        self.tiles[code].setAccessibleName(f"{self._names[code]}: {count}")
+
+    def _on_choose(self) -> None:
+        every = [CONTACT] + [c for c in self._names if c != CONTACT]
+        names = {c: self._names[c] for c in every}
+        current = tuple(TileSetting(c, k) for c, k in self.keys.items())
+        chosen = TileDialog.ask(self, names, current)
+        if chosen is None:
+            return
+        self.context.submit_write(
+            lambda store: _save_tiles(store, chosen),
+            lambda _r: self._layout(tuple(chosen)),
+            self._on_error,
+        )
 
     def count(self, code: str, override: bool = False) -> None:
         site = self.context.current_site

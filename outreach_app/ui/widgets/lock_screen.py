@@ -26,6 +26,7 @@ class LockScreen(QWidget):
         # A wrapped label centred in a layout gets no width to wrap against and was cut off.
         self.explain.setFixedWidth(440)
         self.passphrase = QLineEdit()
+        self.passphrase.setAccessibleName(_("Passphrase"))
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setPlaceholderText(_("passphrase"))
         self.passphrase.setFixedWidth(320)

@@ -40,6 +40,9 @@ class WeekChart(pg.PlotWidget):  # type: ignore[misc]
             axis.setTextPen("#333333")
             axis.setPen("#888888")
             axis.setStyle(tickFont=small)
+        # pyqtgraph drops a tick label that reaches past the axis' end: the fifth bar's
+        # "This week" (longer in French and Spanish) lost its label on both charts.
+        self.getAxis("bottom").setStyle(hideOverlappingLabels=False)
         self._shown = pg.BarGraphItem(x=[], height=[], width=0.6, brush=BAR, pen=None)
         self._hidden = pg.BarGraphItem(x=[], height=[], width=0.6, brush=BAR_HIDDEN, pen=None)
         self.addItem(self._shown)
@@ -56,7 +59,7 @@ class WeekChart(pg.PlotWidget):  # type: ignore[misc]
         self.getAxis("bottom").setTicks([list(enumerate(names))])
         top = max([*bars.shown, *bars.hidden, 1])
         self.setYRange(0, top * 1.1, padding=0)
-        self.setXRange(-0.6, len(names) - 0.4, padding=0)
+        self.setXRange(-0.7, len(names) - 0.3, padding=0)  # room for the last label's ends
 
     def heights(self) -> tuple[list[Any], list[Any]]:
         """The drawn heights (shown, grey), as the chart holds them."""
