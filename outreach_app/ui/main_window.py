@@ -45,7 +45,7 @@ from outreach_app.ui.tool_windows import open_tool, show_shortcuts, show_unexpec
 from outreach_app.ui.widgets.page import Page
 from outreach_app.ui.widgets.site_bar import SiteBar
 from outreach_app.ui.window_lock import WindowLock
-from outreach_app.ui.window_session import WindowSession
+from outreach_app.ui.window_session import WindowSession, finishing_screen
 from outreach_app.ui.worker import DbWorker
 
 ORGANISATION = "OutreachTally"
@@ -382,16 +382,7 @@ class MainWindow(QMainWindow):
 
     def _show_finishing(self) -> None:
         self._finishing = True
-        finishing = QLabel(
-            "<h3>{}</h3><p>{}</p>".format(
-                _("Finishing…"),
-                _(
-                    "Saving what is in progress and taking the day's backup. The window closes "
-                    "by itself."
-                ),
-            )
-        )
-        finishing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        finishing = finishing_screen()
         self.central.addWidget(finishing)
         self.central.setCurrentWidget(finishing)
         self.menuBar().setEnabled(False)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QLabel, QWidget
 
 from outreach_app.i18n import N_, _
 
@@ -109,3 +109,18 @@ class WindowSession(QObject):
             self._lock.unlocked()
             self._context.data_changed.emit()  # pages refresh what they show, as this person
         self._status(_("Signed in as {name}.", name=person.name), 3000)
+
+
+def finishing_screen() -> QLabel:
+    """What the window shows while it finishes on close (saves in progress, the day's backup)."""
+    label = QLabel(
+        "<h3>{}</h3><p>{}</p>".format(
+            _("Finishing…"),
+            _(
+                "Saving what is in progress and taking the day's backup. The window closes "
+                "by itself."
+            ),
+        )
+    )
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
