@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from outreach_app import i18n
 from outreach_app.domain.codes import AdjustReason, AgeBand, SiteKind
 from outreach_app.domain.values import Shortfall
-from outreach_app.services import audit, catalog, staff
+from outreach_app.services import audit, catalog, devices, staff
 from tests.conftest import FIRST_SITE
 from tests.ui.conftest import close_window, sign_in
 
@@ -246,6 +246,10 @@ def _data(shown: Shown, store: Any) -> None:
             shown.data |= {site.name, site.kind}
         shown.data |= {p.name for p in staff.list_staff(uow)}
         shown.data |= set(audit.actions(uow))  # stored as written, like the catalog
+        for device in devices.list_devices(uow):  # names and fingerprints are data too
+            shown.data |= {device.name, device.fingerprint}
+    # The hub address field's example is an address's shape, the same in every language.
+    shown.data.add("postgresql://user@host/database")
     shown.data |= {store.org_name, APPLICATION}
     shown.data |= {c.value for c in (*AgeBand, *SiteKind, *AdjustReason)}
 
