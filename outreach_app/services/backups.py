@@ -114,6 +114,14 @@ def _check_backup_records(path: Path, passphrase: str | None) -> None:
     try:
         with Session(engine) as session:
             problems = audit.verify(session)
+    except Exception as exc:  # damage the integrity check missed: a value no type can read
+        raise BadFile(
+            _l(
+                "{name} cannot be read whole: it was damaged after it was written. Nothing was "
+                "changed; restore another backup.",
+                name=path.name,
+            )
+        ) from exc
     finally:
         engine.dispose()
     if problems:
