@@ -185,8 +185,8 @@ def refuse_shortfalls(shortfalls: list[Shortfall]) -> None:
     if shortfalls:
         raise ShortfallError(
             _l(
-                "Not enough on hand: {lines}. Receive or transfer stock first, or save with the "
-                "coordinator override to record it anyway.",
+                "Not enough on hand: {lines}. Receive or transfer stock first, or confirm to "
+                "record it anyway; a count at that site then sets the figure right.",
                 lines=join([s.text() for s in shortfalls], "; "),
             ),
             shortfalls,
