@@ -29,8 +29,20 @@ def _millis(value: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
 
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
 def plain(value: Any) -> Any:
     """One JSON-able form for every value a column can hold."""
+    kind = type(value)
+    if kind in _AS_IS:  # most values: checked first, as `check` hashes every record
+        return value
+    if kind is bytes:  # ids as SQLite stores them
+        return value.hex()
+    if kind is dict:
+        return {
+            str(k): v if type(v) in _AS_IS else plain(v) for k, v in value.items() if v is not None
+        }
     if isinstance(value, uuid.UUID):
         return value.hex
     if isinstance(value, datetime):

@@ -173,7 +173,8 @@ def import_csv(
         step(done)
     writer.flush()
     step(total, force=True)
-    audit.record_range(uow, "import-csv", f"{total} encounters from {checked.filename}")
+    summary = f"{total} encounters from {checked.filename}"
+    audit.record_bulk(uow, "import-csv", summary, writer.hashes)
     return ImportResult(
         total,
         checked.lines,
