@@ -60,10 +60,12 @@ def plain(value: Any) -> Any:
     return value
 
 
+# One encoder for every hash (json.dumps with options builds a new one per call).
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
 def canonical(facts: Mapping[str, Any]) -> bytes:
-    return json.dumps(
-        plain(facts), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode("utf-8")
+    return _ENCODE(plain(facts)).encode("utf-8")
 
 
 def record_hash(kind: str, facts: Mapping[str, Any]) -> bytes:
