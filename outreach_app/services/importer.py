@@ -145,7 +145,8 @@ def import_csv(
     session = uow.session
     for _, prepared in checked.rows:  # rows a purge already covers arrive without their note
         note = free_text.purged_note(session, prepared.draft.occurred_at, prepared.draft.note)
-        prepared.draft = replace(prepared.draft, note=note)
+        if note != prepared.draft.note:
+            prepared.draft = replace(prepared.draft, note=note)
     session.add(
         Import(
             id=checked.file_id,
