@@ -8,6 +8,7 @@ from sqlalchemy import insert, select, update
 
 from outreach_app.services import audit, checks, inventory, lookup
 from outreach_app.services.store import Store
+from outreach_app.storage.facts import hash_row
 from outreach_app.storage.models import StockBalance, StockMovement
 
 
@@ -23,22 +24,24 @@ def test_a_movement_inserted_outside_the_services_is_counted(store: Store) -> No
     with store.unit_of_work() as uow:
         site = lookup.site_by_name(uow.session, "Drop-in")
         item = lookup.item_by_code(uow.session, "SYRINGE")
-        uow.session.execute(
-            insert(StockMovement).values(
-                id=uuid.uuid4(),
-                device_id=uow.device_id,
-                seq=uow.next_seq(),
-                created_at=uow.now(),
-                occurred_at=uow.now(),
-                site_id=site.id,
-                item_id=item.id,
-                lot_id=None,
-                quantity=-15,
-                kind="distribute",
-                note="",
-            )
+        row = dict(
+            id=uuid.uuid4(),
+            device_id=uow.device_id,
+            seq=uow.next_seq(),
+            created_at=uow.now(),
+            occurred_at=uow.now(),
+            site_id=site.id,
+            item_id=item.id,
+            lot_id=None,
+            quantity=-15,
+            kind="distribute",
+            note="",
         )
-        audit.record_range(uow, "merge", "one movement")  # a merge covers what it wrote
+        uow.session.execute(insert(StockMovement).values(**row))
+        # A bulk writer hashes what it inserts for the action's audit entry.
+        audit.record_bulk(
+            uow, "merge", "one movement", [(row["seq"], hash_row("stock_movements", row))]
+        )
     assert syringes(store) == 25
     assert checks.run_checks(store).problems == []
 
