@@ -18,7 +18,7 @@ with the driver's executemany. The same triggers run as for any insert.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -161,12 +161,42 @@ def rows_where_in(
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     names = ", ".join(f'"{c.name}"' for c in table.columns)
     found: list[Sequence[Any]] = []
-    for start in range(0, len(values), chunk):
-        part = tuple(values[start : start + chunk])
-        marks = ", ".join([mark] * len(part))
-        sql = f'SELECT {names} FROM "{table.name}" WHERE "{column}" IN ({marks})'
-        found.extend(conn.exec_driver_sql(sql, part).all())
+    # The driver's own cursor, inside the connection's transaction: no Row object per row.
+    cursor = conn.connection.cursor()
+    try:
+        for start in range(0, len(values), chunk):
+            part = tuple(values[start : start + chunk])
+            marks = ", ".join([mark] * len(part))
+            cursor.execute(
+                f'SELECT {names} FROM "{table.name}" WHERE "{column}" IN ({marks})', part
+            )
+            found.extend(cursor.fetchall())
+    finally:
+        cursor.close()
     return found
+
+
+def rows_after(
+    conn: Connection, table: Table, after_seq: int | None, batch: int = 2000
+) -> Iterator[list[Sequence[Any]]]:
+    """Every row of `table` as the driver gives it (those whose `seq` is above `after_seq`,
+    when given), in batches, from the driver's own cursor."""
+    names = ", ".join(f'"{c.name}"' for c in table.columns)
+    sql = f'SELECT {names} FROM "{table.name}"'
+    params: tuple[Any, ...] = ()
+    if after_seq is not None:
+        sql += ' WHERE "seq" > ' + ("?" if conn.dialect.paramstyle == "qmark" else "%s")
+        params = (after_seq,)
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        while True:
+            rows = list(cursor.fetchmany(batch))
+            if not rows:
+                return
+            yield rows
+    finally:
+        cursor.close()
 
 
 def db_id(dialect: str, hex_id: str) -> Any:

@@ -116,21 +116,22 @@ def trusted_devices(uow: UnitOfWork, incoming: Incoming) -> dict[uuid.UUID, byte
 def _unique(records: Iterable[Record]) -> list[Record]:
     """One of each record given several times (the same bundle twice, a relayed copy); the
     same record with other contents is kept, for the merge to quarantine."""
-    seen: dict[tuple[str, Any, Any, Any], list[Record]] = {}
+    seen: dict[tuple[str, Any, Any, Any], Record] = {}
+    others: list[Record] = []
     for record in records:
         row = record.row
         # Every kind is keyed by its id, or a copy by its record and device, or (a table keyed
         # otherwise) by device and sequence number: all four together tell records apart.
-        key = (
-            record.kind,
-            row.get("id") or row.get("record_id"),
-            row.get("device_id"),
-            row.get("seq"),
-        )
-        same = seen.setdefault(key, [])
-        if not any(r.row == row and r.children == record.children for r in same):
-            same.append(record)
-    return [record for same in seen.values() for record in same]
+        key = (record.kind, row.get("id") or row.get("record_id"), row.get("device_id"),
+               row.get("seq"))  # fmt: skip
+        first = seen.setdefault(key, record)
+        if first is record:
+            continue
+        if first.row == row and first.children == record.children:
+            continue
+        if not any(r.row == row and r.children == record.children for r in others):
+            others.append(record)
+    return [*seen.values(), *others]
 
 
 def merge(

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 from outreach_app.storage.facts import RECORD_TABLES, SHARED
 from outreach_app.storage.plain_codec import Inserter
@@ -50,12 +48,20 @@ _WAIT_ORDER = {
 }
 
 
-@dataclass(eq=False)
 class _Item:
-    record: Record
-    applied: bool = False
-    twins: list[_Item] = field(default_factory=list)  # the same record from other devices
-    _hash: bytes | None = None
+    """A received record on its way through the merge."""
+
+    __slots__ = ("_hash", "applied", "id", "record", "row", "twins")
+
+    def __init__(self, record: Record) -> None:
+        self.record = record
+        self.row = record.row
+        # Known by its id, or an audit entry (no id since revision 0007) by one derived from
+        # its device and sequence number: never row["id"], which new entries leave out.
+        self.id = record.record_id.hex
+        self.applied = False
+        self.twins: list[_Item] = []  # the same record from other devices
+        self._hash: bytes | None = None
 
     @property
     def hash(self) -> bytes:
@@ -63,14 +69,6 @@ class _Item:
         if self._hash is None:
             self._hash = _hash_of(self.record)
         return self._hash
-
-    @property
-    def row(self) -> dict[str, Any]:
-        return self.record.row
-
-    @property
-    def id(self) -> str:
-        return self.record.record_id.hex
 
 
 def _hash_of(record: Record) -> bytes:
@@ -152,7 +150,7 @@ class RecordMerge:
         others = [i for i in items if i.record.kind != "record_copies"]
         existing = self._existing(others)
         candidates = [i for i in others if self._classify(i, existing)]
-        self._apply(candidates)
+        self._apply(self._draws_allowed(candidates))
         self._copies(copies)
 
     # --- Classifying ---------------------------------------------------------------------
@@ -173,25 +171,19 @@ class RecordMerge:
                 continue
             for rec in read_by_keys(self.ctx.conn, kind, sorted(ids)):
                 found[(kind, rec.row["id"])] = rec
-        refs = sorted(
-            {
-                i.row["encounter_id"]
-                for i in items
-                if i.record.kind == "stock_movements" and i.row.get("encounter_id") is not None
-            }
-        )
-        for rec in read_by_keys(self.ctx.conn, "encounters", refs, children=False):
-            self.makers[rec.row["id"]] = rec.row["device_id"]
         return found
 
     def _classify(self, item: _Item, existing: dict[tuple[str, str], Record]) -> bool:
         """True when the record is a candidate to apply; otherwise its outcome is counted."""
         ctx, record, key = self.ctx, item.record, (item.record.kind, item.id)
+        stored = existing.get(key)
+        if stored is not None and stored.row == item.row and stored.children == record.children:
+            ctx.count(record, PRESENT)  # the same record again, the commonest case: done
+            return False
         waiting = ctx.missing_provenance(item.row)
         if waiting:
             ctx.hold(record, PENDING, waiting)
             return False
-        stored = existing.get(key)
         if stored is not None:
             if not _same_facts(stored, item):
                 self._quarantine(item, "conflict")
@@ -212,12 +204,33 @@ class RecordMerge:
         if item.row["device_id"] in ctx.revoked:
             self._quarantine(item, "revoked")
             return False
-        if record.kind == "stock_movements" and not self._draw_allowed(item):
-            return False
         self.chosen[key] = item
         if record.kind == "encounters":
             self.makers.setdefault(item.id, item.row["device_id"])
         return True
+
+    def _draws_allowed(self, candidates: list[_Item]) -> list[_Item]:
+        """Candidates without the stock drawn for another device's copy of an encounter, or
+        for an encounter quarantined now (`_draw_allowed`)."""
+        draws = [
+            i.row["encounter_id"]
+            for i in candidates
+            if i.record.kind == "stock_movements"
+            and i.row.get("encounter_id") is not None
+            and i.row.get("reverses_id") is None
+        ]
+        unknown = sorted({e for e in draws if e not in self.makers})
+        for rec in read_by_keys(self.ctx.conn, "encounters", unknown, children=False):
+            self.makers[rec.row["id"]] = rec.row["device_id"]
+        kept = []
+        for item in candidates:
+            if item.record.kind != "stock_movements" or self._draw_allowed(item):
+                kept.append(item)
+                continue
+            del self.chosen[(item.record.kind, item.id)]
+            for twin in item.twins:  # the same draw from another device: set aside with it
+                self.ctx.hold(twin.record, QUARANTINED, "copy-stock")
+        return kept
 
     def _draw_allowed(self, item: _Item) -> bool:
         encounter = item.row.get("encounter_id")

@@ -151,20 +151,13 @@ def _reseal(member: Member, sealed: bytes, change: object) -> bytes:
     finally:
         store.close()
     opened = envelope.open_sealed(sealed, org_id=org, org_key=key)
-    lines = opened.payload.split(b"\n")
-    for n, line in enumerate(lines[1:], start=1):
-        body = json.loads(line)
-        if body["kind"] == "encounters":
-            change(body)  # type: ignore[operator]
-            lines[n] = json.dumps(body).encode()
-            break
-    parse_payload(b"\n".join(lines))
+    header, _sep, rest = opened.payload.partition(b"\n")
+    bodies = json.loads(rest)
+    change(next(body for body in bodies if body["kind"] == "encounters"))  # type: ignore[operator]
+    payload = header + b"\n" + json.dumps(bodies).encode()
+    parse_payload(payload)
     return envelope.seal(
-        b"\n".join(lines),
-        org_id=org,
-        carrier=member.device_id,
-        org_key=key,
-        signing_seed=member.seed,
+        payload, org_id=org, carrier=member.device_id, org_key=key, signing_seed=member.seed
     )
 
 
