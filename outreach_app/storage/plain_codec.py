@@ -153,6 +153,25 @@ def to_plain_rows(
     return found
 
 
+def to_plain_children(
+    dialect: str, table: Table, rows: Iterable[Sequence[Any]], parent: str
+) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """Child rows of `select_raw(table)`: (the parent's id as the driver gave it, the row in
+    plain form without it). The parent stays raw: it only groups the rows."""
+    names, special = readers(dialect, table)
+    convert = [(name, fn) for name, fn in special if name != parent]
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        owner = values.pop(parent)
+        for name, fn in convert:
+            value = values[name]
+            if value is not None:
+                values[name] = fn(value)
+        if None in values.values():
+            values = {k: v for k, v in values.items() if v is not None}
+        yield owner, values
+
+
 def rows_where_in(
     conn: Connection, table: Table, column: str, values: Sequence[Any], chunk: int = 500
 ) -> list[Sequence[Any]]:

@@ -44,8 +44,8 @@ from outreach_app.sync.records import (
     Record,
     device_rows,
     org_settings,
-    records_since,
     shared_rows,
+    travelling_since,
 )
 
 PAYLOAD_FORMAT = 1
@@ -76,32 +76,17 @@ def _payload(
         "devices": device_rows(conn),
         "settings": org_settings(conn),
     }
-    parts = [ENCODER.encode(header).encode(), b"\n["]
+    texts = [ENCODER.encode(r.body()) for r in shared_rows(conn)]
     counts: Counter[str] = Counter()
     highest: dict[str, int] = {}
-    batch: list[dict[str, Any]] = []
-
-    def flush() -> None:
-        if batch:  # a few thousand records per call of the C encoder, brackets left out
-            if len(parts) > 2:
-                parts.append(b",")
-            parts.append(ENCODER.encode(batch)[1:-1].encode())
-            batch.clear()
-
-    for record in shared_rows(conn):
-        batch.append(record.body())
-    for record in records_since(conn, marks, everything=everything):
-        batch.append(record.body())
-        counts[record.kind] += 1
-        device, seq = record.row["device_id"], record.row["seq"]
+    for kind, device, seq, text in travelling_since(conn, marks, everything=everything):
+        texts.append(text)
+        counts[kind] += 1
         if seq > highest.get(device, 0):
             highest[device] = seq
-        if len(batch) >= 5000:
-            flush()
-    flush()
-    parts.append(b"]")
+    body = ",".join(texts).encode()
     moved = {uuid.UUID(hex=d): s for d, s in highest.items() if s > marks.get(uuid.UUID(hex=d), 0)}
-    return b"".join(parts), counts, moved
+    return b"".join((ENCODER.encode(header).encode(), b"\n[", body, b"]")), counts, moved
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
