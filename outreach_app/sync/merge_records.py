@@ -144,32 +144,43 @@ class RecordMerge:
         self.makers: dict[str, str] = {}  # encounter id -> device that made it
 
     def run(self, records: list[Record]) -> None:
-        items = [_Item(r) for r in records if r.kind not in SHARED]
-        items.sort(key=lambda i: (_RANK.get(i.record.kind, 99), i.row["device_id"], i.row["seq"]))
-        copies = [i for i in items if i.record.kind == "record_copies"]
-        others = [i for i in items if i.record.kind != "record_copies"]
-        existing = self._existing(others)
+        received = [r for r in records if r.kind not in SHARED]
+        existing = self._existing([r for r in received if r.kind != "record_copies"])
+        fresh = []
+        for record in received:
+            stored = existing.get((record.kind, record.record_id.hex))
+            # The same record again, the commonest case, settled before anything else.
+            if (
+                stored is not None
+                and stored.row == record.row
+                and stored.children == record.children
+            ):
+                self.ctx.count(record, PRESENT)
+                continue
+            fresh.append(_Item(record))
+        fresh.sort(key=lambda i: (_RANK.get(i.record.kind, 99), i.row["device_id"], i.row["seq"]))
+        copies = [i for i in fresh if i.record.kind == "record_copies"]
+        others = [i for i in fresh if i.record.kind != "record_copies"]
         candidates = [i for i in others if self._classify(i, existing)]
         self._apply(self._draws_allowed(candidates))
         self._copies(copies)
 
     # --- Classifying ---------------------------------------------------------------------
 
-    def _existing(self, items: list[_Item]) -> dict[tuple[str, str], Record]:
-        """(kind, id) -> the record already here, of those received."""
-        by_kind: dict[str, set[str]] = defaultdict(set)
-        for item in items:
-            by_kind[item.record.kind].add(item.id)
+    def _existing(self, records: list[Record]) -> dict[tuple[str, str], Record]:
+        """(kind, the id it is known by) -> the record already here, of those received."""
+        by_kind: dict[str, list[Record]] = defaultdict(list)
+        for record in records:
+            by_kind[record.kind].append(record)
         found = {}
-        for kind, ids in by_kind.items():
+        for kind, same in by_kind.items():
             if key_columns(kind) != ("id",):  # the audit log: by device and sequence number
-                keys = {
-                    (i.row["device_id"], int(i.row["seq"])) for i in items if i.record.kind == kind
-                }
+                keys = {(r.row["device_id"], int(r.row["seq"])) for r in same}
                 for rec in read_by_device_seq(self.ctx.conn, kind, keys):
                     found[(kind, rec.record_id.hex)] = rec
                 continue
-            for rec in read_by_keys(self.ctx.conn, kind, sorted(ids)):
+            ids = sorted({r.record_id.hex for r in same})
+            for rec in read_by_keys(self.ctx.conn, kind, ids):
                 found[(kind, rec.row["id"])] = rec
         return found
 
@@ -177,9 +188,6 @@ class RecordMerge:
         """True when the record is a candidate to apply; otherwise its outcome is counted."""
         ctx, record, key = self.ctx, item.record, (item.record.kind, item.id)
         stored = existing.get(key)
-        if stored is not None and stored.row == item.row and stored.children == record.children:
-            ctx.count(record, PRESENT)  # the same record again, the commonest case: done
-            return False
         waiting = ctx.missing_provenance(item.row)
         if waiting:
             ctx.hold(record, PENDING, waiting)
