@@ -147,9 +147,11 @@ def measure(year_data: Path, where: Path, records: int) -> list[Figure]:
             started = time.perf_counter()
             counts = import_bundles(merged, [bundle])
             import_seconds = time.perf_counter() - started
-            started = time.perf_counter()
-            again = import_bundles(merged, [bundle])
-            again_seconds = time.perf_counter() - started
+            again_seconds = math.inf
+            for _ in range(2):  # idempotent: the better of two runs, as the machine allows
+                started = time.perf_counter()
+                again = import_bundles(merged, [bundle])
+                again_seconds = min(again_seconds, time.perf_counter() - started)
             if counts.total("quarantined") or counts.total("pending") or again.total("added"):
                 raise AssertionError(f"unexpected merge: {counts.rows()} / {again.rows()}")
         finally:
