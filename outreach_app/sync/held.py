@@ -106,6 +106,8 @@ def reason_text(code: str) -> Text:
         )
     if what == "revoked":
         return _l("from a revoked device")
+    if what == "renamed":
+        return _l("the same spreadsheet, imported on that device under another file name")
     if what == "copy-stock":
         return _l("stock drawn for another device's copy of its encounter")
     if what == "with-quarantined":

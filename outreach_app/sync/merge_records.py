@@ -194,7 +194,7 @@ class RecordMerge:
             return False
         if stored is not None:
             if not _same_facts(stored, item):
-                self._quarantine(item, "conflict")
+                self._differs(item, stored)
             else:
                 ctx.count(record, PRESENT)
                 if stored.row["device_id"] != item.row["device_id"]:
@@ -203,7 +203,7 @@ class RecordMerge:
         first = self.chosen.get(key)
         if first is not None:
             if first.hash != item.hash:
-                self._quarantine(item, "conflict")
+                self._differs(item, first.record)
             elif first.row["device_id"] != item.row["device_id"]:
                 first.twins.append(item)
             else:
@@ -252,6 +252,18 @@ class RecordMerge:
             self._quarantine(item, "copy-stock")
             return False
         return True
+
+    def _differs(self, item: _Item, kept: Record) -> None:
+        """A record known here with other facts: quarantined. The same spreadsheet imported
+        on another device under another file name is no damage: held aside as a note, the
+        file's rows merging as one all the same."""
+        if item.record.kind == "imports":
+            renamed = {**item.row, "filename": kept.row.get("filename")}
+            if payload_hash("imports", renamed, {}) == _hash_of(kept):
+                self.ctx.held.append((item.record, QUARANTINED, "renamed"))
+                self.ctx.count(item.record, PRESENT)
+                return
+        self._quarantine(item, "conflict")
 
     def _quarantine(self, item: _Item, reason: str) -> None:
         self.quarantined.add(item.id)

@@ -282,8 +282,13 @@ def travelling_since(
 def held_pending(
     conn: Connection, marks: Mapping[uuid.UUID, int], *, everything: bool = False
 ) -> Iterator[Record]:
+    """Held records that still travel: those pending (they are records of their device, only
+    early here) and another device's import of a spreadsheet this one holds under another
+    name. A record quarantined as damage, or from a revoked device, goes no further."""
     held: Table = SyncHeld.__table__  # type: ignore[assignment]
-    query = select(held.c.from_device, held.c.seq, held.c.payload).where(held.c.state == "pending")
+    query = select(held.c.from_device, held.c.seq, held.c.payload).where(
+        (held.c.state == "pending") | (held.c.reason == "renamed")
+    )
     for device, seq, payload in conn.execute(query):
         if everything or seq > marks.get(device, 0):
             yield Record.decode(bytes(payload))
