@@ -1,10 +1,24 @@
 """The merge core (contracts §9): records in, one transaction, counts out.
 
-Bundle files (`sync/bundles.py`) and the hub sync both go through here:
+Bundle files (`sync/bundles.py`) and the hub sync both go through here. What a store sends:
 
-    records_since(conn, marks, everything=False) -> Iterator[Record]   (sync/records.py)
-    shared_rows(conn), device_rows(conn), org_settings(conn)           (always sent whole)
-    merge(uow, Incoming(devices, settings, records), trusted=None) -> MergeCounts
+    records_since(conn, marks, everything=False) -> Iterator[Record]     (sync/records.py)
+        append-only records numbered after each device's mark, held pending ones included
+    travelling_since(conn, marks, everything=False)                      (the same, as JSON text)
+    shared_rows(conn), device_rows(conn), org_settings(conn)             (always sent whole)
+    held.read_marks(conn) / held.set_marks(conn, {device: seq})          (how far was sent)
+
+What a store takes, inside the caller's write unit of work:
+
+    merge(uow, Incoming(devices, settings, records), trusted=None, quiet=False) -> MergeCounts
+    trusted_devices(uow, incoming) -> {device id: public key}            (sync/trust.py's chain)
+
+A `Record` is a plain row (ids as hex, moments as milliseconds) with its children, known by
+`Record.record_id` (its id, or an audit entry's derived from its device and sequence number);
+it encodes to one JSON object (`Record.body`, `Record.encode`) and back (`Record.from_body`,
+`decode`).
+`MergeCounts.rows()` gives (kind, added, already present, quarantined, pending) per kind. The
+hub keeps its own marks per device it serves; `merge` lowers this store's marks itself.
 
 `merge` runs inside the caller's write unit of work (which holds the write lock), in this order:
 
