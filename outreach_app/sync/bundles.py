@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
 from outreach_app.domain.errors import BadFile
@@ -247,7 +247,7 @@ def import_bundles(store: Store, paths: Iterable[Path]) -> MergeCounts:
     with store.unit_of_work() as uow:
         opened, incoming, trusted = verify_files(uow, paths)
         try:
-            return merge(uow, incoming, trusted=trusted)
+            counts = merge(uow, incoming, trusted=trusted)
         except (ValueError, TypeError, IntegrityError):
             # A record that cannot be stored: signed, so made by a device of ours that
             # misbehaves. Raising here rolls the whole unit back: nothing is written.
@@ -255,6 +255,14 @@ def import_bundles(store: Store, paths: Iterable[Path]) -> MergeCounts:
             if path is None:
                 raise
             raise _refused(path, _damaged()) from None
+        # What `devices` shows as each carrier's last sync: this device's own knowledge.
+        uow.session.execute(
+            update(Device)
+            .where(Device.id.in_({item.sealed.carrier for item in opened}))
+            .values(last_sync_at=uow.now())
+            .execution_options(synchronize_session=False)
+        )
+        return counts
 
 
 def held_list(store: Store) -> list[HeldRow]:

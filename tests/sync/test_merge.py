@@ -15,6 +15,7 @@ from outreach_app.services import catalog, importer, staff, stocktake
 from outreach_app.services.store import Store
 from outreach_app.storage.facts import RECORD_TABLES, read_facts
 from outreach_app.storage.models import (
+    Device,
     DeviceRevocation,
     EncounterVoid,
     Invitation,
@@ -105,6 +106,9 @@ def test_the_same_void_on_two_devices_is_one_record_with_a_copy(
     a2 = export(a, tmp_path / "a2.bundle")
     merge_files(b, a2)
     counts = merge_files(c, first, tmp_path / "b1.bundle", a2)
+    with c.reading() as uow:  # what `devices` shows as the carriers' last sync
+        synced = {d.id for d in uow.session.scalars(select(Device)) if d.last_sync_at}
+    assert synced == {a.device_id, b.device_id}
     for store in (a, b, c):
         assert _count(store, EncounterVoid) == 1
         assert _count(store, RecordCopy) >= 2  # the void and its reversal, made twice
