@@ -80,16 +80,15 @@ def child_table(kind: str, label: str) -> tuple[Table, str]:
     raise KeyError(f"{kind} has no children {label!r}")
 
 
+#: One encoder for every hash (json.dumps builds a new one per call).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _canonical(facts: Mapping[str, Any]) -> bytes:
     """`domain.facts.canonical`, straight from plain values (the same bytes: plain values are
     their own plain form), falling back to it for Python values."""
     try:
-        return json.dumps(
-            {k: v for k, v in facts.items() if v is not None},
-            sort_keys=True,
-            separators=(",", ":"),
-            ensure_ascii=False,
-        ).encode("utf-8")
+        return _CANONICAL.encode({k: v for k, v in facts.items() if v is not None}).encode()
     except TypeError:
         return canonical(facts)
 

@@ -27,8 +27,10 @@ hub keeps its own marks per device it serves; `merge` lowers this store's marks 
    the incoming device rows and every invitation known) are added; revocations are applied
    first, so a revoked device's records in the same merge are quarantined;
 3. the organisation's settings and shared rows: the latest change by (time, device id) wins;
-4. append-only records (`sync/merge_records.py`): added, already present (another device's
-   copy kept in `record_copies`), quarantined or pending;
+4. append-only records: those of a save whose audit entry is here and whose hash they match
+   are already present without reading them (`sync/merge_settled.py`); the rest one by one
+   (`sync/merge_records.py`): added, already present (another device's copy kept in
+   `record_copies`), quarantined or pending;
 5. held records written, export marks lowered below any record added behind them, purges
    applied again to what arrived (`services.retention.reapply`), and one audit entry "merge"
    for this device (it wrote none of its own records, so it covers none).
@@ -51,8 +53,9 @@ from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import Device, Invitation
 from outreach_app.storage.plain_rows import PlainRow, from_plain
 from outreach_app.sync import held as held_records
-from outreach_app.sync.merge_context import Context, Known, MergeCounts
+from outreach_app.sync.merge_context import PRESENT, Context, Known, MergeCounts
 from outreach_app.sync.merge_records import RecordMerge, insert_copies
+from outreach_app.sync.merge_settled import settled
 from outreach_app.sync.merge_shared import (
     merge_devices,
     merge_settings,
@@ -175,7 +178,11 @@ def merge(
     merge_settings(ctx, incoming.settings)
     merge_shared(ctx, [r for r in records if r.kind in SHARED_KINDS])
     rest = [r for r in records if r.kind not in SHARED_KINDS and r.kind != "device_revocations"]
-    RecordMerge(ctx).run(rest)
+    done = settled(ctx, records, retried)  # here already by their save: no per-record read
+    for record in rest:
+        if id(record) in done:
+            ctx.count(record, PRESENT)
+    RecordMerge(ctx).run([r for r in rest if id(r) not in done])
     insert_copies(ctx)
     held_records.hold(conn, ctx.held, ctx.now)
     held_records.lower_marks(conn, ctx.lowest)
