@@ -31,8 +31,9 @@ hub keeps its own marks per device it serves; `merge` lowers this store's marks 
    are already present without reading them (`sync/merge_settled.py`); the rest one by one
    (`sync/merge_records.py`): added, already present (another device's copy kept in
    `record_copies`), quarantined or pending;
-5. held records written, export marks lowered below any record added behind them, purges
-   applied again to what arrived (`services.retention.reapply`), and one audit entry "merge"
+5. held records written (without their free text when a purge covers them), export marks
+   lowered below any record added behind them, purges applied again to what arrived and to
+   what is held (`services.retention.reapply`), and one audit entry "merge"
    for this device (it wrote none of its own records, so it covers none).
 
 Merging is idempotent and order-independent: the same records in any order and any number of
@@ -184,10 +185,10 @@ def merge(
             ctx.count(record, PRESENT)
     RecordMerge(ctx).run([r for r in rest if id(r) not in done])
     insert_copies(ctx)
-    held_records.hold(conn, ctx.held, ctx.now)
+    free_text.forget_cut_off(uow.session)  # a purge may have arrived with the records
+    held_records.hold(conn, ctx.held, ctx.now, free_text.latest_cut_off(uow.session))
     held_records.lower_marks(conn, ctx.lowest)
     _follow_own_records(uow, ctx)
-    free_text.forget_cut_off(uow.session)
     retention.reapply(uow)
     counts = ctx.counts
     if quiet and _only_audit_entries(counts):
