@@ -34,7 +34,7 @@ from outreach_app.services.store import Store
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import Device, DeviceRevocation
 from outreach_app.storage.plain_codec import Inserter
-from outreach_app.sync import envelope
+from outreach_app.sync import bundle_again, envelope
 from outreach_app.sync.held import HeldRow, listing, read_marks, set_marks
 from outreach_app.sync.merge import Incoming, MergeCounts, merge, trusted_devices
 from outreach_app.sync.records import (
@@ -161,6 +161,7 @@ class _Opened:
     sealed: envelope.Opened
     header: dict[str, Any]
     incoming: Incoming
+    digest: str  # of its signed payload: what the merge's audit entry names it by
 
 
 def _refused(path: Path, reason: Text | str) -> BadFile:
@@ -187,7 +188,7 @@ def _open(path: Path, org_id: uuid.UUID, key: bytes) -> _Opened:
         raise _refused(path, _damaged()) from None
     if header.get("device") != sealed.carrier.hex or header.get("org") != org_id.hex:
         raise _refused(path, _damaged())
-    return _Opened(path, sealed, header, incoming)
+    return _Opened(path, sealed, header, incoming, bundle_again.digest(sealed.payload))
 
 
 def _revoked(conn: Connection, incoming: Incoming) -> set[uuid.UUID]:
@@ -246,8 +247,15 @@ def import_bundles(store: Store, paths: Iterable[Path]) -> MergeCounts:
     paths = list(paths)
     with store.unit_of_work() as uow:
         opened, incoming, trusted = verify_files(uow, paths)
+        digests = [item.digest for item in opened]
+        note = bundle_again.files_note(digests)
         try:
-            counts = merge(uow, incoming, trusted=trusted)
+            if bundle_again.merged_before(uow, digests):  # the same files again: counted
+                settled, again = bundle_again.split_known(uow, incoming.records)
+                incoming = Incoming(incoming.devices, incoming.settings, again)
+                counts = merge(uow, incoming, trusted=trusted, settled_before=settled, note=note)
+            else:
+                counts = merge(uow, incoming, trusted=trusted, note=note)
         except (ValueError, TypeError, IntegrityError):
             # A record that cannot be stored: signed, so made by a device of ours that
             # misbehaves. Raising here rolls the whole unit back: nothing is written.

@@ -158,15 +158,22 @@ def merge(
     *,
     trusted: Mapping[uuid.UUID, bytes] | None = None,
     quiet: bool = False,
+    settled_before: MergeCounts | None = None,
+    note: str = "",
 ) -> MergeCounts:
     """Merge `incoming` into the store of `uow` (see the module's docstring).
 
     `quiet` (the hub sync): no entry of this merge when all it added is other devices' audit
     entries. Each side's entry for taking in the other's entries would otherwise be a new
-    record to send back, and two syncing stores would never run out of something to send."""
+    record to send back, and two syncing stores would never run out of something to send.
+    `settled_before`: records of the same action counted already (`bundle_again.py`); `note`
+    ends the summary of this merge's audit entry (the files it merged)."""
     conn = uow.session.connection()
     uow.session.flush()
     ctx = Context(conn=conn, now=uow.now(), this_device=uow.device_id, known=Known(conn))
+    for kind, outcomes in (settled_before.by_kind if settled_before else {}).items():
+        for outcome, n in outcomes.items():
+            ctx.counts.add(kind, outcome, n)
     retried = held_records.take_pending(conn)
     ctx.retried = {id(r) for r in retried}
     records = _unique([*incoming.records, *retried])
@@ -197,7 +204,7 @@ def merge(
         uow,
         "merge",
         f"{counts.total('added')} added, {counts.total('already present')} already present, "
-        f"{counts.total('quarantined')} quarantined, {counts.total('pending')} pending",
+        f"{counts.total('quarantined')} quarantined, {counts.total('pending')} pending{note}",
     )
     return counts
 

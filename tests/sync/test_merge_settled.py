@@ -1,17 +1,19 @@
 """Records settled by their save (sync/merge_settled.py): a bundle merged again is found
 already present by its audit entries' records hashes, and anything that does not fit goes
-through the whole merge: a changed record is still quarantined, a missing one still added."""
+through the whole merge: a changed record is still quarantined, a missing one still added.
+The very same file again is known by its digest (sync/bundle_again.py)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from outreach_app.services.store import Store
-from outreach_app.sync import envelope
+from outreach_app.sync import bundle_again, envelope
 from outreach_app.sync.bundles import held_list, parse_payload
 from outreach_app.sync.merge import Incoming, merge
 from outreach_app.sync.merge_context import Context, Known
@@ -123,4 +125,35 @@ def test_a_save_whose_entry_is_here_without_its_records_is_merged_whole(
     again = merge_files(b, bundle)
     assert again.by_kind["encounters"]["added"] == 1
     assert again.by_kind["stock_movements"]["added"] == 1
+    assert held_list(b) == [] and problems(b) == []
+
+
+def test_the_same_file_again_is_known_by_its_digest(
+    pair: list[Store], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = pair
+    bundle, _ids = _work(a, b, tmp_path)
+    first = merge_files(b, bundle)
+    counted: list[int] = []
+    split = bundle_again.split_known
+
+    def spy(uow: Any, records: list[Record]) -> Any:
+        settled_counts, again = split(uow, records)
+        counted.append(sum(sum(c.values()) for c in settled_counts.by_kind.values()))
+        return settled_counts, again
+
+    monkeypatch.setattr(bundle_again, "split_known", spy)
+    again = merge_files(b, bundle)
+    # 3 encounters, 4 movements, 5 entries and the invitation that made B (invitations always
+    # travel): none read or hashed.
+    assert counted == [13]
+    assert again.by_kind["encounters"]["already present"] == 3
+    assert again.by_kind["stock_movements"]["already present"] == 4
+    assert again.by_kind["audit_log"]["already present"] == 5
+    assert (first.total("added"), again.total("added")) == (12, 0)
+    # Another file with the same records (written again) has another digest: merged whole,
+    # its saves settled by their entries.
+    rewritten = export(a, tmp_path / "all.bundle", everything=True)
+    merge_files(b, rewritten)
+    assert counted == [13]
     assert held_list(b) == [] and problems(b) == []
