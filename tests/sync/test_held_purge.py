@@ -1,9 +1,11 @@
 """A purge empties the free text of records held back by a merge (contracts §10 and §9): those
-held when it runs, and those that arrive after it, on real device folders."""
+held when it runs (in the database and in the folder's backups), and those that arrive after
+it, on real device folders."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from outreach_app.services import retention
+from outreach_app.services import backups, retention
 from outreach_app.services.store import Store
 from outreach_app.storage.models import Encounter, SyncHeld
 from outreach_app.sync.bundles import held_list
@@ -70,12 +72,22 @@ def test_a_purge_empties_held_records_before_and_after_it(
         counts = merge(uow, Incoming(records=records))
     assert counts.total("pending") == 2  # waiting for the lot
     assert _held_notes(b) == {first: NOTE_1}
+    backups.daily_backup(b)  # a backup in the folder holds the held note too
+    folder = tmp_path / "B"
+    (backup,) = (folder / "backups").glob("daily-*.db")
+    assert NOTE_1.encode() in backup.read_bytes()
 
     result = retention.purge(b, 1)  # B's own purge: cut-off a month ago
     assert ("sync_held", 1) in result.emptied
+    assert result.backups_rewritten == (backup.name,)
     assert _held_notes(b) == {first: ""}
-    folder = tmp_path / "B"
     assert NOTE_1.encode() not in _file_bytes(b, folder)
+    assert NOTE_1.encode() not in backup.read_bytes()
+    with sqlite3.connect(backup) as conn:
+        (payload,) = conn.execute(
+            "SELECT payload FROM sync_held WHERE kind = 'encounters'"
+        ).fetchone()
+    assert json.loads(payload)["row"]["note"] == ""
 
     # Held after the purge (it occurred before the cut-off): written without its note.
     second, later = _encounter_with_draw(a, 35, NOTE_2)
