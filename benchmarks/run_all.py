@@ -26,6 +26,7 @@ MODULES = (
     "benchmarks.bench_reports",
     "benchmarks.bench_app",
     "benchmarks.bench_import",
+    "benchmarks.bench_bundles",
     "benchmarks.bench_hub",  # first hub sync of the year, and one with nothing new
     "benchmarks.bench_reliability",  # kill -9 trials and fuzzing: needs none of the data
 )
@@ -74,7 +75,7 @@ def main() -> int:
         action="append",
         choices=[name.rsplit(".", 1)[1].removeprefix("bench_") for name in MODULES],
         help="run only this benchmark module (repeatable): storage, reports, app, import, "
-        "hub, reliability",
+        "bundles, hub, reliability",
     )
     args = parser.parse_args()
     modules = [m for m in MODULES if not args.only or m.rsplit("_", 1)[1] in args.only]

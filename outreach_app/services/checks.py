@@ -281,6 +281,7 @@ def _check_held(session: Session, report: CheckReport) -> None:
     group = case(
         (SyncHeld.state == "pending", "pending"),
         (SyncHeld.reason == "revoked", "revoked"),
+        (SyncHeld.reason == "renamed", "renamed"),
         else_="quarantined",
     )
     counts: dict[str, int] = dict(
@@ -302,6 +303,16 @@ def _check_held(session: Session, report: CheckReport) -> None:
                 "{n} record from a revoked device is quarantined (`outreach quarantine`).",
                 "{n} records from revoked devices are quarantined (`outreach quarantine`).",
                 counts["revoked"],
+            )
+        )
+    if counts.get("renamed"):
+        report.notes.append(
+            ngettext(
+                "{n} spreadsheet was also imported on another device under another file name; "
+                "its rows are one (`outreach quarantine`).",
+                "{n} spreadsheets were also imported on another device under another file name; "
+                "their rows are one (`outreach quarantine`).",
+                counts["renamed"],
             )
         )
     if counts.get("pending"):

@@ -1,5 +1,9 @@
 """What a new device needs of its organisation before any merge (contracts §9): the devices,
-staff, catalog, kits, sites and the organisation's settings, as plain JSON-able rows.
+staff, catalog, kits, sites, lots, purges and the organisation's settings, as plain JSON-able
+rows. Lots come so that the new device receives stock into the same lots (their ids derive
+from item and lot number anyway), purges so that it never keeps text a purge already emptied
+elsewhere (a record that arrives later and occurred before a cut-off is written without it).
+An invitation made before lots and purges travelled has neither: the first merge brings them.
 
 Rows keep their ids and their provenance (device, sequence number, who, when, last change), so
 when the new device later merges with the others these are the same rows, not copies. Only the
@@ -12,10 +16,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, LargeBinary, Table, insert, select
+from sqlalchemy import Boolean, Date, Integer, LargeBinary, Table, insert, select
 from sqlalchemy.orm import Session
 
 from outreach_app.domain.errors import BadFile
@@ -29,6 +33,8 @@ from outreach_app.storage.models import (
     Item,
     Kit,
     KitLine,
+    Lot,
+    Purge,
     ReferralType,
     Setting,
     Site,
@@ -70,6 +76,8 @@ COLUMNS: dict[str, tuple[Table, tuple[str, ...]]] = {
         ReferralType.__table__,  # type: ignore[dict-item]
         (*_SHARED, "code", "label", "active"),
     ),
+    "lots": (Lot.__table__, (*_PROVENANCE, "item_id", "lot_number", "expires_on")),  # type: ignore[dict-item]
+    "purges": (Purge.__table__, (*_PROVENANCE, "cut_off", "older_than_months")),  # type: ignore[dict-item]
     "invitations": (
         Invitation.__table__,  # type: ignore[dict-item]
         (*_PROVENANCE, "invite_key", "signature"),
@@ -111,6 +119,8 @@ def _decode(table: Table, column: str, value: Any) -> Any:
             return from_millis(int(value)) if not isinstance(value, datetime) else value
         if isinstance(kind, LargeBinary):
             return bytes.fromhex(str(value))
+        if isinstance(kind, Date):
+            return date.fromisoformat(str(value))
         if isinstance(kind, Boolean):
             if not isinstance(value, bool):
                 raise ValueError(column)

@@ -37,7 +37,7 @@ from outreach_app.domain.clock import to_utc
 from outreach_app.domain.errors import InvalidInput, OutreachError
 from outreach_app.domain.roles import Action
 from outreach_app.i18n import N_, _, _l
-from outreach_app.services import audit, free_text, staff
+from outreach_app.services import audit, free_text, held_purge, staff
 from outreach_app.services.store import Store
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.backup import read_backup_revision
@@ -112,6 +112,9 @@ def empty_before(conn: Connection, cut_off: datetime) -> dict[str, int]:
             .values({c: "" for c in columns})
         )
         emptied[name] = max(result.rowcount or 0, 0)
+    held = held_purge.empty_held(conn, cut_off)  # records held back by a merge, too
+    if held:
+        emptied["sync_held"] = held
     return emptied
 
 
@@ -254,6 +257,7 @@ def _purge_backup(path: Path, passphrase: str | None, cut_off: datetime) -> None
             text = " OR ".join(f"\"{c}\" <> ''" for c in columns)
             moment = free_text.MOMENT[name]
             conn.execute(f'UPDATE "{name}" SET {sets} WHERE "{moment}" < ? AND ({text})', (millis,))
+        held_purge.empty_held_sqlite(conn, millis)
         conn.execute("COMMIT")
         conn.execute("VACUUM")
     finally:

@@ -91,6 +91,8 @@ def _check(plan: JoinPlan) -> dict[str, list[dict[str, Any]]]:
     kits, items = {r["id"] for r in rows["kits"]}, {r["id"] for r in rows["items"]}
     if any(r["kit_id"] not in kits or r["item_id"] not in items for r in rows["kit_lines"]):
         raise _damaged()
+    if any(r["item_id"] not in items for r in rows["lots"]):
+        raise _damaged()
     if any(r["revoked_device_id"] not in devices for r in rows["device_revocations"]):
         raise _damaged()
     settings = {r["key"]: r["value"] for r in rows["settings"]}

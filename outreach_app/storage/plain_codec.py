@@ -18,7 +18,7 @@ with the driver's executemany. The same triggers run as for any insert.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -153,6 +153,25 @@ def to_plain_rows(
     return found
 
 
+def to_plain_children(
+    dialect: str, table: Table, rows: Iterable[Sequence[Any]], parent: str
+) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """Child rows of `select_raw(table)`: (the parent's id as the driver gave it, the row in
+    plain form without it). The parent stays raw: it only groups the rows."""
+    names, special = readers(dialect, table)
+    convert = [(name, fn) for name, fn in special if name != parent]
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        owner = values.pop(parent)
+        for name, fn in convert:
+            value = values[name]
+            if value is not None:
+                values[name] = fn(value)
+        if None in values.values():
+            values = {k: v for k, v in values.items() if v is not None}
+        yield owner, values
+
+
 def rows_where_in(
     conn: Connection, table: Table, column: str, values: Sequence[Any], chunk: int = 500
 ) -> list[Sequence[Any]]:
@@ -161,12 +180,42 @@ def rows_where_in(
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     names = ", ".join(f'"{c.name}"' for c in table.columns)
     found: list[Sequence[Any]] = []
-    for start in range(0, len(values), chunk):
-        part = tuple(values[start : start + chunk])
-        marks = ", ".join([mark] * len(part))
-        sql = f'SELECT {names} FROM "{table.name}" WHERE "{column}" IN ({marks})'
-        found.extend(conn.exec_driver_sql(sql, part).all())
+    # The driver's own cursor, inside the connection's transaction: no Row object per row.
+    cursor = conn.connection.cursor()
+    try:
+        for start in range(0, len(values), chunk):
+            part = tuple(values[start : start + chunk])
+            marks = ", ".join([mark] * len(part))
+            cursor.execute(
+                f'SELECT {names} FROM "{table.name}" WHERE "{column}" IN ({marks})', part
+            )
+            found.extend(cursor.fetchall())
+    finally:
+        cursor.close()
     return found
+
+
+def rows_after(
+    conn: Connection, table: Table, after_seq: int | None, batch: int = 2000
+) -> Iterator[list[Sequence[Any]]]:
+    """Every row of `table` as the driver gives it (those whose `seq` is above `after_seq`,
+    when given), in batches, from the driver's own cursor."""
+    names = ", ".join(f'"{c.name}"' for c in table.columns)
+    sql = f'SELECT {names} FROM "{table.name}"'
+    params: tuple[Any, ...] = ()
+    if after_seq is not None:
+        sql += ' WHERE "seq" > ' + ("?" if conn.dialect.paramstyle == "qmark" else "%s")
+        params = (after_seq,)
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        while True:
+            rows = list(cursor.fetchmany(batch))
+            if not rows:
+                return
+            yield rows
+    finally:
+        cursor.close()
 
 
 def db_id(dialect: str, hex_id: str) -> Any:

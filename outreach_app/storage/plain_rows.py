@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -80,18 +80,18 @@ def child_table(kind: str, label: str) -> tuple[Table, str]:
     raise KeyError(f"{kind} has no children {label!r}")
 
 
-def _canonical(facts: Mapping[str, Any]) -> bytes:
-    """`domain.facts.canonical`, straight from plain values (the same bytes: plain values are
-    their own plain form), falling back to it for Python values."""
+#: One encoder for every hash (json.dumps builds a new one per call).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _canonical(values: dict[str, Any]) -> str:
+    """`domain.facts.canonical` (as text) of values without NULLs, straight from plain values
+    (the same text: plain values are their own plain form), falling back to it for Python
+    values."""
     try:
-        return json.dumps(
-            {k: v for k, v in facts.items() if v is not None},
-            sort_keys=True,
-            separators=(",", ":"),
-            ensure_ascii=False,
-        ).encode("utf-8")
+        return _CANONICAL.encode(values)
     except TypeError:
-        return canonical(facts)
+        return canonical(values).decode("utf-8")
 
 
 _FACTS: dict[str, tuple[list[str], list[tuple[str, list[str]]]]] = {}
@@ -113,13 +113,14 @@ def payload_hash(kind: str, row: Mapping[str, Any], children: Mapping[str, Seque
     """The facts hash of a record in plain form (or as Python values): the same bytes
     `storage.facts.read_facts` gives that record once stored."""
     names, child_columns = _fact_names(kind)
-    facts: dict[str, Any] = {name: row.get(name) for name in names}
+    facts: dict[str, Any] = {n: v for n in names if (v := row.get(n)) is not None}
     for label, columns in child_columns:
-        rows: Iterable[Mapping[str, Any]] = children.get(label, ())
-        encoded = [_canonical({c: r.get(c) for c in columns}).decode("utf-8") for r in rows]
-        if encoded:
-            facts[label] = sorted(encoded)
-    return hashlib.sha256(kind.encode("ascii") + b"\0" + _canonical(facts)).digest()
+        rows: Sequence[Mapping[str, Any]] = children.get(label, ())
+        if rows:  # each line as its own canonical text, in sorted order (as read_facts does)
+            facts[label] = sorted(
+                _canonical({c: v for c in columns if (v := r.get(c)) is not None}) for r in rows
+            )
+    return hashlib.sha256(kind.encode("ascii") + b"\0" + _canonical(facts).encode()).digest()
 
 
 def decode_payload(raw: bytes) -> tuple[str, PlainRow, Children]:

@@ -1,9 +1,9 @@
 """Bundle files (contracts §9): `bundle export` and `bundle import`.
 
-A bundle's payload, inside the sealed envelope of `sync/envelope.py`, is JSON lines: first a
-header (format, organisation, the device that wrote it, when, its device rows and the
-organisation's settings), then one record per line (`Record.encode`): the shared rows whole,
-then every record this device holds that it has not yet written to a bundle (its own and those
+A bundle's payload, inside the sealed envelope of `sync/envelope.py`, is a JSON header line
+(format, organisation, the device that wrote it, when, its device rows and the organisation's
+settings), then one JSON array of records (`Record.body`): the shared rows whole, then every
+record this device holds that it has not yet written to a bundle (its own and those
 it merged from others, by each device's export mark), or every record with `everything`.
 
 Export holds the write lock from reading to moving the marks, so a merge meanwhile cannot slip
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
 from outreach_app.domain.errors import BadFile
@@ -34,17 +34,18 @@ from outreach_app.services.store import Store
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import Device, DeviceRevocation
 from outreach_app.storage.plain_codec import Inserter
-from outreach_app.sync import envelope
+from outreach_app.sync import bundle_again, envelope
 from outreach_app.sync.held import HeldRow, listing, read_marks, set_marks
 from outreach_app.sync.merge import Incoming, MergeCounts, merge, trusted_devices
 from outreach_app.sync.records import (
     CHILD_TABLES,
+    ENCODER,
     TABLES,
     Record,
     device_rows,
     org_settings,
-    records_since,
     shared_rows,
+    travelling_since,
 )
 
 PAYLOAD_FORMAT = 1
@@ -75,19 +76,17 @@ def _payload(
         "devices": device_rows(conn),
         "settings": org_settings(conn),
     }
-    lines = [json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode()]
+    texts = [ENCODER.encode(r.body()) for r in shared_rows(conn)]
     counts: Counter[str] = Counter()
-    highest: dict[uuid.UUID, int] = {}
-    for record in shared_rows(conn):
-        lines.append(record.encode())
-    for record in records_since(conn, marks, everything=everything):
-        lines.append(record.encode())
-        counts[record.kind] += 1
-        device, seq = record.device, record.seq
+    highest: dict[str, int] = {}
+    for kind, device, seq, text in travelling_since(conn, marks, everything=everything):
+        texts.append(text)
+        counts[kind] += 1
         if seq > highest.get(device, 0):
             highest[device] = seq
-    moved = {d: s for d, s in highest.items() if s > marks.get(d, 0)}
-    return b"\n".join(lines), counts, moved
+    body = ",".join(texts).encode()
+    moved = {uuid.UUID(hex=d): s for d, s in highest.items() if s > marks.get(uuid.UUID(hex=d), 0)}
+    return b"".join((ENCODER.encode(header).encode(), b"\n[", body, b"]")), counts, moved
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -150,9 +149,9 @@ def parse_payload(payload: bytes) -> tuple[dict[str, Any], Incoming]:
         raise ValueError("bad header")
     if not all(isinstance(r, dict) for r in [*devices, *settings]):
         raise ValueError("bad header")
-    # One JSON array for all the records: a single parse instead of one per line (a record
-    # never holds a raw newline: JSON escapes it).
-    bodies = json.loads(b"[" + rest.rstrip(b"\n").replace(b"\n", b",") + b"]") if rest else []
+    bodies = json.loads(rest)
+    if type(bodies) is not list:
+        raise ValueError("no records")
     return header, Incoming(devices, settings, [Record.from_body(body) for body in bodies])
 
 
@@ -162,6 +161,7 @@ class _Opened:
     sealed: envelope.Opened
     header: dict[str, Any]
     incoming: Incoming
+    digest: str  # of its signed payload: what the merge's audit entry names it by
 
 
 def _refused(path: Path, reason: Text | str) -> BadFile:
@@ -188,7 +188,7 @@ def _open(path: Path, org_id: uuid.UUID, key: bytes) -> _Opened:
         raise _refused(path, _damaged()) from None
     if header.get("device") != sealed.carrier.hex or header.get("org") != org_id.hex:
         raise _refused(path, _damaged())
-    return _Opened(path, sealed, header, incoming)
+    return _Opened(path, sealed, header, incoming, bundle_again.digest(sealed.payload))
 
 
 def _revoked(conn: Connection, incoming: Incoming) -> set[uuid.UUID]:
@@ -247,8 +247,15 @@ def import_bundles(store: Store, paths: Iterable[Path]) -> MergeCounts:
     paths = list(paths)
     with store.unit_of_work() as uow:
         opened, incoming, trusted = verify_files(uow, paths)
+        digests = [item.digest for item in opened]
+        note = bundle_again.files_note(digests)
         try:
-            return merge(uow, incoming, trusted=trusted)
+            if bundle_again.merged_before(uow, digests):  # the same files again: counted
+                settled, again = bundle_again.split_known(uow, incoming.records)
+                incoming = Incoming(incoming.devices, incoming.settings, again)
+                counts = merge(uow, incoming, trusted=trusted, settled_before=settled, note=note)
+            else:
+                counts = merge(uow, incoming, trusted=trusted, note=note)
         except (ValueError, TypeError, IntegrityError):
             # A record that cannot be stored: signed, so made by a device of ours that
             # misbehaves. Raising here rolls the whole unit back: nothing is written.
@@ -256,6 +263,14 @@ def import_bundles(store: Store, paths: Iterable[Path]) -> MergeCounts:
             if path is None:
                 raise
             raise _refused(path, _damaged()) from None
+        # What `devices` shows as each carrier's last sync: this device's own knowledge.
+        uow.session.execute(
+            update(Device)
+            .where(Device.id.in_({item.sealed.carrier for item in opened}))
+            .values(last_sync_at=uow.now())
+            .execution_options(synchronize_session=False)
+        )
+        return counts
 
 
 def held_list(store: Store) -> list[HeldRow]:

@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from outreach_app.i18n import N_, Text, _l
+from outreach_app.services.held_purge import purged_row
 from outreach_app.storage.models import SyncHeld, SyncMark
-from outreach_app.storage.types import from_millis
+from outreach_app.storage.types import from_millis, to_millis
 from outreach_app.sync.records import Record
 
 HELD: Table = SyncHeld.__table__  # type: ignore[assignment]
@@ -67,10 +68,20 @@ def quarantined_keys(conn: Connection) -> set[HeldKey]:
     return {(k, r, d, s) for k, r, d, s in conn.execute(query)}
 
 
-def hold(conn: Connection, held: Iterable[tuple[Record, str, str]], received_at: datetime) -> None:
-    """(record, state, reason) rows written; a record already held the same way is kept."""
+def hold(
+    conn: Connection,
+    held: Iterable[tuple[Record, str, str]],
+    received_at: datetime,
+    cut_off: datetime | None = None,
+) -> None:
+    """(record, state, reason) rows written; a record already held the same way is kept. A
+    record that occurred before `cut_off` (the latest purge's) is written without its free
+    text, as a stored one would be."""
     rows: dict[HeldKey, dict[str, Any]] = {}
-    for record, state, reason in held:
+    millis = to_millis(cut_off) if cut_off is not None else None
+    for received, state, reason in held:
+        emptied = purged_row(received.kind, received.row, millis) if millis is not None else None
+        record = received if emptied is None else Record(received.kind, emptied, received.children)
         kind, record_id, device, seq = held_key(record)
         rows[(kind, record_id, device, seq)] = {
             "kind": kind,
@@ -106,6 +117,8 @@ def reason_text(code: str) -> Text:
         )
     if what == "revoked":
         return _l("from a revoked device")
+    if what == "renamed":
+        return _l("the same spreadsheet, imported on that device under another file name")
     if what == "copy-stock":
         return _l("stock drawn for another device's copy of its encounter")
     if what == "with-quarantined":

@@ -28,15 +28,16 @@ from sqlalchemy import Connection, LargeBinary, Table, Text, and_, cast, select,
 
 from outreach_app.storage.facts import CHUNK
 from outreach_app.storage.models import SyncHeld
-from outreach_app.storage.plain_rows import PlainRow
+from outreach_app.storage.plain_rows import PlainRow, to_plain
 from outreach_app.sync.records import (
     RECORD_KINDS,
     SHARED_KINDS,
     TABLES,
     Record,
     device_rows,
+    key_columns,
     org_settings,
-    read_records,
+    read_by_keys,
     shared_rows,
 )
 
@@ -217,10 +218,24 @@ def read_batch(conn: Connection, batch: Sequence[Slice]) -> list[Record]:
                 )
                 found.extend(Record.decode(bytes(p)) for (p,) in conn.execute(query))
                 continue
-            table = TABLES[kind]
-            where = and_(table.c.device_id == device, table.c.seq.in_(chunk))
-            found.extend(read_records(conn, kind, where=where))
+            found.extend(_read_slice(conn, kind, device, chunk))
     return found
+
+
+def _read_slice(conn: Connection, kind: str, device: uuid.UUID, seqs: list[int]) -> list[Record]:
+    """Records of `kind` numbered `seqs` by `device`: found by id, then read as the bundle
+    merge reads them (`read_by_keys`, with their children). A table keyed otherwise (record
+    copies by record and device, the audit log by device and sequence number since revision
+    0007, whose new entries have no id) has no children and is read here."""
+    table = TABLES[kind]
+    where = and_(table.c.device_id == device, table.c.seq.in_(seqs))
+    if key_columns(kind) != ("id",):
+        return [
+            Record(kind, to_plain(row), {})
+            for row in conn.execute(select(table).where(where)).mappings()
+        ]
+    ids = [value.hex for value in conn.scalars(select(table.c.id).where(where))]
+    return list(read_by_keys(conn, kind, ids))
 
 
 def pending_among(conn: Connection, sent: Seqs) -> dict[str, int]:

@@ -1,10 +1,24 @@
 """The merge core (contracts §9): records in, one transaction, counts out.
 
-Bundle files (`sync/bundles.py`) and the hub sync both go through here:
+Bundle files (`sync/bundles.py`) and the hub sync both go through here. What a store sends:
 
-    records_since(conn, marks, everything=False) -> Iterator[Record]   (sync/records.py)
-    shared_rows(conn), device_rows(conn), org_settings(conn)           (always sent whole)
-    merge(uow, Incoming(devices, settings, records), trusted=None) -> MergeCounts
+    records_since(conn, marks, everything=False) -> Iterator[Record]     (sync/records.py)
+        append-only records numbered after each device's mark, held pending ones included
+    travelling_since(conn, marks, everything=False)                      (the same, as JSON text)
+    shared_rows(conn), device_rows(conn), org_settings(conn)             (always sent whole)
+    held.read_marks(conn) / held.set_marks(conn, {device: seq})          (how far was sent)
+
+What a store takes, inside the caller's write unit of work:
+
+    merge(uow, Incoming(devices, settings, records), trusted=None, quiet=False) -> MergeCounts
+    trusted_devices(uow, incoming) -> {device id: public key}            (sync/trust.py's chain)
+
+A `Record` is a plain row (ids as hex, moments as milliseconds) with its children, known by
+`Record.record_id` (its id, or an audit entry's derived from its device and sequence number);
+it encodes to one JSON object (`Record.body`, `Record.encode`) and back (`Record.from_body`,
+`decode`).
+`MergeCounts.rows()` gives (kind, added, already present, quarantined, pending) per kind. The
+hub keeps its own marks per device it serves; `merge` lowers this store's marks itself.
 
 `merge` runs inside the caller's write unit of work (which holds the write lock), in this order:
 
@@ -13,10 +27,13 @@ Bundle files (`sync/bundles.py`) and the hub sync both go through here:
    the incoming device rows and every invitation known) are added; revocations are applied
    first, so a revoked device's records in the same merge are quarantined;
 3. the organisation's settings and shared rows: the latest change by (time, device id) wins;
-4. append-only records (`sync/merge_records.py`): added, already present (another device's
-   copy kept in `record_copies`), quarantined or pending;
-5. held records written, export marks lowered below any record added behind them, purges
-   applied again to what arrived (`services.retention.reapply`), and one audit entry "merge"
+4. append-only records: those of a save whose audit entry is here and whose hash they match
+   are already present without reading them (`sync/merge_settled.py`); the rest one by one
+   (`sync/merge_records.py`): added, already present (another device's copy kept in
+   `record_copies`), quarantined or pending;
+5. held records written (without their free text when a purge covers them), export marks
+   lowered below any record added behind them, purges applied again to what arrived and to
+   what is held (`services.retention.reapply`), and one audit entry "merge"
    for this device (it wrote none of its own records, so it covers none).
 
 Merging is idempotent and order-independent: the same records in any order and any number of
@@ -37,8 +54,9 @@ from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import Device, Invitation
 from outreach_app.storage.plain_rows import PlainRow, from_plain
 from outreach_app.sync import held as held_records
-from outreach_app.sync.merge_context import Context, Known, MergeCounts
+from outreach_app.sync.merge_context import PRESENT, Context, Known, MergeCounts
 from outreach_app.sync.merge_records import RecordMerge, insert_copies
+from outreach_app.sync.merge_settled import settled
 from outreach_app.sync.merge_shared import (
     merge_devices,
     merge_settings,
@@ -116,21 +134,22 @@ def trusted_devices(uow: UnitOfWork, incoming: Incoming) -> dict[uuid.UUID, byte
 def _unique(records: Iterable[Record]) -> list[Record]:
     """One of each record given several times (the same bundle twice, a relayed copy); the
     same record with other contents is kept, for the merge to quarantine."""
-    seen: dict[tuple[str, Any, Any, Any], list[Record]] = {}
+    seen: dict[tuple[str, Any, Any, Any], Record] = {}
+    others: list[Record] = []
     for record in records:
         row = record.row
         # Every kind is keyed by its id, or a copy by its record and device, or (a table keyed
         # otherwise) by device and sequence number: all four together tell records apart.
-        key = (
-            record.kind,
-            row.get("id") or row.get("record_id"),
-            row.get("device_id"),
-            row.get("seq"),
-        )
-        same = seen.setdefault(key, [])
-        if not any(r.row == row and r.children == record.children for r in same):
-            same.append(record)
-    return [record for same in seen.values() for record in same]
+        key = (record.kind, row.get("id") or row.get("record_id"), row.get("device_id"),
+               row.get("seq"))  # fmt: skip
+        first = seen.setdefault(key, record)
+        if first is record:
+            continue
+        if first.row == row and first.children == record.children:
+            continue
+        if not any(r.row == row and r.children == record.children for r in others):
+            others.append(record)
+    return [*seen.values(), *others]
 
 
 def merge(
@@ -139,15 +158,22 @@ def merge(
     *,
     trusted: Mapping[uuid.UUID, bytes] | None = None,
     quiet: bool = False,
+    settled_before: MergeCounts | None = None,
+    note: str = "",
 ) -> MergeCounts:
     """Merge `incoming` into the store of `uow` (see the module's docstring).
 
     `quiet` (the hub sync): no entry of this merge when all it added is other devices' audit
     entries. Each side's entry for taking in the other's entries would otherwise be a new
-    record to send back, and two syncing stores would never run out of something to send."""
+    record to send back, and two syncing stores would never run out of something to send.
+    `settled_before`: records of the same action counted already (`bundle_again.py`); `note`
+    ends the summary of this merge's audit entry (the files it merged)."""
     conn = uow.session.connection()
     uow.session.flush()
     ctx = Context(conn=conn, now=uow.now(), this_device=uow.device_id, known=Known(conn))
+    for kind, outcomes in (settled_before.by_kind if settled_before else {}).items():
+        for outcome, n in outcomes.items():
+            ctx.counts.add(kind, outcome, n)
     retried = held_records.take_pending(conn)
     ctx.retried = {id(r) for r in retried}
     records = _unique([*incoming.records, *retried])
@@ -160,12 +186,16 @@ def merge(
     merge_settings(ctx, incoming.settings)
     merge_shared(ctx, [r for r in records if r.kind in SHARED_KINDS])
     rest = [r for r in records if r.kind not in SHARED_KINDS and r.kind != "device_revocations"]
-    RecordMerge(ctx).run(rest)
+    done = settled(ctx, records, retried)  # here already by their save: no per-record read
+    for record in rest:
+        if id(record) in done:
+            ctx.count(record, PRESENT)
+    RecordMerge(ctx).run([r for r in rest if id(r) not in done])
     insert_copies(ctx)
-    held_records.hold(conn, ctx.held, ctx.now)
+    free_text.forget_cut_off(uow.session)  # a purge may have arrived with the records
+    held_records.hold(conn, ctx.held, ctx.now, free_text.latest_cut_off(uow.session))
     held_records.lower_marks(conn, ctx.lowest)
     _follow_own_records(uow, ctx)
-    free_text.forget_cut_off(uow.session)
     retention.reapply(uow)
     counts = ctx.counts
     if quiet and _only_audit_entries(counts):
@@ -174,7 +204,7 @@ def merge(
         uow,
         "merge",
         f"{counts.total('added')} added, {counts.total('already present')} already present, "
-        f"{counts.total('quarantined')} quarantined, {counts.total('pending')} pending",
+        f"{counts.total('quarantined')} quarantined, {counts.total('pending')} pending{note}",
     )
     return counts
 

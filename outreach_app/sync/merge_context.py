@@ -40,7 +40,10 @@ class MergeCounts:
     by_kind: dict[str, Counter[str]] = field(default_factory=dict)
 
     def add(self, kind: str, outcome: str, n: int = 1) -> None:
-        self.by_kind.setdefault(kind, Counter())[outcome] += n
+        counts = self.by_kind.get(kind)
+        if counts is None:
+            counts = self.by_kind[kind] = Counter()
+        counts[outcome] += n
 
     def total(self, outcome: str) -> int:
         return sum(c[outcome] for c in self.by_kind.values())

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 from outreach_app.storage.facts import RECORD_TABLES, SHARED
 from outreach_app.storage.plain_codec import Inserter
@@ -50,12 +48,20 @@ _WAIT_ORDER = {
 }
 
 
-@dataclass(eq=False)
 class _Item:
-    record: Record
-    applied: bool = False
-    twins: list[_Item] = field(default_factory=list)  # the same record from other devices
-    _hash: bytes | None = None
+    """A received record on its way through the merge."""
+
+    __slots__ = ("_hash", "applied", "id", "record", "row", "twins")
+
+    def __init__(self, record: Record) -> None:
+        self.record = record
+        self.row = record.row
+        # Known by its id, or an audit entry (no id since revision 0007) by one derived from
+        # its device and sequence number: never row["id"], which new entries leave out.
+        self.id = record.record_id.hex
+        self.applied = False
+        self.twins: list[_Item] = []  # the same record from other devices
+        self._hash: bytes | None = None
 
     @property
     def hash(self) -> bytes:
@@ -63,14 +69,6 @@ class _Item:
         if self._hash is None:
             self._hash = _hash_of(self.record)
         return self._hash
-
-    @property
-    def row(self) -> dict[str, Any]:
-        return self.record.row
-
-    @property
-    def id(self) -> str:
-        return self.record.record_id.hex
 
 
 def _hash_of(record: Record) -> bytes:
@@ -146,55 +144,57 @@ class RecordMerge:
         self.makers: dict[str, str] = {}  # encounter id -> device that made it
 
     def run(self, records: list[Record]) -> None:
-        items = [_Item(r) for r in records if r.kind not in SHARED]
-        items.sort(key=lambda i: (_RANK.get(i.record.kind, 99), i.row["device_id"], i.row["seq"]))
-        copies = [i for i in items if i.record.kind == "record_copies"]
-        others = [i for i in items if i.record.kind != "record_copies"]
-        existing = self._existing(others)
+        received = [r for r in records if r.kind not in SHARED]
+        existing = self._existing([r for r in received if r.kind != "record_copies"])
+        fresh = []
+        for record in received:
+            stored = existing.get((record.kind, record.record_id.hex))
+            # The same record again, the commonest case, settled before anything else.
+            if (
+                stored is not None
+                and stored.row == record.row
+                and stored.children == record.children
+            ):
+                self.ctx.count(record, PRESENT)
+                continue
+            fresh.append(_Item(record))
+        fresh.sort(key=lambda i: (_RANK.get(i.record.kind, 99), i.row["device_id"], i.row["seq"]))
+        copies = [i for i in fresh if i.record.kind == "record_copies"]
+        others = [i for i in fresh if i.record.kind != "record_copies"]
         candidates = [i for i in others if self._classify(i, existing)]
-        self._apply(candidates)
+        self._apply(self._draws_allowed(candidates))
         self._copies(copies)
 
     # --- Classifying ---------------------------------------------------------------------
 
-    def _existing(self, items: list[_Item]) -> dict[tuple[str, str], Record]:
-        """(kind, id) -> the record already here, of those received."""
-        by_kind: dict[str, set[str]] = defaultdict(set)
-        for item in items:
-            by_kind[item.record.kind].add(item.id)
+    def _existing(self, records: list[Record]) -> dict[tuple[str, str], Record]:
+        """(kind, the id it is known by) -> the record already here, of those received."""
+        by_kind: dict[str, list[Record]] = defaultdict(list)
+        for record in records:
+            by_kind[record.kind].append(record)
         found = {}
-        for kind, ids in by_kind.items():
+        for kind, same in by_kind.items():
             if key_columns(kind) != ("id",):  # the audit log: by device and sequence number
-                keys = {
-                    (i.row["device_id"], int(i.row["seq"])) for i in items if i.record.kind == kind
-                }
+                keys = {(r.row["device_id"], int(r.row["seq"])) for r in same}
                 for rec in read_by_device_seq(self.ctx.conn, kind, keys):
                     found[(kind, rec.record_id.hex)] = rec
                 continue
-            for rec in read_by_keys(self.ctx.conn, kind, sorted(ids)):
+            ids = sorted({r.record_id.hex for r in same})
+            for rec in read_by_keys(self.ctx.conn, kind, ids):
                 found[(kind, rec.row["id"])] = rec
-        refs = sorted(
-            {
-                i.row["encounter_id"]
-                for i in items
-                if i.record.kind == "stock_movements" and i.row.get("encounter_id") is not None
-            }
-        )
-        for rec in read_by_keys(self.ctx.conn, "encounters", refs, children=False):
-            self.makers[rec.row["id"]] = rec.row["device_id"]
         return found
 
     def _classify(self, item: _Item, existing: dict[tuple[str, str], Record]) -> bool:
         """True when the record is a candidate to apply; otherwise its outcome is counted."""
         ctx, record, key = self.ctx, item.record, (item.record.kind, item.id)
+        stored = existing.get(key)
         waiting = ctx.missing_provenance(item.row)
         if waiting:
             ctx.hold(record, PENDING, waiting)
             return False
-        stored = existing.get(key)
         if stored is not None:
             if not _same_facts(stored, item):
-                self._quarantine(item, "conflict")
+                self._differs(item, stored)
             else:
                 ctx.count(record, PRESENT)
                 if stored.row["device_id"] != item.row["device_id"]:
@@ -203,7 +203,7 @@ class RecordMerge:
         first = self.chosen.get(key)
         if first is not None:
             if first.hash != item.hash:
-                self._quarantine(item, "conflict")
+                self._differs(item, first.record)
             elif first.row["device_id"] != item.row["device_id"]:
                 first.twins.append(item)
             else:
@@ -212,12 +212,33 @@ class RecordMerge:
         if item.row["device_id"] in ctx.revoked:
             self._quarantine(item, "revoked")
             return False
-        if record.kind == "stock_movements" and not self._draw_allowed(item):
-            return False
         self.chosen[key] = item
         if record.kind == "encounters":
             self.makers.setdefault(item.id, item.row["device_id"])
         return True
+
+    def _draws_allowed(self, candidates: list[_Item]) -> list[_Item]:
+        """Candidates without the stock drawn for another device's copy of an encounter, or
+        for an encounter quarantined now (`_draw_allowed`)."""
+        draws = [
+            i.row["encounter_id"]
+            for i in candidates
+            if i.record.kind == "stock_movements"
+            and i.row.get("encounter_id") is not None
+            and i.row.get("reverses_id") is None
+        ]
+        unknown = sorted({e for e in draws if e not in self.makers})
+        for rec in read_by_keys(self.ctx.conn, "encounters", unknown, children=False):
+            self.makers[rec.row["id"]] = rec.row["device_id"]
+        kept = []
+        for item in candidates:
+            if item.record.kind != "stock_movements" or self._draw_allowed(item):
+                kept.append(item)
+                continue
+            del self.chosen[(item.record.kind, item.id)]
+            for twin in item.twins:  # the same draw from another device: set aside with it
+                self.ctx.hold(twin.record, QUARANTINED, "copy-stock")
+        return kept
 
     def _draw_allowed(self, item: _Item) -> bool:
         encounter = item.row.get("encounter_id")
@@ -231,6 +252,18 @@ class RecordMerge:
             self._quarantine(item, "copy-stock")
             return False
         return True
+
+    def _differs(self, item: _Item, kept: Record) -> None:
+        """A record known here with other facts: quarantined. The same spreadsheet imported
+        on another device under another file name is no damage: held aside as a note, the
+        file's rows merging as one all the same."""
+        if item.record.kind == "imports":
+            renamed = {**item.row, "filename": kept.row.get("filename")}
+            if payload_hash("imports", renamed, {}) == _hash_of(kept):
+                self.ctx.held.append((item.record, QUARANTINED, "renamed"))
+                self.ctx.count(item.record, PRESENT)
+                return
+        self._quarantine(item, "conflict")
 
     def _quarantine(self, item: _Item, reason: str) -> None:
         self.quarantined.add(item.id)

@@ -22,15 +22,21 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, type_coerce
-from sqlalchemy.types import NullType
+from sqlalchemy import Connection, Table, select
 
 from outreach_app.domain.facts import canonical
 from outreach_app.domain.org_settings import is_org_setting
-from outreach_app.storage.facts import CHILDREN, CHUNK, RECORD_TABLES, SHARED
+from outreach_app.storage.facts import CHILDREN, RECORD_TABLES, SHARED
 from outreach_app.storage.models import Device, KitLine, RecordCopy, Setting, SyncHeld
-from outreach_app.storage.plain_codec import db_id, rows_where_in, select_raw, to_plain_rows
-from outreach_app.storage.plain_rows import Children, PlainRow, payload_parts, to_plain
+from outreach_app.storage.plain_codec import (
+    db_id,
+    rows_after,
+    rows_where_in,
+    to_plain_children,
+    to_plain_rows,
+)
+from outreach_app.storage.plain_json import record_json, records_by_ids
+from outreach_app.storage.plain_rows import Children, PlainRow, to_plain
 
 #: Shared rows, parents first (a kit's lines name items).
 SHARED_KINDS: tuple[str, ...] = ("staff", "sites", "items", "referral_types", "kits")
@@ -61,6 +67,8 @@ _LABELS: dict[str, frozenset[str]] = {
     kind: frozenset(label for label, _t, _p in CHILD_TABLES.get(kind, ())) for kind in TABLES
 }
 DEVICE_COLUMNS = ("id", "name", "verify_key", "invitation_id", "join_signature", "created_at")
+#: One encoder for every record: compact, UTF-8 as it is.
+ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
 _HELD_NAMESPACE = uuid.UUID("5b0e7c1e-6a52-4d4c-9d0a-1a7f0f3e2b11")
 
 
@@ -104,12 +112,15 @@ class Record:
             return uuid.UUID(hex=self.row["id"])
         return uuid.uuid5(_HELD_NAMESPACE, canonical({"kind": self.kind, "key": self.key}).hex())
 
+    def body(self) -> dict[str, Any]:
+        """The JSON object a record travels as."""
+        if self.children:
+            return {"kind": self.kind, "row": self.row, "children": self.children}
+        return {"kind": self.kind, "row": self.row}
+
     def encode(self) -> bytes:
         if self.raw is None:
-            body: dict[str, Any] = {"kind": self.kind, "row": self.row}
-            if self.children:
-                body["children"] = self.children
-            self.raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+            self.raw = ENCODER.encode(self.body()).encode()
         return self.raw
 
     @staticmethod
@@ -122,57 +133,62 @@ class Record:
     @staticmethod
     def from_body(body: Any) -> Record:
         """A record from its decoded JSON object; ValueError when it is not one."""
-        kind, row, children = payload_parts(body)
-        labels = _LABELS.get(kind)
-        if labels is None:
+        if type(body) is not dict:
             raise ValueError("not a record")
-        for label, rows in children.items():
-            if label not in labels:
-                raise ValueError("unknown children")
-            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-                raise ValueError("bad children")
+        kind, row, children = body.get("kind"), body.get("row"), body.get("children")
+        labels = _LABELS.get(kind)  # type: ignore[arg-type]
+        if labels is None or type(row) is not dict:
+            raise ValueError("not a record")
+        if children is None:
+            children = {}
+        elif type(children) is not dict:
+            raise ValueError("bad children")
+        else:
+            for label, rows in children.items():
+                if label not in labels:
+                    raise ValueError("unknown children")
+                if type(rows) is not list or not all(type(r) is dict for r in rows):
+                    raise ValueError("bad children")
         device, seq = row.get("device_id"), row.get("seq")
-        if type(device) is not str or len(bytes.fromhex(device)) != 16 or type(seq) is not int:
+        # Enough to sort and key it; every value is checked against its column when stored.
+        if type(device) is not str or len(device) != 32 or type(seq) is not int:
             raise ValueError("a record without its device and sequence number")
-        return Record(kind, row, children)
+        return Record(kind, row, children)  # type: ignore[arg-type]
 
 
-def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
-
-
-def _children_of(conn: Connection, kind: str, parents: Sequence[Any]) -> dict[str, Children]:
-    """Children of the parents given as the driver's ids, by the parent's plain id."""
-    found: dict[str, Children] = {}
+def _children_of(conn: Connection, kind: str, parents: Sequence[Any]) -> dict[Any, Children]:
+    """Children of the parents given as the driver's ids, by that same id."""
+    found: dict[Any, Children] = {}
     dialect = conn.dialect.name
     for label, child, parent in CHILD_TABLES.get(kind, ()):
-        raw_parent = type_coerce(child.c[parent], NullType())
-        for chunk in _chunks(parents):
-            rows = conn.execute(select_raw(child).where(raw_parent.in_(chunk)))
-            for values in to_plain_rows(dialect, child, rows):
-                owner = values.pop(parent)
-                found.setdefault(owner, {}).setdefault(label, []).append(values)
+        rows = rows_where_in(conn, child, parent, parents)
+        for owner, values in to_plain_children(dialect, child, rows, parent):
+            found.setdefault(owner, {}).setdefault(label, []).append(values)
     return found
 
 
-def read_records(
-    conn: Connection, kind: str, *, where: Any = None, batch: int = 2000, children: bool = True
+def _with_children(
+    conn: Connection, kind: str, rows: Sequence[Sequence[Any]], children: bool
 ) -> Iterator[Record]:
-    """The rows of `kind` (those matching `where`), with their children, in plain form."""
     table = TABLES[kind]
-    query = select_raw(table)
-    if where is not None:
-        query = query.where(where)
-    dialect = conn.dialect.name
-    position = [c.name for c in table.columns].index("id") if "id" in table.c else None
-    result = conn.execute(query.execution_options(yield_per=batch))
-    for rows in result.partitions(batch):
-        found: dict[str, Children] = {}
-        if children and kind in CHILD_TABLES and position is not None:
-            found = _children_of(conn, kind, [r[position] for r in rows])
-        for row in to_plain_rows(dialect, table, rows):
-            yield Record(kind, row, found.get(row.get("id", ""), {}))
+    plain = to_plain_rows(conn.dialect.name, table, rows)
+    if not (children and kind in CHILD_TABLES):
+        for row in plain:
+            yield Record(kind, row, {})
+        return
+    position = [c.name for c in table.columns].index("id")
+    found = _children_of(conn, kind, [r[position] for r in rows])
+    for raw, row in zip(rows, plain, strict=True):
+        yield Record(kind, row, found.get(raw[position], {}))
+
+
+def read_records(
+    conn: Connection, kind: str, *, after_seq: int | None = None, batch: int = 2000
+) -> Iterator[Record]:
+    """The rows of `kind` (those numbered after `after_seq` by their device, when given),
+    with their children, in plain form."""
+    for rows in rows_after(conn, TABLES[kind], after_seq, batch):
+        yield from _with_children(conn, kind, rows, True)
 
 
 def read_by_device_seq(
@@ -204,20 +220,15 @@ def read_by_keys(
     conn: Connection, kind: str, keys: Sequence[str], *, children: bool = True
 ) -> Iterator[Record]:
     """The records of `kind` whose id (plain: 32 hex digits) is among `keys`."""
-    table, dialect = TABLES[kind], conn.dialect.name
-    rows = rows_where_in(conn, table, "id", [db_id(dialect, k) for k in keys])
-    found: dict[str, Children] = {}
-    if children and kind in CHILD_TABLES:
-        position = [c.name for c in table.columns].index("id")
-        parents = [r[position] for r in rows]
-        for label, child, parent in CHILD_TABLES[kind]:
-            for values in to_plain_rows(
-                dialect, child, rows_where_in(conn, child, parent, parents)
-            ):
-                owner = values.pop(parent)
-                found.setdefault(owner, {}).setdefault(label, []).append(values)
-    for row in to_plain_rows(dialect, table, rows):
-        yield Record(kind, row, found.get(row["id"], {}))
+    dialect = conn.dialect.name
+    raw_ids = [db_id(dialect, k) for k in keys]
+    if dialect == "sqlite":  # SQLite writes their plain form itself, much faster
+        kids = CHILD_TABLES.get(kind, ()) if children else ()
+        for row, found in records_by_ids(conn, TABLES[kind], kids, raw_ids):
+            yield Record(kind, row, found)
+        return
+    rows = rows_where_in(conn, TABLES[kind], "id", raw_ids)
+    yield from _with_children(conn, kind, rows, children)
 
 
 def records_since(
@@ -227,20 +238,57 @@ def records_since(
     mark (all of them with `everything`), records held pending included, shared rows not
     (`shared_rows`). Invitations always travel whole: they prove who may join."""
     low = 0 if everything or not marks else min(marks.values(), default=0)
+    by_hex = {device.hex: seq for device, seq in marks.items()}
     for kind in RECORD_KINDS:
-        table = TABLES[kind]
-        where = None if everything or kind == "invitations" else table.c.seq > low
-        for record in read_records(conn, kind, where=where):
-            if everything or kind == "invitations" or record.seq > marks.get(record.device, 0):
+        whole = everything or kind == "invitations"
+        for record in read_records(conn, kind, after_seq=None if whole else low):
+            if whole or record.row["seq"] > by_hex.get(record.row["device_id"], 0):
                 yield record
     yield from held_pending(conn, marks, everything=everything)
+
+
+def travelling_since(
+    conn: Connection, marks: Mapping[uuid.UUID, int], *, everything: bool = False
+) -> Iterator[tuple[str, str, int, str]]:
+    """What `records_since` gives, as (kind, device id, seq, the record's JSON text): on
+    SQLite the text comes from SQLite itself (`storage/plain_json.py`), fast enough for a
+    year; elsewhere from the records read in Python."""
+    if conn.dialect.name != "sqlite":
+        for record in records_since(conn, marks, everything=everything):
+            yield (
+                record.kind,
+                record.row["device_id"],
+                record.row["seq"],
+                ENCODER.encode(record.body()),
+            )
+        return
+    low = 0 if everything or not marks else min(marks.values(), default=0)
+    by_hex = {device.hex: seq for device, seq in marks.items()}
+    for kind in RECORD_KINDS:
+        whole = everything or kind == "invitations"
+        children = CHILD_TABLES.get(kind, ())
+        head = f'{{"kind":"{kind}","row":'
+        for rows in record_json(conn, TABLES[kind], children, None if whole else low):
+            for device, seq, row, kids in rows:
+                if whole or seq > by_hex.get(device, 0):
+                    if kids and kids != "{}":
+                        yield kind, device, seq, f'{head}{row},"children":{kids}}}'
+                    else:
+                        yield kind, device, seq, f"{head}{row}}}"
+    for record in held_pending(conn, marks, everything=everything):
+        yield record.kind, record.row["device_id"], record.row["seq"], record.encode().decode()
 
 
 def held_pending(
     conn: Connection, marks: Mapping[uuid.UUID, int], *, everything: bool = False
 ) -> Iterator[Record]:
+    """Held records that still travel: those pending (they are records of their device, only
+    early here) and another device's import of a spreadsheet this one holds under another
+    name. A record quarantined as damage, or from a revoked device, goes no further."""
     held: Table = SyncHeld.__table__  # type: ignore[assignment]
-    query = select(held.c.from_device, held.c.seq, held.c.payload).where(held.c.state == "pending")
+    query = select(held.c.from_device, held.c.seq, held.c.payload).where(
+        (held.c.state == "pending") | (held.c.reason == "renamed")
+    )
     for device, seq, payload in conn.execute(query):
         if everything or seq > marks.get(device, 0):
             yield Record.decode(bytes(payload))

@@ -151,20 +151,13 @@ def _reseal(member: Member, sealed: bytes, change: object) -> bytes:
     finally:
         store.close()
     opened = envelope.open_sealed(sealed, org_id=org, org_key=key)
-    lines = opened.payload.split(b"\n")
-    for n, line in enumerate(lines[1:], start=1):
-        body = json.loads(line)
-        if body["kind"] == "encounters":
-            change(body)  # type: ignore[operator]
-            lines[n] = json.dumps(body).encode()
-            break
-    parse_payload(b"\n".join(lines))
+    header, _sep, rest = opened.payload.partition(b"\n")
+    bodies = json.loads(rest)
+    change(next(body for body in bodies if body["kind"] == "encounters"))  # type: ignore[operator]
+    payload = header + b"\n" + json.dumps(bodies).encode()
+    parse_payload(payload)
     return envelope.seal(
-        b"\n".join(lines),
-        org_id=org,
-        carrier=member.device_id,
-        org_key=key,
-        signing_seed=member.seed,
+        payload, org_id=org, carrier=member.device_id, org_key=key, signing_seed=member.seed
     )
 
 
@@ -186,6 +179,11 @@ def test_a_replayed_bundle_with_one_record_changed_quarantines_it(
     assert "other facts" in lines[1]
     check = outreach("check", data_dir=pair.b.folder)
     assert check.code == 1 and "quarantined" in check.out
+    # The same file once more (known by its digest): the same counts, one record held.
+    again = outreach("bundle", "import", changed, data_dir=pair.b.folder)
+    assert "encounters: 0 added, 0 already present, 1 quarantined, 0 pending" in again.out
+    assert "stock_movements: 0 added, 2 already present, 0 quarantined, 0 pending" in again.out
+    assert outreach("quarantine", "--csv", data_dir=pair.b.folder).out.count("\n") == 2
 
 
 def test_a_signed_record_that_cannot_be_stored_refuses_its_file(
@@ -231,6 +229,8 @@ def test_a_void_before_its_encounter_is_listed_pending(
         for line in listed
     ), listed  # fmt: skip
     assert outreach("check", data_dir=pair.c.folder).code == 0  # waiting is not a problem
+    again = outreach("bundle", "import", tmp_path / "b2.bundle", data_dir=pair.c.folder)
+    assert "encounter_voids: 0 added, 0 already present, 0 quarantined, 1 pending" in again.out
     done = outreach("bundle", "import", pair.bundle, data_dir=pair.c.folder)
     assert "encounter_voids: 1 added" in done.out
     assert outreach("quarantine", "--csv", data_dir=pair.c.folder).out.count("\n") == 1

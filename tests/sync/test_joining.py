@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,18 @@ from sqlalchemy import select
 
 from outreach_app.domain.device_keys import SIGNING_SEED_KEY, fingerprint, verify_key_of
 from outreach_app.domain.errors import BadFile, InvalidInput, RoleRefused
-from outreach_app.services import checks, devices, staff
+from outreach_app.services import checks, devices, free_text, inventory, retention, staff
 from outreach_app.services.store import Store, open_store
-from outreach_app.storage.models import Device, Invitation, Item, Setting, Site, Staff
+from outreach_app.storage.models import (
+    Device,
+    Invitation,
+    Item,
+    Lot,
+    Purge,
+    Setting,
+    Site,
+    Staff,
+)
 from outreach_app.sync import invitation_file
 from outreach_app.sync.joining import join, make_invitation, read_invitation
 from outreach_app.sync.trust import DeviceClaim, InvitationClaim, trusted_keys
@@ -113,6 +123,39 @@ def result_key(store: Store) -> bytes:
         return bytes(uow.session.get_one(Device, store.device_id).verify_key)
 
 
+def _lot_and_purge(store: Store) -> None:
+    """A lot received and a purge made on the inviting device before it invites."""
+    with store.unit_of_work() as uow:
+        inventory.receive(
+            uow, "Drop-in", "NALOXONE-NASAL", 6, lot="ZZ-NX1", expires=date(2027, 8, 31)
+        )
+    store.write(lambda uow: retention.record_purge(uow, 12))
+
+
+def test_the_invitation_carries_the_organisations_lots_and_purges(
+    inviter: Store, tmp_path: Path
+) -> None:
+    _lot_and_purge(inviter)
+    made = make_invitation(inviter, tmp_path / "van.invite")
+    join(tmp_path / "van", read_invitation(made.path, made.join_code), device_name="ZZ Van")
+    van = open_store(tmp_path / "van")
+    try:
+        for model in (Lot, Purge):  # same ids, same provenance
+            assert _rows(van, model) == _rows(inviter, model)
+        (lot,) = _rows(van, Lot).values()
+        assert "ZZ-NX1" in lot and date(2027, 8, 31) in lot
+        with van.reading() as uow, inviter.reading() as theirs:
+            cut_off = free_text.latest_cut_off(uow.session)
+            assert cut_off is not None and cut_off == free_text.latest_cut_off(theirs.session)
+        # A note on the new device for a day the purge covers is saved empty, from the start.
+        with van.unit_of_work() as uow:
+            old = cut_off - timedelta(days=3)
+            assert free_text.purged_note(uow.session, old, "synthetic note") == ""
+        assert checks.run_checks(van).problems == []
+    finally:
+        van.close()
+
+
 def test_one_code_used_twice_gives_two_identities(inviter: Store, tmp_path: Path) -> None:
     made = make_invitation(inviter, tmp_path / "x.invite")
     first = join(tmp_path / "a", read_invitation(made.path, made.join_code), device_name="A")
@@ -204,6 +247,7 @@ def empty_pg(pg: pg_cluster.Cluster) -> Iterator[str]:
 
 
 def test_the_hub_joins_without_any_secret(inviter: Store, tmp_path: Path, empty_pg: str) -> None:
+    _lot_and_purge(inviter)
     made = make_invitation(inviter, tmp_path / "hub.invite")
     opened = read_invitation(made.path, made.join_code)
     result = join(tmp_path / "logs", opened, device_name="", db_url=empty_pg)
@@ -219,7 +263,7 @@ def test_the_hub_joins_without_any_secret(inviter: Store, tmp_path: Path, empty_
             assert devices.this_device(uow).is_hub
             with pytest.raises(InvalidInput, match="holds no organisation secret"):
                 uow.organisation_secret()
-        for model in (Item, Site, Staff, Invitation):
+        for model in (Item, Site, Staff, Invitation, Lot, Purge):
             assert _rows(hub, model) == _rows(inviter, model)
         with pytest.raises(InvalidInput, match="keeps no signing key"):
             make_invitation(hub, tmp_path / "from-hub.invite")

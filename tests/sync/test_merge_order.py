@@ -25,6 +25,7 @@ from outreach_app.domain.clock import Period
 from outreach_app.services.store import Store
 from outreach_app.storage.facts import RECORD_TABLES, read_facts
 from outreach_app.storage.models import RecordCopy
+from outreach_app.storage.plain_rows import held_facts
 from outreach_app.sync.bundles import held_list
 from outreach_app.sync.records import records_since, shared_rows
 from tests.sync.devices import Member, make_devices
@@ -49,6 +50,13 @@ def _state(store: Store, month: Period) -> dict[str, Any]:
             for kind in RECORD_TABLES
             for rec in read_facts(conn, kind)
             if rec.device_id != store.device_id
+        }
+        # A spreadsheet imported under two names: whichever arrived first is the file's
+        # record, the other is held beside it; both, whatever the order.
+        facts |= {
+            (kind, record_id, value)
+            for device, _seq, value, kind, record_id in held_facts(conn)
+            if device != store.device_id
         }
         makings = {
             (r.kind, r.row.get("id"), r.device, r.seq)
@@ -132,7 +140,7 @@ def test_any_order_and_repetition_converges(bundles: Bundles, data: st.DataObjec
         assert state.keys() == reference.keys()
         for key, value in reference.items():
             assert state[key] == value, key
-        assert held_list(store) == []
+        assert {h.reason for h in held_list(store)} <= {"renamed"}  # see test_three_devices
         assert problems(store) == []
     finally:
         store.close()
