@@ -28,7 +28,7 @@ from outreach_app.sync.hub import remembered_hub_shown, remembered_hub_url, sync
 
 from outreach_app.ui.background import BackgroundCall
 from outreach_app.ui.context import AppContext
-from outreach_app.ui.pages.sync_jobs import HubRun, kind_name
+from outreach_app.ui.pages.sync_jobs import HubRun
 from outreach_app.ui.widgets.common import MessageLine
 
 SYNC_HEADERS = (
@@ -172,7 +172,7 @@ class HubBox(QGroupBox):
     def _on_synced(self, summary: Any) -> None:
         self._end()
         rows = [
-            (kind_name(r.kind), r.pushed, r.pulled, r.present, r.quarantined, r.pending)
+            (r.kind, r.pushed, r.pulled, r.present, r.quarantined, r.pending)
             for r in summary.rows()
         ]
         if summary.complete:
