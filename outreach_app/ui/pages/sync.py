@@ -82,6 +82,7 @@ class SyncPage(Page):
         grid.addWidget(self._device_box(), 0, 0)
         grid.addWidget(self._files_box(), 0, 1)
         self.hub = HubBox(self._context, self.message, self._show_counts, self.refresh)
+        self.hub.ended.connect(self.work_ended)
         grid.addWidget(self.hub, 1, 0)
         grid.addWidget(self._counts_box(), 1, 1)
         grid.addWidget(self._devices_box(), 2, 0, 1, 2)
@@ -292,6 +293,9 @@ class SyncPage(Page):
         self._context.data_changed.emit()
         self.refresh()
 
+    def stop_work(self) -> bool:
+        return self.hub.stop()  # the sync stops after its batch; nothing half-written
+
     def closeEvent(self, event: Any) -> None:
-        self.hub.cancel()  # the sync stops after its batch; nothing half-written
+        self.hub.cancel()
         super().closeEvent(event)
