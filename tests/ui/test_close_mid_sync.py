@@ -132,6 +132,7 @@ def test_lock_and_close_closes_the_store_only_after_the_sync(
     assert not page.hub.running and page.hub.sync_button.isEnabled()
     # The passphrase screen opens the store again (unencrypted: the button), then the PIN.
     qtbot.mouseClick(window.lock_screen.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.central.currentWidget() is window.sign_in.screen)
     sign_in(qtbot, window)
     assert "RuntimeError" in page.message.text()  # the sync's failure, told on its page
     window.close()
