@@ -23,7 +23,13 @@ from tests.ui.conftest import person
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.dialogs.save_file import SaveFileDialog
-from outreach_app.ui.models.sync_tables import COL_KIND, COL_NAME, COL_REVOKED, DevicesModel
+from outreach_app.ui.models.sync_tables import (
+    COL_KIND,
+    COL_NAME,
+    COL_REASON,
+    COL_REVOKED,
+    DevicesModel,
+)
 from outreach_app.ui.pages import sync_jobs
 from outreach_app.ui.pages.sync import SyncPage
 from outreach_app.ui.pages.sync_hub import HubBox
@@ -226,6 +232,8 @@ def test_the_french_page_shows_kinds_in_french(
     assert imported["Annulations"][3] == "1", imported  # pending: its visit has not arrived
     shown = {van.held.display(row, COL_KIND) for row in van.held.rows}
     assert shown == {"Annulations", "Mouvements de stock"}, shown
+    reasons = {van.held.display(row, COL_REASON) for row in van.held.rows}
+    assert all("rencontre" in r and "encounter" not in r for r in reasons), reasons
     # Sorting by kind sorts the names people read.
     view = van.counts_view
     view.sortByColumn(0, view.horizontalHeader().sortIndicatorOrder())

@@ -108,6 +108,7 @@ class HubBox(QGroupBox):
     def show_remembered(self, shown: str | None) -> None:
         if shown and not self.address.text():
             self.address.setText(shown)  # masked: the password was never kept
+            self.address.setCursorPosition(0)  # its start shows, where the field is narrow
 
     def _on_sync(self) -> None:
         shown = self.address.text().strip()
