@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from enum import StrEnum
 from typing import TypeVar
@@ -76,8 +77,13 @@ class Role(StrEnum):
 
 def parse_enum(enum: type[_E], text: str) -> _E | None:
     """The member whose value matches `text` under the code-matching rule, or None."""
-    wanted = normalize_code(text)
+    return _members(enum).get(normalize_code(text))
+
+
+@functools.cache
+def _members(enum: type[_E]) -> dict[str, _E]:
+    """An enum's members by normalised value, built once (an import parses every cell)."""
+    found: dict[str, _E] = {}
     for member in enum:
-        if normalize_code(member.value) == wanted:
-            return member
-    return None
+        found.setdefault(normalize_code(member.value), member)
+    return found

@@ -29,8 +29,20 @@ def _millis(value: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
 
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
 def plain(value: Any) -> Any:
     """One JSON-able form for every value a column can hold."""
+    kind = type(value)
+    if kind in _AS_IS:  # most values: checked first, as `check` hashes every record
+        return value
+    if kind is bytes:  # ids as SQLite stores them
+        return value.hex()
+    if kind is dict:
+        return {
+            str(k): v if type(v) in _AS_IS else plain(v) for k, v in value.items() if v is not None
+        }
     if isinstance(value, uuid.UUID):
         return value.hex
     if isinstance(value, datetime):
@@ -48,10 +60,12 @@ def plain(value: Any) -> Any:
     return value
 
 
+# One encoder for every hash (json.dumps with options builds a new one per call).
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
 def canonical(facts: Mapping[str, Any]) -> bytes:
-    return json.dumps(
-        plain(facts), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode("utf-8")
+    return _ENCODE(plain(facts)).encode("utf-8")
 
 
 def record_hash(kind: str, facts: Mapping[str, Any]) -> bytes:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from outreach_app.domain.text_warnings import TextWarning
 from outreach_app.i18n import Text, _l
+
+if TYPE_CHECKING:  # its patterns compile on import: not before the app's window shows
+    from outreach_app.domain.text_warnings import TextWarning
 
 
 @dataclass(frozen=True, slots=True)

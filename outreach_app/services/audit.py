@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,6 +59,22 @@ def _head(uow: UnitOfWork) -> tuple[int, bytes] | None:
 
 def record(uow: UnitOfWork, action: str, summary: str = "") -> AuditEntry:
     """The entry of one action, covering every record the unit wrote since its last entry."""
+    return _append(uow, action, summary, facts.records_hash(h for _seq, h in _written(uow)))
+
+
+def record_bulk(
+    uow: UnitOfWork, action: str, summary: str, inserted: Sequence[tuple[int, bytes]]
+) -> AuditEntry:
+    """The entry of an action that also inserted records in bulk (Core inserts, as an import
+    does): those come as (seq, hash) from their writer (`storage.facts.hash_row`), so a file's
+    hundred thousand records are not read back to be hashed; `check` reads them all the same."""
+    covered = _written(uow) + list(inserted)
+    covered.sort()
+    return _append(uow, action, summary, facts.records_hash(h for _seq, h in covered))
+
+
+def _written(uow: UnitOfWork) -> list[tuple[int, bytes]]:
+    """(seq, hash) of the records the unit added through its session since its last entry."""
     session = uow.session
     session.flush()  # gives the action's records their sequence numbers
     written, uow.written = uow.written, []
@@ -65,22 +82,11 @@ def record(uow: UnitOfWork, action: str, summary: str = "") -> AuditEntry:
     for kind, record_id in written:
         by_kind[kind].append(record_id)
     conn = session.connection()
-    found = [rec for kind, ids in by_kind.items() for rec in read_facts(conn, kind, ids)]
-    found.sort(key=lambda rec: rec.seq)
-    return _append(uow, action, summary, facts.records_hash(rec.hash for rec in found))
-
-
-def record_range(uow: UnitOfWork, action: str, summary: str = "") -> AuditEntry:
-    """The entry of an action that wrote records in bulk (Core inserts that number their own
-    records): covers every record of this device after the last entry."""
-    uow.session.flush()
-    uow.written = []
-    head = _head(uow)
-    after = head[0] if head else 0
-    conn = uow.session.connection()
-    rows = every_record(conn, device_id=uow.device_id, after_seq=after).get(uow.device_id, [])
-    covered = [value for _seq, value, _kind, _id in rows]
-    return _append(uow, action, summary, facts.records_hash(covered))
+    found = [
+        (rec.seq, rec.hash) for kind, ids in by_kind.items() for rec in read_facts(conn, kind, ids)
+    ]
+    found.sort()
+    return found
 
 
 def _append(uow: UnitOfWork, action: str, summary: str, records: bytes) -> AuditEntry:

@@ -110,10 +110,10 @@ def run_checks(store: Store) -> CheckReport:
         if negative:
             report.notes.append(
                 ngettext(
-                    "{n} site/item/lot balance is below zero, recorded with the override; count "
-                    "that shelf.",
-                    "{n} site/item/lot balances are below zero, recorded with the override; count "
-                    "those shelves.",
+                    "{n} site/item/lot balance is below zero (supplies recorded beyond what was "
+                    "on hand); count that shelf.",
+                    "{n} site/item/lot balances are below zero (supplies recorded beyond what was "
+                    "on hand); count those shelves.",
                     len(negative),
                 )
             )

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +32,7 @@ from outreach_app.domain.participant import (
 )
 from outreach_app.domain.roles import Action
 from outreach_app.domain.values import EncounterDraft, EncounterSummary, Shortfall
-from outreach_app.i18n import N_, Text, _l, join
+from outreach_app.i18n import N_, _l, join
 from outreach_app.services import audit, free_text, lookup, staff
 from outreach_app.services.ledger import PlannedDraw, plan_draw, write_draws
 from outreach_app.services.uow import UnitOfWork
@@ -77,14 +78,18 @@ class Catalog:
         self.referrals = lookup.referrals_by_code(session)
 
 
-def _non_negative(label: Text, value: int) -> None:
+def _non_negative(value: int, label: str, **args: Any) -> None:
+    """`label` (an N_ message id) is only translated for a refusal: an import checks every
+    cell of every row."""
     if value < 0:
-        raise InvalidInput(_l("{what} cannot be negative (got {value}).", what=label, value=value))
+        raise InvalidInput(
+            _l("{what} cannot be negative (got {value}).", what=_l(label, **args), value=value)
+        )
     if too_large(value):
         raise InvalidInput(
             _l(
                 "{what} cannot be more than {limit:,} (got {value:,}).",
-                what=label,
+                what=_l(label, **args),
                 limit=MAX_QUANTITY,
                 value=value,
             )
@@ -114,7 +119,7 @@ def prepare(
         (N_("Overdose reversals reported"), draft.reversals_reported),
         (N_("Contacts"), draft.contacts),
     ):
-        _non_negative(_l(label), value)
+        _non_negative(value, label)
     given = any(q for q in draft.items.values()) or any(q for q in draft.kits.values())
     if draft.is_tally and draft.contacts == 0 and not given:
         raise InvalidInput(_l("The tally is empty: give a number of contacts or of supplies."))
@@ -123,14 +128,14 @@ def prepare(
         item = catalog.items.get(normalize_code(code))
         if item is None:
             raise NotFound(_l("No item has the code {code!r}.", code=code))
-        _non_negative(_l("Quantity of {code}", code=item.code), qty)
+        _non_negative(qty, N_("Quantity of {code}"), code=item.code)
         if qty:
             totals[item.id] += qty
     for code, qty in draft.kits.items():
         kit = catalog.kits.get(normalize_code(code))
         if kit is None:
             raise NotFound(_l("No kit has the code {code!r}.", code=code))
-        _non_negative(_l("Quantity of {code}", code=kit.code), qty)
+        _non_negative(qty, N_("Quantity of {code}"), code=kit.code)
         if qty:
             prepared.kits[kit.id] = prepared.kits.get(kit.id, 0) + qty
             for line in kit.lines:
@@ -185,8 +190,8 @@ def refuse_shortfalls(shortfalls: list[Shortfall]) -> None:
     if shortfalls:
         raise ShortfallError(
             _l(
-                "Not enough on hand: {lines}. Receive or transfer stock first, or save with the "
-                "coordinator override to record it anyway.",
+                "Not enough on hand: {lines}. Receive or transfer stock first, or confirm to "
+                "record it anyway; a count at that site then sets the figure right.",
                 lines=join([s.text() for s in shortfalls], "; "),
             ),
             shortfalls,

@@ -27,6 +27,7 @@ from outreach_app.domain.lots import Draw, LotBalance, allocate_fefo
 from outreach_app.services.encounters import PreparedEncounter
 from outreach_app.services.ledger import lot_balances
 from outreach_app.services.uow import UnitOfWork
+from outreach_app.storage.facts import hash_row
 from outreach_app.storage.models import Item
 from outreach_app.storage.types import to_millis, truncate_to_millis
 
@@ -133,29 +134,56 @@ class BulkWriter:
         self._moves = moves_stock
         self._distribute = MovementKind.DISTRIBUTE.value
         self.pending = 0  # encounters collected since the last flush
+        self.hashes: list[tuple[int, bytes]] = []  # (seq, facts hash) of every record written
 
     def add(self, planned: Planned, seq: Callable[[], int]) -> None:
         encounter_id, p, draws = planned
         v, draft = self._v, planned[1].draft
         eid, site, when = v.row_id(encounter_id), v.id(p.site.id), v.moment(draft.occurred_at)
         tally, code = draft.is_tally, self._code_key(p.participant_code)
-        self._rows["encounters"].append(
-            (eid, self._device, seq(), self._staff, self._now, when, site, tally,
-             draft.contacts if tally else 0, code, p.age_band, p.gender,
-             None if tally else draft.is_new, 0 if tally else draft.people_served,
-             draft.syringes_returned, draft.reversals_reported, p.naloxone_reason,
-             draft.naloxone_training, draft.note.strip(), self._moves, self._import)
+        encounter = (
+            eid, self._device, seq(), self._staff, self._now, when, site, tally,
+            draft.contacts if tally else 0, code, p.age_band, p.gender,
+            None if tally else draft.is_new, 0 if tally else draft.people_served,
+            draft.syringes_returned, draft.reversals_reported, p.naloxone_reason,
+            draft.naloxone_training, draft.note.strip(), self._moves, self._import,
         )  # fmt: skip
-        self._rows["encounter_items"].extend((eid, v.id(i), q) for i, q in p.items.items())
-        self._rows["encounter_kits"].extend((eid, v.id(k), q) for k, q in p.kits.items())
-        self._rows["encounter_referrals"].extend((eid, v.id(r.id)) for r in p.referrals)
-        self._rows["stock_movements"].extend(
+        items = [(eid, v.id(i), q) for i, q in p.items.items()]
+        kits = [(eid, v.id(k), q) for k, q in p.kits.items()]
+        referrals = [(eid, v.id(r.id)) for r in p.referrals]
+        movements = [
             (v.row_id(draw_id(encounter_id, n)), self._device, seq(), self._staff, self._now,
              when, site, v.id(item_id), v.id(draw.lot_id), -draw.quantity, self._distribute,
              None, "", eid, None, None)
             for n, (item_id, draw) in enumerate(draws, start=1)
-        )  # fmt: skip
+        ]  # fmt: skip
+        self._rows["encounters"].append(encounter)
+        self._rows["encounter_items"].extend(items)
+        self._rows["encounter_kits"].extend(kits)
+        self._rows["encounter_referrals"].extend(referrals)
+        self._rows["stock_movements"].extend(movements)
+        self._hash(encounter, items, kits, referrals, movements)
         self.pending += 1
+
+    def _hash(
+        self,
+        encounter: tuple[Any, ...],
+        items: list[tuple[Any, ...]],
+        kits: list[tuple[Any, ...]],
+        referrals: list[tuple[Any, ...]],
+        movements: list[tuple[Any, ...]],
+    ) -> None:
+        """Each record's hash as `check` will read it back, for the import's audit entry."""
+        lines = {
+            "items": [{"item_id": i, "quantity": q} for _e, i, q in items],
+            "kits": [{"kit_id": k, "quantity": q} for _e, k, q in kits],
+            "referrals": [{"referral_type_id": r} for _e, r in referrals],
+        }
+        row = dict(zip(COLUMNS["encounters"], encounter, strict=True))
+        self.hashes.append((row["seq"], hash_row("encounters", row, lines)))
+        for movement in movements:
+            row = dict(zip(COLUMNS["stock_movements"], movement, strict=True))
+            self.hashes.append((row["seq"], hash_row("stock_movements", row)))
 
     def flush(self) -> None:
         for table, rows in self._rows.items():

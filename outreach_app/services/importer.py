@@ -31,6 +31,7 @@ from outreach_app.domain.errors import (
     BadFile,
     Cancelled,
     OutreachError,
+    ShortfallError,
 )
 from outreach_app.domain.roles import Action
 from outreach_app.domain.text_warnings import text_hints
@@ -46,7 +47,6 @@ from outreach_app.services.encounters import (
     Catalog,
     PreparedEncounter,
     prepare,
-    refuse_shortfalls,
 )
 from outreach_app.services.import_cells import (
     CellErrors,
@@ -131,13 +131,22 @@ def import_csv(
 ) -> ImportResult:
     checked = _check(uow, path, move_stock, progress, is_cancelled)
     if checked.shortfalls and not allow_negative:
-        refuse_shortfalls(checked.shortfalls)
+        raise ShortfallError(
+            _l(
+                "Not enough on hand: {lines}. Receive or transfer stock first, or import anyway "
+                "(a coordinator's Import anyway in the app, --allow-negative on the command "
+                "line); a count at that site then sets the figure right.",
+                lines=join([s.text() for s in checked.shortfalls], "; "),
+            ),
+            checked.shortfalls,
+        )
     if checked.shortfalls:
         staff.require(uow, Action.IMPORT_ANYWAY)  # a coordinator's "import anyway"
     session = uow.session
     for _, prepared in checked.rows:  # rows a purge already covers arrive without their note
         note = free_text.purged_note(session, prepared.draft.occurred_at, prepared.draft.note)
-        prepared.draft = replace(prepared.draft, note=note)
+        if note != prepared.draft.note:
+            prepared.draft = replace(prepared.draft, note=note)
     session.add(
         Import(
             id=checked.file_id,
@@ -165,7 +174,8 @@ def import_csv(
         step(done)
     writer.flush()
     step(total, force=True)
-    audit.record_range(uow, "import-csv", f"{total} encounters from {checked.filename}")
+    summary = f"{total} encounters from {checked.filename}"
+    audit.record_bulk(uow, "import-csv", summary, writer.hashes)
     return ImportResult(
         total,
         checked.lines,

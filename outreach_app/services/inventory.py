@@ -275,8 +275,8 @@ def adjust(
         if in_stock + qty < 0:
             raise ShortfallError(
                 _l(
-                    "{item} at {site}: only {on_hand} on hand, cannot remove {qty} without the "
-                    "coordinator override.",
+                    "{item} at {site}: only {on_hand} on hand, so removing {qty} takes it below "
+                    "zero. Count that shelf first, or confirm the adjustment.",
                     item=item.code,
                     site=site_row.name,
                     on_hand=in_stock,

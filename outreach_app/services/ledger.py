@@ -2,7 +2,7 @@
 
 Also the one place that writes distribute movements, so that encounters, tally records and
 imports draw stock by the same rules: first-expiry-first-out, refusal of a shortfall or an
-expired lot unless the coordinator override is given.
+expired lot unless the person confirms (contracts §1: the supplies are already handed out).
 """
 
 from __future__ import annotations

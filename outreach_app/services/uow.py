@@ -53,6 +53,7 @@ class UnitOfWork:
         self._device: Device | None = None
         self.written: list[tuple[str, uuid.UUID]] = []  # (table, id) not yet audited
         self.audit_head: tuple[int, bytes] | None = None  # this device's last entry, once read
+        self._org_secret: bytes | None = None  # read once: an import keys thousands of codes
         session.info["uow"] = self
 
     def now(self) -> datetime:
@@ -87,6 +88,8 @@ class UnitOfWork:
 
     def organisation_secret(self) -> bytes:
         """The key for participant codes and file identities; never leaves the store."""
+        if self._org_secret is not None:
+            return self._org_secret
         setting = self.session.get(Setting, "org_secret")
         if setting is None:
             # The organisation's hub holds records, never its secret (contracts §9).
@@ -96,7 +99,8 @@ class UnitOfWork:
                     "participant codes and spreadsheet imports are done on a device, then synced."
                 )
             )
-        return bytes.fromhex(setting.value)
+        self._org_secret = bytes.fromhex(setting.value)
+        return self._org_secret
 
     def code_key(self, code: str | None) -> bytes | None:
         """A normalised participant code as it is stored: keyed with the organisation secret."""

@@ -62,6 +62,7 @@ class WindowSession(QObject):
         self._context, self._lock, self._sign_in = context, lock, sign_in
         self._show, self._chrome, self._status = show, chrome, status
         self._stop_work = stop_work  # `PagesWork.stop`: a sync ends before the store closes
+        self._shown_nothing = True  # until the first sign-in: pages have only loads held
         lock.locked_changed.connect(self._on_locked_changed)
         sign_in.signed_in.connect(self._on_signed_in)
 
@@ -114,8 +115,13 @@ class WindowSession(QObject):
 
     def _on_signed_in(self, person: Any) -> None:
         if self._lock.locked:
-            self._lock.unlocked()
-            self._context.data_changed.emit()  # pages refresh what they show, as this person
+            self._lock.unlocked()  # the loads held meanwhile run now, as this person
+            if not self._shown_nothing:
+                # Pages still show what they loaded for the person before: refresh them. At
+                # start they have shown nothing yet, and refreshing would load each page twice
+                # before the first save could run.
+                self._context.data_changed.emit()
+        self._shown_nothing = False
         self._status(_("Signed in as {name}.", name=person.name), 3000)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from outreach_app.domain import identity
 from outreach_app.domain.errors import BadCells, Cancelled, ShortfallError
 from outreach_app.domain.values import CellProblem
-from outreach_app.services import importer, inventory
+from outreach_app.services import checks, importer, inventory
 from outreach_app.services.store import Store
 from outreach_app.storage.models import Device, Encounter, Import, StockMovement
 
@@ -105,6 +105,8 @@ def test_progress_reaches_the_end_and_the_rows_are_stamped(store: Store, tmp_pat
     assert seqs == list(range(before + 2, last))
     assert all(r.device_id == store.device_id for r in [*encounters, *moves])
     assert all(e.import_id == file_id and e.moves_stock for e in encounters)
+    # The writer hashes what it inserts for the audit entry; check reads every record back.
+    assert checks.run_checks(store).problems == []
 
 
 def test_lots_are_drawn_first_expiry_first_across_the_rows(store: Store, tmp_path: Path):
@@ -166,3 +168,21 @@ def test_a_cancel_writes_nothing(store: Store, tmp_path: Path, stage: str):
     with store.unit_of_work() as uow:  # and the same file still goes in afterwards
         assert importer.import_csv(uow, sheet, allow_negative=True).encounters == 4500
     assert _count(store, Encounter) == 4500
+
+
+def test_an_import_with_every_kind_of_cell_leaves_check_clean(store: Store, tmp_path: Path):
+    """The import's audit entry hashes the rows as its writer inserts them; `check` hashes
+    them read back: every column and line an import can fill must agree."""
+    _stock(store)
+    sheet = _sheet(
+        tmp_path,
+        "occurred_at,site,participant_code,age_band,gender,new,people_served,"
+        "syringes_returned,naloxone_reason,referrals,notes,SYRINGE,NALOXONE-NASAL,KIT-INJECT\n"
+        "2026-10-01 09:30,Drop-in,ZZ-TEST-05,30-39,woman,yes,2,7,FIRST,OAT;TESTING,"
+        "ZZ synthetic,10,1,1\n"
+        "2026-10-02,Drop-in,,,,,,,,,,5,,\n",
+        name="zz-every-cell.csv",
+    )
+    with store.unit_of_work() as uow:
+        importer.import_csv(uow, sheet)
+    assert checks.run_checks(store).problems == []
