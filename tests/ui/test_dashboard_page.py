@@ -154,7 +154,7 @@ def test_generated_on_the_real_worker_and_again_after_a_write(
     assert page.refresh_button.isEnabled()
 
 
-def test_week_names_never_run_into_each_other_in_french(
+def test_week_names_and_figures_are_read_whole_in_french(
     ui_store: Store, context: Any, qtbot: Any
 ) -> None:
     from PySide6.QtGui import QFontMetrics
@@ -171,6 +171,10 @@ def test_week_names_never_run_into_each_other_in_french(
         page.show()
         qtbot.waitUntil(lambda: len(page.charts) == 2 and bool(page.charts[0].labels))
         assert page.charts[0].names[-1] == "Cette semaine"
+        # The figures' names are read in full beside the week's numbers.
+        qtbot.wait(50)
+        named = page.week_table.horizontalHeader().sectionSize(dt.WK_LABEL)
+        assert named > page.week_table.fontMetrics().horizontalAdvance("Seringues distribuées")
         narrowest = page.minimumSizeHint().width()  # the window at its smallest
         for width in (1100, narrowest):
             page.resize(width, 700)
