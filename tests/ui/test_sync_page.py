@@ -223,6 +223,7 @@ def test_the_french_page_shows_kinds_in_french(
     export_from(desk, tmp_path / "all.bundle", monkeypatch)
     exported = counts_table(desk)
     assert {"Rencontres", "Annulations", "Mouvements de stock"} <= exported.keys(), exported
+    assert desk.held_box.title() == "Enregistrements en quarantaine et en attente : aucun"
     assert not [kind for kind in exported if "_" in kind or kind in KIND_LABELS]
 
     van = page_of(qtbot, van_store)
@@ -232,6 +233,7 @@ def test_the_french_page_shows_kinds_in_french(
     assert imported["Annulations"][3] == "1", imported  # pending: its visit has not arrived
     shown = {van.held.display(row, COL_KIND) for row in van.held.rows}
     assert shown == {"Annulations", "Mouvements de stock"}, shown
+    assert van.held_box.title().endswith(" : 2")
     reasons = {van.held.display(row, COL_REASON) for row in van.held.rows}
     assert all("rencontre" in r and "encounter" not in r for r in reasons), reasons
     # Sorting by kind sorts the names people read.

@@ -157,7 +157,7 @@ class SyncPage(Page):
         return box
 
     def _held_box(self) -> QGroupBox:
-        box = QGroupBox(_("Quarantined and pending records"))
+        box = self.held_box = QGroupBox(_("Quarantined and pending records"))
         column = QVBoxLayout(box)
         self.held = HeldModel(self)
         self.held_view = _table(self.held, _("Quarantined and pending records"))
@@ -189,6 +189,11 @@ class SyncPage(Page):
         self.held.device_names = {d.id: d.name for d in known}
         self.held.set_rows(held)
         self.held_view.resizeColumnsToContents()  # the reason column stretches to the end
+        self.held_box.setTitle(  # an empty list says so
+            _("Quarantined and pending records: {n}", n=len(held))
+            if held
+            else _("Quarantined and pending records: none")
+        )
         self.hub.show_remembered(hub)
 
     def _show_counts(self, title: str, headers: tuple[str, ...], rows: list[Any]) -> None:
