@@ -24,12 +24,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import more_shots  # beside this script
+
 from PySide6.QtCore import QDate, QSettings, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from outreach_app.i18n import LANGUAGES, set_language
+from outreach_app.i18n import LANGUAGES, _, current_language, set_language
 
 GUIDE = Path(__file__).resolve().parent
 WINDOW = (1280, 760)  # the app's own first size: every page fits without scrolling sideways
@@ -74,7 +75,7 @@ def make_folder(data: Path, lang: str, month: str) -> None:
 
 def settle(app: QApplication, rounds: int = 30) -> None:
     """Lets timers (the 200 ms code lookup), layouts and paints run."""
-    for _ in range(rounds):
+    for _round in range(rounds):
         app.processEvents()
         time.sleep(0.01)
 
@@ -181,7 +182,7 @@ def tally_counter(shoot: Shooter, window: Any) -> None:
     page = show(window, "Tally counter")
     codes = list(page.tiles)
     for code, clicks in zip(codes, (3, 2, 1, 0, 1), strict=False):
-        for _ in range(clicks):
+        for _click in range(clicks):
             page.count(code)
     shoot(window, "tally-counter")
 
@@ -195,8 +196,8 @@ def encounters(shoot: Shooter, window: Any) -> None:
     chosen = next((r for r in rows if model.row_at(r).participant_code), rows[0])
     page.table.selectRow(chosen)
     shoot(window, "encounters")
-    void = VoidDialog("the encounter of 14:05 at Drop-in Centre", window)
-    void.reason_edit.setText("entered twice")
+    void = VoidDialog(_("the encounter of {when} at {site}", when="14:05", site=SITE), window)
+    void.reason_edit.setText(more_shots.TYPED[current_language()]["void"])
     shoot.dialog(void, "void")
 
 
@@ -213,7 +214,7 @@ def stock(shoot: Shooter, window: Any, app: QApplication) -> None:
     receive.qty_spin.setValue(24)
     receive.lot_edit.setText("NX2291")
     receive.expires_edit.setDate(QDate(date.today().year + 1, 8, 31))
-    receive.source_edit.setText("health unit order 42")
+    receive.source_edit.setText(more_shots.TYPED[current_language()]["source"])
     shoot.dialog(receive, "receive")
 
     sheet = StocktakeDialog(window.context, SITE, window)
@@ -313,26 +314,6 @@ def staff_and_audit(shoot: Shooter, window: Any, app: QApplication) -> None:
     shoot.dialog(audit, "audit", (1000, 600))
 
 
-def cards(shoot: Shooter, data: Path, lang: str, scratch: Path) -> None:
-    """The first wallet cards of `outreach cards` (fresh codes, given to nobody), drawn from the
-    PDF as the Reports page draws its preview."""
-    from outreach_app.ui.pages.report_jobs import render_first_page
-    from outreach_app.ui.widgets.page_preview import page_image
-
-    pdf = scratch / "cards.pdf"
-    outreach(data, lang, "cards", "--count", "10", "--out", str(pdf))
-    rendered, _pages = render_first_page(pdf.read_bytes(), scale=1.2)
-    image = page_image(rendered.width, rendered.height, rendered.stride, rendered.pixels)
-    two_rows = image.copy(0, 0, image.width(), image.height() * 52 // 100)  # of four
-    framed = QImage(two_rows.width() + 2, two_rows.height() + 2, QImage.Format.Format_RGB32)
-    framed.fill(QColor("#999999"))
-    painter = QPainter(framed)
-    painter.drawImage(1, 1, two_rows)
-    painter.end()
-    framed.save(str(shoot.out / "cards.png"))
-    shoot.saved.append("cards")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", choices=LANGUAGES, default="en")
@@ -363,17 +344,18 @@ def shoot_all(lang: str, month: str, data: Path, scratch: Path, out: Path) -> No
     from outreach_app.services.store import open_store
 
     from outreach_app.ui.main_window import MainWindow
+    from outreach_app.ui.qt_language import apply_language
 
     app = QApplication(sys.argv)
+    apply_language(app)  # as the app does: Qt's own words and date fields in the language
     stand_ins()
     shoot = Shooter(app, out)
     first_run(shoot, lang)
     settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
     settings.setValue("last_site", SITE)
     settings.setValue("last_person", COORDINATOR)
-    window = MainWindow(
-        open_store(data), data, synchronous=True, settings=settings, run_check=False
-    )
+    store = open_store(data)
+    window = MainWindow(store, data, synchronous=True, settings=settings, run_check=False)
     window.resize(*WINDOW)
     window.show()
     wait_for(app, lambda: window.sign_in.screen.names.count() > 0, "the sign-in screen")
@@ -387,9 +369,10 @@ def shoot_all(lang: str, month: str, data: Path, scratch: Path, out: Path) -> No
     tally_entry(shoot, window, month)
     dashboard(shoot, window, app, month)
     staff_and_audit(shoot, window, app)
+    more_shots.several_devices(shoot, window, data, scratch, lang, site=SITE, pin=PIN)
     window.lock()
     shoot(window, "locked")
-    cards(shoot, data, lang, scratch)
+    more_shots.cards(shoot, data, lang, scratch)
     window.close()
     settle(app)
     print(f"{len(shoot.saved)} screenshots in {out}: {', '.join(shoot.saved)}")

@@ -107,7 +107,7 @@ def reason_text(code: str) -> Text:
     what, _sep, rest = code.partition(":")
     if what == "waiting":
         kind, _sep, ident = rest.partition(":")
-        return _l("pending: waiting for {what} {id}", what=NOUNS.get(kind, kind), id=ident[:8])
+        return _l("pending: waiting for {what} {id}", what=_noun(kind), id=ident[:8])
     if what == "unique":
         kind, _sep, column = rest.partition(":")
         return _l(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from outreach_app.i18n import _l
 
-SHORTCUTS_TEXT = _l("""Ctrl+1 … Ctrl+8   pages (Log encounter, Tally counter, Encounters, Inventory,
-                  Catalog & sites, Reports, Paper tally entry, Dashboard)
+SHORTCUTS_TEXT = _l("""Ctrl+1 … Ctrl+9   pages (Log encounter, Tally counter, Encounters, Inventory,
+                  Catalog & sites, Reports, Paper tally entry, Dashboard, Sync)
 Ctrl+Shift+S      choose the site
 Ctrl+L            lock now (also after 10 idle minutes): anyone signs in with a PIN
 Ctrl+Shift+P      switch person: letters of the name, the PIN, Enter

@@ -4,8 +4,9 @@ lock, and follows the store from opening to closing.
 What each part does lives in its own module: the pages and their menus in `page_registry`, the
 menu bar in `menus`, opening the store (at start and at unlock) in `store_opener`, the lock and
 the idle watcher in `window_lock`, the check after opening and the backup on close in
-`store_upkeep`, signing in and the lock's effect on the worker in `window_session`, the Audit
-and Staff dialogs in `dialogs/`. The window knows a page only through `widgets.page.Page`.
+`store_upkeep`, signing in and the lock's effect on the worker in `window_session`, waiting for
+a sync before the store closes in `page_work`, the Audit and Staff dialogs in `dialogs/`. The
+window knows a page only through `widgets.page.Page`.
 
 Start-up: the window can show before the store is open (`MainWindow(None, ...)` says "Opening
 your data…"; `open_in_background` opens the store off the GUI thread, an encrypted one with the
@@ -38,6 +39,7 @@ from outreach_app.ui import page_registry
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.menus import MenuBar, MenuHandlers
 from outreach_app.ui.page_registry import PAGES, LazyPages
+from outreach_app.ui.page_work import PagesWork
 from outreach_app.ui.sign_in import SignIn
 from outreach_app.ui.store_opener import StoreOpener, site_names
 from outreach_app.ui.store_upkeep import OpeningCheck, back_up_and_close
@@ -45,7 +47,7 @@ from outreach_app.ui.tool_windows import open_tool, show_shortcuts, show_unexpec
 from outreach_app.ui.widgets.page import Page
 from outreach_app.ui.widgets.site_bar import SiteBar
 from outreach_app.ui.window_lock import WindowLock
-from outreach_app.ui.window_session import WindowSession, finishing_screen
+from outreach_app.ui.window_session import FinishingScreen, WindowSession
 from outreach_app.ui.worker import DbWorker
 
 ORGANISATION = "OutreachTally"
@@ -115,7 +117,7 @@ class MainWindow(QMainWindow):
 
     @property
     def finishing(self) -> bool:
-        """Closing was asked and the queued jobs and the backup are still running."""
+        """Closing was asked and a sync, the queued jobs or the backup are still running."""
         return self._finishing and not self._closed
 
     # Opening -----------------------------------------------------------------------------------
@@ -192,6 +194,7 @@ class MainWindow(QMainWindow):
             show=lambda widget: self.central.setCurrentWidget(widget or self._body),
             chrome=self._chrome,
             status=self.statusBar().showMessage,
+            stop_work=self.page_work.stop,
             parent=self,
         )
         self.session.start()
@@ -214,6 +217,7 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName(_("Pages"))
         self.nav.setMaximumWidth(170)
         self.pages = LazyPages(self._build_page, len(PAGES))
+        self.page_work = PagesWork(self.pages.built, self)  # a sync ends before the store closes
         for index, spec in enumerate(PAGES):
             self.nav.addItem(_(spec.title))
             self.nav.item(index).setToolTip(f"{_(spec.title)} (Ctrl+{index + 1})")
@@ -343,9 +347,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(why)
 
     def closeEvent(self, event: Any) -> None:
-        """Never waits on the GUI thread: the jobs already queued (a save just clicked) and
-        the daily backup run on the worker while the window says it is finishing, then the
-        window closes by itself."""
+        """Never waits on the GUI thread: a sync under way stops after its batch, then the jobs
+        already queued (a save just clicked) and the daily backup run on the worker while the
+        window says it is finishing, then the window closes by itself."""
         if self._closed:
             super().closeEvent(event)
             return
@@ -363,8 +367,22 @@ class MainWindow(QMainWindow):
             self._closed = True
             super().closeEvent(event)
             return
-        self._show_finishing()
+        self._finishing = True
+        self.finishing_screen = FinishingScreen(self.statusBar().showMessage)
+        self.central.addWidget(self.finishing_screen)
+        self.central.setCurrentWidget(self.finishing_screen)
+        self._chrome(False)
         self.opening_check.stop()  # the store closes after the backup: no check holds it open
+        if self.page_work.stop(self._back_up_and_close):
+            self.finishing_screen.show_stage(syncing=True)
+        if self._closed:  # a synchronous worker finished inside submit
+            super().closeEvent(event)
+            return
+        self._waiting_to_close = True
+        event.ignore()
+
+    def _back_up_and_close(self) -> None:  # once a sync under way has ended
+        self.finishing_screen.show_stage(syncing=False)
         closed = self.window_lock.store_closed  # Lock and close: nothing open to back up
         purge = not self.context.writes_refused  # a damaged file is not written to
         self.worker.submit(
@@ -374,20 +392,6 @@ class MainWindow(QMainWindow):
             urgent=True,  # locked: the held jobs are dropped, the backup still runs
         )
         self.worker.shutdown(wait=False)  # nothing more is accepted; the queue runs out
-        if self._closed:  # a synchronous worker finished inside submit
-            super().closeEvent(event)
-            return
-        self._waiting_to_close = True
-        event.ignore()
-
-    def _show_finishing(self) -> None:
-        self._finishing = True
-        finishing = finishing_screen()
-        self.central.addWidget(finishing)
-        self.central.setCurrentWidget(finishing)
-        self.menuBar().setEnabled(False)
-        self.site_toolbar.setEnabled(False)
-        self.statusBar().showMessage(_("Finishing…"))
 
     def _on_finished(self, _result: Any = None) -> None:
         self._closed = True

@@ -119,6 +119,10 @@ class LazyPages(QStackedWidget):
     def is_built(self, index: int) -> bool:
         return index in self._built
 
+    def built(self) -> list[QWidget]:
+        """The pages built so far (a page never shown has nothing running)."""
+        return list(self._built.values())
+
     def widget(self, index: int) -> QWidget:  # type: ignore[override]
         if 0 <= index < self.count() and index not in self._built:
             page = self._build(index)

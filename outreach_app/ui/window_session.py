@@ -55,11 +55,13 @@ class WindowSession(QObject):
         show: Callable[[QWidget | None], None],
         chrome: Callable[[bool], None],
         status: Callable[[str, int], None],
+        stop_work: Callable[[Callable[[], None]], bool],
         parent: QObject,
     ) -> None:
         super().__init__(parent)
         self._context, self._lock, self._sign_in = context, lock, sign_in
         self._show, self._chrome, self._status = show, chrome, status
+        self._stop_work = stop_work  # `PagesWork.stop`: a sync ends before the store closes
         self._shown_nothing = True  # until the first sign-in: pages have only loads held
         lock.locked_changed.connect(self._on_locked_changed)
         sign_in.signed_in.connect(self._on_signed_in)
@@ -93,9 +95,15 @@ class WindowSession(QObject):
         self._chrome(False)
         kind = self._lock.kind or LockKind.IDLE
         if self._lock.store_closed:
-            worker.submit(lambda store: store.close(), urgent=True)  # after the running jobs
             self._show(self._lock.screen)
-            self._status(_("Locked and closed"), 0)
+            closing = worker.store  # not the one the passphrase may have opened meanwhile
+
+            def close_store() -> None:
+                worker.submit(lambda _store: closing.close(), urgent=True)  # after running jobs
+                self._status(_("Locked and closed"), 0)
+
+            if self._stop_work(close_store):
+                self._status(_("Finishing the sync…"), 0)
             return
         self._ask(kind)
 
@@ -117,16 +125,29 @@ class WindowSession(QObject):
         self._status(_("Signed in as {name}.", name=person.name), 3000)
 
 
-def finishing_screen() -> QLabel:
-    """What the window shows while it finishes on close (saves in progress, the day's backup)."""
-    label = QLabel(
-        "<h3>{}</h3><p>{}</p>".format(
-            _("Finishing…"),
-            _(
+class FinishingScreen(QLabel):
+    """What the window shows while it finishes on close: first, when a sync is under way, that
+    it ends after its batch (`syncing`); then the saves in progress and the day's backup."""
+
+    def __init__(self, status: Callable[[str], None]) -> None:
+        super().__init__()
+        self._status = status  # the window's status bar says the stage too
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.show_stage(syncing=False)
+
+    def show_stage(self, *, syncing: bool) -> None:
+        if syncing:
+            title = _("Finishing the sync…")
+            explain = _(
+                "The sync stops when the batch under way is complete, so nothing is left "
+                "half-sent. Then the day's backup is taken and the window closes by itself."
+            )
+        else:
+            title = _("Finishing…")
+            explain = _(
                 "Saving what is in progress and taking the day's backup. The window closes "
                 "by itself."
-            ),
-        )
-    )
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    return label
+            )
+        self.setText(f"<h3>{title}</h3><p>{explain}</p>")
+        self._status(title)

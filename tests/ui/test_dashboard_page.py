@@ -4,6 +4,7 @@ counts hidden, a site's target is saved, and the order form is written as PDF an
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from datetime import date
@@ -151,3 +152,42 @@ def test_generated_on_the_real_worker_and_again_after_a_write(
     threaded_context.data_changed.emit()  # a page that is shown reads the figures again
     qtbot.waitUntil(lambda: page.generated.board.week("contacts").this_week == 9, timeout=15000)
     assert page.refresh_button.isEnabled()
+
+
+def test_week_names_and_figures_are_read_whole_in_french(
+    ui_store: Store, context: Any, qtbot: Any
+) -> None:
+    from PySide6.QtGui import QFontMetrics
+
+    from outreach_app import i18n
+
+    i18n.set_language("fr")
+    try:
+        data.build(ui_store)
+        page = DashboardPage(context)
+        qtbot.addWidget(page)
+        page.date_edit.setDate(QDate(2026, 11, 30))
+        page.resize(1100, 700)  # the page in a 1280-pixel window
+        page.show()
+        qtbot.waitUntil(lambda: len(page.charts) == 2 and bool(page.charts[0].labels))
+        assert page.charts[0].names[-1] == "Cette semaine"
+        # The figures' names are read in full beside the week's numbers.
+        qtbot.wait(50)
+        named = page.week_table.horizontalHeader().sectionSize(dt.WK_LABEL)
+        assert named > page.week_table.fontMetrics().horizontalAdvance("Seringues distribuées")
+        narrowest = page.minimumSizeHint().width()  # the window at its smallest
+        for width in (1100, narrowest):
+            page.resize(width, 700)
+            qtbot.wait(50)  # the layout, then the charts' plots, take the new size
+            for chart in page.charts:
+                metrics = QFontMetrics(chart.getAxis("bottom").style["tickFont"])
+                widths = [
+                    max(metrics.horizontalAdvance(line) for line in label.split("\n"))
+                    for label in chart.labels
+                ]
+                # Two neighbours, each centred under its bar, leave a gap between them.
+                for left, right in itertools.pairwise(widths):
+                    assert (left + right) / 2 < chart.slot_width(), (width, chart.labels)
+        assert any("\n" in label for label in page.charts[0].labels)  # narrow: on two lines
+    finally:
+        i18n.set_language("en")

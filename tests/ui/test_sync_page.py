@@ -1,6 +1,6 @@
 """The Sync page on real device folders of one organisation (joined for real, as in the sync
 tests): export on one, import on the other, a damaged file, the devices table, an invitation,
-a revocation, and a hub that cannot be reached."""
+a revocation, a hub that cannot be reached, and kinds of records named in French."""
 
 from __future__ import annotations
 
@@ -12,14 +12,24 @@ import pytest
 
 from PySide6.QtCore import Qt
 
+from outreach_app import i18n
+from outreach_app.domain.record_kinds import KIND_LABELS
 from outreach_app.services.store import Store
+from outreach_app.sync.bundles import held_list
 from tests.conftest import FIRST_SITE
 from tests.sync.devices import Member, _quick_join_codes, make_devices
+from tests.sync.work import export, log, now_minus, receive, void
 from tests.ui.conftest import person
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.dialogs.save_file import SaveFileDialog
-from outreach_app.ui.models.sync_tables import COL_NAME, COL_REVOKED, DevicesModel
+from outreach_app.ui.models.sync_tables import (
+    COL_KIND,
+    COL_NAME,
+    COL_REASON,
+    COL_REVOKED,
+    DevicesModel,
+)
 from outreach_app.ui.pages import sync_jobs
 from outreach_app.ui.pages.sync import SyncPage
 from outreach_app.ui.pages.sync_hub import HubBox
@@ -175,6 +185,64 @@ def test_an_unreachable_hub_leaves_the_page_usable(
     assert desk.hub.sync_button.isEnabled() and desk.hub.cancel_button.isHidden()
     assert desk.hub.password.text() == ""  # never kept, not even in the field
     assert not desk.hub.running
+
+
+@pytest.fixture
+def french() -> Iterator[None]:
+    i18n.set_language("fr")
+    yield
+    i18n.set_language("en")
+
+
+def test_every_kind_that_travels_has_a_french_and_a_spanish_label() -> None:
+    same = {"fr": {"Sites", "Lots", "Invitations"}, "es": {"Kits"}}  # the right words there
+    for language in ("fr", "es"):
+        catalogue = i18n.catalogue(language)
+        untranslated = {
+            label for label in KIND_LABELS.values() if catalogue.gettext(label) == label
+        }
+        assert untranslated <= same[language], (language, untranslated)
+
+
+def test_the_french_page_shows_kinds_in_french(
+    qtbot: Any,
+    stores: list[Store],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    french: None,
+) -> None:
+    desk_store, van_store = stores
+    receive(desk_store, "SYRINGE", 50)
+    visit = log(desk_store, now_minus(desk_store, hours=2), {"SYRINGE": 5})
+    export(desk_store, tmp_path / "first.bundle")  # the van never gets this one
+    void(desk_store, visit)
+    later = export(desk_store, tmp_path / "later.bundle")  # the void, without its visit
+
+    desk = page_of(qtbot, desk_store)
+    desk.everything.setChecked(True)
+    export_from(desk, tmp_path / "all.bundle", monkeypatch)
+    exported = counts_table(desk)
+    assert {"Rencontres", "Annulations", "Mouvements de stock"} <= exported.keys(), exported
+    assert desk.held_box.title() == "Enregistrements en quarantaine et en attente : aucun"
+    assert not [kind for kind in exported if "_" in kind or kind in KIND_LABELS]
+
+    van = page_of(qtbot, van_store)
+    monkeypatch.setattr(sync_jobs.OpenBundles, "ask", classmethod(lambda cls, *a: [later]))
+    van.import_button.click()
+    imported = counts_table(van)
+    assert imported["Annulations"][3] == "1", imported  # pending: its visit has not arrived
+    shown = {van.held.display(row, COL_KIND) for row in van.held.rows}
+    assert shown == {"Annulations", "Mouvements de stock"}, shown
+    assert van.held_box.title().endswith(" : 2")
+    reasons = {van.held.display(row, COL_REASON) for row in van.held.rows}
+    assert all("rencontre" in r and "encounter" not in r for r in reasons), reasons
+    # Sorting by kind sorts the names people read.
+    view = van.counts_view
+    view.sortByColumn(0, view.horizontalHeader().sortIndicatorOrder())
+    names = [view.model().index(r, 0).data() for r in range(view.model().rowCount())]
+    assert names == sorted(names, key=str.casefold)
+    # What scripts read keeps the codes, whatever the language.
+    assert {row.kind for row in held_list(van_store)} == {"encounter_voids", "stock_movements"}
 
 
 @pytest.fixture

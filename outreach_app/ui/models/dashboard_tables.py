@@ -74,6 +74,16 @@ WK_MEAN = 3
 class WeekTableModel(RowsTableModel):
     HEADERS = (N_("Figure"), N_("Site"), N_("This week"), N_("Mean, 4 weeks before"))
 
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        text = super().headerData(section, orientation, role)
+        if section == WK_MEAN and isinstance(text, str):
+            # On two lines: on one, in French ("Moyenne, 4 semaines précédentes"), it took the
+            # width the figures' names need, which were cut to a few letters.
+            return text.replace(", ", ",\n", 1)
+        return text
+
     def display(self, row: WeekRow, column: int) -> str:
         return (_(row.label), row.site, row.this_week, row.mean)[column]
 

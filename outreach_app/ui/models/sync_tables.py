@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from outreach_app.domain.record_kinds import kind_label
 from outreach_app.i18n import N_, _
 from outreach_app.sync.held import reason_text
 
@@ -68,7 +69,7 @@ class HeldModel(_Translated):
 
     def display(self, row: Any, column: int) -> str:
         if column == COL_KIND:
-            return str(row.kind)
+            return str(kind_label(row.kind))
         if column == COL_RECORD:
             return str(row.record_id)[:8]  # enough to tell rows apart; the CLI has the rest
         if column == COL_FROM:
@@ -83,17 +84,18 @@ class HeldModel(_Translated):
 
 
 class CountsModel(_Translated):
-    """Rows of (kind, n1, n2, ...): the headers say what each number counts."""
+    """Rows of (kind code, n1, n2, ...): the headers say what each number counts; the kind
+    shows as its label (`domain.record_kinds`), the code stays in the row."""
 
     def __init__(self, headers: tuple[str, ...], parent: Any = None) -> None:
         super().__init__(parent)
         self.HEADERS = headers  # type: ignore[misc]
 
     def display(self, row: Any, column: int) -> str:
-        return str(row[column])
+        return str(kind_label(row[0])) if column == 0 else str(row[column])
 
     def is_number(self, column: int) -> bool:
         return column > 0
 
     def sort_value(self, row: Any, column: int) -> Any:
-        return row[column]
+        return self.display(row, 0).casefold() if column == 0 else row[column]

@@ -33,7 +33,6 @@ from outreach_app.services import catalog, encounter_list, encounters
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.dialogs.void_dialog import VoidDialog
 from outreach_app.ui.models.encounter_table import (
-    COL_SUPPLIES,
     COL_WHEN,
     EncounterTableModel,
     RowRole,
@@ -131,11 +130,13 @@ class EncountersPage(Page):
         compact_table(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL_SUPPLIES, QHeaderView.ResizeMode.Stretch)
-        # Supplies takes what is left; Status is mostly empty (a void's reason is in the tooltip).
-        for column, width in enumerate((130, 130, 95, 100, 60, 0, 75, 120)):
-            if width:  # never narrower than its header, whatever the language
-                self.table.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
+        # Status takes what is left (mostly empty: a void's reason is in the tooltip, a voided
+        # row is struck through). Supplies as a stretched column got what the others left,
+        # which in French was a few letters.
+        header.setStretchLastSection(True)
+        for column, width in enumerate((122, 115, 95, 100, 60, 110, 75)):
+            # never narrower than its header, whatever the language
+            self.table.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
 
         self.detail = QTextBrowser()
         self.detail.setAccessibleName(_("Details"))

@@ -14,7 +14,6 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -78,19 +77,24 @@ class SyncPage(Page):
 
     def _build(self) -> None:
         self.message = MessageLine()
-        grid = QGridLayout()
-        grid.addWidget(self._device_box(), 0, 0)
-        grid.addWidget(self._files_box(), 0, 1)
         self.hub = HubBox(self._context, self.message, self._show_counts, self.refresh)
-        grid.addWidget(self.hub, 1, 0)
-        grid.addWidget(self._counts_box(), 1, 1)
-        grid.addWidget(self._devices_box(), 2, 0, 1, 2)
-        grid.addWidget(self._held_box(), 3, 0, 1, 2)
-        grid.setRowStretch(2, 1)
-        grid.setRowStretch(3, 1)
+        self.hub.ended.connect(self.work_ended)
+        # Left, what is set once (this device, the hub); right, the bundles and the last
+        # result, which takes the height left and the wider half (five or six columns).
+        left, right = QVBoxLayout(), QVBoxLayout()
+        left.addWidget(self._device_box())
+        left.addWidget(self.hub)
+        left.addStretch(1)
+        right.addWidget(self._files_box())
+        right.addWidget(self._counts_box(), 1)
+        top = QHBoxLayout()
+        top.addLayout(left, 2)
+        top.addLayout(right, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
-        layout.addLayout(grid)
+        layout.addLayout(top, 3)
+        layout.addWidget(self._devices_box(), 2)
+        layout.addWidget(self._held_box(), 2)
 
     def _device_box(self) -> QGroupBox:
         box = QGroupBox(_("This device"))
@@ -153,7 +157,7 @@ class SyncPage(Page):
         return box
 
     def _held_box(self) -> QGroupBox:
-        box = QGroupBox(_("Quarantined and pending records"))
+        box = self.held_box = QGroupBox(_("Quarantined and pending records"))
         column = QVBoxLayout(box)
         self.held = HeldModel(self)
         self.held_view = _table(self.held, _("Quarantined and pending records"))
@@ -184,6 +188,12 @@ class SyncPage(Page):
         self.devices_view.resizeColumnsToContents()
         self.held.device_names = {d.id: d.name for d in known}
         self.held.set_rows(held)
+        self.held_view.resizeColumnsToContents()  # the reason column stretches to the end
+        self.held_box.setTitle(  # an empty list says so
+            _("Quarantined and pending records: {n}", n=len(held))
+            if held
+            else _("Quarantined and pending records: none")
+        )
         self.hub.show_remembered(hub)
 
     def _show_counts(self, title: str, headers: tuple[str, ...], rows: list[Any]) -> None:
@@ -292,6 +302,9 @@ class SyncPage(Page):
         self._context.data_changed.emit()
         self.refresh()
 
+    def stop_work(self) -> bool:
+        return self.hub.stop()  # the sync stops after its batch; nothing half-written
+
     def closeEvent(self, event: Any) -> None:
-        self.hub.cancel()  # the sync stops after its batch; nothing half-written
+        self.hub.cancel()
         super().closeEvent(event)

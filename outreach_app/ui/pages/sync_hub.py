@@ -4,7 +4,8 @@ this sync only, Sync now with a progress bar and Cancel.
 A sync can take minutes, so it runs on a thread of its own (`BackgroundCall`) rather than the
 page's database worker: the sync service takes the store's write lock one batch at a time, so
 saves from other pages go ahead between batches. Every outcome, a refusal, a lost connection or
-a bug, ends the run the same way (`_end`), so the box is never left busy.
+a bug, ends the run the same way (`_end`), so the box is never left busy, and says so
+(`ended`): the window waits for that before it closes the store (`stop`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -28,7 +30,7 @@ from outreach_app.sync.hub import remembered_hub_shown, remembered_hub_url, sync
 
 from outreach_app.ui.background import BackgroundCall
 from outreach_app.ui.context import AppContext
-from outreach_app.ui.pages.sync_jobs import HubRun, kind_name
+from outreach_app.ui.pages.sync_jobs import HubRun
 from outreach_app.ui.widgets.common import MessageLine
 
 SYNC_HEADERS = (
@@ -52,6 +54,9 @@ def _address(store: Any, shown: str) -> str:
 
 
 class HubBox(QGroupBox):
+    # A run has ended (synced, cancelled, refused or failed) and its thread is done with the
+    # store; emitted after the run's own callbacks.
+    ended = Signal()
     # Tests set this: the sync then runs inside the click (no thread to wait for).
     synchronous = False
 
@@ -103,6 +108,7 @@ class HubBox(QGroupBox):
     def show_remembered(self, shown: str | None) -> None:
         if shown and not self.address.text():
             self.address.setText(shown)  # masked: the password was never kept
+            self.address.setCursorPosition(0)  # its start shows, where the field is narrow
 
     def _on_sync(self) -> None:
         shown = self.address.text().strip()
@@ -164,15 +170,27 @@ class HubBox(QGroupBox):
     def cancel(self) -> None:
         self._on_cancel()
 
+    def stop(self) -> bool:
+        """The store is about to close: the sync stops after the batch under way (each batch
+        is one transaction, so none is cut in half). True while it runs; `ended` follows."""
+        if self._run is None:
+            return False
+        self._on_cancel()
+        self._message.show_info(_("Finishing the sync…"))
+        return True
+
     def _end(self) -> None:
         self._run, self._call = None, None
         self.password.clear()  # used once, never kept
         self._running(False)
+        # After the callback that called this (even one that fails): the window may close the
+        # store as soon as it hears of it.
+        QTimer.singleShot(0, self, self.ended.emit)
 
     def _on_synced(self, summary: Any) -> None:
         self._end()
         rows = [
-            (kind_name(r.kind), r.pushed, r.pulled, r.present, r.quarantined, r.pending)
+            (r.kind, r.pushed, r.pulled, r.present, r.quarantined, r.pending)
             for r in summary.rows()
         ]
         if summary.complete:

@@ -114,10 +114,7 @@ class ConfirmRevoke:
         return bool(run_modal(box) == QMessageBox.StandardButton.Yes)
 
 
-def kind_name(kind: str) -> str:
-    """Kinds are table names (as in the CLI's CSV); shown with spaces rather than underscores."""
-    return kind.replace("_", " ")
-
-
 def rows_of(counts: Any) -> list[tuple[Any, ...]]:
-    return [(kind_name(row[0]), *row[1:]) for row in counts]
+    """Rows of (kind code, n1, n2, ...): the code stays in the row and `CountsModel` shows its
+    label, in the language of the moment."""
+    return [tuple(row) for row in counts]

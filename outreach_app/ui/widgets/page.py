@@ -22,6 +22,8 @@ class Page(QWidget):
     # (page title, action name): the window shows that page and triggers its action, as the
     # menu entry of that action does (e.g. the Log page's "Receive stock…" when none is on hand)
     action_requested = Signal(str, str)
+    # The work on the page's own threads has ended, after `stop_work` said some was running.
+    work_ended = Signal()
 
     def page_actions(self) -> dict[str, QAction]:
         """The page's actions the window may put in a menu or trigger, by name."""
@@ -29,6 +31,13 @@ class Page(QWidget):
 
     def page_shown(self) -> None:
         """Called when the window shows this page (e.g. to put the focus where typing starts)."""
+
+    def stop_work(self) -> bool:
+        """The store is about to close (closing, quitting, Lock and close): work on the page's
+        own threads is asked to stop at its next safe point. True when some is still running;
+        `work_ended` is then emitted once it has ended, whatever its outcome. (Jobs on the
+        window's database worker need nothing: the window lets them finish.)"""
+        return False
 
 
 def button_action(button: QAbstractButton) -> QAction:
