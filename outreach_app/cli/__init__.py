@@ -38,13 +38,18 @@ def requested_language(argv: Sequence[str]) -> str | None:
     return None
 
 
+def start_language(argv: Sequence[str]) -> str:
+    """The language to start in (contracts §3): `--lang`, else the one chosen in the app by
+    this person on this computer (Settings › Language…), else the system's. Without either of
+    the first two, a command follows the device's setting once it opens its store."""
+    return choose_language(requested_language(argv), chosen_language())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from outreach_app.cli.parser import build_parser
 
     argv = list(sys.argv[1:] if argv is None else argv)
-    # --lang, else the language chosen in the app (user_choices), else the system's; without
-    # either, the device's setting is read when the command opens its store (cli.opening).
-    set_language(choose_language(requested_language(argv), chosen_language()))
+    set_language(start_language(argv))
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.data_dir is None:

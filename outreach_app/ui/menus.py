@@ -1,5 +1,5 @@
 """The main window's menu bar: File, Go, one menu per page that lends actions (see
-`page_registry.MENUS`), and Help.
+`page_registry.MENUS`), Settings (`settings_menu`) and Help.
 
 Every action is also added to the window, so its shortcut works wherever the focus is; the
 handlers decide what a shortcut may do while the window is locked. An entry that only a
@@ -22,6 +22,7 @@ from outreach_app.i18n import _
 
 from outreach_app.ui.mnemonics import shortcut_text
 from outreach_app.ui.page_registry import MENUS, PAGES, page_index
+from outreach_app.ui.settings_menu import SettingsMenu
 from outreach_app.ui.widgets.page import Page
 from outreach_app.ui.widgets.role_notice import SWITCH_KEYS
 
@@ -104,6 +105,7 @@ class MenuBar:
                 self._add_coordinator_entries(menu, handlers)
             if not page_menu.entries:  # filled by the page: opening the menu builds it
                 menu.aboutToShow.connect(lambda i=index: handlers.build_page(i))
+        self.settings = SettingsMenu(window, bar.addMenu(_("Se&ttings")))
         help_menu = bar.addMenu(_("&Help"))
         self._add(help_menu, _("&Keyboard shortcuts"), "F1", handlers.shortcuts_help)
 

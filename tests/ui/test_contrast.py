@@ -1,0 +1,115 @@
+"""Settings › High contrast: white on black with a yellow focus frame, at once on every window
+shown, remembered for the next start (before the first window: setup and unlock too), and the
+system's contrast preference followed until the person chooses."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QLabel
+
+from outreach_app import user_choices
+from tests.ui.conftest import close_window, sign_in
+
+from outreach_app.ui import theme
+from outreach_app.ui.app import prepare_app
+from outreach_app.ui.dialogs.opening import UnlockDialog
+from outreach_app.ui.main_window import MainWindow
+from outreach_app.ui.page_registry import page_index
+
+BLACK, WHITE, YELLOW = QColor("#000000"), QColor("#ffffff"), QColor("#ffff00")
+ROLE = QPalette.ColorRole
+
+
+def _window(qtbot, store, folder, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(store, folder, synchronous=True, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    sign_in(qtbot, window)
+    return window
+
+
+def _contrast_action(window):
+    """Settings › High contrast, as the menu bar shows it."""
+    settings = next(a.menu() for a in window.menuBar().actions() if a.text() == "Se&ttings")
+    action = next(a for a in settings.actions() if a.text() == "&High contrast")
+    assert action is window.menus.settings.contrast_action
+    return action
+
+
+def _yellow_frame(widget) -> bool:
+    """The widget as drawn has a yellow column near its left edge (the focus frame)."""
+    image = widget.grab().toImage()
+    middle = image.height() // 2
+    return any(image.pixelColor(x, middle) == YELLOW for x in range(4))
+
+
+def test_high_contrast_switches_every_window_at_once(qtbot, ui_store, plain_folder, tmp_path):
+    window = _window(qtbot, ui_store, plain_folder, tmp_path)
+    window.show_page(page_index("Log encounter"))
+    page = window.pages.widget(page_index("Log encounter"))
+    before = page.palette().color(ROLE.Window)
+    action = _contrast_action(window)
+    assert not action.isChecked()
+
+    action.trigger()  # Settings › High contrast
+
+    for widget in (window, page, window.nav, page.form.code):
+        palette = widget.palette()
+        assert palette.color(ROLE.Window) == BLACK, widget
+        assert palette.color(ROLE.WindowText) == WHITE
+        assert palette.color(ROLE.Base) == BLACK
+        assert palette.color(ROLE.Text) == WHITE
+        assert palette.color(ROLE.Highlight) == YELLOW
+    # A line that colours its own text follows too: no dark red on black.
+    error = window.sign_in.screen.error
+    assert theme.HC_ERROR in error.styleSheet()
+    # The control that has the focus wears a yellow frame.
+    page.form.code.setFocus()
+    qtbot.waitUntil(lambda: page.form.code.hasFocus())
+    assert _yellow_frame(page.form.code)
+    assert user_choices.high_contrast() is True
+
+    action.trigger()  # and back
+    assert page.palette().color(ROLE.Window) == before
+    assert theme.HC_ERROR not in error.styleSheet()
+    assert not _yellow_frame(page.form.code)
+    assert user_choices.high_contrast() is False
+    close_window(qtbot, window)
+
+
+def test_the_choice_holds_at_the_next_start_before_the_first_window(
+    qtbot, ui_store, plain_folder, tmp_path, monkeypatch
+):
+    window = _window(qtbot, ui_store, plain_folder, tmp_path)
+    _contrast_action(window).trigger()
+    close_window(qtbot, window)
+    theme.apply_theme(QApplication.instance(), False)  # the app ends; a new one starts
+    monkeypatch.setattr(theme, "system_prefers_high_contrast", lambda: False)
+
+    prepare_app(QApplication.instance())  # what the app does before its first window
+    unlock = UnlockDialog(plain_folder, None, "Open Outreach Tally")
+    qtbot.addWidget(unlock)
+    unlock.show()
+    assert unlock.palette().color(ROLE.Window) == BLACK
+    assert unlock.findChild(QLabel).palette().color(ROLE.WindowText) == WHITE
+    again = _window(qtbot, ui_store, plain_folder, tmp_path)
+    assert _contrast_action(again).isChecked()  # the menu says what is on
+    close_window(qtbot, again)
+
+
+def test_the_systems_preference_counts_until_the_person_chooses(monkeypatch):
+    monkeypatch.setattr(theme, "system_prefers_high_contrast", lambda: True)
+    assert user_choices.high_contrast() is None
+    assert theme.starting_contrast() is True
+    user_choices.save_high_contrast(False)  # turned off in the app: that choice wins
+    assert theme.starting_contrast() is False
+    monkeypatch.setattr(theme, "system_prefers_high_contrast", lambda: False)
+    user_choices.save_high_contrast(True)
+    assert theme.starting_contrast() is True
+
+
+def test_the_system_hint_is_read_where_qt_has_it():
+    assert theme.system_prefers_high_contrast() in (True, False)  # offscreen: no preference
