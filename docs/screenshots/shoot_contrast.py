@@ -1,4 +1,4 @@
-"""The Log encounter page in high contrast (Settings › High contrast), for docs/screenshots
+"""The Log encounter page in high contrast (File › High contrast), for docs/screenshots
 (log-contrast.png), and the unlock screen the app shows first in it (unlock-contrast.png).
 
     QT_QPA_PLATFORM=offscreen python docs/screenshots/shoot_contrast.py docs/screenshots

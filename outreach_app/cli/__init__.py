@@ -40,7 +40,7 @@ def requested_language(argv: Sequence[str]) -> str | None:
 
 def start_language(argv: Sequence[str]) -> str:
     """The language to start in (contracts §3): `--lang`, else the one chosen in the app by
-    this person on this computer (Settings › Language…), else the system's. Without either of
+    this person on this computer (File › Language…), else the system's. Without either of
     the first two, a command follows the device's setting once it opens its store."""
     return choose_language(requested_language(argv), chosen_language())
 

@@ -1,5 +1,5 @@
 """The main window's menu bar: File, Go, one menu per page that lends actions (see
-`page_registry.MENUS`), Settings (`settings_menu`) and Help.
+`page_registry.MENUS`), and Help. File also holds this person's settings (`settings_menu`).
 
 Every action is also added to the window, so its shortcut works wherever the focus is; the
 handlers decide what a shortcut may do while the window is locked. An entry that only a
@@ -76,6 +76,7 @@ class MenuBar:
         if handlers.lock_and_close is not None:
             self._add(file_menu, _("Lock and &close"), None, handlers.lock_and_close)
         self._add(file_menu, _("Idle lock &after…"), None, handlers.idle_setting)
+        self.settings = SettingsMenu(window, file_menu)  # High contrast, Language…
         file_menu.addSeparator()
         self._add(file_menu, _("&Quit"), "Ctrl+Q", handlers.quit)
         go = bar.addMenu(_("&Go"))
@@ -105,7 +106,6 @@ class MenuBar:
                 self._add_coordinator_entries(menu, handlers)
             if not page_menu.entries:  # filled by the page: opening the menu builds it
                 menu.aboutToShow.connect(lambda i=index: handlers.build_page(i))
-        self.settings = SettingsMenu(window, bar.addMenu(_("Se&ttings")))
         help_menu = bar.addMenu(_("&Help"))
         self._add(help_menu, _("&Keyboard shortcuts"), "F1", handlers.shortcuts_help)
 

@@ -1,6 +1,7 @@
-"""The Settings menu: High contrast (at once, and at every start after) and Language… (from
-the next start). Both are this person's on this computer (`outreach_app.user_choices`), read
-before the first window, so nothing here touches the data store."""
+"""File › High contrast (at once, and at every start after) and File › Language… (from the
+next start), beside Idle lock after…. Both are this person's on this computer
+(`outreach_app.user_choices`), read before the first window, so nothing here touches the data
+store. (Not a menu of their own: every letter of "Settings" is an Alt key of some page.)"""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ class SettingsMenu:
             _("White on black, a yellow frame on the control that has the focus")
         )
         self.contrast_action.toggled.connect(self._on_contrast)
-        self.language_action = QAction(_("&Language…"), window)
+        self.language_action = QAction(_("La&nguage…"), window)
         self.language_action.triggered.connect(self.choose_language)
         for action in (self.contrast_action, self.language_action):
             menu.addAction(action)

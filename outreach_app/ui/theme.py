@@ -1,7 +1,7 @@
 """The app's colours: the platform's own, or a high-contrast palette (white on black, yellow
 for focus and selection, strong borders, a focus frame on every control that takes focus).
 
-High contrast is switched from Settings › High contrast, kept per person on this computer
+High contrast is switched from File › High contrast, kept per person on this computer
 (`outreach_app.user_choices`), and applied at start before the first window (the first-run
 setup and unlock screens too); until the person chooses, the system's contrast preference
 (Qt 6.10's `QStyleHints.accessibility()`) decides.
@@ -183,7 +183,7 @@ def apply_theme(app: QApplication, high: bool) -> None:
 
 
 def switch_contrast(high: bool) -> None:
-    """Settings › High contrast: applied at once and remembered for the next start."""
+    """File › High contrast: applied at once and remembered for the next start."""
     app = QApplication.instance()
     if isinstance(app, QApplication):
         apply_theme(app, high)

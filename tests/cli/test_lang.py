@@ -58,7 +58,7 @@ def test_the_language_chosen_in_the_app_comes_before_the_devices(plain_folder: P
             preferences.set_device_language(uow, "es")
     finally:
         store.close()
-    user_choices.save_language("fr")  # Settings › Language… (the test's own config folder)
+    user_choices.save_language("fr")  # File › Language… (the test's own config folder)
     args = ("receive", "--site", "ZZ-NOWHERE", "--item", "SYRINGE", "--qty", "5")
     assert "Aucun site ne s'appelle" in run_outreach(*args, data_dir=plain_folder).err
     assert "No site is called" in run_outreach("--lang", "en", *args, data_dir=plain_folder).err

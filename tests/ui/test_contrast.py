@@ -1,4 +1,4 @@
-"""Settings › High contrast: white on black with a yellow focus frame, at once on every window
+"""File › High contrast: white on black with a yellow focus frame, at once on every window
 shown, remembered for the next start (before the first window: setup and unlock too), and the
 system's contrast preference followed until the person chooses."""
 
@@ -32,9 +32,9 @@ def _window(qtbot, store, folder, tmp_path):
 
 
 def _contrast_action(window):
-    """Settings › High contrast, as the menu bar shows it."""
-    settings = next(a.menu() for a in window.menuBar().actions() if a.text() == "Se&ttings")
-    action = next(a for a in settings.actions() if a.text() == "&High contrast")
+    """File › High contrast, as the menu shows it."""
+    file_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
+    action = next(a for a in file_menu.actions() if a.text() == "&High contrast")
     assert action is window.menus.settings.contrast_action
     return action
 
@@ -54,7 +54,7 @@ def test_high_contrast_switches_every_window_at_once(qtbot, ui_store, plain_fold
     action = _contrast_action(window)
     assert not action.isChecked()
 
-    action.trigger()  # Settings › High contrast
+    action.trigger()  # File › High contrast
 
     for widget in (window, page, window.nav, page.form.code):
         palette = widget.palette()

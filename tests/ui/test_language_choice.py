@@ -1,4 +1,4 @@
-"""Settings › Language…: the person's language, kept on this computer outside the data store,
+"""File › Language…: the person's language, kept on this computer outside the data store,
 shown from the next start (menus, the unlock screen); `--lang` still comes first."""
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def test_french_chosen_shows_french_menus_after_a_restart(
     window = _window(qtbot, ui_store, plain_folder, tmp_path)
     assert _menu_titles(window)[0] == "&File"
     monkeypatch.setattr(LanguageDialog, "ask", classmethod(lambda c, p, now: LanguageChoice("fr")))
-    window.menus.settings.language_action.trigger()  # Settings › Language…, French
+    window.menus.settings.language_action.trigger()  # File › Language…, French
     assert window.statusBar().currentMessage() == (
         "From the next start, the app shows in Français."
     )

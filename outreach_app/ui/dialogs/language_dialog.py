@@ -1,4 +1,4 @@
-"""Settings › Language…: the language of the app for the person using this computer.
+"""File › Language…: the language of the app for the person using this computer.
 
 Kept outside the data store (`outreach_app.user_choices`), so the next start shows the first-run
 setup and the unlock screen in it too. Every language is named in the language shown and in
