@@ -44,6 +44,12 @@ TONES: dict[str, tuple[str, str]] = {
         "color: #1d4d2b; background: #e7f4ea; padding: 6px; border-radius: 3px;",
         f"color: {HC_INFO}; background: {BLACK}; padding: 4px; border: 2px solid {HC_INFO};",
     ),
+    "banner": (
+        "color: #8a1c1c; background: #fdecea; border: 1px solid #e3a6a0; padding: 6px; "
+        "border-radius: 3px; font-weight: bold;",
+        f"color: {HC_ERROR}; background: {BLACK}; padding: 4px; border: 2px solid {HC_ERROR}; "
+        "font-weight: bold;",
+    ),
     "hint-box": (
         "color: #1d3d5c; background: #e8f0f8; padding: 6px; border-radius: 3px;",
         f"color: {WHITE}; background: {BLACK}; padding: 4px; border: 2px solid {WHITE};",
@@ -53,14 +59,22 @@ TONES: dict[str, tuple[str, str]] = {
 
 # Strong borders and a yellow frame on the control that has the focus. The style sheet
 # draws these controls whole, so their colours are given here as well as in the palette.
+# Spin boxes: with a border from a style sheet and no arrows (the quantity boxes), Qt 6.11
+# leaves their text one pixel wide unless the arrows sit in the margin; so in high contrast
+# numbers change by typing, the arrow keys, the wheel or the +1/+5 buttons, not by arrows.
+# A ticked box is filled yellow.
 HIGH_CONTRAST_SHEET = f"""
 QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox, QComboBox, QAbstractItemView {{
     background: {BLACK}; color: {WHITE}; border: 2px solid {WHITE};
     selection-background-color: {YELLOW}; selection-color: {BLACK};
 }}
 QPushButton, QToolButton {{
-    background: {BLACK}; color: {WHITE}; border: 2px solid {WHITE}; padding: 4px 10px;
+    background: {BLACK}; color: {WHITE}; border: 2px solid {WHITE}; padding: 3px 4px;
 }}
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{
+    subcontrol-origin: margin; width: 10px; background: transparent; border: none;
+}}
+QAbstractSpinBox::up-arrow, QAbstractSpinBox::down-arrow {{ image: none; width: 0px; }}
 QPushButton:pressed, QToolButton:pressed, QPushButton:checked, QToolButton:checked {{
     background: {WHITE}; color: {BLACK};
 }}
@@ -77,6 +91,12 @@ QComboBox:focus, QAbstractItemView:focus, QPushButton:focus, QToolButton:focus {
 QWidget#{TALLY_FOCUS_NAME} {{ border: 3px solid transparent; }}
 QWidget#{TALLY_FOCUS_NAME}:focus {{ border: 3px solid {YELLOW}; }}
 QCheckBox, QRadioButton {{ border: 2px solid transparent; padding: 2px; }}
+QCheckBox::indicator, QRadioButton::indicator {{
+    width: 14px; height: 14px; border: 2px solid {WHITE}; background: {BLACK};
+}}
+QRadioButton::indicator {{ border-radius: 9px; }}
+QCheckBox::indicator:checked, QRadioButton::indicator:checked {{ background: {YELLOW}; }}
+QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{ border-color: #a0a0a0; }}
 QCheckBox:focus, QRadioButton:focus, QGroupBox:focus {{ border: 2px solid {YELLOW}; }}
 QTabBar::tab {{
     background: {BLACK}; color: {WHITE}; border: 2px solid {WHITE}; padding: 6px 12px;

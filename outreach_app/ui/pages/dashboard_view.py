@@ -108,7 +108,7 @@ class DashboardLayout(QWidget):
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
-        set_tone(self.banner, "error-box", "font-weight: bold;")
+        set_tone(self.banner, "banner")
         self.banner.hide()
         self.summary = QLabel("")
         set_tone(self.summary, "quiet")
