@@ -66,6 +66,10 @@ def test_high_contrast_switches_every_window_at_once(qtbot, ui_store, plain_fold
     # A line that colours its own text follows too: no dark red on black.
     error = window.sign_in.screen.error
     assert theme.HC_ERROR in error.styleSheet()
+    # Every quantity box still has room for its number (a style sheet border can squeeze it).
+    for row in page.form.item_rows:
+        edit = row.spin.lineEdit()
+        assert edit.width() >= edit.fontMetrics().horizontalAdvance("999"), row.code
     # The control that has the focus wears a yellow frame.
     page.form.code.setFocus()
     qtbot.waitUntil(lambda: page.form.code.hasFocus())
