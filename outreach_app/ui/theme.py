@@ -57,6 +57,14 @@ TONES: dict[str, tuple[str, str]] = {
     "backdrop": ("background: #d9d9d9;", f"background: {BLACK};"),
 }
 
+#: Colours item models give cells: (the platform palette's, the high-contrast one).
+CELL_COLOURS: dict[str, tuple[str, str]] = {
+    "muted": ("#6b6b6b", "#b8b8b8"),  # voided records, reversals, people no longer active
+    "hidden": ("#6b4d00", HC_WARNING),  # small counts hidden ("<5")
+    "alert": ("#8a1c1c", HC_ERROR),
+    "alert-background": ("#fdecea", "#3a0000"),
+}
+
 # Strong borders and a yellow frame on the control that has the focus. The style sheet
 # draws these controls whole, so their colours are given here as well as in the palette.
 # Spin boxes: with a border from a style sheet and no arrows (the quantity boxes), Qt 6.11
@@ -222,6 +230,12 @@ def follow_system(app: QApplication) -> None:
             apply_theme(app, system_prefers_high_contrast())
 
     hints.contrastPreferenceChanged.connect(changed)  # type: ignore[attr-defined]
+
+
+def cell_colour(name: str) -> QColor:
+    """A cell's colour (`CELL_COLOURS`) in the palette shown, asked each time a cell is drawn."""
+    normal, contrast = CELL_COLOURS[name]
+    return QColor(contrast if is_high_contrast() else normal)
 
 
 def text_colour(tone: str) -> str:

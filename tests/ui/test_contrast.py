@@ -117,3 +117,42 @@ def test_the_systems_preference_counts_until_the_person_chooses(monkeypatch):
 
 def test_the_system_hint_is_read_where_qt_has_it():
     assert theme.system_prefers_high_contrast() in (True, False)  # offscreen: no preference
+
+
+def _luminance(colour: QColor) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(colour.redF())
+        + 0.7152 * channel(colour.greenF())
+        + 0.0722 * channel(colour.blueF())
+    )
+
+
+def _contrast(one: QColor, other: QColor) -> float:
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_every_high_contrast_colour_reads_at_seven_to_one():
+    """WCAG AAA for text: each colour a line or a cell takes in high contrast, on black (or on
+    the alert rows' dark red)."""
+    theme.apply_theme(QApplication.instance(), True)
+    weak = {}
+    for tone in theme.TONES:
+        sheet = theme.tone_sheet(tone)
+        if "color:" in sheet:
+            colour = QColor(theme.text_colour(tone))
+            if _contrast(colour, BLACK) < 7:
+                weak[tone] = colour.name()
+    for name in ("muted", "hidden", "alert"):
+        if _contrast(theme.cell_colour(name), BLACK) < 7:
+            weak[name] = theme.cell_colour(name).name()
+    if _contrast(theme.cell_colour("alert"), theme.cell_colour("alert-background")) < 7:
+        weak["alert row"] = theme.cell_colour("alert-background").name()
+    palette = QApplication.instance().palette()
+    for role in (ROLE.WindowText, ROLE.Text, ROLE.ButtonText, ROLE.PlaceholderText):
+        if _contrast(palette.color(role), BLACK) < 7:
+            weak[role.name] = palette.color(role).name()
+    assert not weak, f"too faint on black: {weak}"
