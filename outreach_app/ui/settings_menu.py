@@ -30,6 +30,13 @@ class SettingsMenu:
         for action in (self.contrast_action, self.language_action):
             menu.addAction(action)
             window.addAction(action)
+        menu.aboutToShow.connect(self._show_contrast)
+
+    def _show_contrast(self) -> None:
+        """The tick follows what is shown (the system's preference may have changed it)."""
+        blocked = self.contrast_action.blockSignals(True)  # showing is not choosing
+        self.contrast_action.setChecked(theme.is_high_contrast())
+        self.contrast_action.blockSignals(blocked)
 
     def _on_contrast(self, on: bool) -> None:
         theme.switch_contrast(on)

@@ -115,6 +115,18 @@ def test_the_systems_preference_counts_until_the_person_chooses(monkeypatch):
     assert theme.starting_contrast() is True
 
 
+def test_a_change_of_the_systems_preference_shows_in_the_menu(
+    qtbot, ui_store, plain_folder, tmp_path
+):
+    window = _window(qtbot, ui_store, plain_folder, tmp_path)
+    action = _contrast_action(window)
+    theme.apply_theme(QApplication.instance(), True)  # as when the system asks for it
+    action.parent().menuBar().actions()[0].menu().aboutToShow.emit()  # File opens
+    assert action.isChecked()
+    assert user_choices.high_contrast() is None  # showing the tick chose nothing
+    close_window(qtbot, window)
+
+
 def test_the_system_hint_is_read_where_qt_has_it():
     assert theme.system_prefers_high_contrast() in (True, False)  # offscreen: no preference
 
