@@ -55,6 +55,11 @@ TONES: dict[str, tuple[str, str]] = {
         f"color: {WHITE}; background: {BLACK}; padding: 4px; border: 2px solid {WHITE};",
     ),
     "backdrop": ("background: #d9d9d9;", f"background: {BLACK};"),
+    # The scroll area alone (not its scroll bars): a tone with its own selector.
+    "backdrop-area": (
+        "QScrollArea { background: #d9d9d9; }",
+        f"QScrollArea {{ background: {BLACK}; }}",
+    ),
 }
 
 #: Colours item models give cells: (the platform palette's, the high-contrast one).

@@ -33,7 +33,7 @@ class PagePreview(QScrollArea):
         self.setWidget(self.label)
         self.setWidgetResizable(True)
         self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        set_tone(self, "backdrop")
+        set_tone(self, "backdrop-area")
         self.setMinimumWidth(260)
 
     @property
