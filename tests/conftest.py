@@ -48,6 +48,15 @@ def init_options(passphrase: str | None) -> InitOptions:
     )
 
 
+@pytest.fixture(autouse=True)
+def own_choices(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test its own folder for the person's choices (language, high contrast), so what
+    someone chose in the app on this computer changes no test, nor one test the next."""
+    folder = tmp_path_factory.mktemp("choices")
+    monkeypatch.setenv("OUTREACH_CONFIG_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def template_folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("templates")

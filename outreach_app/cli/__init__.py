@@ -10,6 +10,7 @@ from pathlib import Path
 from outreach_app.domain.errors import OutreachError
 from outreach_app.i18n import LANGUAGES, _, choose_language, set_language
 from outreach_app.logsetup import configure_file_logging
+from outreach_app.user_choices import chosen_language
 
 log = logging.getLogger("outreach_app.cli")
 
@@ -37,13 +38,18 @@ def requested_language(argv: Sequence[str]) -> str | None:
     return None
 
 
+def start_language(argv: Sequence[str]) -> str:
+    """The language to start in (contracts §3): `--lang`, else the one chosen in the app by
+    this person on this computer (File › Language…), else the system's. Without either of
+    the first two, a command follows the device's setting once it opens its store."""
+    return choose_language(requested_language(argv), chosen_language())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from outreach_app.cli.parser import build_parser
 
     argv = list(sys.argv[1:] if argv is None else argv)
-    # Until a store is open, --lang or the system's language; the device's setting is read
-    # when the command opens its store (cli.opening), unless --lang was given.
-    set_language(choose_language(requested_language(argv)))
+    set_language(start_language(argv))
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.data_dir is None:

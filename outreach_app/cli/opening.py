@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 from outreach_app.cli.passphrase import existing_passphrase
 from outreach_app.cli.pins import acting_pin
 from outreach_app.i18n import choose_language, set_language
+from outreach_app.user_choices import chosen_language
 
 if TYPE_CHECKING:
     from outreach_app.services.store import Store
@@ -31,7 +32,7 @@ def open_from_args(args: argparse.Namespace) -> Store:
         passphrase = existing_passphrase() if folder_is_encrypted(args.data_dir) else None
         store = open_store(args.data_dir, passphrase=passphrase)
     try:
-        if getattr(args, "lang", None) is None:
+        if getattr(args, "lang", None) is None and chosen_language() is None:
             _follow_device_language(store)  # before --staff, so its PIN prompt is in it too
         name = getattr(args, "staff", None)
         if name:
@@ -44,7 +45,8 @@ def open_from_args(args: argparse.Namespace) -> Store:
 
 
 def _follow_device_language(store: Store) -> None:
-    """Without --lang, the language chosen in the app on this device (contracts §3)."""
+    """Without --lang nor a language chosen in the app by this person (user_choices), the
+    device's setting in the store (contracts §3)."""
     from outreach_app.services.preferences import device_language
 
     with store.reading() as uow:

@@ -32,6 +32,7 @@ from outreach_app.ui import smoke
 from outreach_app.ui.dialogs.opening import SetupDialog, UnlockDialog, show_store_error
 from outreach_app.ui.main_window import APPLICATION, ORGANISATION, MainWindow
 from outreach_app.ui.qt_language import apply_language
+from outreach_app.ui.theme import apply_theme, follow_system, starting_contrast
 
 log = logging.getLogger(__name__)
 
@@ -132,13 +133,21 @@ def claim_folder(data_dir: Path, db_url: str | None) -> Any:
         return False
 
 
-def run_app(data_dir: Path, db_url: str | None) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
+def prepare_app(app: QApplication) -> None:
+    """Names, icon, Qt's own language and the palette: before the first window shows."""
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setDesktopFileName(DESKTOP_FILE)  # Wayland matches the window to the desktop entry
     app.setWindowIcon(app_icon())
     apply_language(app)  # Qt's own buttons and dialogs in the language chosen (--lang, system)
+    if starting_contrast():  # chosen on this computer, else the system's preference
+        apply_theme(app, True)  # before the first window: setup and unlock too
+    follow_system(app)
+
+
+def run_app(data_dir: Path, db_url: str | None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    prepare_app(app)
     data_dir = Path(data_dir)
     configure_file_logging(data_dir)
     install_excepthook(data_dir)

@@ -1,5 +1,5 @@
 """The main window's menu bar: File, Go, one menu per page that lends actions (see
-`page_registry.MENUS`), and Help.
+`page_registry.MENUS`), and Help. File also holds this person's settings (`settings_menu`).
 
 Every action is also added to the window, so its shortcut works wherever the focus is; the
 handlers decide what a shortcut may do while the window is locked. An entry that only a
@@ -22,6 +22,7 @@ from outreach_app.i18n import _
 
 from outreach_app.ui.mnemonics import shortcut_text
 from outreach_app.ui.page_registry import MENUS, PAGES, page_index
+from outreach_app.ui.settings_menu import SettingsMenu
 from outreach_app.ui.widgets.page import Page
 from outreach_app.ui.widgets.role_notice import SWITCH_KEYS
 
@@ -75,6 +76,7 @@ class MenuBar:
         if handlers.lock_and_close is not None:
             self._add(file_menu, _("Lock and &close"), None, handlers.lock_and_close)
         self._add(file_menu, _("Idle lock &after…"), None, handlers.idle_setting)
+        self.settings = SettingsMenu(window, file_menu)  # High contrast, Language…
         file_menu.addSeparator()
         self._add(file_menu, _("&Quit"), "Ctrl+Q", handlers.quit)
         go = bar.addMenu(_("&Go"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from outreach_app import user_choices
 from outreach_app.services import preferences
 from outreach_app.services.store import open_store
 from tests.cli.conftest import run_outreach
@@ -48,6 +49,21 @@ def test_the_devices_setting_applies_unless_lang_is_given(plain_folder: Path) ->
     args = ("receive", "--site", "ZZ-NOWHERE", "--item", "SYRINGE", "--qty", "5")
     assert "Ningún sitio se llama" in run_outreach(*args, data_dir=plain_folder).err
     assert "No site is called" in run_outreach("--lang", "en", *args, data_dir=plain_folder).err
+
+
+def test_the_language_chosen_in_the_app_comes_before_the_devices(plain_folder: Path) -> None:
+    store = open_store(plain_folder)
+    try:
+        with store.unit_of_work() as uow:
+            preferences.set_device_language(uow, "es")
+    finally:
+        store.close()
+    user_choices.save_language("fr")  # File › Language… (the test's own config folder)
+    args = ("receive", "--site", "ZZ-NOWHERE", "--item", "SYRINGE", "--qty", "5")
+    assert "Aucun site ne s'appelle" in run_outreach(*args, data_dir=plain_folder).err
+    assert "No site is called" in run_outreach("--lang", "en", *args, data_dir=plain_folder).err
+    user_choices.save_language(None)  # follow the system again: the device's setting
+    assert "Ningún sitio se llama" in run_outreach(*args, data_dir=plain_folder).err
 
 
 def test_csv_is_the_same_in_every_language(plain_folder: Path) -> None:

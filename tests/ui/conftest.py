@@ -24,6 +24,7 @@ from outreach_app.services import encounters, inventory, staff
 from outreach_app.services.store import Store, open_store
 from tests.conftest import FIRST_SITE
 
+from outreach_app.ui import theme
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.widgets.role_notice import CoordinatorOnly
 from outreach_app.ui.widgets.shortfall import ShortfallConfirm
@@ -44,6 +45,14 @@ class Refusals:
 
     def __call__(self, parent: Any, what: str, name: str | None) -> None:
         self.told.append(what)
+
+
+@pytest.fixture(autouse=True)
+def platform_palette(qapp: Any) -> Iterator[None]:
+    """A test (or a walk through Settings) that turns high contrast on leaves it off again."""
+    yield
+    if theme.is_high_contrast():
+        theme.apply_theme(qapp, False)
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ from tests import dashboard_expected as expected
 from outreach_app.ui.dialogs.save_file import SaveFileDialog
 from outreach_app.ui.models import dashboard_tables as dt
 from outreach_app.ui.pages.dashboard import DashboardPage
+from outreach_app.ui.theme import cell_colour
 
 WINDOWS = {words: code for code, words in dt.WINDOW_WORDS.items()}
 
@@ -85,7 +86,9 @@ def test_count_needed_is_flagged(page: DashboardPage) -> None:
     stock = page.stock_model
     row = next(r for r in range(stock.rowCount()) if cell(stock, r, dt.ST_CODE) == "COOKER")
     assert cell(stock, row, dt.ST_ITEM) == "Cooker — count needed"
-    assert cell(stock, row, dt.ST_SITE, Qt.ItemDataRole.BackgroundRole) == dt.ALERT_BACKGROUND
+    assert cell(stock, row, dt.ST_SITE, Qt.ItemDataRole.BackgroundRole) == cell_colour(
+        "alert-background"
+    )
     page.site_combo.setCurrentIndex(page.site_combo.findData("Drop-in"))
     assert page.banner.isHidden()  # nothing below zero at Drop-in
     assert csv_lines_on_page(page) == expected.DROP_IN[1:]

@@ -16,8 +16,8 @@ from tests.ui.walked import walked
 # "A4" paper, Qt's own "OK", and the words a translator kept because they are the right ones.
 COMMON = {"a", "ok", "csv", "pdf", "ctrl"}
 SAME_WORDS = {
-    "fr": COMMON | {"action", "code", "contact", "contacts", "lot", "note", "options", "section",
-                    "site", "sites"},
+    "fr": COMMON | {"action", "code", "contact", "contacts", "lot", "note", "options", "pages",
+                    "section", "site", "sites", "stock"},
     "es": COMMON | {"kits", "pin"},
 }  # fmt: skip
 

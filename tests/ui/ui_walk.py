@@ -133,6 +133,8 @@ def collect(shown: Shown, scope: str, root: QWidget) -> None:
     for widget in visible:
         key = f"{scope}::{_path(widget, root)}"
         shown.add(f"{key}::tip", widget.toolTip())
+        shown.add(f"{key}::name", widget.accessibleName())  # what a screen reader says
+        shown.add(f"{key}::description", widget.accessibleDescription())
         if widget.isWindow():
             shown.add(f"{key}::title", widget.windowTitle())
         if isinstance(widget, QLabel | QAbstractButton):

@@ -31,13 +31,13 @@ from outreach_app.i18n import _, _l
 
 from outreach_app.ui.dialogs.join_fields import InvitationPicker, join_code_field, join_organisation
 from outreach_app.ui.dialogs.unlock import UnlockDialog, show_store_error
+from outreach_app.ui.theme import set_tone
 
 __all__ = ["SetupDialog", "SetupDone", "UnlockDialog", "passphrase_strength", "show_store_error"]
 
 if TYPE_CHECKING:
     from outreach_app.services.store_init import InitOptions
 
-ERROR_STYLE = "color: #8a1c1c;"
 NO_ENCRYPTION_RISK = _l(
     "Without encryption, anyone who gets this computer or a copy of the data folder can read "
     "every encounter, note and participant code. Choose it only if the disk itself is encrypted."
@@ -102,7 +102,7 @@ class SetupDialog(QDialog):
         self.no_encryption = QCheckBox(_("&No encryption (not recommended)"))
         self.risk = QLabel(str(NO_ENCRYPTION_RISK))
         self.risk.setWordWrap(True)
-        self.risk.setStyleSheet("color: #8a4b00;")
+        set_tone(self.risk, "warning")
         self.risk.hide()
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
@@ -112,7 +112,7 @@ class SetupDialog(QDialog):
         )
         self.error = QLabel("")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         self.new_org = QRadioButton(_("Ne&w organisation"))
         self.new_org.setChecked(True)
         self.join_org = QRadioButton(_("&Join an organisation"))

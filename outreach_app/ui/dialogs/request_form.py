@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from outreach_app.ui.theme import set_tone
 from outreach_app.ui.widgets.modal import run_modal
-
-ERROR_STYLE = "color: #8a1c1c;"
 
 
 class RequestForm(QDialog):
@@ -30,7 +29,7 @@ class RequestForm(QDialog):
         self.setMinimumWidth(420)
         self.form = QFormLayout()
         self.error = QLabel()
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -33,9 +33,10 @@ from outreach_app.services import staff
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.models import staff_table as st
 from outreach_app.ui.models.rows import RowRole
+from outreach_app.ui.theme import set_tone
 from outreach_app.ui.widgets.common import MessageLine, compact_table, submit_write
 from outreach_app.ui.widgets.modal import run_modal
-from outreach_app.ui.widgets.sign_in_screen import ERROR_STYLE, pin_edit
+from outreach_app.ui.widgets.sign_in_screen import pin_edit
 
 
 class PersonDialog(QDialog):
@@ -51,7 +52,7 @@ class PersonDialog(QDialog):
             self.role.addItem(role_label(role), role)
         self.pin, self.again = pin_edit(_("4 to 12 digits")), pin_edit(_("the same PIN again"))
         self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

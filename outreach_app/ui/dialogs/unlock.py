@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from outreach_app.domain.errors import OutreachError, WrongPassphrase
 from outreach_app.i18n import _
 
-ERROR_STYLE = "color: #8a1c1c;"
+from outreach_app.ui.theme import set_tone
 
 
 class UnlockDialog(QDialog):
@@ -67,7 +67,7 @@ class UnlockDialog(QDialog):
         self.busy.hide()
         self.error = QLabel("")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -99,7 +99,7 @@ class UnlockDialog(QDialog):
         self.ok_button.setEnabled(not busy)
         self.passphrase.setReadOnly(busy)
         self.busy.setVisible(busy)
-        self.error.setStyleSheet("" if busy else ERROR_STYLE)
+        set_tone(self.error, None if busy else "error")
         self.error.setText(_("Opening…") if busy else "")
 
     def opened(self, store: Any) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from outreach_app.domain.values import ItemInfo, KitInfo, ReferralTypeInfo, SiteInfo
 from outreach_app.i18n import N_, _
 
 from outreach_app.ui.models.rows import RowsTableModel
+from outreach_app.ui.theme import cell_colour
 
-INACTIVE_COLOUR = QColor("#6b6b6b")
 ActiveRole = Qt.ItemDataRole.UserRole + 20
 
 
@@ -25,7 +25,7 @@ class _CatalogModel(RowsTableModel):
         if role == ActiveRole:
             return row.active
         if role == Qt.ItemDataRole.ForegroundRole and not row.active:
-            return INACTIVE_COLOUR
+            return cell_colour("muted")
         if role == Qt.ItemDataRole.FontRole and not row.active:
             font = QFont()
             font.setItalic(True)

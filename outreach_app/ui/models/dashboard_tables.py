@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from outreach_app.domain.dashboard import (
     WEEK_LABELS,
@@ -21,10 +21,8 @@ from outreach_app.domain.dashboard import (
 from outreach_app.i18n import N_, _, ngettext
 
 from outreach_app.ui.models.rows import RowsTableModel
+from outreach_app.ui.theme import cell_colour
 
-ALERT_BACKGROUND = QColor("#fdecea")
-ALERT_TEXT = QColor("#8a1c1c")
-HIDDEN_COLOUR = QColor("#6b4d00")
 WINDOW_WORDS = {"expired": N_("expired"), "30": N_("within 30 days"),
                 "60": N_("within 60 days"), "90": N_("within 90 days")}  # fmt: skip
 
@@ -95,7 +93,7 @@ class WeekTableModel(RowsTableModel):
             return None
         text = row.this_week if column == WK_THIS else row.mean
         if role == Qt.ItemDataRole.ForegroundRole and _hidden(text):
-            return HIDDEN_COLOUR
+            return cell_colour("hidden")
         if role == Qt.ItemDataRole.ToolTipRole and text.startswith("<"):
             return _("A small count of people, hidden to protect privacy.")
         if role == Qt.ItemDataRole.ToolTipRole and text == "*":
@@ -157,9 +155,9 @@ class StockTableModel(RowsTableModel):
         line = row.line
         if line.count_needed:
             if role == Qt.ItemDataRole.BackgroundRole:
-                return ALERT_BACKGROUND
+                return cell_colour("alert-background")
             if role == Qt.ItemDataRole.ForegroundRole:
-                return ALERT_TEXT
+                return cell_colour("alert")
             if role == Qt.ItemDataRole.ToolTipRole:
                 return _(
                     "Count needed: more was handed out than the records show on hand. Count "
@@ -221,7 +219,7 @@ class ExpiringTableModel(RowsTableModel):
 
     def extra(self, row: ExpiringLot, column: int, role: int) -> Any:
         if row.window == "expired" and role == Qt.ItemDataRole.ForegroundRole:
-            return ALERT_TEXT
+            return cell_colour("alert")
         if role == Qt.ItemDataRole.ToolTipRole and column == EX_ITEM:
             return row.item_code
         return None

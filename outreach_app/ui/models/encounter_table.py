@@ -13,11 +13,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from outreach_app.domain.errors import OutreachError
 from outreach_app.i18n import N_, _
 from outreach_app.services import encounter_list
+
+from outreach_app.ui.theme import cell_colour
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -44,7 +46,6 @@ IsTallyRole = Qt.ItemDataRole.UserRole + 4
 SORTABLE_COLUMNS = (COL_WHEN,)
 
 PAGE_SIZE = 200
-VOIDED_COLOUR = QColor("#6b6b6b")
 
 
 def supplies_text(row: Any) -> str:
@@ -200,7 +201,7 @@ class EncounterTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole and row.voided:
             return self._strike
         if role == Qt.ItemDataRole.ForegroundRole and row.voided:
-            return VOIDED_COLOUR
+            return cell_colour("muted")
         if role == Qt.ItemDataRole.ToolTipRole:
             if row.voided:
                 return _("Voided: {reason}", reason=row.void_reason)

@@ -6,12 +6,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 
 from outreach_app.domain.values import MovementInfo
 from outreach_app.i18n import N_, _
 
 from outreach_app.ui.models.rows import RowsTableModel
+from outreach_app.ui.theme import cell_colour
 
 COL_WHEN = 0
 COL_KIND = 1
@@ -30,7 +30,6 @@ KIND_LABELS = {
     "count_correction": N_("Stocktake correction"),
 }
 DEFAULT_WHY = {"distribute": N_("encounter or tally record")}
-REVERSAL_COLOUR = QColor("#6b6b6b")
 
 
 class LedgerTableModel(RowsTableModel):
@@ -67,5 +66,5 @@ class LedgerTableModel(RowsTableModel):
 
     def extra(self, row: MovementInfo, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and row.reverses:
-            return REVERSAL_COLOUR
+            return cell_colour("muted")
         return None

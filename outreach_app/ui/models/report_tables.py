@@ -7,7 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 
 from outreach_app.domain.figures import DisplayRow
 from outreach_app.domain.reconciliation import MOVEMENT_COLUMNS, ReconciliationRow
@@ -16,6 +15,7 @@ from outreach_app.reports.labels import figure_label
 from outreach_app.services.traces import TracedRecord
 
 from outreach_app.ui.models.rows import RowsTableModel
+from outreach_app.ui.theme import cell_colour
 
 SECTION_LABELS = {
     "summary": N_("Summary"),
@@ -25,7 +25,6 @@ SECTION_LABELS = {
     "referrals": N_("Referrals"),
     "demographics": N_("Demographics"),
 }
-HIDDEN_COLOUR = QColor("#6b4d00")
 
 # Monthly tally figures -------------------------------------------------------------------------
 
@@ -76,7 +75,7 @@ class FiguresTableModel(RowsTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column in (COL_VALUE, COL_PREVIOUS):
             text = row.value if column == COL_VALUE else row.previous
             if text.startswith("<") or text == "*":
-                return HIDDEN_COLOUR
+                return cell_colour("hidden")
         return None
 
 

@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 
 from outreach_app.domain.roles import role_label
 from outreach_app.i18n import N_, _
 
 from outreach_app.ui.models.rows import RowsTableModel
+from outreach_app.ui.theme import cell_colour
 
 COL_NAME = 0
 COL_ROLE = 1
 COL_STATE = 2
 COL_PIN = 3
-INACTIVE_COLOUR = QColor("#6b6b6b")
 
 
 class StaffTableModel(RowsTableModel):
@@ -35,5 +34,5 @@ class StaffTableModel(RowsTableModel):
 
     def extra(self, row: Any, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and not row.active:
-            return INACTIVE_COLOUR
+            return cell_colour("muted")
         return None

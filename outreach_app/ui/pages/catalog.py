@@ -36,6 +36,7 @@ from outreach_app.ui.dialogs.catalog_dialogs import (
 )
 from outreach_app.ui.models import catalog_tables as ct
 from outreach_app.ui.models.rows import RowRole, SortRole
+from outreach_app.ui.theme import set_tone
 from outreach_app.ui.widgets.common import (
     BusyBar,
     MessageLine,
@@ -112,7 +113,7 @@ class CatalogPage(Page):
             )
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        set_tone(note, "dim")
         self.message = MessageLine()
         layout = QVBoxLayout(self)
         layout.addLayout(actions)

@@ -28,12 +28,9 @@ from outreach_app.i18n import N_, _
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.models import dashboard_tables as dt
+from outreach_app.ui.theme import set_tone
 from outreach_app.ui.widgets.common import BusyBar, MessageLine, compact_table, date_edit
 
-BANNER_STYLE = (
-    "color: #8a1c1c; background: #fdecea; border: 1px solid #e3a6a0; padding: 6px; "
-    "border-radius: 3px; font-weight: bold;"
-)
 TITLE_STYLE = "font-weight: bold; padding-top: 4px;"
 
 
@@ -111,10 +108,10 @@ class DashboardLayout(QWidget):
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(BANNER_STYLE)
+        set_tone(self.banner, "banner")
         self.banner.hide()
         self.summary = QLabel("")
-        self.summary.setStyleSheet("color: #333;")
+        set_tone(self.summary, "quiet")
 
         self.week_table = self._table(self.week_model)
         self.week_table.setAccessibleName(_("This week"))
@@ -137,7 +134,7 @@ class DashboardLayout(QWidget):
         self.charts_layout.setContentsMargins(0, 0, 0, 0)
         self.charts_placeholder = QLabel(_("The charts appear here."))
         self.charts_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.charts_placeholder.setStyleSheet("color: #555;")
+        set_tone(self.charts_placeholder, "dim")
         self.charts_layout.addWidget(self.charts_placeholder)
 
         top = QSplitter()

@@ -10,6 +10,7 @@ from typing import Any
 from outreach_app.i18n import _
 
 from outreach_app.ui.pages.log_form import GENDER_LABELS, NALOXONE_REASON_LABELS
+from outreach_app.ui.theme import text_colour
 
 GENDERS = {gender.value: label for gender, label in GENDER_LABELS.items()}
 REASONS = {reason.value: label for reason, label in NALOXONE_REASON_LABELS.items()}
@@ -51,16 +52,18 @@ def detail_html(summary: Any, zone: Any) -> str:
     rows.append((_("Supplies"), "<br>".join(esc(s) for s in supplies) or "—"))
     if summary.note:
         rows.append((_("Note"), esc(summary.note)))
+    dim = text_colour("dim")  # of the palette shown (high contrast: light grey on black)
     body = "".join(
-        f"<tr><td style='color:#555;padding-right:8px'>{esc(k)}</td><td>{v}</td></tr>"
+        f"<tr><td style='color:{dim};padding-right:8px'>{esc(k)}</td><td>{v}</td></tr>"
         for k, v in rows
     )
     void = ""
     if summary.voided:
-        void = "<p style='color:#8a1c1c'>{}</p>".format(
+        void = "<p style='color:{}'>{}</p>".format(
+            text_colour("error"),
             _(
                 "<b>Voided</b>: {reason}. Left out of every figure.",
                 reason=esc(summary.void_reason or ""),
-            )
+            ),
         )
     return f"{void}<table>{body}</table>"

@@ -35,6 +35,7 @@ from outreach_app.ui.pages.log_messages import (
     not_saved_text,
     saved_text,
 )
+from outreach_app.ui.theme import set_tone
 from outreach_app.ui.widgets.page import Page
 from outreach_app.ui.widgets.shortfall import ShortfallConfirm
 from outreach_app.ui.widgets.text_warning import warning_text
@@ -42,8 +43,6 @@ from outreach_app.ui.worker import JobFailed
 
 UNDO_SECONDS = 10
 LOOKUP_DELAY_MS = 200
-ERROR_STYLE = "color: #8a1c1c;"
-INFO_STYLE = "color: #1d4d2b;"
 
 
 class LogEncounterPage(Page):
@@ -229,7 +228,7 @@ class LogEncounterPage(Page):
             return  # typed on since; a newer lookup is on its way
         status, codes = result
         self._codes.setStringList(codes)
-        self.form.status.setStyleSheet("")
+        set_tone(self.form.status, None)
         self.form.status.setText(status.describe())
         self.form.repeat.setEnabled(status.known)
         self.repeat_action.setEnabled(status.known)
@@ -241,7 +240,7 @@ class LogEncounterPage(Page):
         if isinstance(error, JobFailed):
             self._on_error(error)
             return
-        self.form.status.setStyleSheet(ERROR_STYLE)
+        set_tone(self.form.status, "error")
         self.form.status.setText(_("letters, digits and hyphens only; never a name"))
 
     @staticmethod
@@ -354,7 +353,7 @@ class LogEncounterPage(Page):
         self._message(error.message, error=True)
 
     def _message(self, text: str, error: bool = False) -> None:
-        self.form.message.setStyleSheet(ERROR_STYLE if error else INFO_STYLE)
+        set_tone(self.form.message, "error" if error else "info")
         self.form.message.setText(text)
 
     # Repeat and clear ----------------------------------------------------------------------

@@ -32,6 +32,7 @@ from outreach_app.domain.codes import AgeBand, Gender, NaloxoneReason
 from outreach_app.domain.values import EncounterSummary, KitInfo
 from outreach_app.i18n import N_, _
 
+from outreach_app.ui.theme import set_tone
 from outreach_app.ui.widgets.quantities import QuantityRow, QuantitySpin
 
 NALOXONE_REASON_LABELS = {
@@ -52,9 +53,6 @@ GENDER_LABELS = {
     Gender.OTHER: N_("Other"),
     Gender.NOT_STATED: N_("Prefers not to say"),
 }
-
-
-HINT_STYLE = "color: #1d3d5c; background: #e8f0f8; padding: 6px; border-radius: 3px;"
 
 
 class LogForm(QWidget):
@@ -136,7 +134,7 @@ class LogForm(QWidget):
         # Shown while nothing is on hand at the site (a new folder): where to start.
         self.empty_hint = QLabel("")
         self.empty_hint.setWordWrap(True)
-        self.empty_hint.setStyleSheet(HINT_STYLE)
+        set_tone(self.empty_hint, "hint-box")
         self.empty_hint.hide()
         supplies_layout.addWidget(self.empty_hint)
         supplies_layout.addWidget(scroll)
@@ -163,7 +161,7 @@ class LogForm(QWidget):
         self.note.setPlaceholderText(_("short, no names or details that identify anyone"))
         self.note_warning = QLabel("")
         self.note_warning.setWordWrap(True)
-        self.note_warning.setStyleSheet("color: #8a4b00;")
+        set_tone(self.note_warning, "warning")
         self.note_warning.hide()
 
         details = QGroupBox(_("Visit"))

@@ -34,6 +34,7 @@ from outreach_app.i18n import _, _l
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.models import report_tables as rt
 from outreach_app.ui.pages.report_jobs import REPORT_TITLES
+from outreach_app.ui.theme import set_tone
 from outreach_app.ui.widgets.common import BusyBar, MessageLine, compact_table, date_edit, org_zone
 from outreach_app.ui.widgets.page import Page
 from outreach_app.ui.widgets.page_preview import PagePreview
@@ -182,7 +183,7 @@ class ReportsView(Page):
         self.figures_empty = QLabel(str(NO_FIGURES))
         self.figures_empty.setWordWrap(True)
         self.figures_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.figures_empty.setStyleSheet("color: #555; padding: 12px;")
+        set_tone(self.figures_empty, "dim", "padding: 12px;")
         self.figures_stack = QStackedWidget()
         for widget in (self.figures_empty, self.figures_table, self.stock_table):
             self.figures_stack.addWidget(widget)

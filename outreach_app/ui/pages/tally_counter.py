@@ -32,6 +32,7 @@ from outreach_app.services.tile_layout import TileSetting
 
 from outreach_app.ui.context import AppContext
 from outreach_app.ui.dialogs.tile_dialog import TileDialog
+from outreach_app.ui.theme import TALLY_FOCUS_NAME, set_tone
 from outreach_app.ui.widgets.page import Page
 from outreach_app.ui.widgets.shortfall import ShortfallConfirm, below_zero_note, shortfall_lines
 
@@ -112,6 +113,9 @@ class TallyCounterPage(Page):
         self.undo_action.triggered.connect(self._on_undo)
         self.addAction(self.undo_action)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # The tiles count by key while the page has the focus: high contrast frames it.
+        self.setObjectName(TALLY_FOCUS_NAME)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         context.site_changed.connect(self._on_site_changed)
         self.context.worker.submit(_items, self._on_items, self._on_error)
 
@@ -198,7 +202,7 @@ class TallyCounterPage(Page):
         self.counts[code] = self.counts.get(code, 0) + 1
         self._paint(code)
         self.undo.setEnabled(True)
-        self.message.setStyleSheet("")
+        set_tone(self.message, None)
         self.message.setText(
             _("Counted one: {name}, at {site}.", name=self._names[code], site=saved.site)
             + below_zero_note(saved.negative_recorded)
@@ -244,5 +248,5 @@ class TallyCounterPage(Page):
         self.message.setText(_("Counting for a new site; the counts start again from zero."))
 
     def _on_error(self, error: OutreachError) -> None:
-        self.message.setStyleSheet("color: #8a1c1c;")
+        set_tone(self.message, "error")
         self.message.setText(error.message)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QLabel, QProgressBar, QWidget
 
 from outreach_app.ui.context import AppContext
+from outreach_app.ui.theme import set_tone
 
 # Typing on a cell starts editing it (count sheets are typed, not clicked).
 TYPE_TO_EDIT = (
@@ -19,8 +20,6 @@ TYPE_TO_EDIT = (
     | QAbstractItemView.EditTrigger.EditKeyPressed
     | QAbstractItemView.EditTrigger.SelectedClicked
 )
-ERROR_STYLE = "color: #8a1c1c; background: #fdecea; padding: 6px; border-radius: 3px;"
-INFO_STYLE = "color: #1d4d2b; background: #e7f4ea; padding: 6px; border-radius: 3px;"
 
 
 class MessageLine(QLabel):
@@ -33,12 +32,12 @@ class MessageLine(QLabel):
         self.hide()
 
     def show_error(self, text: str) -> None:
-        self.setStyleSheet(ERROR_STYLE)
+        set_tone(self, "error-box")
         self.setText(text)
         self.show()
 
     def show_info(self, text: str) -> None:
-        self.setStyleSheet(INFO_STYLE)
+        set_tone(self, "info-box")
         self.setText(text)
         self.show()
 

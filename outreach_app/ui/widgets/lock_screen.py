@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QProgressBar, QPushButton, QVBo
 
 from outreach_app.i18n import _
 
+from outreach_app.ui.theme import set_tone
+
 
 class LockScreen(QWidget):
     unlock_requested = Signal(str)  # the passphrase typed ("" for an unencrypted folder)
@@ -40,7 +42,7 @@ class LockScreen(QWidget):
         self.busy.setFixedSize(320, 8)
         self.busy.hide()
         self.error = QLabel("")
-        self.error.setStyleSheet("color: #8a1c1c;")
+        set_tone(self.error, "error")
         self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
         layout.addStretch(1)

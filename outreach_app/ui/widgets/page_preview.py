@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from outreach_app.i18n import _l
 
+from outreach_app.ui.theme import set_tone
+
 EMPTY_TEXT = _l(
     "The first page of the report shows here.\nChoose a report above and press Generate."
 )
@@ -27,11 +29,11 @@ class PagePreview(QScrollArea):
         self.label = QLabel(str(EMPTY_TEXT))
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setWordWrap(True)
-        self.label.setStyleSheet("color: #555; padding: 12px;")
+        set_tone(self.label, "dim", "padding: 12px;")
         self.setWidget(self.label)
         self.setWidgetResizable(True)
         self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.setStyleSheet("QScrollArea { background: #d9d9d9; }")
+        set_tone(self, "backdrop-area")
         self.setMinimumWidth(260)
 
     @property
@@ -41,13 +43,13 @@ class PagePreview(QScrollArea):
 
     def show_page(self, image: QImage) -> None:
         self._full = QPixmap.fromImage(image)
-        self.label.setStyleSheet("background: #d9d9d9; padding: 8px;")
+        set_tone(self.label, "backdrop", "padding: 8px;")
         self._fit()
 
     def clear_page(self, text: str | None = None) -> None:
         self._full = QPixmap()
         self.label.setPixmap(QPixmap())
-        self.label.setStyleSheet("color: #555; padding: 12px;")
+        set_tone(self.label, "dim", "padding: 12px;")
         self.label.setText(str(EMPTY_TEXT) if text is None else text)
 
     def resizeEvent(self, event: Any) -> None:

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidge
 
 from outreach_app.i18n import _
 
+from outreach_app.ui.theme import set_tone
+
 MAX_QTY = 9999
 
 
@@ -51,7 +53,7 @@ class QuantityRow(QWidget):
         usual = _("{on_hand} on hand", on_hand=9999)
         self.on_hand.setMinimumWidth(self.on_hand.fontMetrics().horizontalAdvance(usual) + 8)
         self.on_hand.setWordWrap(True)
-        self.on_hand.setStyleSheet("color: palette(mid);")
+        set_tone(self.on_hand, "faint")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label, 1)
@@ -83,7 +85,7 @@ class QuantityRow(QWidget):
             self.on_hand.setText(
                 _("{on_hand} on hand — short {short}", on_hand=on_hand, short=wanted - on_hand)
             )
-            self.on_hand.setStyleSheet("color: #b00020; font-weight: bold;")
+            set_tone(self.on_hand, "short")
         else:
             self.on_hand.setText(_("{on_hand} on hand", on_hand=on_hand))
-            self.on_hand.setStyleSheet("color: palette(mid);")
+            set_tone(self.on_hand, "faint")

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from outreach_app.domain.roles import role_label
 from outreach_app.i18n import _, ngettext
 
-ERROR_STYLE = "color: #8a1c1c;"
+from outreach_app.ui.theme import set_tone
 
 
 class Person(NamedTuple):
@@ -83,7 +83,7 @@ class SignInScreen(QWidget):
         self.busy.setFixedSize(320, 8)
         self.busy.hide()
         self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_tone(self.error, "error")
         self.error.setWordWrap(True)
         self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.error.setFixedWidth(440)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 from outreach_app.domain.text_warnings import hints_in_words, text_hints
 from outreach_app.i18n import _
 
-WARNING_STYLE = "color: #8a4b00;"  # as the Log page's note warning
+from outreach_app.ui.theme import set_tone
 
 
 def warning_text(hints: Sequence[str]) -> str:
@@ -30,7 +30,7 @@ class TextWarning(QLabel):
     def __init__(self, edit: QLineEdit, parent: QWidget | None = None) -> None:
         super().__init__("", parent)
         self.setWordWrap(True)
-        self.setStyleSheet(WARNING_STYLE)
+        set_tone(self, "warning")  # as the Log page's note warning
         self.hide()
         edit.textChanged.connect(self._on_text_changed)
 
