@@ -47,7 +47,8 @@ def test_the_audit_view_lists_filters_and_saves_the_contract_csv(
     assert isinstance(dialog, AuditDialog) and dialog.isVisible()
     qtmodeltester.check(dialog.model)
     actions = [dialog.model.index(r, at.COL_ACTION).data() for r in range(dialog.model.rowCount())]
-    assert "init" in actions and "staff add" in actions and "receive" in actions
+    # Shown in words (the CSV below keeps the codes of contracts §10).
+    assert "Set up" in actions and "Staff member added" in actions and "Stock received" in actions
     people = {dialog.model.index(r, at.COL_STAFF).data() for r in range(dialog.model.rowCount())}
     assert COORDINATOR in people
     assert dialog.model.headerData(0, Qt.Orientation.Horizontal) == "Time"
@@ -63,6 +64,7 @@ def test_the_audit_view_lists_filters_and_saves_the_contract_csv(
     lines = target.read_bytes().decode("utf-8").split("\r\n")
     assert lines[0] == ",".join(AUDIT_HEADER) == "at,device,staff,action,summary,records,entry_hash"
     assert len(lines) == 2 + 2 and lines[-1] == ""
+    assert all(",staff add," in line for line in lines[1:3])  # the code, whatever the language
     with app_store.reading() as uow:
         entries = audit.entries(uow, None, action="staff add")
     assert lines[2].endswith(entries[1].entry_hash) and f",{WORKER}," not in lines[2]
@@ -144,3 +146,18 @@ def test_the_person_dialog_checks_the_pin_typed_twice(qtbot):
     qtbot.keyClicks(dialog.again, "1235")
     dialog._on_ok()
     assert "differ" in dialog.error.text() and dialog.result() == 0
+
+
+def test_audit_actions_read_in_the_language_of_the_app():
+    from outreach_app.domain.audit_actions import action_label
+    from outreach_app.i18n import current_language, set_language
+
+    before = current_language()
+    try:
+        set_language("fr")
+        assert str(action_label("receive")) == "Stock reçu"
+        set_language("es")
+        assert str(action_label("void")) == "Registro anulado"
+        assert str(action_label("a-newer-action")) == "a-newer-action"  # unknown: its code
+    finally:
+        set_language(before)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from outreach_app.domain.audit_actions import action_label
 from outreach_app.domain.clock import FIRST_DAY, Period
 from outreach_app.domain.errors import OutreachError
 from outreach_app.i18n import _, ngettext
@@ -116,9 +117,10 @@ class AuditDialog(QDialog):
 
     def _on_choices(self, choices: tuple[list[str], list[str]]) -> None:
         people, actions = choices
-        for combo, names in ((self.person_combo, people), (self.action_combo, actions)):
-            for name in names:
-                combo.addItem(name, name)
+        for name in people:
+            self.person_combo.addItem(name, name)
+        for code in actions:  # shown in words, filtered by the code
+            self.action_combo.addItem(str(action_label(code)), code)
 
     def _on_show(self) -> None:
         period = self.period()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from outreach_app.domain.audit_actions import action_label
 from outreach_app.i18n import N_, _
 
 from outreach_app.ui.models.rows import RowsTableModel
@@ -34,7 +35,7 @@ class AuditTableModel(RowsTableModel):
         if column == COL_STAFF:
             return str(row.staff or _(SETUP))
         if column == COL_ACTION:
-            return str(row.action)
+            return str(action_label(row.action))
         if column == COL_SUMMARY:
             return str(row.summary)
         return ""
