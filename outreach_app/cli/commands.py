@@ -23,6 +23,7 @@ from outreach_app.services import (
     app_lock,
     backups,
     checks,
+    encounter_checks,
     encounters,
     importer,
     inventory,
@@ -148,7 +149,7 @@ def cmd_tally_entry(args: argparse.Namespace) -> int:
     def tally(uow: UnitOfWork) -> EncounterSummary:
         items: dict[str, int] = {}
         kits: dict[str, int] = {}
-        kit_codes = set(encounters.Catalog(uow.session).kits)
+        kit_codes = set(encounter_checks.Catalog(uow.session).kits)
         for code, qty in args.quantities:
             target = kits if normalize_code(code) in kit_codes else items
             target[code] = target.get(code, 0) + qty

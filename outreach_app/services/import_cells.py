@@ -25,7 +25,7 @@ from outreach_app.domain.limits import MAX_QUANTITY, too_large, whole_number
 from outreach_app.domain.participant import clean_participant_code
 from outreach_app.domain.values import CellProblem, EncounterDraft
 from outreach_app.i18n import Text, _l
-from outreach_app.services.encounters import NOTE_MAX, Catalog
+from outreach_app.services.encounter_checks import NOTE_MAX, Catalog
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.models import Site
 

@@ -24,7 +24,7 @@ from sqlalchemy import Connection
 from outreach_app.domain import identity
 from outreach_app.domain.codes import MovementKind
 from outreach_app.domain.lots import Draw, LotBalance, allocate_fefo
-from outreach_app.services.encounters import PreparedEncounter
+from outreach_app.services.encounter_checks import PreparedEncounter
 from outreach_app.services.ledger import lot_balances
 from outreach_app.services.uow import UnitOfWork
 from outreach_app.storage.facts import hash_row

@@ -43,7 +43,7 @@ from outreach_app.domain.values import (
 )
 from outreach_app.i18n import N_, _l, _nl, join
 from outreach_app.services import audit, free_text, staff
-from outreach_app.services.encounters import (
+from outreach_app.services.encounter_checks import (
     Catalog,
     PreparedEncounter,
     prepare,
