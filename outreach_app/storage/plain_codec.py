@@ -206,6 +206,14 @@ def rows_after(
     if after_seq is not None:
         sql += ' WHERE "seq" > ' + ("?" if conn.dialect.paramstyle == "qmark" else "%s")
         params = (after_seq,)
+    yield from driver_batches(conn, sql, params, batch)
+
+
+def driver_batches(
+    conn: Connection, sql: str, params: tuple[Any, ...], batch: int
+) -> Iterator[list[Sequence[Any]]]:
+    """The rows of `sql` in batches from the driver's own cursor (no Row objects, no per-value
+    processing): what export and merge read a year through."""
     cursor = conn.connection.cursor()
     try:
         cursor.execute(sql, params)

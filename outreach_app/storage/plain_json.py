@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Boolean, Column, Connection, LargeBinary, Table
 
+from outreach_app.storage.plain_codec import driver_batches
 from outreach_app.storage.types import Id
 
 
@@ -66,16 +67,10 @@ def record_json(
     if after_seq is not None:
         sql += ' WHERE r."seq" > ?'
         params = (after_seq,)
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(sql, params)
-        while True:
-            rows = list(cursor.fetchmany(batch))
-            if not rows:
-                return
-            yield rows
-    finally:
-        cursor.close()
+    # The query's four columns: device hex, seq, the record's JSON, its lines' JSON.
+    yield from cast(
+        Iterator[list[tuple[str, int, str, str | None]]], driver_batches(conn, sql, params, batch)
+    )
 
 
 def records_by_ids(
