@@ -46,19 +46,22 @@ def start_language(argv: Sequence[str]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from outreach_app.cli.parser import build_parser
+    from outreach_app.cli.global_options import app_options
 
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(start_language(argv))
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = app_options(argv)  # opening the app: no command's parser is built
+    if args is None:
+        from outreach_app.cli.parser import build_parser
+
+        args = build_parser().parse_args(argv)
     if args.data_dir is None:
         args.data_dir = default_data_dir()
     args.data_dir = args.data_dir.expanduser()
     if args.command is None:
         from outreach_app.cli.launch import launch_app
 
-        return launch_app(args, parser)
+        return launch_app(args)
     from outreach_app.cli.commands import HANDLERS  # the services, SQLAlchemy: not for the app
 
     log_file = configure_file_logging(args.data_dir)

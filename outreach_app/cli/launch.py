@@ -10,7 +10,7 @@ import sys
 from outreach_app.i18n import _
 
 
-def launch_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+def launch_app(args: argparse.Namespace) -> int:
     has_display = bool(
         os.environ.get("DISPLAY")
         or os.environ.get("WAYLAND_DISPLAY")
@@ -19,7 +19,9 @@ def launch_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     )
     app_available = importlib.util.find_spec("outreach_app.ui.app") is not None
     if not (has_display and app_available):
-        parser.print_usage(sys.stderr)
+        from outreach_app.cli.parser import build_parser
+
+        build_parser().print_usage(sys.stderr)
         print(
             _("outreach: no screen to show the app on; give a COMMAND (see `outreach --help`)."),
             file=sys.stderr,

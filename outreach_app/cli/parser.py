@@ -2,55 +2,24 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
-from outreach_app import __version__
 from outreach_app.cli import args as types
 from outreach_app.cli.bundle_commands import add_bundle_parsers
 from outreach_app.cli.demo_commands import add_demo_parser
 from outreach_app.cli.device_commands import add_device_parsers
+from outreach_app.cli.global_options import Parser, add_global_options
 from outreach_app.cli.privacy_commands import add_privacy_parsers
 from outreach_app.cli.report_commands import add_report_parsers
 from outreach_app.cli.staff_commands import add_staff_parsers
 from outreach_app.cli.sync_commands import add_sync_parser
 from outreach_app.domain.codes import SiteKind
-from outreach_app.i18n import LANGUAGES, _
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse already exits 2 on a refusal; this only keeps its message to one clear line."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+from outreach_app.i18n import _
 
 
 def build_parser() -> Parser:
     parser = Parser(prog="outreach", description=_("Outreach Tally: supplies and encounters."))
-    parser.add_argument("--version", action="version", version=f"outreach {__version__}")
-    parser.add_argument(
-        "--data-dir", type=Path, help=_("data folder (default: the user data folder)")
-    )
-    parser.add_argument(
-        "--db-url",
-        type=types.db_url,
-        help=_("a PostgreSQL database instead of the folder's file (postgresql://USER@HOST/DB)"),
-    )
-    parser.add_argument(
-        "--lang",
-        choices=LANGUAGES,
-        help=_(
-            "language of messages, PDF reports and paper forms (default: the app's setting, "
-            "else the system's); CSV files never change"
-        ),
-    )
-    parser.add_argument(
-        "--staff",
-        metavar="NAME",
-        help=_("act as this person (default: the first coordinator); their PIN from OUTREACH_PIN"),
-    )
+    add_global_options(parser)
     sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
 
     p = sub.add_parser("init", help=_("create and seed a data folder (encrypted by default)"))

@@ -8,8 +8,12 @@ the moment it is shown; the log keeps the English (`english()`).
 
 from __future__ import annotations
 
-from outreach_app.domain.values import CellProblem, Shortfall
+from typing import TYPE_CHECKING
+
 from outreach_app.i18n import Text
+
+if TYPE_CHECKING:  # the values' dataclasses: not before the app's window shows
+    from outreach_app.domain.values import CellProblem, Shortfall
 
 
 class OutreachError(Exception):

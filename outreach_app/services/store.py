@@ -22,6 +22,7 @@ from outreach_app.domain.errors import (
     PassphraseRequired,
     PinRefused,
     StoreError,
+    WrongPassphrase,
 )
 from outreach_app.i18n import _l
 from outreach_app.services import code_scrub, staff, writes
@@ -34,6 +35,7 @@ from outreach_app.storage.folder import DataFolder
 from outreach_app.storage.migrate import needs_migration, upgrade_to_head
 from outreach_app.storage.models import Setting
 from outreach_app.storage.schema import has_any_table
+from outreach_app.storage.sqlcipher_key import KeyDerivation
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -54,6 +56,8 @@ class Store:
     database_path: Path | None  # None on PostgreSQL
     org_id: uuid.UUID | None = None
     staff_id: uuid.UUID | None = None  # the person acting: stamped on every record written
+    # What a new connection to the file opens with: the derived key (or the passphrase).
+    connection_key: str | None = None
 
     def __repr__(self) -> str:  # never the passphrase
         return f"Store(org={self.org_name!r}, device={self.device_id}, encrypted={self.encrypted})"
@@ -193,8 +197,38 @@ def open_postgres(db_url: str | URL) -> Engine:
     return engine
 
 
+def _probed_file_engine(
+    path: Path, passphrase: str | None, derivation: KeyDerivation | None
+) -> tuple[Engine, str | None]:
+    """The file's engine, one connection opened, and the key its connections open with (None:
+    a plain file): the key derived from the passphrase (`storage.sqlcipher_key`), else, for a
+    file made with other key settings, the passphrase itself. Wrong both ways: WrongPassphrase."""
+    candidates: list[str | None] = [None]
+    if passphrase is not None:
+        derived = (derivation or KeyDerivation(path, passphrase)).pragma_key()
+        candidates = [derived, passphrase] if derived else [passphrase]
+    for connection_key in candidates:
+        engine = engines.make_engine(engines.sqlite_url(path, connection_key))
+        try:
+            engines.probe_connection(engine, path, passphrase is not None)
+        except WrongPassphrase:
+            engine.dispose()
+            if connection_key is candidates[-1]:
+                raise
+            continue
+        except BaseException:
+            engine.dispose()
+            raise
+        return engine, connection_key
+    raise AssertionError("unreachable: the last candidate raises or returns")
+
+
 def _load_store(
-    engine: Engine, folder: DataFolder, passphrase: str | None, path: Path | None
+    engine: Engine,
+    folder: DataFolder,
+    passphrase: str | None,
+    path: Path | None,
+    connection_key: str | None = None,
 ) -> Store:
     with Session(engine) as session:
         settings = {s.key: s.value for s in session.scalars(select(Setting))}
@@ -211,12 +245,19 @@ def _load_store(
         folder=folder,
         passphrase=passphrase,
         database_path=path,
+        connection_key=connection_key,
     )
 
 
 def open_store(
-    data_dir: Path, db_url: str | URL | None = None, passphrase: str | None = None
+    data_dir: Path,
+    db_url: str | URL | None = None,
+    passphrase: str | None = None,
+    *,
+    derivation: KeyDerivation | None = None,
 ) -> Store:
+    """The folder's store (or the PostgreSQL one), migrated to this version. `derivation`:
+    the file's key already being derived from `passphrase` (`start_key_derivation`)."""
     folder = DataFolder(data_dir)
     if db_url:
         engine = open_postgres(db_url)
@@ -249,9 +290,8 @@ def open_store(
             )
         )
     key = passphrase if record.encrypted else None
-    engine = engines.make_engine(engines.sqlite_url(path, key))
+    engine, connection_key = _probed_file_engine(path, key, derivation)
     try:
-        engines.probe_connection(engine, path, record.encrypted)
         with engine.connect() as conn:
             if not has_any_table(conn):
                 raise StoreError(_l("{path} is empty. Restore it from a backup.", path=path))
@@ -264,7 +304,7 @@ def open_store(
         upgrade_to_head(engine, backup=backup_before_migration)
         if code_scrub.typed_codes_possible(before):
             code_scrub.scrub_typed_codes(engine, folder, key)
-        return _load_store(engine, folder, key, path)
+        return _load_store(engine, folder, key, path, connection_key)
     except BaseException:
         engine.dispose()
         raise

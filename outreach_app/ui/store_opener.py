@@ -33,10 +33,14 @@ def site_names(store: Any) -> list[str]:
 def open_with_sites(
     data_dir: Path, db_url: str | None, passphrase: str | None = None
 ) -> tuple[Any, list[str]]:
-    """Off the GUI thread: the opened store and its site names (the window's site list)."""
+    """Off the GUI thread: the opened store and its site names (the window's site list). The
+    file's key is derived while the services are imported: both take a moment."""
+    from outreach_app.services.folder_state import start_key_derivation
+
+    derivation = start_key_derivation(data_dir, passphrase) if passphrase and not db_url else None
     from outreach_app.services.store import open_store
 
-    store = open_store(data_dir, db_url, passphrase)
+    store = open_store(data_dir, db_url, passphrase, derivation=derivation)
     try:
         return store, site_names(store)
     except BaseException:
