@@ -208,7 +208,7 @@ class MainWindow(QMainWindow):
         self.context.site_changed.connect(self._on_site_changed)
         self.context.writes_state_changed.connect(self._on_writes_state)
         if self._run_check:
-            self.opening_check.start(store)
+            self.opening_check.start_after_sign_in(store, self.sign_in.signed_in, self.worker)
 
     # Layout ----------------------------------------------------------------------------------
 

@@ -31,10 +31,11 @@ class OpeningCheck(QObject):
 
     Its time grows with the file (seconds on a year of encrypted data), so the first save never
     waits for it: saves go ahead at once, and only a damaged file found by the check refuses the
-    writes that come after, with what to do. The full `integrity_check` runs on the copy at each
-    backup (the day's, taken on close). `stop` ends a check under way before the store closes
-    (Lock and close, quitting); `start` on the reopened store checks it again when no check had
-    run to its end.
+    writes that come after, with what to do. At start it begins once the first person has signed
+    in and the first page has loaded (`start_after_sign_in`). The full `integrity_check` runs on
+    the copy at each backup (the day's, taken on close). `stop` ends a check under way before the
+    store closes (Lock and close, quitting); `start` on the reopened store checks it again when
+    no check had run to its end.
     """
 
     finished = Signal(object)  # the problems found ([]: none); not emitted for a stopped check
@@ -60,6 +61,32 @@ class OpeningCheck(QObject):
             return
         self._due = store
         QTimer.singleShot(0, self, lambda: self._run(store))  # not after this object is gone
+
+    def start_after_sign_in(self, store: Any, signed_in: Any, worker: Any) -> None:
+        """Checks `store` once someone has signed in and the first page has loaded (`worker`,
+        the DbWorker, has nothing left to run). At start the person waits for the PIN's
+        hashing and that page; the check, which reads the whole file, comes after them rather
+        than taking a core from them."""
+        self._due = store
+
+        def on_signed_in(_person: Any) -> None:
+            signed_in.disconnect(on_signed_in)
+            # After the session's own slot: the worker has resumed and the page's load is queued.
+            QTimer.singleShot(0, self, when_idle)
+
+        def when_idle() -> None:
+            if worker.is_busy:
+                worker.busy_changed.connect(on_busy)
+            elif self._due is store:  # not stopped meanwhile
+                self.start(store)
+
+        def on_busy(busy: bool) -> None:
+            if not busy:
+                worker.busy_changed.disconnect(on_busy)
+                if self._due is store:
+                    self.start(store)
+
+        signed_in.connect(on_signed_in)
 
     def follow(self, lock: WindowLock) -> None:
         """Lock and close stops the check: the store closes next."""

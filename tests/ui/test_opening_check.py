@@ -85,7 +85,7 @@ def test_the_first_save_goes_ahead_while_the_check_runs(
     gate = _gate(monkeypatch)
     store = open_store(encrypted_folder, passphrase=PASSPHRASE)
     window = _window(qtbot, store, encrypted_folder, tmp_path, synchronous=False)
-    assert gate.entered.wait(10)  # the check is under way, on its own thread
+    qtbot.waitUntil(gate.entered.is_set, timeout=10_000)  # under way, on its own thread
     page = window.pages.widget(0)
     qtbot.waitUntil(lambda: bool(page.form.item_rows), timeout=10_000)
     _fill(page, "ZZ-TEST-11")
@@ -97,6 +97,29 @@ def test_the_first_save_goes_ahead_while_the_check_runs(
     assert gate.outcomes == [[]] and window.context.writes_refused == ""
     if sys.platform.startswith("linux"):  # behind the sign-in and the saves for the CPU
         assert gate.niceness[0] >= store_upkeep.CHECK_NICENESS
+    close_window(qtbot, window)
+
+
+def test_at_start_the_check_waits_for_the_sign_in_and_the_first_page(
+    qtbot: Any, plain_folder: Path, tmp_path: Path, monkeypatch: Any
+):
+    """The person waits for the PIN's hashing and the Log form: the check, which reads the
+    whole file, does not take a core from them."""
+    gate = _gate(monkeypatch)
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(open_store(plain_folder), plain_folder, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(300)
+    assert not gate.entered.is_set() and not window.opening_check.running
+    sign_in(qtbot, window)
+    page = window.pages.widget(0)
+    qtbot.waitUntil(gate.entered.is_set, timeout=10_000)
+    assert page.form.item_rows  # the form had loaded before the check began
+    gate.open.set()
+    qtbot.waitUntil(lambda: window.opening_check.done, timeout=10_000)
+    assert gate.outcomes == [[]]
     close_window(qtbot, window)
 
 
@@ -139,7 +162,7 @@ def test_lock_and_close_stops_the_check_and_the_reopened_store_is_checked(
     gate = _gate(monkeypatch)
     store = open_store(encrypted_folder, passphrase=PASSPHRASE)
     window = _window(qtbot, store, encrypted_folder, tmp_path, synchronous=False)
-    assert gate.entered.wait(10)
+    qtbot.waitUntil(gate.entered.is_set, timeout=10_000)
     window.session.lock_and_close()
     qtbot.waitUntil(lambda: gate.outcomes == [CANCELLED], timeout=10_000)  # ended at once
     assert not window.opening_check.running and not window.opening_check.done
@@ -159,7 +182,7 @@ def test_closing_while_the_check_runs_stops_it_and_still_backs_up(
 ):
     gate = _gate(monkeypatch)
     window = _window(qtbot, open_store(plain_folder), plain_folder, tmp_path, synchronous=False)
-    assert gate.entered.wait(10)
+    qtbot.waitUntil(gate.entered.is_set, timeout=10_000)
     close_window(qtbot, window)  # never waits for the gate: the window's stop ends the check
     assert gate.outcomes == [CANCELLED]
     assert list((plain_folder / "backups").glob("daily-*.db"))
