@@ -3,7 +3,8 @@
 The app (never a command: commands beside the open app are safe through the database's own
 locking) holds an exclusive OS lock on the file for as long as it runs, and writes into it the
 computer's name, its process id and when it started, so a second app can say who has the folder
-open. The OS drops the lock when the process ends, however it ends: a file left by an app that
+open (made durable on a thread of its own, so the window does not wait for the disk). The OS
+drops the lock when the process ends, however it ends: a file left by an app that
 crashed on this computer is taken over by the next one. A file naming another computer is
 reported and left alone, even when its lock can be taken: locks on a shared network folder do
 not always reach across computers, so the other app may well still be running.
@@ -24,6 +25,7 @@ import logging
 import os
 import socket
 import sys
+import threading
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -99,12 +101,23 @@ def _read_holder(fd: int) -> Holder | None:
         return Holder(host="an unknown computer", pid=0, started_at="")
 
 
-def _write_holder(fd: int, holder: Holder) -> None:
+def _write_holder(fd: int, holder: Holder) -> threading.Thread:
+    """Writes who holds the lock; the thread returned makes it durable (on a network folder,
+    seen by the other computers) while the app goes on opening: the window need not wait."""
     data = {"app": "outreach-tally", **asdict(holder)}
     os.ftruncate(fd, 0)
     os.lseek(fd, 0, os.SEEK_SET)
     os.write(fd, (json.dumps(data) + "\n").encode("utf-8"))
-    os.fsync(fd)
+    syncing = threading.Thread(target=_sync, args=(fd,), name="folder-lock-sync", daemon=True)
+    syncing.start()
+    return syncing
+
+
+def _sync(fd: int) -> None:
+    try:
+        os.fsync(fd)
+    except OSError:
+        log.warning("could not write the folder lock to disk", exc_info=True)
 
 
 def in_use_message(folder: Path, holder: Holder | None) -> Text:
@@ -118,8 +131,15 @@ class FolderLock:
     """Held by the app from start to close; `release()` (or the process ending) lets go."""
 
     def __init__(
-        self, path: Path, fd: int, holder: Holder, took_over: Holder | None, remove: bool
+        self,
+        path: Path,
+        fd: int,
+        holder: Holder,
+        took_over: Holder | None,
+        remove: bool,
+        syncing: threading.Thread | None = None,
     ) -> None:
+        self._syncing = syncing  # the holder's fsync, joined before the file is emptied
         self.path = path
         self.holder = holder
         self.took_over = took_over  # the stale holder this one replaced, if any
@@ -130,6 +150,8 @@ class FolderLock:
         fd, self._fd = self._fd, None
         if fd is None:
             return
+        if self._syncing is not None:
+            self._syncing.join()
         try:
             os.ftruncate(fd, 0)  # emptied while still locked: no one reads a half-cleared file
             if self._remove and sys.platform != "win32":
@@ -194,8 +216,10 @@ def acquire(folder: Path, *, leave_no_trace: bool = False) -> FolderLock:
         if previous is not None:
             log.warning("taking over the folder lock left by %s", previous.describe())
         holder = Holder(me, os.getpid(), datetime.now(UTC).isoformat(timespec="seconds"))
-        _write_holder(fd, holder)
+        syncing = _write_holder(fd, holder)
     except BaseException:
         os.close(fd)
         raise
-    return FolderLock(path, fd, holder, previous, remove=created and leave_no_trace)
+    return FolderLock(
+        path, fd, holder, previous, remove=created and leave_no_trace, syncing=syncing
+    )
