@@ -13,8 +13,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Dialect, LargeBinary
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import UUID, BigInteger, DateTime, Dialect, LargeBinary
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -44,7 +43,7 @@ class Id(TypeDecorator[uuid.UUID]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
-            return dialect.type_descriptor(postgresql.UUID(as_uuid=True))
+            return dialect.type_descriptor(UUID(as_uuid=True))
         return dialect.type_descriptor(LargeBinary(16))
 
     def process_bind_param(self, value: uuid.UUID | None, dialect: Dialect) -> Any:
