@@ -3,7 +3,10 @@ start, after the idle lock, when switching person, after "Lock and close" and it
 
 While locked the database worker is paused: nothing queued meanwhile reopens the store or
 writes; the jobs wait and run after the sign-in, as the person then signed in. Only the sign-in's
-own jobs, and closing the store for "Lock and close", go ahead (`urgent`).
+own jobs, and closing the store for "Lock and close", go ahead (`urgent`). At start, before
+anyone has signed in, the Log form's lists (sites, catalog, stock: nothing about participants or
+the person) also load behind the sign-in screen, so the form is ready as soon as someone signs
+in; nothing is shown until then.
 """
 
 from __future__ import annotations
@@ -67,8 +70,10 @@ class WindowSession(QObject):
         sign_in.signed_in.connect(self._on_signed_in)
 
     def start(self) -> None:
-        """Nobody is signed in yet: every job but the sign-in's waits."""
-        self._context.worker.pause()
+        """Nobody is signed in yet: every job but the sign-in's waits, except the reads that
+        hold nothing about participants or the person (the Log form's lists), which load
+        behind the sign-in screen so the form is ready the moment someone signs in."""
+        self._context.worker.pause(reads_ahead=True)
         self._lock.lock(LockKind.START)
 
     def switch_person(self) -> None:
@@ -90,10 +95,10 @@ class WindowSession(QObject):
             self._show(None)
             self._chrome(True)
             return
-        worker.pause()
+        kind = self._lock.kind or LockKind.IDLE
+        worker.pause(reads_ahead=kind is LockKind.START)
         self._context.set_person(None)
         self._chrome(False)
-        kind = self._lock.kind or LockKind.IDLE
         if self._lock.store_closed:
             self._show(self._lock.screen)
             closing = worker.store  # not the one the passphrase may have opened meanwhile

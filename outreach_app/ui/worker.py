@@ -79,6 +79,7 @@ class DbWorker(QObject):
         self._shut = False
         self.acting: Any = getattr(store, "staff_id", None)  # the id stamped on what jobs write
         self._paused = False
+        self._reads_ahead = False  # while paused, `ahead_of_sign_in` jobs still run
         self._held: list[tuple[Job, Any, Any]] = []
         self._delivered.connect(self._deliver)
 
@@ -99,13 +100,16 @@ class DbWorker(QObject):
         """How many jobs wait for `resume`."""
         return len(self._held)
 
-    def pause(self) -> None:
-        """From now on jobs wait for `resume` (those already queued still run)."""
+    def pause(self, *, reads_ahead: bool = False) -> None:
+        """From now on jobs wait for `resume` (those already queued still run). With
+        `reads_ahead`, jobs submitted `ahead_of_sign_in` still run meanwhile."""
         self._paused = True
+        self._reads_ahead = reads_ahead
 
     def resume(self) -> None:
         """The jobs held while paused run, in order, as the person acting now."""
         self._paused = False
+        self._reads_ahead = False
         held, self._held = self._held, []
         for job, on_done, on_error in held:
             self.submit(job, on_done, on_error)
@@ -117,13 +121,18 @@ class DbWorker(QObject):
         on_error: Callable[[OutreachError], None] | None = None,
         *,
         urgent: bool = False,
+        ahead_of_sign_in: bool = False,
     ) -> Future[Any] | None:
+        """Runs `job(store)` on the worker thread; `on_done(result)` or `on_error(error)` on
+        the GUI thread. While paused, a job waits for `resume`, unless `urgent` (the sign-in's
+        own) or `ahead_of_sign_in` when the pause lets reads ahead (a read that holds nothing
+        about participants or the person, such as the Log form's lists)."""
         if self._shut:
             # The window is closing: the store is (or is about to be) closed, and running the
             # job here would block the GUI thread on it.
             log.info("a job submitted after shutdown was not run")
             return None
-        if self._paused and not urgent:
+        if self._paused and not urgent and not (ahead_of_sign_in and self._reads_ahead):
             self._held.append((job, on_done, on_error))
             return None
         self._pending += 1

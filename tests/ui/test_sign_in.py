@@ -211,3 +211,27 @@ def test_the_idle_lock_hides_tool_windows_and_pauses_the_worker(qtbot, plain_fol
     stocktake.close()
     ledger.close()
     close_window(qtbot, window)
+
+
+def test_at_start_only_the_log_forms_lists_load_behind_the_sign_in_screen(
+    qtbot, plain_folder, tmp_path
+):
+    """Sites, catalog and stock (nothing about participants or the person) load before anyone
+    signs in, so the form is ready at once; every other load waits for the sign-in, and after
+    a lock even the form's reload waits."""
+    window = _window(qtbot, open_store(plain_folder), plain_folder, tmp_path)
+    log_page = window.pages.widget(page_index("Log encounter"))
+    qtbot.waitUntil(lambda: bool(log_page.form.item_rows), timeout=10_000)
+    assert window.locked and window.central.currentWidget() is window.sign_in.screen
+    encounters = window.pages.widget(page_index("Encounters"))  # built while locked
+    assert window.worker.held >= 1 and encounters.model.rowCount() == 0  # its load waits
+    sign_in(qtbot, window)
+    assert window.worker.held == 0
+    window.session.switch_person()
+    assert window.locked
+    held = window.worker.held
+    log_page.reload()
+    assert window.worker.held == held + 1  # once someone has signed in, everything waits
+    sign_in(qtbot, window)
+    assert window.worker.held == 0
+    close_window(qtbot, window)

@@ -118,8 +118,11 @@ class LogEncounterPage(Page):
 
     def reload(self) -> None:
         site = self.context.current_site
-        self.context.worker.submit(
-            lambda store: load_form(store, site), self._on_loaded, self._on_error
+        self.context.worker.submit(  # sites, catalog, stock: nothing about participants
+            lambda store: load_form(store, site),
+            self._on_loaded,
+            self._on_error,
+            ahead_of_sign_in=True,
         )
 
     def _on_loaded(self, data: FormData) -> None:
