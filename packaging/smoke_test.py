@@ -17,7 +17,9 @@ passphrase and PIN are synthetic. Steps, each of which must exit as said:
    module would be exit 1, "something unexpected");
 4. offscreen (`QT_QPA_PLATFORM=offscreen`), the app on a plain folder with
    OUTREACH_SMOKE_EXIT_AFTER_SHOWN=1 (`outreach_app/ui/smoke.py`): the main window shows with the
-   store open, every page is shown, the window closes with its backup, exit 0;
+   store open, the first coordinator signs in (OUTREACH_SMOKE_PIN, the PIN set at `init`), every
+   page is shown and loads, the Dashboard draws its charts (pyqtgraph), the window closes with
+   its backup, exit 0;
 5. the same on Qt's xcb platform under Xvfb, when `xvfb-run` is installed (else skipped, said);
 6. on Linux, `install-linux.sh` into a throwaway prefix: desktop entry, icon, link
    (`desktop-file-validate` on the entry when installed).
@@ -176,9 +178,14 @@ class Smoke:
         init = ["init", "--org", ORG, "--site", SITE, "--no-encryption", "--timezone", ZONE]
         self.run(
             ["--data-dir", str(folder), *init],
+            env={"OUTREACH_NEW_PIN": PIN},
             data_dir=folder,
         )
-        env = {"QT_QPA_PLATFORM": platform, "OUTREACH_SMOKE_EXIT_AFTER_SHOWN": "1"}
+        env = {
+            "QT_QPA_PLATFORM": platform,
+            "OUTREACH_SMOKE_EXIT_AFTER_SHOWN": "1",
+            "OUTREACH_SMOKE_PIN": PIN,  # signed in: the pages load, the Dashboard draws charts
+        }
         done = self.run(["--data-dir", str(folder)], env=env, wrap=wrap, data_dir=folder)
         said = [line for line in done.stderr.splitlines() if line.startswith("smoke:")]
         print("   " + "\n   ".join(said))
