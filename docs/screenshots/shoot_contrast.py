@@ -1,5 +1,6 @@
 """The Log encounter page in high contrast (File › High contrast), for docs/screenshots
-(log-contrast.png), and the unlock screen the app shows first in it (unlock-contrast.png).
+(log-contrast.png), the Dashboard with its charts (dashboard-contrast.png), and the unlock
+screen the app shows first in it (unlock-contrast.png).
 
     QT_QPA_PLATFORM=offscreen python docs/screenshots/shoot_contrast.py docs/screenshots
 
@@ -83,6 +84,11 @@ def main(out: Path) -> None:
     syringes.spin.setFocus()  # the focus frame shows where typing goes
     settle(app)
     window.grab().save(str(out / "log-contrast.png"))
+
+    window.show_page(page_index("Dashboard"))
+    for _round in range(5):  # its data, then pyqtgraph's import and the charts
+        settle(app)
+    window.grab().save(str(out / "dashboard-contrast.png"))
     window.close()
     settle(app)
 

@@ -200,6 +200,7 @@ def apply_theme(app: QApplication, high: bool) -> None:
         if not high:
             return  # never switched: the platform's palette stays unset
         _Shown.style, _Shown.palette = app.style().name(), QPalette(app.palette())
+    _Shown.high = high  # first: widgets that follow the palette's change ask for it
     if high:
         app.setStyle("Fusion")  # native Windows and macOS styles ignore a custom palette
         app.setPalette(high_contrast_palette())
@@ -209,7 +210,6 @@ def apply_theme(app: QApplication, high: bool) -> None:
             app.setStyle(_Shown.style)
         app.setPalette(_Shown.palette)
         app.setStyleSheet("")
-    _Shown.high = high
     for widget in app.allWidgets():
         if widget.property(TONE_PROPERTY):
             _restyle(widget)

@@ -168,3 +168,33 @@ def test_every_high_contrast_colour_reads_at_seven_to_one():
         if _contrast(palette.color(role), BLACK) < 7:
             weak[role.name] = palette.color(role).name()
     assert not weak, f"too faint on black: {weak}"
+
+
+def test_the_dashboard_charts_follow_high_contrast(qtbot, qapp):
+    from outreach_app.domain.dashboard import WeekBars
+    from outreach_app.ui.widgets.week_chart import WeekChart
+
+    chart = WeekChart("Contacts")
+    qtbot.addWidget(chart)
+    chart.resize(420, 260)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.show_bars(
+        ["1–7", "8–14", "15–21", "22–28", "This week"], WeekBars("X", (4, 5, 6, 7, 8), (0,) * 5)
+    )
+
+    def drawn() -> set[str]:
+        image = chart.grab().toImage()
+        return {
+            image.pixelColor(x, y).name()
+            for x in range(0, image.width(), 3)
+            for y in range(0, image.height(), 3)
+        }
+
+    before = drawn()
+    assert "#ffffff" in before and "#000000" not in before and "#00e5ff" not in before
+    theme.apply_theme(qapp, True)
+    qtbot.waitUntil(lambda: "#00e5ff" in drawn() and "#000000" in drawn())  # bars on black
+    assert "#ffffff" in drawn()  # the title and week names, white
+    theme.apply_theme(qapp, False)
+    qtbot.waitUntil(lambda: "#00e5ff" not in drawn() and "#000000" not in drawn())

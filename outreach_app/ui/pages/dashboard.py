@@ -106,7 +106,7 @@ class DashboardPage(DashboardLayout):
             title = _(CHART_TITLES[bars.code])
             if generated.board.multi_site:  # a line of its own: two charts share the width
                 title += "<br>" + _("all sites")
-            chart.setTitle(title, color="#222222", size="10pt")
+            chart.set_title(title)
             chart.show_bars(generated.week_names, bars)
 
     # ---- choices -------------------------------------------------------------------------

@@ -20,14 +20,25 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 
 import pyqtgraph as pg
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from outreach_app.domain.dashboard import WeekBars
 
+from outreach_app.ui.theme import is_high_contrast
+
 BAR = "#3b6e8f"
 BAR_HIDDEN = "#c9d3da"
 GAP = 6  # pixels kept free between two week names
+# The chart's colours, ordinary and in high contrast (File › High contrast): white on black
+# there, bright cyan bars and grey hidden ones, as the rest of the window.
+COLOURS = {
+    False: {"background": "w", "title": "#222222", "text": "#333333", "axis": "#888888",
+            "bar": BAR, "hidden": BAR_HIDDEN},
+    True: {"background": "k", "title": "#ffffff", "text": "#ffffff", "axis": "#ffffff",
+           "bar": "#00e5ff", "hidden": "#8c8c8c"},
+}  # fmt: skip
 
 
 def two_lines(name: str) -> str:
@@ -38,7 +49,7 @@ def two_lines(name: str) -> str:
 class WeekChart(pg.PlotWidget):  # type: ignore[misc]
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent, background="w")
-        self.setTitle(title, color="#222222", size="10pt")
+        self._title = title
         self.setMouseEnabled(x=False, y=False)
         self.setMenuEnabled(False)
         self.hideButtons()
@@ -47,10 +58,7 @@ class WeekChart(pg.PlotWidget):  # type: ignore[misc]
         small = self._tick_font = QFont()
         small.setPointSize(8)
         for side in ("left", "bottom"):
-            axis = self.getAxis(side)
-            axis.setTextPen("#333333")
-            axis.setPen("#888888")
-            axis.setStyle(tickFont=small)
+            self.getAxis(side).setStyle(tickFont=small)
         # pyqtgraph drops a tick label that reaches past the axis' end: the fifth bar's
         # "This week" (longer in French and Spanish) lost its label on both charts.
         self.getAxis("bottom").setStyle(hideOverlappingLabels=False)
@@ -58,11 +66,37 @@ class WeekChart(pg.PlotWidget):  # type: ignore[misc]
         self._hidden = pg.BarGraphItem(x=[], height=[], width=0.6, brush=BAR_HIDDEN, pen=None)
         self.addItem(self._shown)
         self.addItem(self._hidden)
+        self.colour_for(is_high_contrast())
         self.setMinimumHeight(150)
         self.bars: WeekBars | None = None
         self.names: list[str] = []
         self.labels: list[str] = []  # as drawn under the bars (maybe on two lines)
         plot.getViewBox().sigResized.connect(self._place_labels)
+
+    def set_title(self, title: str) -> None:
+        self._title = title
+        self.setTitle(title, color=COLOURS[self.high_contrast]["title"], size="10pt")
+
+    def colour_for(self, high: bool) -> None:
+        """Ordinary colours, or high contrast's."""
+        colours = COLOURS[high]
+        self.setBackground(colours["background"])
+        self.setTitle(self._title, color=colours["title"], size="10pt")
+        for side in ("left", "bottom"):
+            axis = self.getAxis(side)
+            axis.setTextPen(colours["text"])
+            axis.setPen(colours["axis"])
+        self._shown.setOpts(brush=colours["bar"])
+        self._hidden.setOpts(brush=colours["hidden"])
+        self.high_contrast = high
+
+    def changeEvent(self, event: QEvent) -> None:
+        """File › High contrast changes the application's palette: the chart follows."""
+        super().changeEvent(event)
+        kinds = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+        coloured = getattr(self, "high_contrast", None)  # None while pyqtgraph builds it
+        if event.type() in kinds and coloured is not None and coloured != is_high_contrast():
+            self.colour_for(is_high_contrast())
 
     def show_bars(self, names: Sequence[str], bars: WeekBars) -> None:
         """Five bars, oldest week first; the hidden ones grey."""
