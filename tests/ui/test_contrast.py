@@ -172,6 +172,7 @@ def test_every_high_contrast_colour_reads_at_seven_to_one():
 
 def test_the_dashboard_charts_follow_high_contrast(qtbot, qapp):
     from outreach_app.domain.dashboard import WeekBars
+
     from outreach_app.ui.widgets.week_chart import WeekChart
 
     chart = WeekChart("Contacts")
