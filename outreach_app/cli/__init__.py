@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -76,6 +77,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print(_("Stopped; nothing was written."), file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader stopped reading (`| head`): no error of ours, and the command's writes,
+        # each one transaction, are whole or not made. Exit 1 quietly, as Python's docs advise,
+        # with stdout pointed at nothing so the flush at exit does not fail again.
+        log.info("%s: the output was closed by its reader", args.command)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return 1
     except Exception:
         log.exception("unexpected error in %s", args.command)
