@@ -207,13 +207,13 @@ def _probed_file_engine(
     if passphrase is not None:
         derived = (derivation or KeyDerivation(path, passphrase)).pragma_key()
         candidates = [derived, passphrase] if derived else [passphrase]
-    for connection_key in candidates:
+    for tried, connection_key in enumerate(candidates, start=1):
         engine = engines.make_engine(engines.sqlite_url(path, connection_key))
         try:
             engines.probe_connection(engine, path, passphrase is not None)
         except WrongPassphrase:
             engine.dispose()
-            if connection_key is candidates[-1]:
+            if tried == len(candidates):
                 raise
             continue
         except BaseException:
