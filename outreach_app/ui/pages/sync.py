@@ -14,7 +14,6 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -117,9 +116,10 @@ class SyncPage(Page):
 
     def _files_box(self) -> QGroupBox:
         box = QGroupBox(_("Bundles on a file (a USB stick)"))
-        # Export with its choice on one line, Import under it: on one line the three made the
-        # window wider than a 1024-pixel screen in French.
-        grid = QGridLayout(box)
+        # One under the other, Export with its choice under it, then Import: on one line the
+        # three made the window wider than a 1024-pixel screen in French, and beside each
+        # other they left the list of pages too narrow to read.
+        column = QVBoxLayout(box)
         self.export_button = QPushButton(_("E&xport to a file…"))
         self.export_button.setAccessibleName(_("Export to a file"))
         self.export_button.clicked.connect(self._on_export)
@@ -128,10 +128,8 @@ class SyncPage(Page):
         self.import_button = QPushButton(_("I&mport files…"))
         self.import_button.setAccessibleName(_("Import files"))
         self.import_button.clicked.connect(self._on_import)
-        grid.addWidget(self.export_button, 0, 0)
-        grid.addWidget(self.everything, 0, 1)
-        grid.addWidget(self.import_button, 1, 0)
-        grid.setColumnStretch(2, 1)
+        for widget in (self.export_button, self.everything, self.import_button):
+            column.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)  # buttons as wide as their text
         return box
 
     def _counts_box(self) -> QGroupBox:
