@@ -111,6 +111,7 @@ class DashboardLayout(QWidget):
         set_tone(self.banner, "banner")
         self.banner.hide()
         self.summary = QLabel("")
+        self.summary.setWordWrap(True)  # its figures and dates grow with the sites chosen
         set_tone(self.summary, "quiet")
 
         self.week_table = self._table(self.week_model)
@@ -181,6 +182,9 @@ class DashboardLayout(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         label = QLabel(_(title))
         label.setStyleSheet(TITLE_STYLE)
+        # On two lines where the table is narrow: a French title, with what the page adds
+        # ("nothing in stock…"), was wider than its table at 1024 pixels.
+        label.setWordWrap(True)
         self.titles[widget] = (label, title)
         layout.addWidget(label)
         layout.addWidget(widget, 1)

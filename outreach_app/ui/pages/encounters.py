@@ -103,20 +103,27 @@ class EncountersPage(Page):
             _("Include tally records (counter clicks, paper sheets, shift bags)")
         )
 
-        filters = QHBoxLayout()
-        for label, widget in (
-            (_("Period"), self.period_combo),
-            (_("From"), self.from_edit),
-            (_("To"), self.to_edit),
-            (_("Site"), self.site_combo),
-            (_("Item"), self.item_combo),
+        # Two lines, when first, then where and what: on one line the filters made the window
+        # wider than a 1024-pixel screen, in English too. The widgets are added in reading
+        # order, which is the tab order.
+        when, what = QHBoxLayout(), QHBoxLayout()
+        for row, label, widget in (
+            (when, _("Period"), self.period_combo),
+            (when, _("From"), self.from_edit),
+            (when, _("To"), self.to_edit),
+            (what, _("Site"), self.site_combo),
+            (what, _("Item"), self.item_combo),
         ):
             caption = QLabel(label)
             caption.setBuddy(widget)
-            filters.addWidget(caption)
-            filters.addWidget(widget)
-        filters.addWidget(self.code_edit, 1)
-        filters.addWidget(self.tally_check)
+            row.addWidget(caption)
+            row.addWidget(widget)
+        when.addStretch(1)
+        what.addWidget(self.code_edit, 1)
+        what.addWidget(self.tally_check)
+        filters = QVBoxLayout()
+        filters.addLayout(when)
+        filters.addLayout(what)
 
         self.table = QTableView()
         self.table.setAccessibleName(_("Encounters"))
@@ -160,6 +167,7 @@ class EncountersPage(Page):
         splitter.setStretchFactor(1, 1)
 
         self.count_label = QLabel()
+        self.count_label.setWordWrap(True)  # "no record matches…" is long in French
         self.busy = BusyBar(self._context)
         self.message = MessageLine()
         layout = QVBoxLayout(self)

@@ -87,6 +87,10 @@ class LogForm(QWidget):
         self.people.setToolTip(_("The participant plus anyone they collect supplies for"))
 
         self.code.setMaximumWidth(260)
+        # Wide enough for its placeholder ("never a name" is the point of it), which the status
+        # beside it, stretching, cut short.
+        placeholder = self.code.fontMetrics().horizontalAdvance(self.code.placeholderText())
+        self.code.setMinimumWidth(min(placeholder + 40, 260))  # + the margins, the clear button
         code_label = QLabel(_("Participant &code"))
         code_label.setBuddy(self.code)
         first = QHBoxLayout()
@@ -124,13 +128,22 @@ class LogForm(QWidget):
         inner_layout.addWidget(kits_title)
         inner_layout.addWidget(self.kits_box)
         inner_layout.addStretch(1)
-        scroll = QScrollArea()
+        scroll = self.supplies_scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(inner)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        supplies = QGroupBox(_("Supplies — type a letter to jump to an item, Enter when done"))
+        # Up and down only: a row's buttons and what is on hand are never scrolled out of
+        # sight (`set_catalog` makes the area as wide as its rows).
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The keys in a line of their own under the title, which wraps: in the title (which
+        # never wraps) they made the window wider than a 1024-pixel screen in French.
+        supplies = QGroupBox(_("Supplies"))
         supplies_layout = QVBoxLayout(supplies)
+        keys_hint = QLabel(_("Type a letter to jump to an item, Enter when done."))
+        keys_hint.setWordWrap(True)
+        set_tone(keys_hint, "dim")
+        supplies_layout.addWidget(keys_hint)
         # Shown while nothing is on hand at the site (a new folder): where to start.
         self.empty_hint = QLabel("")
         self.empty_hint.setWordWrap(True)
@@ -159,6 +172,7 @@ class LogForm(QWidget):
         self.note = QLineEdit()
         self.note.setMaxLength(500)
         self.note.setPlaceholderText(_("short, no names or details that identify anyone"))
+        self.note.setMinimumWidth(200)  # under its label rather than squeezed beside it
         self.note_warning = QLabel("")
         self.note_warning.setWordWrap(True)
         set_tone(self.note_warning, "warning")
@@ -166,6 +180,8 @@ class LogForm(QWidget):
 
         details = QGroupBox(_("Visit"))
         form = QFormLayout(details)
+        # A field under its label when both do not fit side by side (French, a narrow window).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.reason_label, self.reason)
         returned_label = QLabel(_("Used syringes re&turned"))
         returned_label.setBuddy(self.returned)
@@ -234,6 +250,9 @@ class LogForm(QWidget):
             box.setChecked(ref.code in checked)
             self.referrals_layout.addWidget(box)
             self.referral_boxes[ref.code] = box
+        inner = self.supplies_scroll.widget()
+        bar = self.supplies_scroll.verticalScrollBar().sizeHint().width()
+        self.supplies_scroll.setMinimumWidth(inner.minimumSizeHint().width() + bar)
         self.set_tab_order()
 
     def set_tab_order(self) -> None:

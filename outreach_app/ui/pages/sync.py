@@ -116,7 +116,10 @@ class SyncPage(Page):
 
     def _files_box(self) -> QGroupBox:
         box = QGroupBox(_("Bundles on a file (a USB stick)"))
-        row = QHBoxLayout(box)
+        # One under the other, Export with its choice under it, then Import: on one line the
+        # three made the window wider than a 1024-pixel screen in French, and beside each
+        # other they left the list of pages too narrow to read.
+        column = QVBoxLayout(box)
         self.export_button = QPushButton(_("E&xport to a file…"))
         self.export_button.setAccessibleName(_("Export to a file"))
         self.export_button.clicked.connect(self._on_export)
@@ -126,8 +129,7 @@ class SyncPage(Page):
         self.import_button.setAccessibleName(_("Import files"))
         self.import_button.clicked.connect(self._on_import)
         for widget in (self.export_button, self.everything, self.import_button):
-            row.addWidget(widget)
-        row.addStretch(1)
+            column.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)  # buttons as wide as their text
         return box
 
     def _counts_box(self) -> QGroupBox:
