@@ -41,7 +41,6 @@ def main() -> None:
         DbWorker(store, synchronous=True),
         org_name=store.org_name,
         current_site="Drop-in",
-        coordinator_gate=lambda parent, action: True,
     )
 
     def page_shot(name: str, make) -> None:

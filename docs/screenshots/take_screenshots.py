@@ -16,10 +16,13 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from outreach_app.domain.errors import WrongPassphrase
-from outreach_app.services.store import InitOptions, init_store, open_store
+from outreach_app.services.store import open_store
+from outreach_app.services.store_init import InitOptions, init_store
 
 from outreach_app.ui.dialogs.opening import SetupDialog, UnlockDialog
 from outreach_app.ui.main_window import MainWindow
+
+PIN = "2468"  # synthetic
 
 
 def settle(app: QApplication) -> None:
@@ -35,7 +38,12 @@ def main(data_dir: Path, out: Path) -> None:
     window = MainWindow(open_store(data_dir), data_dir, synchronous=True, settings=settings)
     window.show()
     settle(app)
-    window.context.coordinator_gate = lambda parent, action: True  # no modal PIN here
+    sign_in = window.sign_in.screen  # the first coordinator (their PIN chosen here the first time)
+    sign_in.pin.setText(PIN)
+    if sign_in.setting_pin:
+        sign_in.again.setText(PIN)
+    sign_in.button.click()
+    settle(app)
     names = ["log-encounter", "tally-counter"]  # the other pages take their own
     screen = app.primaryScreen().size()
     for size in [str(screen.width())]:  # matchbox fills the screen: one Xvfb per size
