@@ -23,6 +23,7 @@ import gettext as _gettext
 import locale as _locale
 import logging
 import string
+import sys
 import threading
 from collections.abc import Mapping
 from datetime import date, datetime, time
@@ -123,6 +124,8 @@ def system_language() -> str | None:
 
 
 def _windows_ui_locale() -> str | None:
+    if sys.platform != "win32":
+        return None
     try:
         import ctypes
 

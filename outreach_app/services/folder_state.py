@@ -5,10 +5,13 @@ imports the rest of the services."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from outreach_app.domain.errors import OutreachError
 from outreach_app.storage.folder import DataFolder
-from outreach_app.storage.sqlcipher_key import KeyDerivation
+
+if TYPE_CHECKING:  # hashlib loads OpenSSL: on the opening thread, not before the window shows
+    from outreach_app.storage.sqlcipher_key import KeyDerivation
 
 
 def folder_is_encrypted(data_dir: Path) -> bool:
@@ -20,6 +23,8 @@ def start_key_derivation(data_dir: Path, passphrase: str) -> KeyDerivation | Non
     """Begins deriving the encrypted file's key from `passphrase` on a thread of its own, for
     `open_store(..., derivation=...)`; None when the folder's record cannot be read (opening
     then says why)."""
+    from outreach_app.storage.sqlcipher_key import KeyDerivation
+
     folder = DataFolder(data_dir)
     try:
         record = folder.read_record()

@@ -1,8 +1,9 @@
 """The main window: puts together the page list and pages, the site toolbar, the menus and the
 lock, and follows the store from opening to closing.
 
-What each part does lives in its own module: the pages and their menus in `page_registry`, the
-menu bar in `menus`, opening the store (at start and at unlock) in `store_opener`, the lock and
+What each part does lives in its own module: the page list, site bar and menus put together in
+`window_body` (imported once the store has opened), the pages in `page_registry`, the menu bar
+in `menus`, opening the store (at start and at unlock) in `store_opener`, the lock and
 the idle watcher in `window_lock`, the check after opening and the backup on close in
 `store_upkeep`, signing in and the lock's effect on the worker in `window_session`, waiting for
 a sync before the store closes in `page_work`, the Audit and Staff dialogs in `dialogs/`. The
@@ -21,33 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtWidgets import (
-    QLabel,
-    QListWidget,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from outreach_app.domain.errors import OutreachError, StoreError, WrongPassphrase
 from outreach_app.i18n import _
 from outreach_app.logsetup import log_path
 
 from outreach_app.ui import page_registry
-from outreach_app.ui.context import AppContext
-from outreach_app.ui.menus import MenuBar, MenuHandlers
-from outreach_app.ui.page_registry import PAGES, LazyPages
-from outreach_app.ui.page_work import PagesWork
-from outreach_app.ui.sign_in import SignIn
+from outreach_app.ui.page_registry import PAGES
 from outreach_app.ui.store_opener import StoreOpener, site_names
-from outreach_app.ui.store_upkeep import OpeningCheck, back_up_and_close
-from outreach_app.ui.tool_windows import open_tool, show_shortcuts, show_unexpected
 from outreach_app.ui.widgets.page import Page
-from outreach_app.ui.widgets.site_bar import SiteBar
 from outreach_app.ui.window_lock import WindowLock
-from outreach_app.ui.window_session import FinishingScreen, WindowSession
 from outreach_app.ui.worker import DbWorker
 
 ORGANISATION = "OutreachTally"
@@ -163,6 +148,13 @@ class MainWindow(QMainWindow):
     def attach_store(self, store: Any, sites: list[str] | None = None) -> None:
         """The store is open: the worker, the context, the first page, menus, the check, and
         the sign-in screen in front of them (nothing else runs on the worker until then)."""
+        # The parts of a window with its data, imported now: none of them before it shows.
+        from outreach_app.ui.context import AppContext
+        from outreach_app.ui.sign_in import SignIn
+        from outreach_app.ui.store_upkeep import OpeningCheck
+        from outreach_app.ui.tool_windows import show_unexpected
+        from outreach_app.ui.window_session import WindowSession
+
         self.setWindowTitle(f"{APPLICATION} — {store.org_name}")
         self.encrypted = bool(getattr(store, "encrypted", False))
         self.window_lock.encrypted = self.encrypted
@@ -213,52 +205,9 @@ class MainWindow(QMainWindow):
     # Layout ----------------------------------------------------------------------------------
 
     def _build(self, sites: list[str]) -> None:
-        self.nav = QListWidget()
-        self.nav.setAccessibleName(_("Pages"))
-        self.nav.setMaximumWidth(170)
-        self.pages = LazyPages(self._build_page, len(PAGES))
-        self.page_work = PagesWork(self.pages.built, self)  # a sync ends before the store closes
-        for index, spec in enumerate(PAGES):
-            self.nav.addItem(_(spec.title))
-            self.nav.item(index).setToolTip(f"{_(spec.title)} (Ctrl+{index + 1})")
-        self.nav.currentRowChanged.connect(self._on_page_changed)
-        splitter = QSplitter()
-        splitter.addWidget(self.nav)
-        splitter.addWidget(self.pages)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        # Without sizes the splitter gives the list more room than its maximum width, which
-        # showed as an empty band between the page list and the page.
-        splitter.setSizes([self.nav.maximumWidth(), 10_000])
-        self._body = splitter
-        self.central.addWidget(splitter)
-        self.central.addWidget(self.lock_screen)
-        self.central.addWidget(self.sign_in.screen)
-        self.central.setCurrentWidget(splitter)
-        self.central.removeWidget(self.opening_label)
-        self.opening_label.deleteLater()
-        self.site_toolbar = SiteBar(self.context.org_name)
-        self.site_toolbar.fill(sites, self.context.current_site)
-        self.site_toolbar.site_chosen.connect(self.context.set_current_site)
-        self.addToolBar(self.site_toolbar)
-        self.menus = MenuBar(
-            self,
-            MenuHandlers(
-                lock=self.lock,
-                idle_setting=lambda: self.window_lock.ask_minutes(self),
-                quit=self.close,
-                show_page=self.show_page,
-                choose_site=self.site_toolbar.choose,
-                trigger=self._trigger,
-                build_page=self.pages.widget,
-                shortcuts_help=lambda: show_shortcuts(self),
-                import_spreadsheet=lambda: open_tool(self, "import"),
-                switch_person=lambda: self.session.switch_person(),
-                lock_and_close=lambda: self.session.lock_and_close(),
-                audit=lambda: open_tool(self, "audit"),
-                staff=lambda: open_tool(self, "staff"),
-            ),
-        )
+        from outreach_app.ui.window_body import build_body  # once the store has opened
+
+        build_body(self, sites)
 
     def _build_page(self, index: int) -> QWidget:
         page = page_registry.build_page(*PAGES[index], self.context)
@@ -367,6 +316,8 @@ class MainWindow(QMainWindow):
             self._closed = True
             super().closeEvent(event)
             return
+        from outreach_app.ui.window_session import FinishingScreen
+
         self._finishing = True
         self.finishing_screen = FinishingScreen(self.statusBar().showMessage)
         self.central.addWidget(self.finishing_screen)
@@ -382,6 +333,8 @@ class MainWindow(QMainWindow):
         event.ignore()
 
     def _back_up_and_close(self) -> None:  # once a sync under way has ended
+        from outreach_app.ui.store_upkeep import back_up_and_close
+
         self.finishing_screen.show_stage(syncing=False)
         closed = self.window_lock.store_closed  # Lock and close: nothing open to back up
         purge = not self.context.writes_refused  # a damaged file is not written to

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 from outreach_app.domain.roles import Action
 from outreach_app.i18n import N_, _
 
-from outreach_app.ui.context import AppContext
+if TYPE_CHECKING:  # the context's modules load after the window shows
+    from outreach_app.ui.context import AppContext
 
 
 # Titles and menu texts are English message ids (N_): a page is found by its title, whatever the

@@ -12,7 +12,6 @@ from outreach_app import user_choices
 from outreach_app.i18n import _
 
 from outreach_app.ui import theme
-from outreach_app.ui.dialogs.language_dialog import NATIVE, LanguageDialog
 
 
 class SettingsMenu:
@@ -42,6 +41,8 @@ class SettingsMenu:
         theme.switch_contrast(on)
 
     def choose_language(self) -> None:
+        from outreach_app.ui.dialogs.language_dialog import NATIVE, LanguageDialog  # when asked
+
         chosen = LanguageDialog.ask(self._window, user_choices.chosen_language())
         if chosen is None:
             return
