@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 
 from outreach_app.domain.clock import utc_now
 from outreach_app.domain.values import EncounterDraft
@@ -178,6 +178,22 @@ def threaded_context(ui_store: Store, qtbot: Any) -> Iterator[AppContext]:
         worker, org_name=ui_store.org_name, current_site=FIRST_SITE, person=person(ui_store)
     )
     worker.shutdown()
+
+
+def signed_in_window(
+    qtbot: Any, store: Store, folder: Path, tmp_path: Path, *, synchronous: bool = True
+) -> Any:
+    """The real main window on `store` (its settings in `tmp_path`), shown, with the first
+    coordinator signed in."""
+    from outreach_app.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(store, folder, synchronous=synchronous, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    sign_in(qtbot, window)
+    return window
 
 
 def close_window(qtbot: Any, window: Any) -> None:

@@ -4,17 +4,15 @@ system's contrast preference followed until the person chooses."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QLabel
 
 from outreach_app import user_choices
-from tests.ui.conftest import close_window, sign_in
+from tests.ui.conftest import close_window, signed_in_window
 
 from outreach_app.ui import theme
 from outreach_app.ui.app import prepare_app
 from outreach_app.ui.dialogs.opening import UnlockDialog
-from outreach_app.ui.main_window import MainWindow
 from outreach_app.ui.page_registry import page_index
 
 BLACK, WHITE, YELLOW = QColor("#000000"), QColor("#ffffff"), QColor("#ffff00")
@@ -22,13 +20,7 @@ ROLE = QPalette.ColorRole
 
 
 def _window(qtbot, store, folder, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(store, folder, synchronous=True, settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    sign_in(qtbot, window)
-    return window
+    return signed_in_window(qtbot, store, folder, tmp_path)
 
 
 def _contrast_action(window):

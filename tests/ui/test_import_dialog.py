@@ -9,15 +9,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from outreach_app.storage.models import Encounter
 from tests.conftest import FIRST_SITE
-from tests.ui.conftest import WORKER, add_worker, close_window, person, sign_in
+from tests.ui.conftest import WORKER, add_worker, close_window, person, signed_in_window
 from tests.ui.pages_support import on_hand, receive
 
 from outreach_app.ui.dialogs.import_dialog import ImportDialog
-from outreach_app.ui.main_window import MainWindow
 from outreach_app.ui.models import import_problems as ip
 
 LEFT = Qt.MouseButton.LeftButton
@@ -150,12 +149,7 @@ def test_file_menu_opens_it(qtbot, ui_store, plain_folder, tmp_path, monkeypatch
     receive(ui_store, "SYRINGE", 10)
     path = _sheet(tmp_path, _good_rows(1))
     monkeypatch.setattr(ImportDialog, "choose_file", classmethod(lambda cls, parent: path))
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(ui_store, plain_folder, synchronous=True, settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    sign_in(qtbot, window)
+    window = signed_in_window(qtbot, ui_store, plain_folder, tmp_path)
     file_menu = window.menuBar().actions()[0].menu()
     action = next(a for a in file_menu.actions() if a.text() == "&Import spreadsheet…")
     action.trigger()

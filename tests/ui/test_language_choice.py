@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QComboBox
 
 from outreach_app import i18n, user_choices
 from outreach_app.cli import start_language
-from tests.ui.conftest import close_window, sign_in
+from tests.ui.conftest import close_window, signed_in_window
 
 from outreach_app.ui.dialogs.language_dialog import LanguageChoice, LanguageDialog
 from outreach_app.ui.dialogs.opening import UnlockDialog
-from outreach_app.ui.main_window import MainWindow
 from outreach_app.ui.qt_language import apply_language
 
 
@@ -26,13 +24,7 @@ def english_after():
 
 
 def _window(qtbot, store, folder, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(store, folder, synchronous=True, settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    sign_in(qtbot, window)
-    return window
+    return signed_in_window(qtbot, store, folder, tmp_path)
 
 
 def _menu_titles(window):

@@ -22,7 +22,7 @@ from PySide6.QtCore import QSettings, Qt
 from outreach_app.services import health
 from outreach_app.services.store import open_store
 from tests.conftest import PASSPHRASE
-from tests.ui.conftest import close_window, sign_in
+from tests.ui.conftest import close_window, sign_in, signed_in_window
 
 from outreach_app.ui import store_upkeep
 from outreach_app.ui.main_window import MainWindow
@@ -65,13 +65,7 @@ def _gate(monkeypatch: Any) -> Gate:
 
 
 def _window(qtbot: Any, store: Any, folder: Path, tmp_path: Path, synchronous: bool) -> MainWindow:
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(store, folder, synchronous=synchronous, settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    sign_in(qtbot, window)
-    return window
+    return signed_in_window(qtbot, store, folder, tmp_path, synchronous=synchronous)
 
 
 def _fill(page: Any, code: str) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from outreach_app.services import auth, encounter_list
 from outreach_app.services.store import folder_is_encrypted, open_store
 from tests.conftest import PASSPHRASE
-from tests.ui.conftest import close_window, sign_in
+from tests.ui.conftest import close_window, sign_in, signed_in_window
 
 from outreach_app.ui.dialogs.opening import SetupDialog, UnlockDialog
 from outreach_app.ui.main_window import MainWindow
@@ -28,13 +28,7 @@ def _settings(tmp_path):
 
 
 def _window(qtbot, store, folder, tmp_path, synchronous=True):
-    settings = _settings(tmp_path)
-    window = MainWindow(store, folder, synchronous=synchronous, settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    sign_in(qtbot, window)
-    return window
+    return signed_in_window(qtbot, store, folder, tmp_path, synchronous=synchronous)
 
 
 def test_setup_creates_an_encrypted_folder_with_a_pin(qtbot, tmp_path):

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, QSettings, Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
 from outreach_app.domain.clock import date_at_noon
 from outreach_app.services import encounter_list
 from tests.conftest import FIRST_SITE
-from tests.ui.conftest import sign_in
+from tests.ui.conftest import signed_in_window
 from tests.ui.pages_support import on_hand
 
-from outreach_app.ui.main_window import MainWindow
 from outreach_app.ui.pages.tally_entry import TallyEntryPage
 
 
@@ -99,12 +98,7 @@ def test_an_empty_sheet_is_not_saved(qtbot, context, ui_store, refusals):
 
 
 def test_the_window_opens_it_with_ctrl_7_and_from_reports(qtbot, app_store, plain_folder, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(app_store, plain_folder, synchronous=True, settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    sign_in(qtbot, window)
+    window = signed_in_window(qtbot, app_store, plain_folder, tmp_path)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(

@@ -8,13 +8,11 @@ from typing import Any
 
 import pytest
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from outreach_app import i18n
-from tests.ui.conftest import close_window, sign_in
+from tests.ui.conftest import close_window, signed_in_window
 
-from outreach_app.ui.main_window import MainWindow
 from outreach_app.ui.page_registry import PAGES
 from outreach_app.ui.qt_language import apply_language
 
@@ -30,12 +28,7 @@ def test_the_window_fits_a_1024_pixel_screen_with_every_page_shown(
     i18n.set_language(language)
     apply_language(QApplication.instance(), language)  # Qt's own texts (the date edits)
     try:
-        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(store, plain_folder, synchronous=True, settings=settings)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        sign_in(qtbot, window)
+        window = signed_in_window(qtbot, store, plain_folder, tmp_path)
         widest = []
         for index, spec in enumerate(PAGES):
             window.show_page(index)
