@@ -85,7 +85,6 @@ def app(data_dir: str, memory: bool) -> None:
     from outreach_app.ui import page_registry
     from outreach_app.ui.dialogs.opening import UnlockDialog
     from outreach_app.ui.main_window import PAGES, MainWindow
-    from outreach_app.ui.widgets.sign_in_screen import SignInScreen
 
     # Nothing the app imports late (the pages, the services) is imported here first.
     state: dict[str, Any] = {"window": None, "loaded": False}
@@ -169,6 +168,15 @@ def app(data_dir: str, memory: bool) -> None:
     attach_store = MainWindow.attach_store
 
     def attach_store_watched(self: MainWindow, store: Any, sites: Any = None) -> None:
+        # The sign-in's modules load here, as in the app: after the window has shown.
+        from outreach_app.ui.widgets.sign_in_screen import SignInScreen
+
+        if not state.get("sign_in_hooked"):
+            state["sign_in_hooked"] = True
+            fill = SignInScreen.fill
+            SignInScreen.fill = lambda screen, people, current: fill_and_sign_in(  # type: ignore[method-assign]
+                screen, people, current, fill
+            )
         attach_store(self, store, sites)
         self.opening_check.finished.connect(checked)
         # After the session's own slot: the worker has resumed when this runs.
@@ -203,9 +211,7 @@ def app(data_dir: str, memory: bool) -> None:
         assert box is not None
         QTimer.singleShot(0, box.button(QDialogButtonBox.StandardButton.Ok).click)
 
-    fill = SignInScreen.fill
-
-    def fill_and_sign_in(self: SignInScreen, people: Any, current: Any) -> None:
+    def fill_and_sign_in(self: Any, people: Any, current: Any, fill: Any) -> None:
         """The PIN typed as soon as the names are shown (twice on data made before the
         generator set one: the first coordinator then chooses it here)."""
         fill(self, people, current)
@@ -219,7 +225,6 @@ def app(data_dir: str, memory: bool) -> None:
     MainWindow.attach_store = attach_store_watched  # type: ignore[method-assign]
     page_registry.build_page = build_page_watched  # type: ignore[assignment]
     UnlockDialog.showEvent = unlock_show_event  # type: ignore[method-assign, assignment]
-    SignInScreen.fill = fill_and_sign_in  # type: ignore[method-assign]
     code = main(["--data-dir", data_dir])
     print(f"exited {code} before ready", file=sys.stderr)
     finish(1)

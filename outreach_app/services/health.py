@@ -48,10 +48,7 @@ def quick_check(store: Store, is_cancelled: Callable[[], bool] | None = None) ->
     cancelled = is_cancelled or (lambda: False)
     if cancelled():
         raise CheckCancelled
-    engine = make_engine(
-        sqlite_url(store.database_path, store.connection_key or store.passphrase),
-        poolclass=NullPool,
-    )
+    engine = make_engine(sqlite_url(store.database_path, store.connection_key), poolclass=NullPool)
     try:
         with engine.connect().execution_options(**{locking.UNIT: locking.READ}) as conn:
             driver: Any = conn.connection.driver_connection

@@ -32,11 +32,10 @@ def raw_key(salt: bytes, passphrase: str) -> str:
 class KeyDerivation:
     """The raw key of the file at `path`, derived on a thread of its own from creation."""
 
-    __slots__ = ("_error", "_thread", "_value")
+    __slots__ = ("_thread", "_value")
 
     def __init__(self, path: Path, passphrase: str) -> None:
         self._value: str | None = None
-        self._error: OSError | None = None
         self._thread = threading.Thread(
             target=self._derive, args=(path, passphrase), name="sqlcipher-key", daemon=True
         )
@@ -46,8 +45,7 @@ class KeyDerivation:
         try:
             with path.open("rb") as handle:
                 salt = handle.read(SALT_BYTES)
-        except OSError as error:  # opening the file says what is wrong, in its own words
-            self._error = error
+        except OSError:  # opening the file then says what is wrong, in its own words
             return
         if len(salt) == SALT_BYTES:
             self._value = raw_key(salt, passphrase)
