@@ -75,20 +75,23 @@ class WeekChart(pg.PlotWidget):  # type: ignore[misc]
 
     def set_title(self, title: str) -> None:
         self._title = title
-        self.setTitle(title, color=COLOURS[self.high_contrast]["title"], size="10pt")
+        self._draw_title()
+
+    def _draw_title(self) -> None:
+        self.setTitle(self._title, color=COLOURS[self.high_contrast]["title"], size="10pt")
 
     def colour_for(self, high: bool) -> None:
         """Ordinary colours, or high contrast's."""
+        self.high_contrast = high
         colours = COLOURS[high]
         self.setBackground(colours["background"])
-        self.setTitle(self._title, color=colours["title"], size="10pt")
+        self._draw_title()
         for side in ("left", "bottom"):
             axis = self.getAxis(side)
             axis.setTextPen(colours["text"])
             axis.setPen(colours["axis"])
         self._shown.setOpts(brush=colours["bar"])
         self._hidden.setOpts(brush=colours["hidden"])
-        self.high_contrast = high
 
     def changeEvent(self, event: QEvent) -> None:
         """File › High contrast changes the application's palette: the chart follows."""
