@@ -68,6 +68,12 @@ CELL_COLOURS: dict[str, tuple[str, str]] = {
     "hidden": ("#6b4d00", HC_WARNING),  # small counts hidden ("<5")
     "alert": ("#8a1c1c", HC_ERROR),
     "alert-background": ("#fdecea", "#3a0000"),
+    # The Inventory table: an expired lot's text, and the rows that need attention. In high
+    # contrast the backgrounds are dark, so the white text (and the expired red) still read.
+    "expired": ("#b00020", HC_ERROR),
+    "expiring-background": ("#fff3cd", "#2a1f00"),
+    "reorder-background": ("#fde2e1", "#3a0000"),
+    "count-needed-background": ("#ffd8a8", "#4a2600"),  # orange: apart from the reorder pink
 }
 
 # Strong borders and a yellow frame on the control that has the focus. The style sheet

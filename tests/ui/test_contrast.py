@@ -150,11 +150,19 @@ def test_every_high_contrast_colour_reads_at_seven_to_one():
             colour = QColor(theme.text_colour(tone))
             if _contrast(colour, BLACK) < 7:
                 weak[tone] = colour.name()
-    for name in ("muted", "hidden", "alert"):
+    for name in ("muted", "hidden", "alert", "expired"):
         if _contrast(theme.cell_colour(name), BLACK) < 7:
             weak[name] = theme.cell_colour(name).name()
-    if _contrast(theme.cell_colour("alert"), theme.cell_colour("alert-background")) < 7:
-        weak["alert row"] = theme.cell_colour("alert-background").name()
+    for text, background in (
+        ("alert", "alert-background"),
+        ("expired", "expiring-background"),  # an expired lot is also a lot to check
+        (WHITE, "expiring-background"),
+        (WHITE, "reorder-background"),
+        (WHITE, "count-needed-background"),
+    ):
+        fore = text if isinstance(text, QColor) else theme.cell_colour(text)
+        if _contrast(fore, theme.cell_colour(background)) < 7:
+            weak[f"{fore.name()} on {background}"] = theme.cell_colour(background).name()
     palette = QApplication.instance().palette()
     for role in (ROLE.WindowText, ROLE.Text, ROLE.ButtonText, ROLE.PlaceholderText):
         if _contrast(palette.color(role), BLACK) < 7:

@@ -8,12 +8,13 @@ from typing import Any
 from shiboken6 import isValid
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 
 from outreach_app.services import catalog, encounter_list, inventory
 from tests.ui.conftest import WORKER, add_worker, person
 from tests.ui.pages_support import log, on_hand, receive
 
+from outreach_app.ui import theme
 from outreach_app.ui.dialogs.ledger_dialog import LedgerDialog
 from outreach_app.ui.dialogs.shift_bag_dialog import ShiftBagDialog
 from outreach_app.ui.dialogs.stock_dialogs import (
@@ -58,6 +59,19 @@ def _flag_of(page: InventoryPage, code: str, lot: str | None = None) -> str:
     raise AssertionError(f"{code} {lot} not shown")
 
 
+def test_in_high_contrast_the_rows_needing_attention_are_dark(context: Any, qtbot: Any):
+    """White text on a light pink cell was unreadable: in high contrast the cells that need
+    attention turn dark, at once, on a page already shown."""
+    page = _page(context, qtbot)
+    assert _flag_of(page, "COOKER") == "reorder"  # 0 on hand, level 200
+    rows = range(page.model.rowCount())
+    cooker = next(r for r in rows if page.model.row_at(r).row.item_code == "COOKER")
+    cell = page.model.index(cooker, sm.COL_ON_HAND)
+    assert cell.data(Qt.ItemDataRole.BackgroundRole).lightness() > 200  # the ordinary pink
+    theme.apply_theme(QApplication.instance(), True)
+    assert cell.data(Qt.ItemDataRole.BackgroundRole).lightness() < 40
+
+
 def test_on_hand_flags_expired_expiring_and_reorder(
     ui_store, context, refusals, qtbot, qtmodeltester
 ):
@@ -78,7 +92,7 @@ def test_on_hand_flags_expired_expiring_and_reorder(
         r for r in range(page.model.rowCount()) if page.model.row_at(r).row.lot == "ZZ-OLD"
     )
     colour = page.model.index(expired_row, sm.COL_ON_HAND).data(Qt.ItemDataRole.ForegroundRole)
-    assert colour == sm.EXPIRED_COLOUR
+    assert colour == theme.cell_colour("expired")
     assert "1 expired lot" in page.summary.text()
 
     qtbot.keyClicks(page.search_edit, "naloxone-nasal")

@@ -7,12 +7,12 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QColor
 
 from outreach_app.domain.values import OnHandRow
 from outreach_app.i18n import N_, _, ngettext
 
 from outreach_app.ui.models.rows import Index, RowRole, RowsTableModel, SortRole
+from outreach_app.ui.theme import cell_colour
 
 COL_SITE = 0
 COL_CODE = 1
@@ -26,10 +26,6 @@ FlagRole = Qt.ItemDataRole.UserRole + 10  # "count needed", "expired", "expiring
 COUNT_NEEDED = "count needed"
 
 EXPIRING_DAYS = 60
-EXPIRED_COLOUR = QColor("#b00020")
-EXPIRING_BACKGROUND = QColor("#fff3cd")
-REORDER_BACKGROUND = QColor("#fde2e1")
-COUNT_NEEDED_BACKGROUND = QColor("#ffd8a8")  # orange: apart from the reorder pink
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,15 +116,16 @@ class StockTableModel(RowsTableModel):
     def extra(self, row: StockRow, column: int, role: int) -> Any:
         if role == FlagRole:
             return row.flag
+        # Colours asked of the theme as each cell is drawn: they follow File › High contrast.
         if role == Qt.ItemDataRole.ForegroundRole and row.expired:
-            return EXPIRED_COLOUR
+            return cell_colour("expired")
         if role == Qt.ItemDataRole.BackgroundRole:
             if row.count_needed and column in (COL_CODE, COL_ON_HAND, COL_FLAGS):
-                return COUNT_NEEDED_BACKGROUND
+                return cell_colour("count-needed-background")
             if row.expiring_in is not None:
-                return EXPIRING_BACKGROUND
+                return cell_colour("expiring-background")
             if row.reorder_level is not None and column in (COL_CODE, COL_ON_HAND, COL_FLAGS):
-                return REORDER_BACKGROUND
+                return cell_colour("reorder-background")
         return None
 
 
